@@ -1,0 +1,3 @@
+from backcare.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""``assess``: screening, recommendation and plan for one intake, as one frozen result.
+
+Pure: no I/O and no clock (the intake's ``assessed_on`` is "today"). ``to_json`` gives the
+assessment of spec v1, which the CLI, the API and the batch screener all speak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from backcare.clinical import facts, plan, recommendation, screening
+from backcare.clinical.intake import Intake
+from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge.contract import RED_FLAGS
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    assessed_on: str
+    decision: Decision
+    summary: str
+    chronicity: str | None
+    findings: tuple[screening.Finding, ...]
+    limits: screening.Limits
+    recommendations: tuple[recommendation.Recommendation, ...]
+    excluded: tuple[recommendation.Exclusion, ...]
+    plan: plan.Plan | None
+    unrecognised_conditions: tuple[str, ...]
+    unrecognised_medications: tuple[str, ...]
+    unanswered: tuple[str, ...]
+    knowledge_version: str
+
+    @property
+    def massage_today(self) -> bool:
+        return self.decision <= Decision.modify
+
+
+def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
+    """The decision for this intake, every finding behind it, and what to do next."""
+    reading = facts.read(intake, kb)
+    screened = screening.screen(reading, kb)
+    ranked, excluded = recommendation.recommend(intake, reading, screened, kb)
+    return Assessment(
+        assessed_on=intake.assessed_on.isoformat(),
+        decision=screened.decision,
+        summary=kb.meta.decisions[screened.decision.name],
+        chronicity=reading.chronicity,
+        findings=screened.findings,
+        limits=screened.limits,
+        recommendations=ranked,
+        excluded=excluded,
+        plan=plan.make_plan(intake, reading, screened, ranked, kb),
+        unrecognised_conditions=reading.unrecognised_conditions,
+        unrecognised_medications=reading.unrecognised_medications,
+        unanswered=_unanswered(intake),
+        knowledge_version=kb.version,
+    )
+
+
+def _unanswered(intake: Intake) -> tuple[str, ...]:
+    """Red-flag questions an intake with pain left out, so that a form can ask them."""
+    if intake.pain is None:
+        return ()
+    return tuple(name for name in RED_FLAGS if getattr(intake.red_flags, name) is None)
+
+
+def to_json(assessment: Assessment) -> dict[str, Any]:
+    """The assessment in the shape of spec v1 (names never change; fields may be added)."""
+    return {
+        "decision": assessment.decision.name,
+        "summary": assessment.summary,
+        "massage_today": assessment.massage_today,
+        "assessed_on": assessment.assessed_on,
+        "chronicity": assessment.chronicity,
+        "findings": [_finding_json(f) for f in assessment.findings],
+        "modifications": {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in asdict(assessment.limits).items()
+        },
+        "recommendations": [
+            {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
+            for r in assessment.recommendations
+        ],
+        "excluded_modalities": [
+            {"modality": e.modality, "reasons": list(e.reasons)} for e in assessment.excluded
+        ],
+        "plan": _plan_json(assessment.plan),
+        "unrecognised": {
+            "medications": list(assessment.unrecognised_medications),
+            "conditions": list(assessment.unrecognised_conditions),
+        },
+        "unanswered": list(assessment.unanswered),
+        "knowledge_version": assessment.knowledge_version,
+    }
+
+
+def _finding_json(finding: screening.Finding) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "rule": finding.rule,
+        "decision": finding.decision.name,
+        "title": finding.title,
+        "why": finding.why,
+        "modifications": finding.modifications.model_dump(exclude_defaults=True),
+        "sources": list(finding.sources),
+        "basis": finding.basis,
+    }
+    if finding.action:
+        result["action"] = finding.action
+    return result
+
+
+def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
+    if made is None:
+        return None
+    result = _lists(asdict(made))
+    result["review_triggers"] = [t.model_dump() for t in made.review_triggers]
+    return result
+
+
+def _lists(value: Any) -> Any:
+    """Tuples to lists, all the way down, so the result is plain JSON."""
+    if isinstance(value, dict):
+        return {key: _lists(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(item) for item in value]
+    return value

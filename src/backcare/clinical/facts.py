@@ -1,0 +1,147 @@
+"""From an intake to the facts screening rules read (names in ``knowledge.rule.FACTS``).
+
+Reading also resolves free text against the knowledge base: condition names and synonyms to
+ids, medication lines to classes. What it cannot resolve is kept, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backcare.clinical.intake import Intake
+from backcare.knowledge import KnowledgeBase
+from backcare.knowledge.contract import PROCEDURE_KINDS, RED_FLAGS, SKIN_FINDINGS, STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCondition:
+    id: str
+    status: str
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    facts: dict[str, Any]
+    conditions: tuple[KnownCondition, ...]
+    medication_classes: tuple[str, ...]
+    unrecognised_conditions: tuple[str, ...]
+    unrecognised_medications: tuple[str, ...]
+    chronicity: str | None
+
+
+def read(intake: Intake, kb: KnowledgeBase) -> Reading:
+    conditions, unknown_conditions = _conditions(intake, kb)
+    classes, unknown_medications = _medications(intake, kb)
+    chronicity = _chronicity(intake, kb)
+    facts: dict[str, Any] = {
+        **_client_facts(intake),
+        **_pain_facts(intake, chronicity),
+        **{f"red_flags.{name}": getattr(intake.red_flags, name) for name in RED_FLAGS},
+        "conditions": frozenset(c.id for c in conditions),
+        **{
+            f"conditions.{status}": frozenset(c.id for c in conditions if c.status == status)
+            for status in STATUSES
+        },
+        "medication_classes": frozenset(classes),
+        **_procedure_facts(intake),
+        **{
+            f"skin.{finding}": frozenset(
+                region for item in intake.skin if item.finding == finding for region in item.region
+            )
+            for finding in SKIN_FINDINGS
+        },
+        "temperature_c": intake.vitals.temperature_c,
+        "systolic": intake.vitals.systolic,
+        "diastolic": intake.vitals.diastolic,
+        "allergies": frozenset(a.strip().lower() for a in intake.allergies),
+        "unrecognised_conditions": len(unknown_conditions),
+        "unrecognised_medications": len(unknown_medications),
+    }
+    return Reading(
+        facts, conditions, classes, unknown_conditions, unknown_medications, chronicity
+    )
+
+
+def _client_facts(intake: Intake) -> dict[str, Any]:
+    client = intake.client
+    return {
+        "age": client.age,
+        "sex": client.sex,
+        "pregnant": client.pregnant_weeks is not None,
+        "pregnant_weeks": client.pregnant_weeks,
+        "pregnancy_complications": frozenset(client.pregnancy_complications),
+        "breastfeeding": client.breastfeeding,
+        "occupation": client.occupation,
+    }
+
+
+def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
+    pain = intake.pain
+    if pain is None:
+        return {
+            "pain": False, "pain.regions": frozenset(), "pain.duration_weeks": None,
+            "pain.chronicity": None, "pain.intensity": None, "pain.cause": None,
+            "pain.radiates_below_knee": None, "pain.numbness": frozenset(),
+            "pain.weakness": frozenset(), "pain.worse_at_night": None,
+            "pain.morning_stiffness_minutes": None,
+        }
+    return {
+        "pain": True,
+        "pain.regions": frozenset(pain.regions),
+        "pain.duration_weeks": pain.duration_weeks,
+        "pain.chronicity": chronicity,
+        "pain.intensity": pain.intensity,
+        "pain.cause": pain.cause,
+        "pain.radiates_below_knee": pain.radiates_below_knee,
+        "pain.numbness": frozenset(pain.numbness),
+        "pain.weakness": frozenset(pain.weakness),
+        "pain.worse_at_night": pain.worse_at_night,
+        "pain.morning_stiffness_minutes": pain.morning_stiffness_minutes,
+    }
+
+
+def _procedure_facts(intake: Intake) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for kind in PROCEDURE_KINDS:
+        done = [p for p in intake.procedures if p.kind == kind]
+        weeks = [(intake.assessed_on - p.date).days / 7 for p in done]
+        facts[f"{kind}.weeks_ago"] = min(weeks) if weeks else None
+        facts[f"{kind}.regions"] = frozenset(r for p in done for r in p.region)
+    return facts
+
+
+def _chronicity(intake: Intake, kb: KnowledgeBase) -> str | None:
+    if intake.pain is None or intake.pain.duration_weeks is None:
+        return None
+    weeks = intake.pain.duration_weeks
+    for stage in kb.classification.chronicity:
+        if weeks >= stage.min_weeks and (stage.below_weeks is None or weeks < stage.below_weeks):
+            return stage.id
+    return None
+
+
+def _conditions(
+    intake: Intake, kb: KnowledgeBase
+) -> tuple[tuple[KnownCondition, ...], tuple[str, ...]]:
+    known: list[KnownCondition] = []
+    unknown: list[str] = []
+    for entry in intake.conditions:
+        condition_id = kb.condition_id(entry.id)
+        if condition_id is None:
+            unknown.append(entry.id)
+        else:
+            known.append(KnownCondition(condition_id, entry.status, entry.regions))
+    return tuple(known), tuple(unknown)
+
+
+def _medications(intake: Intake, kb: KnowledgeBase) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    classes: list[str] = []
+    unknown: list[str] = []
+    for line in intake.medications:
+        found = kb.medication_classes(line)
+        if not found:
+            unknown.append(line)
+        classes.extend(c for c in found if c not in classes)
+    return tuple(classes), tuple(unknown)

@@ -1,0 +1,127 @@
+"""Screening: every finding an intake triggers, and the session limits they add up to.
+
+Findings come from three places in the knowledge base: the condition table (by id and
+status), the medication classes, and the compiled screening rules. The decision is the most
+severe finding's; modifications merge so that the lowest pressure wins and avoid-lists unite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from backcare.clinical.facts import Reading
+from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge import model as m
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    decision: Decision
+    title: str
+    why: str
+    action: str | None
+    modifications: m.Modifications
+    sources: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What every finding together asks of a session."""
+
+    max_pressure: str | None
+    avoid_regions: tuple[str, ...]
+    avoid_techniques: tuple[str, ...]
+    positioning: tuple[str, ...]
+    max_session_minutes: int | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    decision: Decision
+    findings: tuple[Finding, ...]
+    limits: Limits
+
+
+def screen(reading: Reading, kb: KnowledgeBase) -> Screening:
+    findings = sorted(
+        [*_condition_findings(reading, kb), *_medication_findings(reading, kb),
+         *_rule_findings(reading, kb)],
+        key=lambda finding: -finding.decision,
+    )
+    decision = findings[0].decision if findings else Decision.proceed
+    standard = kb.plan.standard_session.modifications
+    return Screening(decision, tuple(findings), merge([standard, *(f.modifications for f in findings)], kb))
+
+
+def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
+    pressures: list[str] = []
+    minutes: list[int] = []
+    regions: dict[str, None] = {}
+    techniques: dict[str, None] = {}
+    positioning: dict[str, None] = {}
+    notes: dict[str, None] = {}
+    for mods in all_modifications:
+        if mods.max_pressure:
+            pressures.append(mods.max_pressure)
+        if mods.max_session_minutes:
+            minutes.append(mods.max_session_minutes)
+        regions.update(dict.fromkeys(mods.avoid_regions))
+        techniques.update(dict.fromkeys(mods.avoid_techniques))
+        positioning.update(dict.fromkeys(mods.positioning))
+        notes.update(dict.fromkeys(mods.notes))
+    return Limits(
+        max_pressure=min(pressures, key=kb.pressure_rank) if pressures else None,
+        avoid_regions=tuple(regions),
+        avoid_techniques=tuple(techniques),
+        positioning=tuple(positioning),
+        max_session_minutes=min(minutes) if minutes else None,
+        notes=tuple(notes),
+    )
+
+
+def _finding(rule: str, outcome: m.Outcome | m.Rule | m.MedicationClass, title: str,
+             regions: Iterable[str] = ()) -> Finding:
+    mods = outcome.modifications
+    extra = [r for r in regions if r not in mods.avoid_regions]
+    if extra:
+        mods = mods.model_copy(update={"avoid_regions": [*mods.avoid_regions, *extra]})
+    return Finding(
+        rule=rule,
+        decision=Decision[outcome.decision],
+        title=title,
+        why=outcome.why,
+        action=getattr(outcome, "action", None),
+        modifications=mods,
+        sources=tuple(outcome.sources),
+        basis=getattr(outcome, "basis", "source"),
+    )
+
+
+def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
+    for known in reading.conditions:
+        condition = kb.conditions[known.id]
+        outcome = kb.condition_outcomes[known.id][known.status]
+        local = condition.local and Decision[outcome.decision] >= Decision.modify
+        yield _finding(
+            f"condition.{known.id}.{known.status}", outcome, outcome.title or condition.name,
+            known.regions if local else (),
+        )
+
+
+def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
+    for class_id in reading.medication_classes:
+        cls = kb.medications[class_id]
+        yield _finding(f"medication.{class_id}", cls, cls.title)
+
+
+def _rule_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
+    facts = reading.facts
+    for compiled in kb.rules:
+        if compiled.holds(facts):
+            rule = compiled.rule
+            regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
+            yield _finding(rule.id, rule, rule.title, regions)

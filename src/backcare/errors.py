@@ -1,0 +1,35 @@
+"""backcare's exceptions, one tree; each interface maps it once (CLI: exit code 2 and a message).
+
+    BackcareError
+    ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
+    └── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BackcareError(Exception):
+    """Base of every error backcare raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input: where (a dotted path), what, and what is allowed."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(top)'}: {self.message}"
+
+
+class InvalidIntake(BackcareError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class KnowledgeError(BackcareError):
+    """The knowledge base's data breaks its own rules."""

@@ -1,0 +1,102 @@
+"""The loaded knowledge base: entries by kind, lookups by name, and rules compiled once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from backcare.knowledge import model as m
+from backcare.knowledge.rule import Node, Predicate
+
+_WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
+
+
+def normalise(text: str) -> str:
+    """The form names are matched in: lower case, words joined by underscores."""
+    return "_".join(_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: m.Rule
+    condition: Node
+    holds: Predicate
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    meta: m.Meta
+    sources: dict[str, m.Source]
+    conditions: dict[str, m.Condition]
+    medications: dict[str, m.MedicationClass]
+    rules: tuple[CompiledRule, ...]
+    modalities: dict[str, m.Modality]
+    techniques: dict[str, m.Technique]
+    regions: dict[str, m.Region]
+    positioning: dict[str, m.Positioning]
+    pressure: dict[str, m.PressureLevel]
+    classification: m.Classification
+    self_care: dict[str, m.SelfCare]
+    self_care_rules: dict[str, tuple[Predicate | None, tuple[Predicate, ...]]]
+    claims: dict[str, m.Claim]
+    steps: dict[str, m.Step]
+    coverage: tuple[m.CoverageItem, ...]
+    plan: m.PlanPolicy
+    scoring: m.ScoringWeights
+    condition_outcomes: dict[str, dict[str, m.Outcome]] = field(repr=False)
+    condition_names: dict[str, str] = field(repr=False)
+    medication_names: dict[str, tuple[str, ...]] = field(repr=False)
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def condition_id(self, name: str) -> str | None:
+        """The condition id for an id or any synonym, ignoring case, spaces and hyphens."""
+        return self.condition_names.get(normalise(name))
+
+    def medication_classes(self, text: str) -> tuple[str, ...]:
+        """Classes of every known drug name in a free-text medication line, doses and all."""
+        words = _WORD.findall(text.lower())
+        found: list[str] = []
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                for cls in self.medication_names.get("_".join(words[start:start + size]), ()):
+                    if cls not in found:
+                        found.append(cls)
+        return tuple(found)
+
+    def pressure_rank(self, name: str) -> int:
+        return self.pressure[name].rank
+
+    def kinds(self) -> dict[str, dict[str, Any]]:
+        """Every browsable kind of entry, by the name ``backcare kb list`` uses."""
+        return {
+            "sources": self.sources,
+            "conditions": self.conditions,
+            "medications": self.medications,
+            "rules": {compiled.rule.id: compiled.rule for compiled in self.rules},
+            "modalities": self.modalities,
+            "techniques": self.techniques,
+            "regions": self.regions,
+            "positioning": self.positioning,
+            "self_care": self.self_care,
+            "claims": self.claims,
+            "steps": self.steps,
+        }
+
+    def entries(self) -> Iterator[tuple[str, str, Any]]:
+        """(kind, id, entry) for every browsable entry."""
+        for kind, entries in self.kinds().items():
+            for entry_id, entry in entries.items():
+                yield kind, entry_id, entry
+
+    def find(self, entry_id: str) -> tuple[str, Any] | None:
+        """The kind and entry with this id (conditions also by synonym)."""
+        for kind, found_id, entry in self.entries():
+            if found_id == entry_id:
+                return kind, entry
+        condition = self.condition_id(entry_id)
+        return ("conditions", self.conditions[condition]) if condition else None

@@ -1,0 +1,295 @@
+"""Reading the knowledge base from its YAML files, checking it whole, and compiling its rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from backcare.errors import KnowledgeError
+from backcare.knowledge import contract
+from backcare.knowledge import model as m
+from backcare.knowledge.base import CompiledRule, KnowledgeBase, normalise
+from backcare.knowledge.rule import FACTS, compile_predicate, parse, values_used
+
+E = TypeVar("E", bound=BaseModel)
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("backcare.knowledge") / "data"))
+
+
+@cache
+def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+    """Load, check and compile the knowledge base (cached: it is immutable)."""
+    return _build(_Reader(directory or data_dir()))
+
+
+class _Reader:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def raw(self, name: str) -> Any:
+        path = self.directory / f"{name}.yaml"
+        try:
+            with path.open(encoding="utf-8") as handle:
+                return yaml.load(handle, Loader=_Loader)
+        except (OSError, yaml.YAMLError) as error:
+            raise KnowledgeError(f"{path.name}: cannot read: {error}") from error
+
+    def one(self, name: str, model: type[E]) -> E:
+        return _validate(model, self.raw(name), f"{name}.yaml")
+
+    def many(self, name: str, model: type[E], key: str | None = None) -> list[E]:
+        raw = self.raw(name)
+        items = raw[key] if key else raw
+        if not isinstance(items, list):
+            raise KnowledgeError(f"{name}.yaml: expected a list of entries")
+        return [_validate(model, item, f"{name}.yaml entry {i + 1}") for i, item in enumerate(items)]
+
+
+def _validate(model: type[E], raw: Any, where: str) -> E:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise KnowledgeError(f"{where}{f' ({ident})' if ident else ''}: {details}") from error
+
+
+def _by_id(entries: Iterable[E], kind: str) -> dict[str, E]:
+    result: dict[str, E] = {}
+    for entry in entries:
+        entry_id = getattr(entry, "id")  # noqa: B009 - every keyed entry model has an id
+        if entry_id in result:
+            raise KnowledgeError(f"{kind}: duplicate id '{entry_id}'")
+        result[entry_id] = entry
+    return result
+
+
+def _build(read: _Reader) -> KnowledgeBase:
+    rules = read.many("red_flags", m.Rule) + read.many("screening", m.Rule)
+    _by_id(rules, "rules")
+    self_care = _by_id(read.many("self_care", m.SelfCare), "self_care")
+    conditions = _by_id(read.many("conditions", m.Condition), "conditions")
+    medications = _by_id(read.many("medications", m.MedicationClass), "medications")
+    meta = read.one("meta", m.Meta)
+    kb = KnowledgeBase(
+        meta=meta,
+        sources=_by_id(read.many("sources", m.Source), "sources"),
+        conditions=conditions,
+        medications=medications,
+        rules=tuple(_compile(rule) for rule in rules),
+        modalities=_by_id(read.many("modalities", m.Modality), "modalities"),
+        techniques=_by_id(read.many("techniques", m.Technique), "techniques"),
+        regions=_by_id(read.many("regions", m.Region), "regions"),
+        positioning=_by_id(read.many("positioning", m.Positioning), "positioning"),
+        pressure=_by_id(read.many("pressure", m.PressureLevel), "pressure"),
+        classification=read.one("classification", m.Classification),
+        self_care=self_care,
+        self_care_rules={item.id: _compile_self_care(item) for item in self_care.values()},
+        claims=_by_id(read.many("claims", m.Claim), "claims"),
+        steps=_by_id(read.many("steps", m.Step), "steps"),
+        coverage=tuple(read.many("coverage", m.CoverageItem)),
+        plan=read.one("plan", m.PlanPolicy),
+        scoring=read.one("scoring", m.ScoringWeights),
+        condition_outcomes={
+            c.id: _status_outcomes(c, meta.status_defaults) for c in conditions.values()
+        },
+        condition_names=_condition_names(conditions),
+        medication_names=_medication_names(medications),
+    )
+    problems = list(check(kb))
+    if problems:
+        raise KnowledgeError("knowledge base is inconsistent:\n  " + "\n  ".join(problems))
+    return kb
+
+
+def _compile(rule: m.Rule) -> CompiledRule:
+    node = parse(rule.when, f"rule {rule.id}")
+    return CompiledRule(rule, node, compile_predicate(node))
+
+
+def _compile_self_care(item: m.SelfCare) -> tuple[Any, tuple[Any, ...]]:
+    where = f"self_care {item.id}"
+    exclude = compile_predicate(parse(item.exclude_when, where)) if item.exclude_when else None
+    cautions = tuple(compile_predicate(parse(c.when, where)) for c in item.cautions)
+    return exclude, cautions
+
+
+def _status_outcomes(condition: m.Condition, defaults: m.StatusDefaults) -> dict[str, m.Outcome]:
+    """An outcome for every status, applying the documented defaults where the entry is silent."""
+    active = condition.active
+    title = active.title or condition.name
+    suspected = active.model_copy(
+        update={"title": f"{title} (suspected)", "why": f"{active.why} {defaults.suspected}"}
+    )
+    history = m.Outcome(
+        decision="proceed", title=f"{condition.name} in the past", why=defaults.history,
+        sources=active.sources,
+    )
+    return {
+        "active": active,
+        "controlled": condition.controlled or active,
+        "history": condition.history or history,
+        "suspected": condition.suspected or suspected,
+    }
+
+
+def _condition_names(conditions: dict[str, m.Condition]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for condition in conditions.values():
+        for name in (condition.id, condition.name, *condition.synonyms):
+            key = normalise(name)
+            if names.setdefault(key, condition.id) != condition.id:
+                raise KnowledgeError(
+                    f"conditions: '{name}' names both {names[key]} and {condition.id}"
+                )
+    return names
+
+
+def _medication_names(medications: dict[str, m.MedicationClass]) -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {}
+    for cls in medications.values():
+        for name in cls.names:
+            key = normalise(name)
+            if len(key.split("_")) > 3:
+                raise KnowledgeError(f"medications: '{name}' has more than three words")
+            names[key] = (*names.get(key, ()), cls.id)
+    return names
+
+
+def check(kb: KnowledgeBase) -> Iterator[str]:
+    """Every cross-reference problem in the knowledge base, as readable lines."""
+    seeds = {s.id for s in kb.sources.values() if s.kind == "seed"}
+    manipulations = {*kb.techniques, *kb.modalities}
+    policies = [
+        ("plan", "policy", kb.plan), ("classification", "policy", kb.classification),
+        ("scoring", "policy", kb.scoring),
+        *(("pressure", level.id, level) for level in kb.pressure.values()),
+    ]
+    for kind, entry_id, entry in [*kb.entries(), *policies]:
+        where = f"{kind} {entry_id}"
+        for source in _all_values(entry, "sources"):
+            if source not in kb.sources:
+                yield f"{where}: cites unknown source '{source}'"
+        for seed in _all_values(entry, "seeds"):
+            if seed not in seeds:
+                yield f"{where}: names unknown seed '{seed}'"
+        for mods in _all_modifications(entry):
+            yield from _check_modifications(kb, mods, manipulations, where)
+    yield from _check_contract(kb)
+    yield from _check_rules(kb)
+    yield from _check_modalities(kb)
+    yield from _check_coverage(kb)
+    cited = {
+        seed for _, _, entry in [*kb.entries(), *policies]
+        for name in ("seeds", "sources") for seed in _all_values(entry, name)
+    }
+    for seed in sorted(seeds - cited):
+        yield f"sources {seed}: no entry cites this seed article"
+
+
+def _check_contract(kb: KnowledgeBase) -> Iterator[str]:
+    if tuple(kb.regions) != contract.REGIONS:
+        yield f"regions: must be exactly the spec's regions, in order: {', '.join(contract.REGIONS)}"
+    for condition in contract.CONDITION_IDS:
+        if condition not in kb.conditions:
+            yield f"conditions: the spec's condition id '{condition}' is missing"
+    for synonym, condition in contract.CONDITION_SYNONYMS.items():
+        if kb.condition_id(synonym) != condition:
+            yield f"conditions: '{synonym}' must name '{condition}'"
+    for cls in contract.MEDICATION_CLASSES:
+        if cls not in kb.medications:
+            yield f"medications: the spec's class '{cls}' is missing"
+
+
+def _check_modifications(
+    kb: KnowledgeBase, mods: m.Modifications, manipulations: set[str], where: str
+) -> Iterator[str]:
+    for region in mods.avoid_regions:
+        if region not in kb.regions:
+            yield f"{where}: avoids unknown region '{region}'"
+    for technique in mods.avoid_techniques:
+        if technique not in manipulations:
+            yield f"{where}: avoids unknown technique or modality '{technique}'"
+    for position in mods.positioning:
+        if position not in kb.positioning:
+            yield f"{where}: unknown positioning '{position}'"
+
+
+def _check_rules(kb: KnowledgeBase) -> Iterator[str]:
+    for compiled in kb.rules:
+        for name in compiled.rule.avoid_regions_from:
+            if FACTS.get(name) != "set":
+                yield f"rules {compiled.rule.id}: avoid_regions_from '{name}' is not a set fact"
+    known = {
+        "conditions": set(kb.conditions),
+        "medication_classes": set(kb.medications),
+        "pain.regions": set(kb.regions),
+    }
+    for compiled in kb.rules:
+        for fact, allowed in known.items():
+            facts = [fact, *(f"{fact}.{s}" for s in ("active", "controlled", "history", "suspected"))]
+            for name in facts:
+                for value in values_used(compiled.condition, name) - allowed:
+                    yield f"rules {compiled.rule.id}: compares '{name}' with unknown '{value}'"
+
+
+def _check_modalities(kb: KnowledgeBase) -> Iterator[str]:
+    for modality in kb.modalities.values():
+        for technique in modality.techniques:
+            if technique not in kb.techniques:
+                yield f"modalities {modality.id}: unknown technique '{technique}'"
+        for technique in modality.core_techniques:
+            if technique not in modality.techniques:
+                yield f"modalities {modality.id}: core technique '{technique}' not in techniques"
+        for condition in modality.suits.conditions:
+            if condition not in kb.conditions:
+                yield f"modalities {modality.id}: suits unknown condition '{condition}'"
+        for claim in modality.claims:
+            if claim not in kb.claims:
+                yield f"modalities {modality.id}: unknown claim '{claim}'"
+
+
+def _check_coverage(kb: KnowledgeBase) -> Iterator[str]:
+    kinds = kb.kinds()
+    for item in kb.coverage:
+        for ref in item.covered_by:
+            kind, _, entry_id = ref.partition(":")
+            if entry_id not in kinds.get(kind, {}):
+                yield f"coverage '{item.item}': '{ref}' does not resolve (use kind:id)"
+
+
+def _all_values(entry: Any, name: str) -> Iterator[str]:
+    """Every string in fields called ``name`` anywhere inside an entry."""
+    if isinstance(entry, BaseModel):
+        for field_name in type(entry).model_fields:
+            value = getattr(entry, field_name)
+            if field_name == name and isinstance(value, list):
+                yield from value
+            else:
+                yield from _all_values(value, name)
+    elif isinstance(entry, list | tuple):
+        for item in entry:
+            yield from _all_values(item, name)
+
+
+def _all_modifications(entry: Any) -> Iterator[m.Modifications]:
+    if isinstance(entry, m.Modifications):
+        yield entry
+    elif isinstance(entry, BaseModel):
+        for field_name in type(entry).model_fields:
+            yield from _all_modifications(getattr(entry, field_name))
+    elif isinstance(entry, list | tuple):
+        for item in entry:
+            yield from _all_modifications(item)

@@ -1,0 +1,350 @@
+"""The shapes of knowledge-base entries, as read from the YAML files in ``data/``.
+
+Every entry that states a clinical fact carries ``sources``: ids from ``sources.yaml``.
+Cross-references (sources, regions, techniques, modalities, conditions) are checked by the
+loader after all files are read, so these models only check each entry's own shape.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+SourceIds = Annotated[list[Id], Field(min_length=1)]
+
+
+class Decision(IntEnum):
+    """Decisions, least to most severe (intake spec v1)."""
+
+    proceed = 0
+    modify = 1
+    postpone = 2
+    clearance = 3
+    refer = 4
+    emergency = 5
+
+
+DecisionName = Literal["proceed", "modify", "postpone", "clearance", "refer", "emergency"]
+PressureName = Literal["light", "medium", "firm"]
+Grade = Literal["supported", "weak", "unsupported", "contradicted", "unverified"]
+Status = Literal["active", "controlled", "history", "suspected"]
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Entry):
+    id: Id
+    ref: str | None = None
+    authors: str | None = None
+    title: str
+    year: int | None = None
+    url: str | None = None
+    kind: Literal[
+        "guideline", "systematic_review", "trial", "textbook", "article", "web",
+        "consensus", "case_report", "standard", "seed",
+    ]
+    quality: Literal["high", "moderate", "low"] = "moderate"
+    file: str | None = None
+    note: str = ""
+
+
+class Modifications(Entry):
+    """Changes to a standard session. Lists unite and the lowest pressure wins when merged."""
+
+    max_pressure: PressureName | None = None
+    avoid_regions: list[Id] = []
+    avoid_techniques: list[Id] = []
+    positioning: list[Id] = []
+    max_session_minutes: int | None = Field(default=None, ge=5, le=180)
+    notes: list[str] = []
+
+
+class Position(Entry):
+    says: str
+    decision: DecisionName | None = None
+    sources: SourceIds
+
+
+class Disagreement(Entry):
+    """Where sources disagree: both positions, which one the rule follows, and why."""
+
+    topic: str
+    positions: Annotated[list[Position], Field(min_length=2)]
+    follows: str
+    because: str
+
+
+class Outcome(Entry):
+    """What a rule or table row decides, and why."""
+
+    decision: DecisionName
+    title: str | None = None
+    why: str
+    action: str | None = None
+    modifications: Modifications = Modifications()
+    sources: SourceIds
+    basis: Literal["source", "inference"] = "source"
+
+
+class Condition(Entry):
+    id: Id
+    name: str
+    synonyms: list[str] = []
+    kind: Literal["back_pain_cause", "medical_condition", "indication", "systemic_state"]
+    seeds: list[Id] = []
+    summary: str = ""
+    local: bool = False
+    snomed: str | None = None
+    active: Outcome
+    controlled: Outcome | None = None
+    history: Outcome | None = None
+    suspected: Outcome | None = None
+    disagreements: list[Disagreement] = []
+
+
+class MedicationClass(Entry):
+    id: Id
+    name: str
+    title: str
+    decision: DecisionName
+    why: str
+    modifications: Modifications = Modifications()
+    sources: SourceIds
+    names: Annotated[list[str], Field(min_length=1)]
+    disagreements: list[Disagreement] = []
+
+
+class Rule(Entry):
+    """A screening rule: a condition over intake facts (see ``rule.py``) and its outcome."""
+
+    id: Id
+    title: str
+    group: Literal["red_flag", "combination", "screening", "skin", "procedure", "policy"]
+    when: dict[str, Any]
+    decision: DecisionName
+    why: str
+    action: str | None = None
+    modifications: Modifications = Modifications()
+    avoid_regions_from: list[str] = []
+    sources: SourceIds
+    seeds: list[Id] = []
+    basis: Literal["source", "inference"] = "source"
+    disagreements: list[Disagreement] = []
+
+
+class PressureRange(Entry):
+    min: PressureName
+    max: PressureName
+
+
+class Suits(Entry):
+    causes: list[str] = []
+    chronicity: list[Literal["acute", "subacute", "chronic"]] = []
+    conditions: list[Id] = []
+    experience: list[Literal["none", "some", "regular"]] = []
+    occupations: list[Literal["desk", "manual", "athlete", "other"]] = []
+
+
+class Modality(Entry):
+    id: Id
+    name: str
+    synonyms: list[str] = []
+    seeds: list[Id] = []
+    description: str
+    techniques: Annotated[list[Id], Field(min_length=1)]
+    core_techniques: Annotated[list[Id], Field(min_length=1)]
+    pressure: PressureRange
+    suits: Suits
+    cautions: str
+    evidence: str
+    claims: list[Id] = []
+    sources: SourceIds
+
+
+class Technique(Entry):
+    id: Id
+    name: str
+    synonyms: list[str] = []
+    seeds: list[Id] = []
+    description: str
+    pressure: PressureRange
+    use: str
+    cautions: str = ""
+    sources: SourceIds
+
+
+class Region(Entry):
+    id: Id
+    name: str
+    side: Literal["left", "right", "midline"]
+    shorthand: Id | None = None
+    note: str = ""
+
+
+class PressureLevel(Entry):
+    id: PressureName
+    rank: int
+    walton_levels: list[int]
+    description: str
+    sources: SourceIds
+
+
+class Chronicity(Entry):
+    id: Literal["acute", "subacute", "chronic"]
+    name: str
+    min_weeks: float
+    below_weeks: float | None
+    sources: SourceIds
+
+
+class PainCause(Entry):
+    id: str
+    name: str
+    description: str
+    conditions: list[Id] = []
+    sources: SourceIds
+
+
+class Classification(Entry):
+    chronicity: list[Chronicity]
+    causes: list[PainCause]
+    non_specific: str
+    sources: SourceIds
+    disagreements: list[Disagreement] = []
+
+
+class SelfCareCaution(Entry):
+    when: dict[str, Any]
+    note: str
+    sources: SourceIds
+
+
+class SelfCare(Entry):
+    id: Id
+    name: str
+    kind: Literal["self_massage", "stretch", "activity", "comfort"]
+    seeds: list[Id] = []
+    regions: list[Id] = []
+    steps: Annotated[list[str], Field(min_length=1)]
+    minutes: int = Field(ge=1, le=60)
+    how_often: str
+    avoid: list[str] = []
+    stop_if: str
+    exclude_when: dict[str, Any] | None = None
+    exclude_why: str = ""
+    cautions: list[SelfCareCaution] = []
+    sources: SourceIds
+
+
+class Claim(Entry):
+    id: Id
+    text: str
+    kind: Literal[
+        "benefit", "mechanism", "frequency", "safety", "epidemiology", "definition",
+        "guideline", "technique", "cause",
+    ]
+    seeds: Annotated[list[Id], Field(min_length=1)]
+    grade: Grade
+    myth: bool = False
+    verdict: str
+    sources: SourceIds
+
+
+class Step(Entry):
+    id: Id
+    order: int
+    name: str
+    description: str
+    backcare: str
+    seeds: list[Id] = []
+    sources: SourceIds
+
+
+class CoverageItem(Entry):
+    seed: Id
+    item: str
+    covered_by: Annotated[list[str], Field(min_length=1)]
+
+
+class Schedule(Entry):
+    chronicity: Literal["acute", "subacute", "chronic", "none"]
+    sessions_per_week: float = Field(gt=0, le=7)
+    total_sessions: int = Field(ge=1, le=52)
+    reassess_after_sessions: int = Field(ge=1, le=52)
+    why: str
+    sources: SourceIds
+    basis: Literal["source", "inference"] = "source"
+
+
+class PainGoal(Entry):
+    min_points: int = Field(ge=1, le=10)
+    min_percent: int = Field(ge=1, le=100)
+    why: str
+    sources: SourceIds
+
+
+class ReviewTrigger(Entry):
+    id: Id
+    text: str
+    action: DecisionName
+    sources: SourceIds
+
+
+class PlanPolicy(Entry):
+    standard_session: Outcome
+    session_minutes: int = Field(ge=15, le=180)
+    session_minutes_why: str
+    session_minutes_sources: SourceIds
+    short_session_note: str
+    schedules: list[Schedule]
+    pain_goal: PainGoal
+    function_goal: str
+    function_goal_sources: SourceIds
+    active_care_note: str
+    active_care_sources: SourceIds
+    review_triggers: list[ReviewTrigger]
+    frequency_preference_note: str
+    disagreements: list[Disagreement] = []
+
+
+class ScoringWeights(Entry):
+    """How modalities are ranked; a documented policy, not a clinical fact."""
+
+    cause: int
+    chronicity: int
+    condition: int
+    experience: int
+    occupation: int
+    preferred_modality: int
+    preferred_pressure: int
+    gentle_when_intense: int
+    intense_pain_from: int = Field(ge=0, le=10)
+    note: str
+    sources: SourceIds
+
+
+class StatusDefaults(Entry):
+    controlled: str
+    history: str
+    suspected: str
+
+
+class Meta(Entry):
+    version: str
+    released: str
+    description: str
+    policy: str
+    status_defaults: StatusDefaults
+    decisions: dict[DecisionName, str]
+
+
+class Positioning(Entry):
+    id: Id
+    name: str
+    description: str
+    sources: SourceIds

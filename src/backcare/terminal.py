@@ -1,0 +1,230 @@
+"""Readable terminal output for the CLI (Rich): assessments and knowledge-base entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backcare.clinical.assessment import Assessment
+from backcare.knowledge import KnowledgeBase
+from backcare.knowledge.search import Hit, label
+
+STYLE = {
+    "proceed": "bold green",
+    "modify": "bold yellow",
+    "postpone": "bold cyan",
+    "clearance": "bold magenta",
+    "refer": "bold red",
+    "emergency": "bold white on red",
+}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _names(ids: Iterable[str], table: dict[str, Any]) -> str:
+    return ", ".join(label(table[i]) if i in table else i for i in ids) or "none"
+
+
+def print_assessment(assessment: Assessment, kb: KnowledgeBase) -> None:
+    console = _console()
+    decision = assessment.decision.name
+    header = Text.assemble(
+        (f" {decision.upper()} ", STYLE[decision]), "  ", assessment.summary, "\n",
+        ("Massage today: ", "bold"), "yes" if assessment.massage_today else "no",
+        ("   Pain: ", "bold"), assessment.chronicity or "not given",
+        ("   Assessed on: ", "bold"), assessment.assessed_on,
+        ("   Knowledge: ", "bold"), assessment.knowledge_version,
+    )
+    console.print(Panel(header, title="backcare assessment", border_style=STYLE[decision].split()[-1]))
+    _print_findings(console, assessment)
+    _print_limits(console, assessment, kb)
+    _print_recommendations(console, assessment, kb)
+    _print_plan(console, assessment, kb)
+    if assessment.unrecognised_conditions or assessment.unrecognised_medications:
+        console.print(Text("Not recognised (check the spelling, or ask what they are): ", "bold yellow")
+                      + Text(", ".join([*assessment.unrecognised_conditions,
+                                        *assessment.unrecognised_medications])))
+    if assessment.unanswered:
+        console.print(Text("Red-flag questions not answered: ", "bold")
+                      + Text(", ".join(q.replace("_", " ") for q in assessment.unanswered)))
+
+
+def _print_findings(console: Console, assessment: Assessment) -> None:
+    if not assessment.findings:
+        console.print("No findings: nothing in the intake changes a standard session.\n")
+        return
+    table = Table(title="Findings", show_lines=True, expand=True)
+    table.add_column("Decision", no_wrap=True)
+    table.add_column("Finding", ratio=1)
+    table.add_column("Why, and what to do", ratio=3)
+    table.add_column("Sources", ratio=1)
+    for finding in assessment.findings:
+        name = finding.decision.name
+        why = Text(finding.why)
+        if finding.action:
+            why.append(f"\n{finding.action}", style="bold")
+        if finding.basis == "inference":
+            why.append("\n(no source states this rule directly; it is inferred from them)", "dim")
+        table.add_row(Text(name, STYLE[name]), f"{finding.title}\n[dim]{finding.rule}[/dim]", why,
+                      ", ".join(finding.sources))
+    console.print(table)
+
+
+def _print_limits(console: Console, assessment: Assessment, kb: KnowledgeBase) -> None:
+    if not assessment.massage_today:
+        return
+    limits = assessment.limits
+    rows = [
+        ("Maximum pressure", limits.max_pressure or "no limit from screening"),
+        ("Avoid regions", _names(limits.avoid_regions, kb.regions)),
+        ("Avoid techniques", _names(limits.avoid_techniques, {**kb.techniques, **kb.modalities})),
+        ("Positioning", _names(limits.positioning, kb.positioning)),
+        ("Session length", f"at most {limits.max_session_minutes} minutes"
+         if limits.max_session_minutes else "no limit from screening"),
+    ]
+    table = Table.grid(padding=(0, 2))
+    for key, value in rows:
+        table.add_row(Text(key, "bold"), value)
+    for note in limits.notes:
+        table.add_row(Text("Note", "bold"), note)
+    console.print(Panel(table, title="Modifications for today"))
+
+
+def _print_recommendations(console: Console, assessment: Assessment, kb: KnowledgeBase) -> None:
+    if not assessment.recommendations:
+        if not assessment.massage_today:
+            console.print(Text("No massage today, so no kind of massage is recommended.", "bold"))
+        return
+    table = Table(title="Kinds of massage that fit", expand=True)
+    table.add_column("#", no_wrap=True)
+    table.add_column("Modality", no_wrap=True)
+    table.add_column("Why", ratio=1)
+    for rec in assessment.recommendations[:5]:
+        table.add_row(str(rec.rank), label(kb.modalities[rec.modality]), "; ".join(rec.reasons))
+    console.print(table)
+    if assessment.excluded:
+        excluded = Table(title="Ruled out by the screening", expand=True)
+        excluded.add_column("Modality", no_wrap=True)
+        excluded.add_column("Why", ratio=1)
+        for item in assessment.excluded:
+            excluded.add_row(label(kb.modalities[item.modality]), "; ".join(item.reasons))
+        console.print(excluded)
+
+
+def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> None:
+    plan = assessment.plan
+    if plan is None:
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_row(Text("Modality", "bold"), f"{label(kb.modalities[plan.modality])}"
+                 + (f" (alternatives: {_names(plan.alternatives, kb.modalities)})" if plan.alternatives else ""))
+    grid.add_row(Text("Dose", "bold"), f"{plan.session_minutes} minutes, {plan.sessions_per_week:g} a week, "
+                 f"{plan.total_sessions} sessions; reassess after session {plan.reassess_after_sessions}")
+    grid.add_row(Text("Pressure", "bold"), f"at most {plan.max_pressure}")
+    for goal in plan.goals:
+        grid.add_row(Text(f"Goal ({goal.kind})", "bold"), goal.text)
+    for item in plan.home_care:
+        detail = f"{item.name}: {item.minutes} min, {item.how_often}"
+        if item.notes:
+            detail += f" ({'; '.join(item.notes)})"
+        grid.add_row(Text("Home care", "bold"), detail)
+    for trigger in plan.review_triggers:
+        grid.add_row(Text(f"Stop if ({trigger.action})", "bold"), trigger.text)
+    for note in plan.notes:
+        grid.add_row(Text("Note", "bold"), note)
+    grid.add_row(Text("Sources", "bold"), ", ".join(plan.sources))
+    console.print(Panel(grid, title="Plan"))
+
+
+def print_entries(kind: str, entries: Iterable[Any]) -> None:
+    table = Table(title=kind, expand=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", ratio=1)
+    table.add_column("detail", ratio=1)
+    for entry in entries:
+        table.add_row(entry.id, label(entry), _detail(entry))
+    _console().print(table)
+
+
+def _detail(entry: Any) -> str:
+    for name in ("grade", "decision", "kind"):
+        value = getattr(entry, name, None)
+        if isinstance(value, str):
+            return value
+    active = getattr(entry, "active", None)
+    return str(active.decision) if active is not None else ""
+
+
+def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
+    console = _console()
+    data = entry.model_dump(exclude_defaults=True, mode="json")
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    parts: list[Any] = [Text(body)]
+    if kind == "conditions":
+        outcomes = kb.condition_outcomes[entry.id]  # type: ignore[attr-defined]
+        statuses = Table(title="Decision by status")
+        statuses.add_column("status")
+        statuses.add_column("decision")
+        statuses.add_column("title")
+        for status, outcome in outcomes.items():
+            statuses.add_row(status, Text(outcome.decision, STYLE[outcome.decision]), outcome.title or "")
+        parts.append(statuses)
+    cited = sorted(set(_cited(data)))
+    if cited:
+        sources = Table(title="Sources", expand=True)
+        sources.add_column("id", no_wrap=True)
+        sources.add_column("reference", ratio=1)
+        for source_id in cited:
+            source = kb.sources[source_id]
+            ref = ", ".join(str(p) for p in (source.authors, source.title, source.year) if p)
+            sources.add_row(source_id, f"{ref}" + (f"\n{source.url}" if source.url else ""))
+        parts.append(sources)
+    console.print(Panel(Group(*parts), title=f"{kind}: {getattr(entry, 'id', '')}"))
+
+
+def _cited(data: Any) -> list[str]:
+    if isinstance(data, dict):
+        found = list(data.get("sources", []))
+        return found + [s for key, value in data.items() if key != "sources" for s in _cited(value)]
+    if isinstance(data, list):
+        return [s for item in data for s in _cited(item)]
+    return []
+
+
+def print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        _console().print("Nothing found.")
+        return
+    table = Table(title=f"{len(hits)} entries found", expand=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", ratio=1)
+    for hit in hits:
+        table.add_row(hit.kind, hit.id, hit.label)
+    _console().print(table)
+
+
+def print_counts(kb: KnowledgeBase) -> None:
+    table = Table(title=f"Knowledge base {kb.version}: consistent")
+    table.add_column("kind")
+    table.add_column("entries", justify="right")
+    for kind, entries in kb.kinds().items():
+        table.add_row(kind, str(len(entries)))
+    grades: dict[str, int] = {}
+    for claim in kb.claims.values():
+        grades[claim.grade] = grades.get(claim.grade, 0) + 1
+    names = sum(len(cls.names) for cls in kb.medications.values())
+    console = _console()
+    console.print(table)
+    console.print(f"Medication names: {names}. Claims by grade: "
+                  + ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items())))
+    console.print(f"Seed items covered: {len(kb.coverage)}. Every entry cites a known source.")

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from backcare.clinical import Intake, parse_intake
+from backcare.knowledge import KnowledgeBase, load_knowledge
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge()
+
+
+def make_intake(**fields: Any) -> Intake:
+    """An intake from keyword fields (age 40 unless a client is given)."""
+    data: dict[str, Any] = {"assessed_on": TODAY, "client": {"age": 40}, **fields}
+    return parse_intake(data, today=TODAY)
+
+
+NO_RED_FLAGS = {
+    name: False for name in (
+        "saddle_numbness", "bladder_or_bowel_change", "progressive_weakness",
+        "bilateral_leg_symptoms", "unexplained_weight_loss", "history_of_cancer", "fever",
+        "iv_drug_use", "immunosuppressed", "significant_trauma", "pulsatile_abdominal_mass",
+        "calf_swelling_one_side", "chest_pain_or_breathlessness",
+    )
+}
