@@ -1,0 +1,98 @@
+"""The command line as a user runs it: a real process, real files, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INTAKES = Path(__file__).parent.parent / "golden" / "intakes"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backcare", *args], input=stdin, capture_output=True, text=True,
+        timeout=60, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_assess_prints_a_readable_report():
+    result = run("assess", str(INTAKES / "heparin-and-bruise.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "MODIFY" in result.stdout
+    assert "Takes an anticoagulant" in result.stdout
+    assert "Mid back, left" in result.stdout
+
+
+def test_assess_json_is_the_spec_assessment():
+    result = run("assess", "--json", str(INTAKES / "saddle-and-bowel.yaml"))
+    assert result.returncode == 0, result.stderr
+    assessment = json.loads(result.stdout)
+    assert assessment["decision"] == "emergency"
+    assert assessment["knowledge_version"]
+
+
+def test_assess_reads_json_from_standard_input():
+    intake = {"client": {"age": 44}, "conditions": [{"id": "flu"}]}
+    result = run("assess", "--json", "-", stdin=json.dumps(intake))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["decision"] == "postpone"
+
+
+def test_invalid_input_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("client: {age: 200}\nred_flags: {saddle_numbnes: true}\npain: {regions: [lowback]}\n")
+    result = run("assess", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert any(line.startswith("error: client.age: 200 is out of range") for line in lines)
+    assert any(line.startswith("error: red_flags.saddle_numbnes: unknown field") for line in lines)
+    assert any(line.startswith("error: pain.regions: unknown region 'lowback'") for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("client: [", "broken.yaml", "error: FILE: is not valid YAML"),
+        ("{", "broken.json", "error: FILE: is not valid JSON"),
+        ("client: {age: 40}\npreferences: {modalities: [reiki]}\n", "pref.yaml",
+         "error: preferences.modalities[0]: unknown modality 'reiki'; allowed: swedish"),
+    ],
+)
+def test_unreadable_or_unknown_input_is_a_clear_error(tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_text(content)
+    result = run("assess", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_is_a_clear_error():
+    result = run("assess", "/nonexistent/intake.yaml")
+    assert result.returncode == 2
+    assert "cannot read /nonexistent/intake.yaml" in result.stderr
+
+
+def test_kb_list_show_search_and_check():
+    listed = run("kb", "list", "modalities")
+    assert listed.returncode == 0 and "deep_tissue" in listed.stdout
+    shown = run("kb", "show", "high blood pressure")
+    assert shown.returncode == 0
+    assert "hypertension" in shown.stdout and "Decision by status" in shown.stdout
+    found = run("kb", "search", "tennis ball")
+    assert found.returncode == 0 and "tennis_ball_wall" in found.stdout
+    checked = run("kb", "check")
+    assert checked.returncode == 0 and "consistent" in checked.stdout
+
+
+def test_kb_rejects_an_unknown_kind_or_id():
+    assert run("kb", "list", "spells").returncode == 2
+    missing = run("kb", "show", "no-such-thing")
+    assert missing.returncode == 2
+    assert "no entry 'no-such-thing'" in missing.stderr

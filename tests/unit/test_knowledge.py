@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from backcare.errors import KnowledgeError
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import CONDITION_IDS, CONDITION_SYNONYMS, MEDICATION_CLASSES
+from backcare.knowledge.loader import data_dir
+
+SEEDS = ["seed-000", "seed-001", "seed-002", "seed-003", "seed-004"]
+
+
+def broken_copy(tmp_path: Path, file: str, change) -> Path:
+    """A copy of the knowledge data with one file changed."""
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target)
+    path = target / f"{file}.yaml"
+    path.write_text(yaml.safe_dump(change(yaml.safe_load(path.read_text())), sort_keys=False))
+    return target
+
+
+def test_the_knowledge_version_is_stamped(kb):
+    assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", kb.version)
+
+
+def test_every_spec_condition_id_and_synonym_resolves(kb):
+    for condition in CONDITION_IDS:
+        assert kb.condition_id(condition) == condition
+    for synonym, condition in CONDITION_SYNONYMS.items():
+        assert kb.condition_id(synonym) == condition
+
+
+def test_every_spec_medication_class_exists_with_common_names(kb):
+    assert set(MEDICATION_CLASSES) <= set(kb.medications)
+    names = {name.lower() for cls in kb.medications.values() for name in cls.names}
+    assert len(names) >= 80
+    for name in ("warfarin", "coumadin", "apixaban", "eliquis", "rivaroxaban", "xarelto",
+                 "heparin", "enoxaparin", "clopidogrel", "plavix", "prednisone"):
+        assert name in names
+
+
+def test_every_seed_article_is_a_source_and_is_cited(kb):
+    for seed in SEEDS:
+        assert kb.sources[seed].kind == "seed"
+    cited = {s for item in kb.coverage for s in [item.seed]}
+    assert cited == set(SEEDS)
+
+
+def test_every_source_can_be_found_again(kb):
+    """A title, and a URL or an author-and-year citation; papers name authors and year."""
+    for source in kb.sources.values():
+        if source.kind == "seed":
+            assert source.file, source.id
+            continue
+        assert source.title, source.id
+        assert source.url or (source.authors and source.year), source.id
+        if source.kind in ("trial", "systematic_review"):
+            assert source.year and (source.authors or source.url), source.id
+
+
+def test_the_required_modalities_and_techniques_are_there(kb):
+    assert {"swedish", "deep_tissue", "trigger_point", "myofascial_release", "shiatsu", "sports",
+            "remedial", "relaxation", "therapeutic", "neuromuscular"} <= set(kb.modalities)
+    assert {"effleurage", "petrissage", "tapotement", "friction", "vibration", "compression",
+            "sustained_pressure", "stretching"} <= set(kb.techniques)
+
+
+def test_every_claim_is_graded_and_myths_say_so(kb):
+    assert len(kb.claims) >= 40
+    for claim in kb.claims.values():
+        assert claim.grade in ("supported", "weak", "unsupported", "contradicted", "unverified")
+        assert claim.myth == (claim.grade in ("unsupported", "contradicted")), claim.id
+    assert any(c.myth for c in kb.claims.values())
+
+
+def test_every_seed_item_points_at_entries_that_exist(kb):
+    assert len(kb.coverage) >= 80
+    kinds = kb.kinds()
+    for item in kb.coverage:
+        for ref in item.covered_by:
+            kind, _, entry_id = ref.partition(":")
+            assert entry_id in kinds[kind], ref
+
+
+def test_every_condition_has_a_decision_for_every_status(kb):
+    for condition_id, outcomes in kb.condition_outcomes.items():
+        assert set(outcomes) == {"active", "controlled", "history", "suspected"}, condition_id
+
+
+def test_where_sources_disagree_both_are_recorded_and_a_choice_is_made(kb):
+    disagreements = [d for c in kb.conditions.values() for d in c.disagreements]
+    disagreements += [d for r in kb.rules for d in r.rule.disagreements]
+    topics = " ".join(d.topic.lower() for d in disagreements)
+    assert len(disagreements) >= 5
+    for word in ("osteoporosis", "diabetes"):
+        condition = kb.conditions[word]
+        assert condition.disagreements, word
+        assert {p.decision for d in condition.disagreements for p in d.positions} >= {"clearance"}
+    assert "pregnan" in topics
+    for disagreement in disagreements:
+        assert disagreement.follows and disagreement.because
+
+
+def test_a_citation_of_an_unknown_source_is_refused(tmp_path):
+    def cite_nothing(conditions):
+        conditions[0]["active"]["sources"] = ["no-such-source"]
+        return conditions
+
+    with pytest.raises(KnowledgeError, match="cites unknown source 'no-such-source'"):
+        load_knowledge(broken_copy(tmp_path, "conditions", cite_nothing))
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    with pytest.raises(KnowledgeError, match="duplicate id"):
+        load_knowledge(broken_copy(tmp_path, "modalities", lambda items: [*items, items[0]]))
+
+
+def test_an_entry_without_sources_is_refused(tmp_path):
+    def strip(items):
+        items[0]["sources"] = []
+        return items
+
+    with pytest.raises(KnowledgeError, match="sources"):
+        load_knowledge(broken_copy(tmp_path, "techniques", strip))
+
+
+def test_a_missing_spec_condition_is_refused(tmp_path):
+    def drop(conditions):
+        return [c for c in conditions if c["id"] != "sciatica"]
+
+    with pytest.raises(KnowledgeError, match="'sciatica' is missing"):
+        load_knowledge(broken_copy(tmp_path, "conditions", drop))

@@ -1,0 +1,100 @@
+"""Properties of assess over generated intakes: safety only ever ratchets up, the result is
+reproducible, and the JSON always follows the published schema."""
+
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backcare.clinical import assess, parse_intake, to_json
+from backcare.knowledge import Decision, load_knowledge
+from backcare.knowledge.contract import RED_FLAGS
+from tests import strategies as s
+
+KB = load_knowledge()
+SCHEMA = json.loads((resources.files("backcare") / "schema" / "assessment-v1.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def decision_of(data: dict[str, Any]) -> Decision:
+    return assess(parse_intake(data, today=s.TODAY), KB).decision
+
+
+def with_added(data: dict[str, Any], key: str, item: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(data)
+    changed[key] = [*changed.get(key, []), item]
+    return changed
+
+
+@SETTINGS
+@given(s.intakes(), st.sampled_from(RED_FLAGS))
+def test_answering_yes_to_a_red_flag_never_lowers_the_decision(data, flag):
+    changed = copy.deepcopy(data)
+    changed["red_flags"] = {**changed.get("red_flags", {}), flag: True}
+    assert decision_of(changed) >= decision_of(data)
+
+
+@SETTINGS
+@given(s.intakes(), s.condition)
+def test_adding_a_condition_never_lowers_the_decision(data, condition):
+    assert decision_of(with_added(data, "conditions", condition)) >= decision_of(data)
+
+
+@SETTINGS
+@given(s.intakes(), s.medication)
+def test_adding_a_medication_never_lowers_the_decision(data, medication):
+    assert decision_of(with_added(data, "medications", medication)) >= decision_of(data)
+
+
+@SETTINGS
+@given(s.intakes(), s.skin)
+def test_adding_a_skin_finding_never_lowers_the_decision(data, finding):
+    assert decision_of(with_added(data, "skin", finding)) >= decision_of(data)
+
+
+@SETTINGS
+@given(s.intakes())
+def test_assessment_is_deterministic(data):
+    first = to_json(assess(parse_intake(copy.deepcopy(data), today=s.TODAY), KB))
+    second = to_json(assess(parse_intake(copy.deepcopy(data), today=s.TODAY), KB))
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+@SETTINGS
+@given(s.intakes())
+def test_assessment_json_always_follows_the_schema(data):
+    result = to_json(assess(parse_intake(data, today=s.TODAY), KB))
+    errors = sorted(VALIDATOR.iter_errors(result), key=str)
+    assert not errors, errors[0].message
+    json.dumps(result)  # plain JSON all the way down
+
+
+@SETTINGS
+@given(s.intakes())
+def test_the_plan_never_breaks_the_screening(data):
+    result = assess(parse_intake(data, today=s.TODAY), KB)
+    if not result.massage_today:
+        assert result.plan is None
+        assert result.recommendations == ()
+        return
+    excluded = {e.modality for e in result.excluded}
+    assert excluded.isdisjoint(r.modality for r in result.recommendations)
+    plan = result.plan
+    if plan is None:
+        assert not result.recommendations
+        return
+    assert plan.modality not in result.limits.avoid_techniques
+    cap = result.limits.max_pressure
+    if cap:
+        assert KB.pressure_rank(plan.max_pressure) <= KB.pressure_rank(cap)
+    if result.limits.max_session_minutes:
+        assert plan.session_minutes <= result.limits.max_session_minutes
+    for item in plan.home_care:
+        assert set(item.regions).isdisjoint(result.limits.avoid_regions)
