@@ -56,15 +56,22 @@ def random_intake(rng: random.Random, kb: KnowledgeBase) -> dict[str, Any]:
     if rng.random() < 0.2:
         intake["skin"] = [{"finding": rng.choice(SKIN_FINDINGS), "region": rng.choice(REGIONS)}]
     if rng.random() < 0.1:
-        intake["procedures"] = [{"kind": rng.choice(PROCEDURE_KINDS), "region": "low_back",
-                                 "date": TODAY - timedelta(days=rng.randint(1, 400))}]
+        intake["procedures"] = [
+            {
+                "kind": rng.choice(PROCEDURE_KINDS),
+                "region": "low_back",
+                "date": TODAY - timedelta(days=rng.randint(1, 400)),
+            }
+        ]
     return intake
 
 
 def bench_assess(count: int) -> None:
     kb = load_knowledge()
     rng = random.Random(20261122)
-    intakes: list[Intake] = [parse_intake(random_intake(rng, kb), today=TODAY) for _ in range(count)]
+    intakes: list[Intake] = [
+        parse_intake(random_intake(rng, kb), today=TODAY) for _ in range(count)
+    ]
     for intake in intakes[:200]:  # warm up
         assess(intake, kb)
     timings = []
@@ -78,26 +85,36 @@ def bench_assess(count: int) -> None:
         start = time.perf_counter_ns()
         to_json(assess(intake, kb))
         with_json.append(time.perf_counter_ns() - start)
-    print(f"assess over {count:,} generated intakes ({len(kb.rules)} rules, "
-          f"{len(kb.conditions)} conditions, knowledge {kb.version}):")
-    print(f"  median {statistics.median(timings) / 1000:.1f} us, "
-          f"p95 {timings[int(0.95 * count)] / 1000:.1f} us, "
-          f"max {timings[-1] / 1000:.1f} us")
+    print(
+        f"assess over {count:,} generated intakes ({len(kb.rules)} rules, "
+        f"{len(kb.conditions)} conditions, knowledge {kb.version}):"
+    )
+    print(
+        f"  median {statistics.median(timings) / 1000:.1f} us, "
+        f"p95 {timings[int(0.95 * count)] / 1000:.1f} us, "
+        f"max {timings[-1] / 1000:.1f} us"
+    )
     print(f"  assess + to_json median {statistics.median(with_json) / 1000:.1f} us")
 
 
 def bench_cold_start(runs: int) -> None:
     backcare = Path(sys.executable).with_name("backcare")
     intake = ROOT / "examples" / "heparin-and-bruise.yaml"
-    for command, label in ((["--json"], "backcare assess --json"), ([], "backcare assess (report)")):
+    for command, label in (
+        (["--json"], "backcare assess --json"),
+        ([], "backcare assess (report)"),
+    ):
         walls = []
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run([str(backcare), "assess", *command, str(intake)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(backcare), "assess", *command, str(intake)], check=True, capture_output=True
+            )
             walls.append(time.perf_counter() - start)
-        print(f"{label} cold start over {runs} runs: median {statistics.median(walls):.3f} s, "
-              f"min {min(walls):.3f} s")
+        print(
+            f"{label} cold start over {runs} runs: median {statistics.median(walls):.3f} s, "
+            f"min {min(walls):.3f} s"
+        )
 
 
 if __name__ == "__main__":

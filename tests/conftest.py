@@ -7,6 +7,7 @@ import pytest
 
 from backcare.clinical import Intake, parse_intake
 from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.knowledge.contract import RED_FLAGS
 
 TODAY = date(2026, 11, 22)
 
@@ -22,14 +23,7 @@ def make_intake(**fields: Any) -> Intake:
     return parse_intake(data, today=TODAY)
 
 
-NO_RED_FLAGS = {
-    name: False for name in (
-        "saddle_numbness", "bladder_or_bowel_change", "progressive_weakness",
-        "bilateral_leg_symptoms", "unexplained_weight_loss", "history_of_cancer", "fever",
-        "iv_drug_use", "immunosuppressed", "significant_trauma", "pulsatile_abdominal_mass",
-        "calf_swelling_one_side", "chest_pain_or_breathlessness",
-    )
-}
+NO_RED_FLAGS = dict.fromkeys(RED_FLAGS, False)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -39,5 +33,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if os.environ.get("BACKCARE_REQUIRE_ALL_TESTS") and skipped and exitstatus == 0:
-        reporter.write_line(f"{len(skipped)} test(s) skipped; CI requires every test to run.", red=True)
+        reporter.write_line(
+            f"{len(skipped)} test(s) skipped; CI requires every test to run.", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

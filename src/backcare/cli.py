@@ -25,8 +25,12 @@ app.add_typer(kb_app, name="kb")
 
 @app.command()
 def assess(
-    file: Annotated[Path, typer.Argument(help="Intake as YAML or JSON; '-' reads standard input.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the assessment JSON (spec v1).")] = False,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment JSON (spec v1).")
+    ] = False,
 ) -> None:
     """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
     from backcare.clinical import assess as run_assessment
@@ -65,29 +69,46 @@ def _read_intake(file: Path) -> Any:
 def _check_preferences(wanted: list[str], modalities: dict[str, Any]) -> None:
     unknown = [m for m in wanted if m not in modalities]
     if unknown:
-        raise InvalidIntake([
-            Problem(f"preferences.modalities[{wanted.index(m)}]",
-                    f"unknown modality {m!r}; allowed: {', '.join(modalities)}")
-            for m in unknown
-        ])
+        raise InvalidIntake(
+            [
+                Problem(
+                    f"preferences.modalities[{wanted.index(m)}]",
+                    f"unknown modality {m!r}; allowed: {', '.join(modalities)}",
+                )
+                for m in unknown
+            ]
+        )
 
 
 @kb_app.command("list")
-def kb_list(kind: Annotated[str, typer.Argument(help="sources, conditions, medications, rules, "
-                                                      "modalities, techniques, regions, positioning, "
-                                                      "self_care, claims or steps")]) -> None:
+def kb_list(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="sources, conditions, medications, rules, "
+            "modalities, techniques, regions, positioning, "
+            "self_care, claims or steps"
+        ),
+    ],
+) -> None:
     """List the entries of one kind."""
     from backcare.knowledge import load_knowledge
     from backcare.terminal import print_entries
 
     kinds = load_knowledge().kinds()
     if kind not in kinds:
-        raise InvalidIntake([Problem("KIND", f"unknown kind {kind!r}; allowed: {', '.join(kinds)}")])
+        raise InvalidIntake(
+            [Problem("KIND", f"unknown kind {kind!r}; allowed: {', '.join(kinds)}")]
+        )
     print_entries(kind, kinds[kind].values())
 
 
 @kb_app.command("show")
-def kb_show(entry_id: Annotated[str, typer.Argument(metavar="ID", help="An entry id or a condition synonym.")]) -> None:
+def kb_show(
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An entry id or a condition synonym.")
+    ],
+) -> None:
     """Show one entry in full, with its sources."""
     from backcare.knowledge import load_knowledge
     from backcare.terminal import print_entry
@@ -100,7 +121,9 @@ def kb_show(entry_id: Annotated[str, typer.Argument(metavar="ID", help="An entry
 
 
 @kb_app.command("search")
-def kb_search(text: Annotated[str, typer.Argument(help="Words to look for in names, synonyms and texts.")]) -> None:
+def kb_search(
+    text: Annotated[str, typer.Argument(help="Words to look for in names, synonyms and texts.")],
+) -> None:
     """Find entries whose id, name, synonyms or text contain all the words."""
     from backcare.knowledge import load_knowledge
     from backcare.knowledge.search import search
@@ -119,9 +142,9 @@ def kb_check() -> None:
 
 
 def main() -> None:
-    """Entry point: every error backcare expects becomes a message and exit code 2."""
+    """Entry point: typer handles usage errors (exit 2); backcare's own errors exit 2 here."""
     try:
-        app(standalone_mode=False)
+        app(prog_name="backcare")
     except InvalidIntake as error:
         for problem in error.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -129,16 +152,11 @@ def main() -> None:
     except BackcareError as error:
         typer.echo(f"error: {error}", err=True)
         raise SystemExit(2) from None
-    except (typer.Exit, typer.Abort) as stop:
-        raise SystemExit(getattr(stop, "exit_code", 1)) from None
     except Exception as error:  # the last line of defence: no traceback reaches a user
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            raise SystemExit(error.exit_code) from None
         if os.environ.get("BACKCARE_DEBUG"):
             raise
-        typer.echo(f"internal error: {type(error).__name__}: {error} "
-                   "(set BACKCARE_DEBUG=1 for details)", err=True)
+        typer.echo(
+            f"internal error: {type(error).__name__}: {error} (set BACKCARE_DEBUG=1 for details)",
+            err=True,
+        )
         raise SystemExit(1) from None

@@ -1,8 +1,8 @@
 """backcare's exceptions, one tree; each interface maps it once (CLI: exit code 2 and a message).
 
-    BackcareError
-    ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
-    └── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
+BackcareError
+├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
+└── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
 """
 
 from __future__ import annotations

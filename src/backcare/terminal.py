@@ -38,24 +38,40 @@ def print_assessment(assessment: Assessment, kb: KnowledgeBase) -> None:
     console = _console()
     decision = assessment.decision.name
     header = Text.assemble(
-        (f" {decision.upper()} ", STYLE[decision]), "  ", assessment.summary, "\n",
-        ("Massage today: ", "bold"), "yes" if assessment.massage_today else "no",
-        ("   Pain: ", "bold"), assessment.chronicity or "not given",
-        ("   Assessed on: ", "bold"), assessment.assessed_on,
-        ("   Knowledge: ", "bold"), assessment.knowledge_version,
+        (f" {decision.upper()} ", STYLE[decision]),
+        "  ",
+        assessment.summary,
+        "\n",
+        ("Massage today: ", "bold"),
+        "yes" if assessment.massage_today else "no",
+        ("   Pain: ", "bold"),
+        assessment.chronicity or "not given",
+        ("   Assessed on: ", "bold"),
+        assessment.assessed_on,
+        ("   Knowledge: ", "bold"),
+        assessment.knowledge_version,
     )
-    console.print(Panel(header, title="backcare assessment", border_style=STYLE[decision].split()[-1]))
+    console.print(
+        Panel(header, title="backcare assessment", border_style=STYLE[decision].split()[-1])
+    )
     _print_findings(console, assessment)
     _print_limits(console, assessment, kb)
     _print_recommendations(console, assessment, kb)
     _print_plan(console, assessment, kb)
     if assessment.unrecognised_conditions or assessment.unrecognised_medications:
-        console.print(Text("Not recognised (check the spelling, or ask what they are): ", "bold yellow")
-                      + Text(", ".join([*assessment.unrecognised_conditions,
-                                        *assessment.unrecognised_medications])))
+        console.print(
+            Text("Not recognised (check the spelling, or ask what they are): ", "bold yellow")
+            + Text(
+                ", ".join(
+                    [*assessment.unrecognised_conditions, *assessment.unrecognised_medications]
+                )
+            )
+        )
     if assessment.unanswered:
-        console.print(Text("Red-flag questions not answered: ", "bold")
-                      + Text(", ".join(q.replace("_", " ") for q in assessment.unanswered)))
+        console.print(
+            Text("Red-flag questions not answered: ", "bold")
+            + Text(", ".join(q.replace("_", " ") for q in assessment.unanswered))
+        )
 
 
 def _print_findings(console: Console, assessment: Assessment) -> None:
@@ -74,8 +90,12 @@ def _print_findings(console: Console, assessment: Assessment) -> None:
             why.append(f"\n{finding.action}", style="bold")
         if finding.basis == "inference":
             why.append("\n(no source states this rule directly; it is inferred from them)", "dim")
-        table.add_row(Text(name, STYLE[name]), f"{finding.title}\n[dim]{finding.rule}[/dim]", why,
-                      ", ".join(finding.sources))
+        table.add_row(
+            Text(name, STYLE[name]),
+            f"{finding.title}\n[dim]{finding.rule}[/dim]",
+            why,
+            ", ".join(finding.sources),
+        )
     console.print(table)
 
 
@@ -88,8 +108,12 @@ def _print_limits(console: Console, assessment: Assessment, kb: KnowledgeBase) -
         ("Avoid regions", _names(limits.avoid_regions, kb.regions)),
         ("Avoid techniques", _names(limits.avoid_techniques, {**kb.techniques, **kb.modalities})),
         ("Positioning", _names(limits.positioning, kb.positioning)),
-        ("Session length", f"at most {limits.max_session_minutes} minutes"
-         if limits.max_session_minutes else "no limit from screening"),
+        (
+            "Session length",
+            f"at most {limits.max_session_minutes} minutes"
+            if limits.max_session_minutes
+            else "no limit from screening",
+        ),
     ]
     table = Table.grid(padding=(0, 2))
     for key, value in rows:
@@ -125,10 +149,20 @@ def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> 
     if plan is None:
         return
     grid = Table.grid(padding=(0, 2))
-    grid.add_row(Text("Modality", "bold"), f"{label(kb.modalities[plan.modality])}"
-                 + (f" (alternatives: {_names(plan.alternatives, kb.modalities)})" if plan.alternatives else ""))
-    grid.add_row(Text("Dose", "bold"), f"{plan.session_minutes} minutes, {plan.sessions_per_week:g} a week, "
-                 f"{plan.total_sessions} sessions; reassess after session {plan.reassess_after_sessions}")
+    grid.add_row(
+        Text("Modality", "bold"),
+        f"{label(kb.modalities[plan.modality])}"
+        + (
+            f" (alternatives: {_names(plan.alternatives, kb.modalities)})"
+            if plan.alternatives
+            else ""
+        ),
+    )
+    grid.add_row(
+        Text("Dose", "bold"),
+        f"{plan.session_minutes} minutes, {plan.sessions_per_week:g} a week, "
+        f"{plan.total_sessions} sessions; reassess after session {plan.reassess_after_sessions}",
+    )
     grid.add_row(Text("Pressure", "bold"), f"at most {plan.max_pressure}")
     for goal in plan.goals:
         grid.add_row(Text(f"Goal ({goal.kind})", "bold"), goal.text)
@@ -176,7 +210,9 @@ def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
         statuses.add_column("decision")
         statuses.add_column("title")
         for status, outcome in outcomes.items():
-            statuses.add_row(status, Text(outcome.decision, STYLE[outcome.decision]), outcome.title or "")
+            statuses.add_row(
+                status, Text(outcome.decision, STYLE[outcome.decision]), outcome.title or ""
+            )
         parts.append(statuses)
     cited = sorted(set(_cited(data)))
     if cited:
@@ -225,6 +261,8 @@ def print_counts(kb: KnowledgeBase) -> None:
     names = sum(len(cls.names) for cls in kb.medications.values())
     console = _console()
     console.print(table)
-    console.print(f"Medication names: {names}. Claims by grade: "
-                  + ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items())))
+    console.print(
+        f"Medication names: {names}. Claims by grade: "
+        + ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items()))
+    )
     console.print(f"Seed items covered: {len(kb.coverage)}. Every entry cites a known source.")

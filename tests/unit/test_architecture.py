@@ -11,8 +11,13 @@ import pytest
 
 PACKAGE = Path(__file__).parents[2] / "src" / "backcare"
 ALLOWED = {
-    "clinical": {"backcare.clinical", "backcare.knowledge", "backcare.errors", "pydantic",
-                 "pydantic_core"},
+    "clinical": {
+        "backcare.clinical",
+        "backcare.knowledge",
+        "backcare.errors",
+        "pydantic",
+        "pydantic_core",
+    },
     "knowledge": {"backcare.knowledge", "backcare.errors", "pydantic", "yaml"},
 }
 

@@ -14,8 +14,12 @@ INTAKES = Path(__file__).parent.parent / "golden" / "intakes"
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "backcare", *args], input=stdin, capture_output=True, text=True,
-        timeout=60, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-m", "backcare", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -44,7 +48,9 @@ def test_assess_reads_json_from_standard_input():
 
 def test_invalid_input_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("client: {age: 200}\nred_flags: {saddle_numbnes: true}\npain: {regions: [lowback]}\n")
+    bad.write_text(
+        "client: {age: 200}\nred_flags: {saddle_numbnes: true}\npain: {regions: [lowback]}\n"
+    )
     result = run("assess", str(bad))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -60,8 +66,11 @@ def test_invalid_input_exits_2_with_one_line_per_problem_and_no_traceback(tmp_pa
     [
         ("client: [", "broken.yaml", "error: FILE: is not valid YAML"),
         ("{", "broken.json", "error: FILE: is not valid JSON"),
-        ("client: {age: 40}\npreferences: {modalities: [reiki]}\n", "pref.yaml",
-         "error: preferences.modalities[0]: unknown modality 'reiki'; allowed: swedish"),
+        (
+            "client: {age: 40}\npreferences: {modalities: [reiki]}\n",
+            "pref.yaml",
+            "error: preferences.modalities[0]: unknown modality 'reiki'; allowed: swedish",
+        ),
     ],
 )
 def test_unreadable_or_unknown_input_is_a_clear_error(tmp_path, content, name, message):
@@ -81,14 +90,18 @@ def test_a_missing_file_is_a_clear_error():
 
 def test_kb_list_show_search_and_check():
     listed = run("kb", "list", "modalities")
-    assert listed.returncode == 0 and "deep_tissue" in listed.stdout
+    assert listed.returncode == 0
+    assert "deep_tissue" in listed.stdout
     shown = run("kb", "show", "high blood pressure")
     assert shown.returncode == 0
-    assert "hypertension" in shown.stdout and "Decision by status" in shown.stdout
+    assert "hypertension" in shown.stdout
+    assert "Decision by status" in shown.stdout
     found = run("kb", "search", "tennis ball")
-    assert found.returncode == 0 and "tennis_ball_wall" in found.stdout
+    assert found.returncode == 0
+    assert "tennis_ball_wall" in found.stdout
     checked = run("kb", "check")
-    assert checked.returncode == 0 and "consistent" in checked.stdout
+    assert checked.returncode == 0
+    assert "consistent" in checked.stdout
 
 
 def test_kb_rejects_an_unknown_kind_or_id():
@@ -96,3 +109,11 @@ def test_kb_rejects_an_unknown_kind_or_id():
     missing = run("kb", "show", "no-such-thing")
     assert missing.returncode == 2
     assert "no entry 'no-such-thing'" in missing.stderr
+
+
+@pytest.mark.parametrize("args", [("assess",), ("bogus",), ("assess", "--bogus", "x")])
+def test_usage_errors_exit_2_without_a_traceback(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Usage: backcare" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

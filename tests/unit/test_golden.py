@@ -105,5 +105,7 @@ def test_assessment_json_matches_the_reviewed_snapshot(kb, path):
     text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     if os.environ.get("BACKCARE_UPDATE_GOLDEN"):
         snapshot.write_text(text, encoding="utf-8")
-    assert snapshot.exists(), f"no snapshot yet: run with BACKCARE_UPDATE_GOLDEN=1 and review {snapshot}"
+    assert snapshot.exists(), (
+        f"no snapshot yet: run with BACKCARE_UPDATE_GOLDEN=1 and review {snapshot}"
+    )
     assert json.loads(snapshot.read_text(encoding="utf-8")) == result

@@ -29,7 +29,9 @@ def test_a_misspelt_red_flag_is_an_error_not_a_silent_no():
 
 
 def test_an_unknown_region_names_the_field_and_the_allowed_regions():
-    (found,) = problems({"client": {"age": 30}, "skin": [{"finding": "bruise", "region": "lowback"}]})
+    (found,) = problems(
+        {"client": {"age": 30}, "skin": [{"finding": "bruise", "region": "lowback"}]}
+    )
     assert found.startswith("skin[0].region: unknown region 'lowback'; allowed: head, neck")
     assert "low_back" in found
 
@@ -41,8 +43,9 @@ def test_age_is_required_and_bounded():
 
 
 def test_types_are_strict():
-    found = problems({"client": {"age": "40"}, "pain": {"intensity": 5.5},
-                      "red_flags": {"fever": "no"}})
+    found = problems(
+        {"client": {"age": "40"}, "pain": {"intensity": 5.5}, "red_flags": {"fever": "no"}}
+    )
     assert "client.age: must be a whole number" in found
     assert "pain.intensity: must be a whole number" in found
     assert "red_flags.fever: must be true or false" in found
@@ -54,11 +57,13 @@ def test_an_unknown_value_lists_what_is_allowed():
 
 
 def test_impossible_combinations_are_refused():
-    found = problems({
-        "client": {"age": 30, "sex": "male", "pregnant_weeks": 12},
-        "vitals": {"systolic": 80, "diastolic": 90},
-        "procedures": [{"kind": "surgery", "date": "2027-01-01"}],
-    })
+    found = problems(
+        {
+            "client": {"age": 30, "sex": "male", "pregnant_weeks": 12},
+            "vitals": {"systolic": 80, "diastolic": 90},
+            "procedures": [{"kind": "surgery", "date": "2027-01-01"}],
+        }
+    )
     assert "client.pregnant_weeks: given for a client of sex 'male'" in found
     assert "vitals.diastolic: must be lower than vitals.systolic" in found
     assert "procedures[0].date: 2027-01-01 is after assessed_on (2026-11-22)" in found
@@ -77,7 +82,8 @@ def test_a_missing_assessment_date_means_today():
 def test_a_condition_may_be_written_as_a_plain_name():
     intake = make_intake(conditions=["flu", {"id": "osteoporosis", "status": "controlled"}])
     assert [(c.id, c.status) for c in intake.conditions] == [
-        ("flu", "active"), ("osteoporosis", "controlled")
+        ("flu", "active"),
+        ("osteoporosis", "controlled"),
     ]
 
 

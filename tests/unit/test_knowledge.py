@@ -39,8 +39,19 @@ def test_every_spec_medication_class_exists_with_common_names(kb):
     assert set(MEDICATION_CLASSES) <= set(kb.medications)
     names = {name.lower() for cls in kb.medications.values() for name in cls.names}
     assert len(names) >= 80
-    for name in ("warfarin", "coumadin", "apixaban", "eliquis", "rivaroxaban", "xarelto",
-                 "heparin", "enoxaparin", "clopidogrel", "plavix", "prednisone"):
+    for name in (
+        "warfarin",
+        "coumadin",
+        "apixaban",
+        "eliquis",
+        "rivaroxaban",
+        "xarelto",
+        "heparin",
+        "enoxaparin",
+        "clopidogrel",
+        "plavix",
+        "prednisone",
+    ):
         assert name in names
 
 
@@ -60,14 +71,33 @@ def test_every_source_can_be_found_again(kb):
         assert source.title, source.id
         assert source.url or (source.authors and source.year), source.id
         if source.kind in ("trial", "systematic_review"):
-            assert source.year and (source.authors or source.url), source.id
+            assert source.year, source.id
+            assert source.authors or source.url, source.id
 
 
 def test_the_required_modalities_and_techniques_are_there(kb):
-    assert {"swedish", "deep_tissue", "trigger_point", "myofascial_release", "shiatsu", "sports",
-            "remedial", "relaxation", "therapeutic", "neuromuscular"} <= set(kb.modalities)
-    assert {"effleurage", "petrissage", "tapotement", "friction", "vibration", "compression",
-            "sustained_pressure", "stretching"} <= set(kb.techniques)
+    assert {
+        "swedish",
+        "deep_tissue",
+        "trigger_point",
+        "myofascial_release",
+        "shiatsu",
+        "sports",
+        "remedial",
+        "relaxation",
+        "therapeutic",
+        "neuromuscular",
+    } <= set(kb.modalities)
+    assert {
+        "effleurage",
+        "petrissage",
+        "tapotement",
+        "friction",
+        "vibration",
+        "compression",
+        "sustained_pressure",
+        "stretching",
+    } <= set(kb.techniques)
 
 
 def test_every_claim_is_graded_and_myths_say_so(kb):
@@ -103,7 +133,8 @@ def test_where_sources_disagree_both_are_recorded_and_a_choice_is_made(kb):
         assert {p.decision for d in condition.disagreements for p in d.positions} >= {"clearance"}
     assert "pregnan" in topics
     for disagreement in disagreements:
-        assert disagreement.follows and disagreement.because
+        assert disagreement.follows
+        assert disagreement.because
 
 
 def test_a_citation_of_an_unknown_source_is_refused(tmp_path):

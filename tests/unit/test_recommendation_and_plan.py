@@ -3,8 +3,12 @@ from __future__ import annotations
 from backcare.clinical import assess
 from tests.conftest import make_intake
 
-CHRONIC = {"regions": ["low_back", "upper_back"], "duration_weeks": 30, "intensity": 6,
-           "cause": "posture"}
+CHRONIC = {
+    "regions": ["low_back", "upper_back"],
+    "duration_weeks": 30,
+    "intensity": 6,
+    "cause": "posture",
+}
 
 
 def test_every_modality_is_either_ranked_or_excluded_with_reasons(kb):
@@ -24,8 +28,12 @@ def test_the_clients_preferred_modality_ranks_first_when_it_is_safe(kb):
 
 
 def test_a_preferred_modality_the_screening_rules_out_is_not_recommended(kb):
-    result = assess(make_intake(pain=CHRONIC, medications=["warfarin"],
-                                preferences={"modalities": ["deep_tissue"]}), kb)
+    result = assess(
+        make_intake(
+            pain=CHRONIC, medications=["warfarin"], preferences={"modalities": ["deep_tissue"]}
+        ),
+        kb,
+    )
     assert "deep_tissue" not in [r.modality for r in result.recommendations]
     assert result.plan is not None
     assert result.plan.modality != "deep_tissue"
@@ -47,8 +55,9 @@ def test_the_pain_goal_is_two_points_or_thirty_percent(kb):
 
 
 def test_session_length_respects_the_screening_limit(kb):
-    plan = assess(make_intake(pain={**CHRONIC, "intensity": 9},
-                              preferences={"session_minutes": 90}), kb).plan
+    plan = assess(
+        make_intake(pain={**CHRONIC, "intensity": 9}, preferences={"session_minutes": 90}), kb
+    ).plan
     assert plan is not None
     assert plan.session_minutes <= 45
 
@@ -67,8 +76,14 @@ def test_home_care_never_uses_a_roller_with_osteoporosis(kb):
 
 
 def test_home_care_is_gentle_on_blood_thinners_and_keeps_off_avoided_regions(kb):
-    plan = assess(make_intake(pain=CHRONIC, medications=["warfarin"],
-                              skin=[{"finding": "bruise", "region": "upper_back_left"}]), kb).plan
+    plan = assess(
+        make_intake(
+            pain=CHRONIC,
+            medications=["warfarin"],
+            skin=[{"finding": "bruise", "region": "upper_back_left"}],
+        ),
+        kb,
+    ).plan
     assert plan is not None
     for item in plan.home_care:
         assert "upper_back_left" not in item.regions
@@ -79,7 +94,8 @@ def test_home_care_is_gentle_on_blood_thinners_and_keeps_off_avoided_regions(kb)
 
 
 def test_plan_pressure_never_exceeds_the_screening_cap(kb):
-    plan = assess(make_intake(pain=CHRONIC, medications=["warfarin"],
-                              preferences={"pressure": "firm"}), kb).plan
+    plan = assess(
+        make_intake(pain=CHRONIC, medications=["warfarin"], preferences={"pressure": "firm"}), kb
+    ).plan
     assert plan is not None
     assert plan.max_pressure == "light"

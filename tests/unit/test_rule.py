@@ -34,8 +34,12 @@ def test_an_unanswered_fact_never_counts_as_yes():
 
 
 def test_any_all_and_not_combine():
-    condition = {"all": [{"pain": True}, {"any": [{"red_flags.fever": True},
-                                                   {"temperature_c": {"ge": 38.0}}]}]}
+    condition = {
+        "all": [
+            {"pain": True},
+            {"any": [{"red_flags.fever": True}, {"temperature_c": {"ge": 38.0}}]},
+        ]
+    }
     assert holds(condition, pain=True, temperature_c=38.4)
     assert holds(condition, pain=True, red_flags__fever=True)
     assert not holds(condition, pain=False, red_flags__fever=True)
@@ -44,9 +48,13 @@ def test_any_all_and_not_combine():
 
 def test_membership_on_sets_and_words():
     assert holds({"conditions": {"has": "osteoporosis"}}, conditions=frozenset({"osteoporosis"}))
-    assert holds({"conditions": {"has_any": ["cancer", "osteoporosis"]}},
-                 conditions=frozenset({"osteoporosis"}))
-    assert not holds({"conditions": {"has_any": ["cancer"]}}, conditions=frozenset({"osteoporosis"}))
+    assert holds(
+        {"conditions": {"has_any": ["cancer", "osteoporosis"]}},
+        conditions=frozenset({"osteoporosis"}),
+    )
+    assert not holds(
+        {"conditions": {"has_any": ["cancer"]}}, conditions=frozenset({"osteoporosis"})
+    )
     assert holds({"pain.cause": {"in": ["fall", "trauma"]}}, pain__cause="fall")
     assert holds({"skin.bruise": {"empty": False}}, skin__bruise=frozenset({"spine"}))
     assert holds({"skin.bruise": {"empty": True}})

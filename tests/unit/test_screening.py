@@ -19,11 +19,24 @@ def test_anticoagulant_caps_pressure_at_light(kb):
 
 
 def test_medication_names_are_found_in_free_text_with_doses(kb):
-    result = assess(make_intake(medications=["WARFARIN 5 mg daily", "clopidogrel 75mg",
-                                             "prednisone 10 mg", "metformin 500mg bd"]), kb)
+    result = assess(
+        make_intake(
+            medications=[
+                "WARFARIN 5 mg daily",
+                "clopidogrel 75mg",
+                "prednisone 10 mg",
+                "metformin 500mg bd",
+            ]
+        ),
+        kb,
+    )
     classes = {f.rule for f in result.findings if f.rule.startswith("medication.")}
-    assert {"medication.anticoagulant", "medication.antiplatelet", "medication.corticosteroid",
-            "medication.insulin_or_hypoglycemic"} <= classes
+    assert {
+        "medication.anticoagulant",
+        "medication.antiplatelet",
+        "medication.corticosteroid",
+        "medication.insulin_or_hypoglycemic",
+    } <= classes
     assert result.unrecognised_medications == ()
 
 
@@ -102,11 +115,17 @@ def test_the_spine_itself_is_always_avoided(kb):
 
 
 def test_the_lowest_pressure_wins_and_avoid_lists_unite(kb):
-    result = assess(make_intake(
-        pain={**BACK_PAIN, "radiates_below_knee": True},
-        medications=["warfarin"],
-        skin=[{"finding": "bruise", "region": "hip_left"}, {"finding": "tender", "region": "sacrum"}],
-    ), kb)
+    result = assess(
+        make_intake(
+            pain={**BACK_PAIN, "radiates_below_knee": True},
+            medications=["warfarin"],
+            skin=[
+                {"finding": "bruise", "region": "hip_left"},
+                {"finding": "tender", "region": "sacrum"},
+            ],
+        ),
+        kb,
+    )
     assert result.limits.max_pressure == "light"
     assert {"hip_left", "sacrum", "spine"} <= set(result.limits.avoid_regions)
     assert {"deep_tissue", "sustained_pressure"} <= set(result.limits.avoid_techniques)
@@ -120,10 +139,16 @@ def test_nothing_is_recommended_when_massage_cannot_go_ahead(kb):
 
 
 def test_every_finding_names_its_rule_and_a_known_source(kb):
-    result = assess(make_intake(
-        pain=BACK_PAIN, medications=["warfarin", "tramadol"], conditions=["diabetes", "migraine"],
-        client={"age": 34, "pregnant_weeks": 24, "sex": "female"}, allergies=["almond oil"],
-    ), kb)
+    result = assess(
+        make_intake(
+            pain=BACK_PAIN,
+            medications=["warfarin", "tramadol"],
+            conditions=["diabetes", "migraine"],
+            client={"age": 34, "pregnant_weeks": 24, "sex": "female"},
+            allergies=["almond oil"],
+        ),
+        kb,
+    )
     assert result.findings
     for finding in result.findings:
         assert finding.rule
@@ -132,8 +157,15 @@ def test_every_finding_names_its_rule_and_a_known_source(kb):
 
 
 def test_the_decision_is_the_most_severe_finding(kb):
-    result = assess(make_intake(pain=BACK_PAIN, conditions=["flu"], medications=["warfarin"],
-                                red_flags={"saddle_numbness": True}), kb)
+    result = assess(
+        make_intake(
+            pain=BACK_PAIN,
+            conditions=["flu"],
+            medications=["warfarin"],
+            red_flags={"saddle_numbness": True},
+        ),
+        kb,
+    )
     assert result.decision == max(f.decision for f in result.findings) == Decision.emergency
     assert result.findings[0].decision == Decision.emergency
 

@@ -44,7 +44,7 @@ def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
     return Assessment(
         assessed_on=intake.assessed_on.isoformat(),
         decision=screened.decision,
-        summary=kb.meta.decisions[screened.decision.name],
+        summary=kb.decision_summary(screened.decision),
         chronicity=reading.chronicity,
         findings=screened.findings,
         limits=screened.limits,
@@ -113,7 +113,7 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
 def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
     if made is None:
         return None
-    result = _lists(asdict(made))
+    result: dict[str, Any] = _lists(asdict(made))
     result["review_triggers"] = [t.model_dump() for t in made.review_triggers]
     return result
 

@@ -59,9 +59,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
         "unrecognised_conditions": len(unknown_conditions),
         "unrecognised_medications": len(unknown_medications),
     }
-    return Reading(
-        facts, conditions, classes, unknown_conditions, unknown_medications, chronicity
-    )
+    return Reading(facts, conditions, classes, unknown_conditions, unknown_medications, chronicity)
 
 
 def _client_facts(intake: Intake) -> dict[str, Any]:
@@ -81,10 +79,16 @@ def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
     pain = intake.pain
     if pain is None:
         return {
-            "pain": False, "pain.regions": frozenset(), "pain.duration_weeks": None,
-            "pain.chronicity": None, "pain.intensity": None, "pain.cause": None,
-            "pain.radiates_below_knee": None, "pain.numbness": frozenset(),
-            "pain.weakness": frozenset(), "pain.worse_at_night": None,
+            "pain": False,
+            "pain.regions": frozenset(),
+            "pain.duration_weeks": None,
+            "pain.chronicity": None,
+            "pain.intensity": None,
+            "pain.cause": None,
+            "pain.radiates_below_knee": None,
+            "pain.numbness": frozenset(),
+            "pain.weakness": frozenset(),
+            "pain.worse_at_night": None,
             "pain.morning_stiffness_minutes": None,
         }
     return {

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge.contract import REGIONS, SHORTHANDS
 
+
 def _regions(value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
@@ -41,7 +42,11 @@ def _regions(value: Any) -> tuple[str, ...]:
                 "region",
                 "unknown region {value}; allowed: {allowed}, or a shorthand for both sides: "
                 "{shorthands}",
-                {"value": repr(item), "allowed": ", ".join(REGIONS), "shorthands": ", ".join(SHORTHANDS)},
+                {
+                    "value": repr(item),
+                    "allowed": ", ".join(REGIONS),
+                    "shorthands": ", ".join(SHORTHANDS),
+                },
             )
     return tuple(dict.fromkeys(expanded))
 
@@ -74,9 +79,10 @@ class Pain(_Model):
     regions: Regions = ()
     duration_weeks: float | None = Field(default=None, ge=0, le=5200, strict=True)
     intensity: StrictInt | None = Field(default=None, ge=0, le=10)
-    cause: Literal[
-        "lifting", "trauma", "fall", "sport", "posture", "stress", "overuse", "unknown"
-    ] | None = None
+    cause: (
+        Literal["lifting", "trauma", "fall", "sport", "posture", "stress", "overuse", "unknown"]
+        | None
+    ) = None
     radiates_below_knee: StrictBool | None = None
     numbness: Regions = ()
     weakness: Regions = ()
@@ -183,11 +189,15 @@ def _consistency(intake: Intake) -> list[Problem]:
     client, vitals = intake.client, intake.vitals
     if client.pregnant_weeks is not None and client.sex == "male":
         problems.append(Problem("client.pregnant_weeks", "given for a client of sex 'male'"))
-    if vitals.systolic is not None and vitals.diastolic is not None and (
-        vitals.diastolic >= vitals.systolic
+    if (
+        vitals.systolic is not None
+        and vitals.diastolic is not None
+        and (vitals.diastolic >= vitals.systolic)
     ):
         problems.append(Problem("vitals.diastolic", "must be lower than vitals.systolic"))
-    dated = [(f"procedures[{i}].date", p.date) for i, p in enumerate(intake.procedures)]
+    dated: list[tuple[str, date | None]] = [
+        (f"procedures[{i}].date", p.date) for i, p in enumerate(intake.procedures)
+    ]
     dated += [(f"conditions[{i}].since", c.since) for i, c in enumerate(intake.conditions)]
     for path, day in dated:
         if day is not None and day > intake.assessed_on:
@@ -214,7 +224,9 @@ def _problem(error: Any) -> Problem:
     path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     kind = error["type"]
     if kind == "extra_forbidden":
-        return Problem(path, f"unknown field; allowed fields here: {', '.join(_fields_at(loc[:-1]))}")
+        return Problem(
+            path, f"unknown field; allowed fields here: {', '.join(_fields_at(loc[:-1]))}"
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return Problem(path, f"{error['input']!r} is not allowed; allowed: {expected}")
@@ -233,7 +245,11 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
             continue
         annotation = model.model_fields[part].annotation
         model = next(
-            (arg for arg in _flatten(annotation) if isinstance(arg, type) and issubclass(arg, _Model)),
+            (
+                arg
+                for arg in _flatten(annotation)
+                if isinstance(arg, type) and issubclass(arg, _Model)
+            ),
             None,
         )
     return list(model.model_fields) if model else []

@@ -90,7 +90,7 @@ def make_plan(
         notes.append(policy.frequency_preference_note)
 
     cap = limits.max_pressure
-    max_pressure = modality.pressure.max
+    max_pressure: str = modality.pressure.max
     if cap is not None and kb.pressure_rank(cap) < kb.pressure_rank(max_pressure):
         max_pressure = cap
 
@@ -109,10 +109,16 @@ def make_plan(
         home_care=home_care(intake, reading, screening, kb),
         review_triggers=tuple(policy.review_triggers),
         notes=tuple(notes),
-        sources=tuple(dict.fromkeys(
-            [*schedule.sources, *policy.session_minutes_sources, *policy.pain_goal.sources,
-             *policy.active_care_sources]
-        )),
+        sources=tuple(
+            dict.fromkeys(
+                [
+                    *schedule.sources,
+                    *policy.session_minutes_sources,
+                    *policy.pain_goal.sources,
+                    *policy.active_care_sources,
+                ]
+            )
+        ),
     )
 
 
@@ -128,15 +134,21 @@ def _goals(intake: Intake, policy: m.PlanPolicy) -> tuple[Goal, ...]:
     goal = policy.pain_goal
     if pain is not None and pain.intensity:
         baseline = pain.intensity
-        target = math.floor(max(baseline - goal.min_points, baseline * (100 - goal.min_percent) / 100))
-        goals.append(Goal(
-            kind="pain",
-            text=(f"Pain from {baseline} down to {target} or less on the 0-10 scale "
-                  f"(a fall of {goal.min_points} points or {goal.min_percent}%). {goal.why}"),
-            baseline=baseline,
-            target=target,
-            sources=tuple(goal.sources),
-        ))
+        target = math.floor(
+            max(baseline - goal.min_points, baseline * (100 - goal.min_percent) / 100)
+        )
+        goals.append(
+            Goal(
+                kind="pain",
+                text=(
+                    f"Pain from {baseline} down to {target} or less on the 0-10 scale "
+                    f"(a fall of {goal.min_points} points or {goal.min_percent}%). {goal.why}"
+                ),
+                baseline=baseline,
+                target=target,
+                sources=tuple(goal.sources),
+            )
+        )
     wish = intake.preferences.goals.strip()
     text = f"Client's goal: {wish}. {policy.function_goal}" if wish else policy.function_goal
     goals.append(Goal("function", text, None, None, tuple(policy.function_goal_sources)))
@@ -162,9 +174,19 @@ def home_care(
             for caution, holds in zip(item.cautions, cautions, strict=True)
             if holds(reading.facts)
         )
-        chosen.append(HomeCare(
-            id=item.id, name=item.name, kind=item.kind, regions=regions, steps=tuple(item.steps),
-            minutes=item.minutes, how_often=item.how_often, avoid=tuple(item.avoid),
-            stop_if=item.stop_if, notes=notes, sources=tuple(item.sources),
-        ))
+        chosen.append(
+            HomeCare(
+                id=item.id,
+                name=item.name,
+                kind=item.kind,
+                regions=regions,
+                steps=tuple(item.steps),
+                minutes=item.minutes,
+                how_often=item.how_often,
+                avoid=tuple(item.avoid),
+                stop_if=item.stop_if,
+                notes=notes,
+                sources=tuple(item.sources),
+            )
+        )
     return tuple(chosen)

@@ -49,18 +49,16 @@ def recommend(
     return ranked, tuple(excluded)
 
 
-def _exclusion_reasons(modality: m.Modality, screening: Screening, kb: KnowledgeBase) -> tuple[str, ...]:
+def _exclusion_reasons(
+    modality: m.Modality, screening: Screening, kb: KnowledgeBase
+) -> tuple[str, ...]:
     reasons: list[str] = []
     for finding in screening.findings:
         avoided = finding.modifications.avoid_techniques
-        if modality.id in avoided:
-            reasons.append(f"{finding.title}: {modality.name} is to be avoided ({finding.rule})")
-        core = [kb.techniques[t].name.lower() for t in modality.core_techniques if t in avoided]
-        if core:
-            reasons.append(
-                f"{finding.title}: its core technique ({', '.join(core)}) is to be avoided "
-                f"({finding.rule})"
-            )
+        named = [modality.name] if modality.id in avoided else []
+        named += [kb.techniques[t].name.lower() for t in modality.core_techniques if t in avoided]
+        if named:
+            reasons.append(f"{finding.title} ({finding.rule}): avoid {' and '.join(named)}")
     cap = screening.limits.max_pressure
     if cap and kb.pressure_rank(modality.pressure.min) > kb.pressure_rank(cap):
         reasons.append(
@@ -99,9 +97,13 @@ def _score(
     if occupation and occupation in suits.occupations:
         add(weights.occupation, f"suits {occupation} work")
     if prefs.pressure and _pressure_fits(prefs.pressure, modality, screening, kb):
-        add(weights.preferred_pressure, f"works at the {prefs.pressure} pressure the client prefers")
-    intense = pain is not None and pain.intensity is not None and (
-        pain.intensity >= weights.intense_pain_from
+        add(
+            weights.preferred_pressure, f"works at the {prefs.pressure} pressure the client prefers"
+        )
+    intense = (
+        pain is not None
+        and pain.intensity is not None
+        and (pain.intensity >= weights.intense_pain_from)
     )
     if intense and kb.pressure_rank(modality.pressure.min) <= kb.pressure_rank("light"):
         add(weights.gentle_when_intense, "can be given gently while pain is intense")
@@ -110,13 +112,14 @@ def _score(
     return score, tuple(reasons)
 
 
-def _pressure_fits(wanted: str, modality: m.Modality, screening: Screening, kb: KnowledgeBase) -> bool:
+def _pressure_fits(
+    wanted: str, modality: m.Modality, screening: Screening, kb: KnowledgeBase
+) -> bool:
     rank = kb.pressure_rank(wanted)
     cap = screening.limits.max_pressure
-    return (
-        kb.pressure_rank(modality.pressure.min) <= rank <= kb.pressure_rank(modality.pressure.max)
-        and (cap is None or rank <= kb.pressure_rank(cap))
-    )
+    return kb.pressure_rank(modality.pressure.min) <= rank <= kb.pressure_rank(
+        modality.pressure.max
+    ) and (cap is None or rank <= kb.pressure_rank(cap))
 
 
 def _cause_name(cause: str, kb: KnowledgeBase) -> str:

@@ -48,13 +48,18 @@ class Screening:
 
 def screen(reading: Reading, kb: KnowledgeBase) -> Screening:
     findings = sorted(
-        [*_condition_findings(reading, kb), *_medication_findings(reading, kb),
-         *_rule_findings(reading, kb)],
+        [
+            *_condition_findings(reading, kb),
+            *_medication_findings(reading, kb),
+            *_rule_findings(reading, kb),
+        ],
         key=lambda finding: -finding.decision,
     )
     decision = findings[0].decision if findings else Decision.proceed
     standard = kb.plan.standard_session.modifications
-    return Screening(decision, tuple(findings), merge([standard, *(f.modifications for f in findings)], kb))
+    return Screening(
+        decision, tuple(findings), merge([standard, *(f.modifications for f in findings)], kb)
+    )
 
 
 def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
@@ -83,8 +88,12 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
     )
 
 
-def _finding(rule: str, outcome: m.Outcome | m.Rule | m.MedicationClass, title: str,
-             regions: Iterable[str] = ()) -> Finding:
+def _finding(
+    rule: str,
+    outcome: m.Outcome | m.Rule | m.MedicationClass,
+    title: str,
+    regions: Iterable[str] = (),
+) -> Finding:
     mods = outcome.modifications
     extra = [r for r in regions if r not in mods.avoid_regions]
     if extra:
@@ -107,7 +116,9 @@ def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding
         outcome = kb.condition_outcomes[known.id][known.status]
         local = condition.local and Decision[outcome.decision] >= Decision.modify
         yield _finding(
-            f"condition.{known.id}.{known.status}", outcome, outcome.title or condition.name,
+            f"condition.{known.id}.{known.status}",
+            outcome,
+            outcome.title or condition.name,
             known.regions if local else (),
         )
 

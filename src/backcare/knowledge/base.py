@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from backcare.knowledge import model as m
 from backcare.knowledge.rule import Node, Predicate
@@ -63,10 +63,14 @@ class KnowledgeBase:
         found: list[str] = []
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
-                for cls in self.medication_names.get("_".join(words[start:start + size]), ()):
+                for cls in self.medication_names.get("_".join(words[start : start + size]), ()):
                     if cls not in found:
                         found.append(cls)
         return tuple(found)
+
+    def decision_summary(self, decision: m.Decision) -> str:
+        """What a decision means for the client today, in plain words."""
+        return self.meta.decisions[cast(m.DecisionName, decision.name)]
 
     def pressure_rank(self, name: str) -> int:
         return self.pressure[name].rank

@@ -52,7 +52,9 @@ class _Reader:
         items = raw[key] if key else raw
         if not isinstance(items, list):
             raise KnowledgeError(f"{name}.yaml: expected a list of entries")
-        return [_validate(model, item, f"{name}.yaml entry {i + 1}") for i, item in enumerate(items)]
+        return [
+            _validate(model, item, f"{name}.yaml entry {i + 1}") for i, item in enumerate(items)
+        ]
 
 
 def _validate(model: type[E], raw: Any, where: str) -> E:
@@ -134,7 +136,9 @@ def _status_outcomes(condition: m.Condition, defaults: m.StatusDefaults) -> dict
         update={"title": f"{title} (suspected)", "why": f"{active.why} {defaults.suspected}"}
     )
     history = m.Outcome(
-        decision="proceed", title=f"{condition.name} in the past", why=defaults.history,
+        decision="proceed",
+        title=f"{condition.name} in the past",
+        why=defaults.history,
         sources=active.sources,
     )
     return {
@@ -173,7 +177,8 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     seeds = {s.id for s in kb.sources.values() if s.kind == "seed"}
     manipulations = {*kb.techniques, *kb.modalities}
     policies = [
-        ("plan", "policy", kb.plan), ("classification", "policy", kb.classification),
+        ("plan", "policy", kb.plan),
+        ("classification", "policy", kb.classification),
         ("scoring", "policy", kb.scoring),
         *(("pressure", level.id, level) for level in kb.pressure.values()),
     ]
@@ -192,8 +197,10 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_modalities(kb)
     yield from _check_coverage(kb)
     cited = {
-        seed for _, _, entry in [*kb.entries(), *policies]
-        for name in ("seeds", "sources") for seed in _all_values(entry, name)
+        seed
+        for _, _, entry in [*kb.entries(), *policies]
+        for name in ("seeds", "sources")
+        for seed in _all_values(entry, name)
     }
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
@@ -201,7 +208,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
 
 def _check_contract(kb: KnowledgeBase) -> Iterator[str]:
     if tuple(kb.regions) != contract.REGIONS:
-        yield f"regions: must be exactly the spec's regions, in order: {', '.join(contract.REGIONS)}"
+        yield f"regions: must be the spec's regions in order: {', '.join(contract.REGIONS)}"
     for condition in contract.CONDITION_IDS:
         if condition not in kb.conditions:
             yield f"conditions: the spec's condition id '{condition}' is missing"
@@ -239,7 +246,10 @@ def _check_rules(kb: KnowledgeBase) -> Iterator[str]:
     }
     for compiled in kb.rules:
         for fact, allowed in known.items():
-            facts = [fact, *(f"{fact}.{s}" for s in ("active", "controlled", "history", "suspected"))]
+            facts = [
+                fact,
+                *(f"{fact}.{s}" for s in ("active", "controlled", "history", "suspected")),
+            ]
             for name in facts:
                 for value in values_used(compiled.condition, name) - allowed:
                     yield f"rules {compiled.rule.id}: compares '{name}' with unknown '{value}'"

@@ -45,8 +45,16 @@ class Source(Entry):
     year: int | None = None
     url: str | None = None
     kind: Literal[
-        "guideline", "systematic_review", "trial", "textbook", "article", "web",
-        "consensus", "case_report", "standard", "seed",
+        "guideline",
+        "systematic_review",
+        "trial",
+        "textbook",
+        "article",
+        "web",
+        "consensus",
+        "case_report",
+        "standard",
+        "seed",
     ]
     quality: Literal["high", "moderate", "low"] = "moderate"
     file: str | None = None
@@ -245,8 +253,15 @@ class Claim(Entry):
     id: Id
     text: str
     kind: Literal[
-        "benefit", "mechanism", "frequency", "safety", "epidemiology", "definition",
-        "guideline", "technique", "cause",
+        "benefit",
+        "mechanism",
+        "frequency",
+        "safety",
+        "epidemiology",
+        "definition",
+        "guideline",
+        "technique",
+        "cause",
     ]
     seeds: Annotated[list[Id], Field(min_length=1)]
     grade: Grade

@@ -34,18 +34,34 @@ Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
 
 
-
 def _fact_types() -> dict[str, FactType]:
     types: dict[str, FactType] = {
-        "age": "number", "sex": "word", "pregnant": "bool", "pregnant_weeks": "number",
-        "pregnancy_complications": "set", "breastfeeding": "bool", "occupation": "word",
-        "pain": "bool", "pain.regions": "set", "pain.duration_weeks": "number",
-        "pain.chronicity": "word", "pain.intensity": "number", "pain.cause": "word",
-        "pain.radiates_below_knee": "bool", "pain.numbness": "set", "pain.weakness": "set",
-        "pain.worse_at_night": "bool", "pain.morning_stiffness_minutes": "number",
-        "conditions": "set", "medication_classes": "set", "allergies": "set",
-        "temperature_c": "number", "systolic": "number", "diastolic": "number",
-        "unrecognised_conditions": "number", "unrecognised_medications": "number",
+        "age": "number",
+        "sex": "word",
+        "pregnant": "bool",
+        "pregnant_weeks": "number",
+        "pregnancy_complications": "set",
+        "breastfeeding": "bool",
+        "occupation": "word",
+        "pain": "bool",
+        "pain.regions": "set",
+        "pain.duration_weeks": "number",
+        "pain.chronicity": "word",
+        "pain.intensity": "number",
+        "pain.cause": "word",
+        "pain.radiates_below_knee": "bool",
+        "pain.numbness": "set",
+        "pain.weakness": "set",
+        "pain.worse_at_night": "bool",
+        "pain.morning_stiffness_minutes": "number",
+        "conditions": "set",
+        "medication_classes": "set",
+        "allergies": "set",
+        "temperature_c": "number",
+        "systolic": "number",
+        "diastolic": "number",
+        "unrecognised_conditions": "number",
+        "unrecognised_medications": "number",
     }
     types.update({f"red_flags.{name}": "bool" for name in RED_FLAGS})
     types.update({f"conditions.{status}": "set" for status in STATUSES})
@@ -59,8 +75,12 @@ def _fact_types() -> dict[str, FactType]:
 FACTS: dict[str, FactType] = _fact_types()
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt,
-    "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
 _OPS_FOR: dict[FactType, frozenset[str]] = {
     "bool": frozenset({"eq", "ne"}),
@@ -119,8 +139,9 @@ def _parse_tests(fact: str, value: Any, where: str) -> Node:
     for op, operand in comparisons.items():
         if op not in _OPS_FOR[kind]:
             allowed = ", ".join(sorted(_OPS_FOR[kind]))
-            raise KnowledgeError(f"{where}: '{op}' does not apply to {kind} fact '{fact}' "
-                                 f"(allowed: {allowed})")
+            raise KnowledgeError(
+                f"{where}: '{op}' does not apply to {kind} fact '{fact}' (allowed: {allowed})"
+            )
         _check_operand(fact, kind, op, operand, where)
         if op in ("in", "has_any"):
             operand = frozenset(operand)
