@@ -69,7 +69,7 @@ def print_assessment(assessment: Assessment, kb: KnowledgeBase) -> None:
         )
     if assessment.unanswered:
         console.print(
-            Text("Red-flag questions not answered: ", "bold")
+            Text("Red-flag questions not answered (ask them before massage): ", "bold")
             + Text(", ".join(q.replace("_", " ") for q in assessment.unanswered))
         )
 
