@@ -26,7 +26,8 @@ app.add_typer(kb_app, name="kb")
 @app.command()
 def assess(
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input.")
+        Path,
+        typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input."),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the assessment JSON (spec v1).")

@@ -167,7 +167,8 @@ def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> 
     for goal in plan.goals:
         grid.add_row(Text(f"Goal ({goal.kind})", "bold"), goal.text)
     for item in plan.home_care:
-        detail = f"{item.name}: {item.minutes} min, {item.how_often}"
+        routine = item.routine
+        detail = f"{routine.name}: {routine.minutes} min, {routine.how_often}"
         if item.notes:
             detail += f" ({'; '.join(item.notes)})"
         grid.add_row(Text("Home care", "bold"), detail)

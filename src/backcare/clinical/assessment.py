@@ -113,15 +113,46 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
 def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
     if made is None:
         return None
-    result: dict[str, Any] = _lists(asdict(made))
-    result["review_triggers"] = [t.model_dump() for t in made.review_triggers]
-    return result
+    return {
+        "modality": made.modality,
+        "alternatives": list(made.alternatives),
+        "session_minutes": made.session_minutes,
+        "sessions_per_week": made.sessions_per_week,
+        "total_sessions": made.total_sessions,
+        "reassess_after_sessions": made.reassess_after_sessions,
+        "max_pressure": made.max_pressure,
+        "avoid_regions": list(made.avoid_regions),
+        "avoid_techniques": list(made.avoid_techniques),
+        "positioning": list(made.positioning),
+        "goals": [
+            {
+                "kind": g.kind,
+                "text": g.text,
+                "baseline": g.baseline,
+                "target": g.target,
+                "sources": list(g.sources),
+            }
+            for g in made.goals
+        ],
+        "home_care": [_home_care_json(item) for item in made.home_care],
+        "review_triggers": [t.model_dump() for t in made.review_triggers],
+        "notes": list(made.notes),
+        "sources": list(made.sources),
+    }
 
 
-def _lists(value: Any) -> Any:
-    """Tuples to lists, all the way down, so the result is plain JSON."""
-    if isinstance(value, dict):
-        return {key: _lists(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_lists(item) for item in value]
-    return value
+def _home_care_json(item: plan.HomeCare) -> dict[str, Any]:
+    routine = item.routine
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "kind": routine.kind,
+        "regions": list(item.regions),
+        "steps": list(routine.steps),
+        "minutes": routine.minutes,
+        "how_often": routine.how_often,
+        "avoid": list(routine.avoid),
+        "stop_if": routine.stop_if,
+        "notes": list(item.notes),
+        "sources": list(routine.sources),
+    }

@@ -38,20 +38,12 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     facts: dict[str, Any] = {
         **_client_facts(intake),
         **_pain_facts(intake, chronicity),
-        **{f"red_flags.{name}": getattr(intake.red_flags, name) for name in RED_FLAGS},
+        **{key: getattr(intake.red_flags, name) for name, key in _RED_FLAG_KEYS},
         "conditions": frozenset(c.id for c in conditions),
-        **{
-            f"conditions.{status}": frozenset(c.id for c in conditions if c.status == status)
-            for status in STATUSES
-        },
+        **_by_status(conditions),
         "medication_classes": frozenset(classes),
         **_procedure_facts(intake),
-        **{
-            f"skin.{finding}": frozenset(
-                region for item in intake.skin if item.finding == finding for region in item.region
-            )
-            for finding in SKIN_FINDINGS
-        },
+        **_skin_facts(intake),
         "temperature_c": intake.vitals.temperature_c,
         "systolic": intake.vitals.systolic,
         "diastolic": intake.vitals.diastolic,
@@ -60,6 +52,28 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
         "unrecognised_medications": len(unknown_medications),
     }
     return Reading(facts, conditions, classes, unknown_conditions, unknown_medications, chronicity)
+
+
+_RED_FLAG_KEYS = tuple((name, f"red_flags.{name}") for name in RED_FLAGS)
+_STATUS_KEYS = {status: f"conditions.{status}" for status in STATUSES}
+_SKIN_KEYS = {finding: f"skin.{finding}" for finding in SKIN_FINDINGS}
+_PROCEDURE_KEYS = {kind: (f"{kind}.weeks_ago", f"{kind}.regions") for kind in PROCEDURE_KINDS}
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _by_status(conditions: tuple[KnownCondition, ...]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {key: set() for key in _STATUS_KEYS.values()}
+    for condition in conditions:
+        found[_STATUS_KEYS[condition.status]].add(condition.id)
+    return {key: frozenset(ids) for key, ids in found.items()}
+
+
+def _skin_facts(intake: Intake) -> dict[str, frozenset[str]]:
+    found: dict[str, frozenset[str]] = dict.fromkeys(_SKIN_KEYS.values(), _NOTHING)
+    for item in intake.skin:
+        key = _SKIN_KEYS[item.finding]
+        found[key] = found[key].union(item.region)
+    return found
 
 
 def _client_facts(intake: Intake) -> dict[str, Any]:
@@ -107,12 +121,17 @@ def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
 
 
 def _procedure_facts(intake: Intake) -> dict[str, Any]:
+    """Weeks since the most recent procedure of each kind, and every region any was done on."""
     facts: dict[str, Any] = {}
-    for kind in PROCEDURE_KINDS:
-        done = [p for p in intake.procedures if p.kind == kind]
-        weeks = [(intake.assessed_on - p.date).days / 7 for p in done]
-        facts[f"{kind}.weeks_ago"] = min(weeks) if weeks else None
-        facts[f"{kind}.regions"] = frozenset(r for p in done for r in p.region)
+    for weeks_key, regions_key in _PROCEDURE_KEYS.values():
+        facts[weeks_key] = None
+        facts[regions_key] = _NOTHING
+    for procedure in intake.procedures:
+        weeks_key, regions_key = _PROCEDURE_KEYS[procedure.kind]
+        weeks = (intake.assessed_on - procedure.date).days / 7
+        if facts[weeks_key] is None or weeks < facts[weeks_key]:
+            facts[weeks_key] = weeks
+        facts[regions_key] = facts[regions_key].union(procedure.region)
     return facts
 
 

@@ -28,17 +28,19 @@ class Goal:
 
 @dataclass(frozen=True, slots=True)
 class HomeCare:
-    id: str
-    name: str
-    kind: str
+    """A self-care routine from the knowledge base, on the regions this client may use it on."""
+
+    routine: m.SelfCare
     regions: tuple[str, ...]
-    steps: tuple[str, ...]
-    minutes: int
-    how_often: str
-    avoid: tuple[str, ...]
-    stop_if: str
     notes: tuple[str, ...]
-    sources: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.routine.id
+
+    @property
+    def kind(self) -> str:
+        return self.routine.kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,32 +163,15 @@ def home_care(
     """Self-care that the screening allows, on the painful regions the client can reach safely."""
     avoid = set(screening.limits.avoid_regions)
     painful = set(intake.pain.regions) if intake.pain else set()
+    facts = reading.facts
     chosen: list[HomeCare] = []
     for item in kb.self_care.values():
-        exclude, cautions = kb.self_care_rules[item.id]
-        if exclude is not None and exclude(reading.facts):
-            continue
-        regions = tuple(r for r in item.regions if r not in avoid)
+        regions = tuple(r for r in item.regions if r not in avoid) if avoid else tuple(item.regions)
         if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
             continue
-        notes = tuple(
-            caution.note
-            for caution, holds in zip(item.cautions, cautions, strict=True)
-            if holds(reading.facts)
-        )
-        chosen.append(
-            HomeCare(
-                id=item.id,
-                name=item.name,
-                kind=item.kind,
-                regions=regions,
-                steps=tuple(item.steps),
-                minutes=item.minutes,
-                how_often=item.how_often,
-                avoid=tuple(item.avoid),
-                stop_if=item.stop_if,
-                notes=notes,
-                sources=tuple(item.sources),
-            )
-        )
+        exclude, cautions = kb.self_care_rules[item.id]
+        if exclude is not None and exclude(facts):
+            continue
+        notes = [c.note for c, holds in zip(item.cautions, cautions, strict=True) if holds(facts)]
+        chosen.append(HomeCare(item, regions, tuple(notes)))
     return tuple(chosen)

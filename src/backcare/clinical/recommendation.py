@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
-from backcare.clinical.screening import Screening
+from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -32,14 +32,17 @@ def recommend(
     """Ranked modalities and excluded ones; nothing at all when massage cannot go ahead today."""
     if screening.decision > Decision.modify:
         return (), ()
+    avoided_by = _avoided_by(screening.findings)
+    cap = screening.limits.max_pressure
+    fit = _Fit(intake, reading, kb, kb.pressure_rank(cap) if cap else None)
     scored: list[tuple[int, str, tuple[str, ...]]] = []
     excluded: list[Exclusion] = []
     for modality in kb.modalities.values():
-        reasons_against = _exclusion_reasons(modality, screening, kb)
-        if reasons_against:
-            excluded.append(Exclusion(modality.id, reasons_against))
+        against = _exclusion_reasons(modality, avoided_by, cap, kb)
+        if against:
+            excluded.append(Exclusion(modality.id, against))
         else:
-            score, reasons = _score(modality, intake, reading, screening, kb)
+            score, reasons = fit.score(modality)
             scored.append((score, modality.id, reasons))
     scored.sort(key=lambda item: -item[0])
     ranked = tuple(
@@ -49,17 +52,29 @@ def recommend(
     return ranked, tuple(excluded)
 
 
+def _avoided_by(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:
+    """Each avoided technique or modality, with the findings that ask to avoid it."""
+    index: dict[str, list[Finding]] = {}
+    for finding in findings:
+        for technique in finding.modifications.avoid_techniques:
+            index.setdefault(technique, []).append(finding)
+    return index
+
+
 def _exclusion_reasons(
-    modality: m.Modality, screening: Screening, kb: KnowledgeBase
+    modality: m.Modality, avoided_by: dict[str, list[Finding]], cap: str | None, kb: KnowledgeBase
 ) -> tuple[str, ...]:
-    reasons: list[str] = []
-    for finding in screening.findings:
-        avoided = finding.modifications.avoid_techniques
-        named = [modality.name] if modality.id in avoided else []
-        named += [kb.techniques[t].name.lower() for t in modality.core_techniques if t in avoided]
-        if named:
-            reasons.append(f"{finding.title} ({finding.rule}): avoid {' and '.join(named)}")
-    cap = screening.limits.max_pressure
+    named: dict[str, tuple[Finding, list[str]]] = {}
+    for finding in avoided_by.get(modality.id, ()):
+        named.setdefault(finding.rule, (finding, []))[1].append(modality.name)
+    for technique in modality.core_techniques:
+        for finding in avoided_by.get(technique, ()):
+            name = kb.techniques[technique].name.lower()
+            named.setdefault(finding.rule, (finding, []))[1].append(name)
+    reasons = [
+        f"{finding.title} ({finding.rule}): avoid {' and '.join(names)}"
+        for finding, names in named.values()
+    ]
     if cap and kb.pressure_rank(modality.pressure.min) > kb.pressure_rank(cap):
         reasons.append(
             f"needs at least {modality.pressure.min} pressure; the screening allows at most {cap}"
@@ -67,59 +82,63 @@ def _exclusion_reasons(
     return tuple(reasons)
 
 
-def _score(
-    modality: m.Modality, intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase
-) -> tuple[int, tuple[str, ...]]:
-    weights, suits = kb.scoring, modality.suits
-    prefs, pain = intake.preferences, intake.pain
-    score = 0
-    reasons: list[str] = []
+class _Fit:
+    """How well a modality fits one intake; the weights come from the knowledge base."""
 
-    def add(weight: int, reason: str) -> None:
-        nonlocal score
-        score += weight
-        reasons.append(reason)
-
-    if prefs.modalities and modality.id in prefs.modalities:
-        add(weights.preferred_modality, "the client asked for it")
-    if pain and pain.cause and pain.cause in suits.causes:
-        add(weights.cause, f"suits pain from {_cause_name(pain.cause, kb)}")
-    if reading.chronicity and reading.chronicity in suits.chronicity:
-        add(weights.chronicity, f"suits {reading.chronicity} pain")
-    current = {c.id for c in reading.conditions if c.status != "history"}
-    indicated = [kb.conditions[c].name.lower() for c in suits.conditions if c in current]
-    if indicated:
-        add(weights.condition, f"indicated for {', '.join(indicated)}")
-    experience = prefs.massage_experience
-    if experience and experience in suits.experience:
-        add(weights.experience, f"suits a client with {experience} massage experience")
-    occupation = intake.client.occupation
-    if occupation and occupation in suits.occupations:
-        add(weights.occupation, f"suits {occupation} work")
-    if prefs.pressure and _pressure_fits(prefs.pressure, modality, screening, kb):
-        add(
-            weights.preferred_pressure, f"works at the {prefs.pressure} pressure the client prefers"
+    def __init__(self, intake: Intake, reading: Reading, kb: KnowledgeBase, cap: int | None):
+        pain, prefs = intake.pain, intake.preferences
+        self.kb = kb
+        self.weights = kb.scoring
+        self.cause = pain.cause if pain else None
+        self.chronicity = reading.chronicity
+        self.current = {c.id for c in reading.conditions if c.status != "history"}
+        self.wanted = set(prefs.modalities)
+        self.experience = prefs.massage_experience
+        self.occupation = intake.client.occupation
+        self.pressure = prefs.pressure
+        self.pressure_rank = kb.pressure_rank(prefs.pressure) if prefs.pressure else None
+        self.cap = cap
+        self.lightest = kb.pressure_rank("light")
+        self.intense = bool(
+            pain and pain.intensity is not None and pain.intensity >= self.weights.intense_pain_from
         )
-    intense = (
-        pain is not None
-        and pain.intensity is not None
-        and (pain.intensity >= weights.intense_pain_from)
-    )
-    if intense and kb.pressure_rank(modality.pressure.min) <= kb.pressure_rank("light"):
-        add(weights.gentle_when_intense, "can be given gently while pain is intense")
-    if not reasons:
-        reasons.append("no specific fit with this intake; a general option")
-    return score, tuple(reasons)
 
+    def score(self, modality: m.Modality) -> tuple[int, tuple[str, ...]]:
+        weights, suits, kb = self.weights, modality.suits, self.kb
+        parts: list[tuple[int, str]] = []
+        if modality.id in self.wanted:
+            parts.append((weights.preferred_modality, "the client asked for it"))
+        if self.cause and self.cause in suits.causes:
+            parts.append((weights.cause, f"suits pain from {_cause_name(self.cause, kb)}"))
+        if self.chronicity and self.chronicity in suits.chronicity:
+            parts.append((weights.chronicity, f"suits {self.chronicity} pain"))
+        indicated = [kb.conditions[c].name.lower() for c in suits.conditions if c in self.current]
+        if indicated:
+            parts.append((weights.condition, f"indicated for {', '.join(indicated)}"))
+        if self.experience and self.experience in suits.experience:
+            parts.append(
+                (weights.experience, f"suits a client with {self.experience} massage experience")
+            )
+        if self.occupation and self.occupation in suits.occupations:
+            parts.append((weights.occupation, f"suits {self.occupation} work"))
+        if self.pressure_rank is not None and self._pressure_fits(modality):
+            parts.append(
+                (
+                    weights.preferred_pressure,
+                    f"works at the {self.pressure} pressure the client prefers",
+                )
+            )
+        if self.intense and kb.pressure_rank(modality.pressure.min) == self.lightest:
+            parts.append((weights.gentle_when_intense, "can be given gently while pain is intense"))
+        if not parts:
+            return 0, ("no specific fit with this intake; a general option",)
+        return sum(weight for weight, _ in parts), tuple(reason for _, reason in parts)
 
-def _pressure_fits(
-    wanted: str, modality: m.Modality, screening: Screening, kb: KnowledgeBase
-) -> bool:
-    rank = kb.pressure_rank(wanted)
-    cap = screening.limits.max_pressure
-    return kb.pressure_rank(modality.pressure.min) <= rank <= kb.pressure_rank(
-        modality.pressure.max
-    ) and (cap is None or rank <= kb.pressure_rank(cap))
+    def _pressure_fits(self, modality: m.Modality) -> bool:
+        rank, kb = self.pressure_rank, self.kb
+        assert rank is not None
+        low, high = kb.pressure_rank(modality.pressure.min), kb.pressure_rank(modality.pressure.max)
+        return low <= rank <= high and (self.cap is None or rank <= self.cap)
 
 
 def _cause_name(cause: str, kb: KnowledgeBase) -> str:

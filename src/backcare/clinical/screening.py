@@ -8,7 +8,7 @@ severe finding's; modifications merge so that the lowest pressure wins and avoid
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backcare.clinical.facts import Reading
 from backcare.knowledge import Decision, KnowledgeBase
@@ -88,25 +88,35 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
     )
 
 
-def _finding(
-    rule: str,
-    outcome: m.Outcome | m.Rule | m.MedicationClass,
-    title: str,
-    regions: Iterable[str] = (),
-) -> Finding:
-    mods = outcome.modifications
+Basis = m.Outcome | m.Rule | m.MedicationClass
+_BASE: dict[tuple[str, int], Finding] = {}
+
+
+def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -> Finding:
+    """The finding of a rule or table row; its base is built once per knowledge entry."""
+    key = (rule, id(basis))
+    base = _BASE.get(key)
+    if base is None:
+        base = _BASE.setdefault(
+            key,
+            Finding(
+                rule=rule,
+                decision=Decision[basis.decision],
+                title=title,
+                why=basis.why,
+                action=getattr(basis, "action", None),
+                modifications=basis.modifications,
+                sources=tuple(basis.sources),
+                basis=getattr(basis, "basis", "source"),
+            ),
+        )
+    mods = base.modifications
     extra = [r for r in regions if r not in mods.avoid_regions]
-    if extra:
-        mods = mods.model_copy(update={"avoid_regions": [*mods.avoid_regions, *extra]})
-    return Finding(
-        rule=rule,
-        decision=Decision[outcome.decision],
-        title=title,
-        why=outcome.why,
-        action=getattr(outcome, "action", None),
-        modifications=mods,
-        sources=tuple(outcome.sources),
-        basis=getattr(outcome, "basis", "source"),
+    if not extra:
+        return base
+    return replace(
+        base,
+        modifications=mods.model_copy(update={"avoid_regions": [*mods.avoid_regions, *extra]}),
     )
 
 

@@ -184,16 +184,45 @@ def values_used(node: Node, fact: str) -> set[Any]:
 
 def compile_predicate(node: Node) -> Predicate:
     """Python back end: a closure that evaluates the condition over a fact mapping."""
-    if isinstance(node, All):
-        parts = tuple(compile_predicate(item) for item in node.items)
-        return lambda facts: all(part(facts) for part in parts)
-    if isinstance(node, AnyOf):
-        parts = tuple(compile_predicate(item) for item in node.items)
-        return lambda facts: any(part(facts) for part in parts)
     if isinstance(node, Not):
         inner = compile_predicate(node.item)
         return lambda facts: not inner(facts)
-    return _compile_test(node)
+    if isinstance(node, Test):
+        return _compile_test(node)
+    parts = tuple(compile_predicate(item) for item in node.items)
+    return _all(parts) if isinstance(node, All) else _any(parts)
+
+
+def _all(parts: tuple[Predicate, ...]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) and second(facts)
+
+    def every(facts: Facts) -> bool:
+        for part in parts:
+            if not part(facts):
+                return False
+        return True
+
+    return every
+
+
+def _any(parts: tuple[Predicate, ...]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda facts: first(facts) or second(facts)
+
+    def some(facts: Facts) -> bool:
+        for part in parts:
+            if part(facts):
+                return True
+        return False
+
+    return some
 
 
 def _compile_test(test: Test) -> Predicate:
@@ -206,6 +235,10 @@ def _compile_test(test: Test) -> Predicate:
         return lambda facts: (not facts[fact]) is value
     if test.op == "in":
         return lambda facts: facts[fact] in value
+    if test.op == "eq":  # an operand is never None, so an unanswered fact never equals it
+        if value is True:
+            return lambda facts: facts[fact] is True
+        return lambda facts: facts[fact] == value
     compare = _COMPARE[test.op]
 
     def check(facts: Facts) -> bool:
