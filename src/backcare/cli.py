@@ -36,11 +36,12 @@ def assess(
     """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
     from backcare.clinical import assess as run_assessment
     from backcare.clinical import parse_intake, to_json
+    from backcare.clinical.intake import check_against
     from backcare.knowledge import load_knowledge
 
     kb = load_knowledge()
     intake = parse_intake(_read_intake(file), today=date.today())
-    _check_preferences(intake.preferences.modalities, kb.modalities)
+    check_against(intake, kb.modalities)
     assessment = run_assessment(intake, kb)
     if as_json:
         typer.echo(json.dumps(to_json(assessment), indent=2, ensure_ascii=False))
@@ -65,20 +66,6 @@ def _read_intake(file: Path) -> Any:
         where = "JSON" if file.suffix.lower() == ".json" else "YAML"
         message = str(error).replace("\n", " ")
         raise InvalidIntake([Problem("FILE", f"is not valid {where}: {message}")]) from None
-
-
-def _check_preferences(wanted: list[str], modalities: dict[str, Any]) -> None:
-    unknown = [m for m in wanted if m not in modalities]
-    if unknown:
-        raise InvalidIntake(
-            [
-                Problem(
-                    f"preferences.modalities[{wanted.index(m)}]",
-                    f"unknown modality {m!r}; allowed: {', '.join(modalities)}",
-                )
-                for m in unknown
-            ]
-        )
 
 
 @kb_app.command("list")
@@ -140,6 +127,100 @@ def kb_check() -> None:
     from backcare.terminal import print_counts
 
     print_counts(load_knowledge())
+
+
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _django() -> None:
+    """Set up Django for the commands that use the database (configuration read now)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backcare.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Add the demo clinic if it is missing.")] = False,
+    threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
+) -> None:
+    """Run the web app (migrations applied, static files served) with a production server."""
+    _django()
+    from django.core.management import call_command
+    from waitress import serve as run_server
+
+    from backcare import config
+    from backcare.records import accounts
+
+    _migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from backcare.web.wsgi import application  # after collectstatic: WhiteNoise indexes at start
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    url = f"http://{shown}:{port}/"
+    if demo:
+        _print_demo()
+    elif accounts.first_run():
+        typer.echo(f"No account yet: open {url}setup/ on this machine, or run 'backcare user create'.")
+    typer.echo(f"backcare is running at {url}  (data: {config.data_dir()}; Ctrl+C stops it)")
+    run_server(application, host=host, port=port, threads=threads, ident="backcare")
+
+
+def _print_demo() -> None:
+    from backcare.records import demo as demo_data
+
+    created = demo_data.ensure_demo()
+    typer.echo(("Demo clinic created. " if created else "Demo clinic present. ")
+               + f"Log in as '{demo_data.ADMIN}' or '{demo_data.THERAPIST}' with password "
+               f"'{demo_data.PASSWORD}'.")
+
+
+@app.command()
+def demo() -> None:
+    """Add a demo clinic (therapists, about 20 clients with intakes, plans and sessions)."""
+    _django()
+    _migrate()
+    _print_demo()
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="The new user name.")],
+    clinic: Annotated[str, typer.Option(help="Clinic name: an existing clinic, or a new one.")],
+    role: Annotated[str, typer.Option(help="admin or therapist.")] = "therapist",
+    email: Annotated[str, typer.Option(help="Email address.")] = "",
+    full_name: Annotated[str, typer.Option(help="First and last name.")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Create an account (the first one for a new clinic should be an admin)."""
+    import getpass
+
+    _django()
+    _migrate()
+    from backcare.records import accounts
+    from backcare.records.models import Clinic, User
+
+    if role not in (User.Role.ADMIN, User.Role.THERAPIST):
+        raise InvalidIntake([Problem("--role", f"{role!r} is not allowed; allowed: admin, therapist")])
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise InvalidIntake([Problem("password", "the two passwords differ")])
+    home, _ = Clinic.objects.get_or_create(name=clinic)
+    user = accounts.create_user(clinic=home, username=username, password=password, role=role,
+                                email=email, full_name=full_name)
+    typer.echo(f"Created {user.role} '{user.username}' in clinic '{home.name}'.")
 
 
 def main() -> None:

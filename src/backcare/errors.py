@@ -33,3 +33,19 @@ class InvalidIntake(BackcareError):
 
 class KnowledgeError(BackcareError):
     """The knowledge base's data breaks its own rules."""
+
+
+class NotFound(BackcareError):
+    """No such record in the user's clinic; a record of another clinic is "not found" too."""
+
+
+class NotAllowed(BackcareError):
+    """The user's role may not do this."""
+
+
+class LinkRefused(BackcareError):
+    """A self-service link that is unknown, expired or already used."""
+
+
+class ImmutableRecord(BackcareError):
+    """An attempt to change or delete a record that must never change."""

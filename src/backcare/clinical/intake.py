@@ -8,6 +8,7 @@ into ``InvalidIntake`` whose ``problems`` name the field path, what is wrong and
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -182,6 +183,19 @@ def parse_intake(data: Any, *, today: date) -> Intake:
     if problems:
         raise InvalidIntake(problems)
     return intake
+
+
+def check_against(intake: Intake, modalities: Iterable[str]) -> None:
+    """Values that only the knowledge base can check: the preferred modalities."""
+    known = list(modalities)
+    wanted = intake.preferences.modalities
+    problems = [
+        Problem(f"preferences.modalities[{i}]", f"unknown modality {m!r}; allowed: {', '.join(known)}")
+        for i, m in enumerate(wanted)
+        if m not in known
+    ]
+    if problems:
+        raise InvalidIntake(problems)
 
 
 def _consistency(intake: Intake) -> list[Problem]:

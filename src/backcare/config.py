@@ -1,0 +1,49 @@
+"""Configuration, read from the environment when asked (never at import).
+
+Every variable is documented in docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """Where backcare keeps its database, secret key and uploaded documents."""
+    configured = os.environ.get("BACKCARE_HOME")
+    base = Path(configured) if configured else Path.home() / ".local" / "share" / "backcare"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def database_url() -> str:
+    """The database: an SQLite file in the data directory unless BACKCARE_DATABASE_URL says otherwise."""
+    return os.environ.get("BACKCARE_DATABASE_URL") or f"sqlite:///{data_dir() / 'backcare.sqlite3'}"
+
+
+def secret_key() -> str:
+    """BACKCARE_SECRET_KEY, or a key generated on first run and kept (mode 600) in the data dir."""
+    configured = os.environ.get("BACKCARE_SECRET_KEY")
+    if configured:
+        return configured
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def allowed_hosts() -> list[str]:
+    raw = os.environ.get("BACKCARE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def debug() -> bool:
+    return os.environ.get("BACKCARE_WEB_DEBUG", "") == "1"
+
+
+def secure_cookies() -> bool:
+    """Cookies only over HTTPS (browsers also accept them on localhost); off only on request."""
+    return os.environ.get("BACKCARE_INSECURE_COOKIES", "") != "1"

@@ -1,0 +1,71 @@
+"""Clients: create, find and open, always inside the user's clinic and always audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from backcare.errors import NotFound
+from backcare.records import audit
+from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
+
+
+def create_client(*, user: User, data: dict[str, Any]) -> Client:
+    client = Client.objects.create(clinic=user.clinic, created_by=user, **data)
+    audit.record(user=user, action="client.create", client=client)
+    return client
+
+
+def search(*, user: User, query: str = "") -> QuerySet[Client]:
+    """Clients of the user's clinic whose name, email or phone contains every word."""
+    clients = Client.objects.filter(clinic=user.clinic)
+    for word in query.split():
+        clients = clients.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            | Q(email__icontains=word) | Q(phone__icontains=word)
+        )
+    return clients
+
+
+def get(*, user: User, client_id: int) -> Client:
+    """A client of the user's clinic; any other id (another clinic's too) is NotFound."""
+    try:
+        return Client.objects.get(pk=client_id, clinic=user.clinic)
+    except Client.DoesNotExist:
+        raise NotFound(f"no client {client_id}") from None
+
+
+def open_client(*, user: User, client_id: int, purpose: str) -> Client:
+    """Get a client for display, writing the view to the audit log."""
+    client = get(user=user, client_id=client_id)
+    audit.record(user=user, action="client.view", client=client, target=purpose)
+    return client
+
+
+@dataclass(frozen=True)
+class Overview:
+    client: Client
+    intake: Intake | None
+    assessment: Assessment | None
+    plan: Plan | None
+    sessions: list[SessionNote]
+    clearances: list[Clearance]
+    age: int | None
+
+
+def overview(*, user: User, client_id: int, today: date) -> Overview:
+    client = open_client(user=user, client_id=client_id, purpose="overview")
+    intake = client.intakes.first()
+    assessment = Assessment.objects.filter(client=client).first()
+    return Overview(
+        client=client,
+        intake=intake,
+        assessment=assessment,
+        plan=client.plans.filter(active=True).first(),
+        sessions=list(client.sessions.select_related("therapist")),
+        clearances=list(client.clearances.all()),
+        age=client.age_on(today),
+    )

@@ -1,0 +1,229 @@
+"""Stored records. Every record belongs to a clinic; services query through the clinic.
+
+Intakes and assessments are immutable once saved: a correction is a new intake version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from backcare.errors import ImmutableRecord
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Clinic admin"
+        THERAPIST = "therapist", "Therapist"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, related_name="users")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    credentials = models.CharField(
+        max_length=200, blank=True, help_text="Qualifications and licence, shown on reports."
+    )
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class Scoped(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+
+    class Meta:
+        abstract = True
+
+
+class Immutable(Scoped):
+    """A record written once: saving it again or deleting it raises ImmutableRecord."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise ImmutableRecord(f"{type(self).__name__} {self.pk} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableRecord(f"{type(self).__name__} {self.pk} cannot be deleted")
+
+
+class Client(Scoped):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    physician = models.CharField(max_length=200, blank=True, help_text="Name and contact")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["clinic", "last_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int | None:
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Intake(Immutable):
+    class Source(models.TextChoices):
+        THERAPIST = "therapist", "Therapist"
+        SELF_SERVICE = "self_service", "Client (self-service link)"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="intakes")
+    version = models.PositiveIntegerField()
+    data = models.JSONField(help_text="The intake of spec v1, validated and normalised.")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    correction_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="one_intake_per_version")
+        ]
+
+
+class Assessment(Immutable):
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assessments")
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="assessment")
+    result = models.JSONField(help_text="The assessment JSON of spec v1.")
+    decision = models.CharField(max_length=20)
+    knowledge_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Plan(Scoped):
+    """The course of treatment: made from an assessment, edited by the therapist."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="plans")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="plans")
+    active = models.BooleanField(default=True)
+    modality = models.CharField(max_length=60)
+    session_minutes = models.PositiveIntegerField()
+    sessions_per_week = models.FloatField()
+    total_sessions = models.PositiveIntegerField()
+    reassess_after_sessions = models.PositiveIntegerField()
+    max_pressure = models.CharField(max_length=10)
+    details = models.JSONField(help_text="Avoid-lists, positioning, goals, home care, triggers.")
+    pain_goal = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class PlanChange(Scoped):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=60)
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+
+class SessionNote(Scoped):
+    """One treatment session, in SOAP form, with the body chart and pain before and after."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True)
+    therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    session_date = models.DateField()
+    subjective = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    analysis = models.TextField(blank=True, help_text="The A of SOAP: assessment of the session")
+    next_steps = models.TextField(blank=True, help_text="The P of SOAP: plan for next time")
+    techniques = models.JSONField(default=list)
+    regions = models.JSONField(default=list)
+    pressure = models.CharField(max_length=10)
+    minutes = models.PositiveIntegerField()
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    adverse_events = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-session_date", "-pk"]
+
+
+class Clearance(Scoped):
+    """A physician's (or surgeon's, oncologist's, midwife's) written clearance, as received."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clearances")
+    received_from = models.CharField(max_length=200)
+    received_on = models.DateField()
+    note = models.TextField(blank=True)
+    document = models.FileField(upload_to="clearances/%Y/", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+
+class SelfServiceLink(Scoped):
+    """A one-use link a client opens without logging in to fill their own intake.
+
+    Only a hash of the token is stored; the token itself is shown once, when the link is made.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed what of a client's record, and when. Never changed or deleted."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=120, blank=True)
+    detail = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "-at"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableRecord("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableRecord("audit events cannot be deleted")

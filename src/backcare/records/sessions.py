@@ -1,0 +1,82 @@
+"""Recording a treatment session (SOAP note, body chart, pain before and after)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from backcare.errors import InvalidIntake, Problem
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import REGIONS
+from backcare.records import audit
+from backcare.records.models import Client, SessionNote, User
+
+
+@dataclass(frozen=True)
+class Warning:
+    region: str
+    reason: str
+
+
+def avoided_regions(client: Client) -> dict[str, str]:
+    """Regions the active plan avoids, with the findings that ask for it."""
+    plan = client.plans.filter(active=True).first()
+    if plan is None:
+        return {}
+    reasons: dict[str, str] = {}
+    for finding in plan.assessment.result["findings"]:
+        for region in finding["modifications"].get("avoid_regions", []):
+            reasons.setdefault(region, finding["title"])
+    for region in plan.details["avoid_regions"]:
+        reasons.setdefault(region, "never press on the spine" if region == "spine" else "avoid")
+    return reasons
+
+
+@transaction.atomic
+def record_session(
+    *, user: User, client: Client, note: dict[str, Any], today: date,
+    confirm_avoided: bool = False,
+) -> SessionNote:
+    """Store a session. Treating a region the plan avoids needs ``confirm_avoided``."""
+    problems = _check(note, today)
+    avoided = avoided_regions(client)
+    touched = [r for r in note.get("regions", []) if r in avoided]
+    if touched and not confirm_avoided:
+        problems.append(Problem("regions", "the plan avoids " + "; ".join(
+            f"{r} ({avoided[r]})" for r in touched) + ": confirm to record it anyway"))
+    if problems:
+        raise InvalidIntake(problems)
+    session = SessionNote.objects.create(
+        clinic=client.clinic, client=client, therapist=user,
+        plan=client.plans.filter(active=True).first(), **note,
+    )
+    audit.record(user=user, action="session.record", client=client,
+                 target=f"session {session.pk}",
+                 detail={"avoided_regions_treated": touched} if touched else {})
+    return session
+
+
+def _check(note: dict[str, Any], today: date) -> list[Problem]:
+    kb = load_knowledge()
+    problems: list[Problem] = []
+    if note["session_date"] > today:
+        problems.append(Problem("session_date", f"{note['session_date']} is in the future"))
+    for region in note.get("regions", []):
+        if region not in REGIONS:
+            problems.append(Problem("regions", f"unknown region {region!r}"))
+    manipulations = {*kb.techniques, *kb.modalities}
+    for technique in note.get("techniques", []):
+        if technique not in manipulations:
+            problems.append(Problem("techniques", f"unknown technique {technique!r}"))
+    if note["pressure"] not in kb.pressure:
+        problems.append(Problem("pressure", f"allowed: {', '.join(kb.pressure)}"))
+    for field in ("pain_before", "pain_after"):
+        value = note.get(field)
+        if value is not None and not 0 <= value <= 10:
+            problems.append(Problem(field, "must be 0 to 10"))
+    if not 5 <= note["minutes"] <= 240:
+        problems.append(Problem("minutes", "must be 5 to 240"))
+    return problems

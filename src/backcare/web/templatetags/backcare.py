@@ -1,0 +1,77 @@
+"""Template filters that name knowledge-base ids in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.search import label
+
+register = template.Library()
+
+LIGHT = {
+    "proceed": ("go", "Massage can go ahead"),
+    "modify": ("caution", "Massage with changes"),
+    "postpone": ("wait", "Postpone: no massage today"),
+    "clearance": ("hold", "Hold: physician clearance needed"),
+    "refer": ("stop", "Stop: refer to a doctor"),
+    "emergency": ("emergency", "Emergency care now"),
+}
+
+
+@register.filter
+def named(entry_id: str, kind: str) -> str:
+    """The name of a knowledge-base entry: {{ "mid_back_left"|named:"regions" }}."""
+    kb = load_knowledge()
+    table: dict[str, Any] = {"techniques": {**kb.techniques, **kb.modalities}}.get(kind) or kb.kinds().get(kind, {})
+    entry = table.get(entry_id)
+    return label(entry) if entry is not None else str(entry_id).replace("_", " ")
+
+
+@register.filter
+def light_class(decision: str) -> str:
+    return LIGHT.get(decision, ("unknown", ""))[0]
+
+
+@register.filter
+def light_text(decision: str) -> str:
+    return LIGHT.get(decision, ("", decision))[1]
+
+
+@register.filter
+def source_title(source_id: str) -> str:
+    source = load_knowledge().sources.get(source_id)
+    if source is None:
+        return source_id
+    parts = [source.authors, source.title, str(source.year) if source.year else None]
+    return ". ".join(p for p in parts if p)
+
+
+@register.filter
+def source_url(source_id: str) -> str:
+    source = load_knowledge().sources.get(source_id)
+    return (source.url or "") if source else ""
+
+
+@register.filter
+def words(identifier: str) -> str:
+    """An id in plain words: saddle_numbness -> saddle numbness."""
+    return str(identifier).replace("_", " ")
+
+
+@register.filter
+def getfield(form: Any, name: str) -> Any:
+    """A form's bound field by a computed name: {{ form|getfield:"condition_0_id" }}."""
+    return form[name]
+
+
+@register.filter
+def getitem(mapping: Any, key: str) -> Any:
+    return mapping.get(key, "")
+
+
+@register.filter
+def getlist(query: Any, key: str) -> list[str]:
+    return list(query.getlist(key)) if hasattr(query, "getlist") else []

@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from backcare.web.views import clients, intakes, pages, sessions
+
+urlpatterns = [
+    path("", pages.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("setup/", pages.setup, name="setup"),
+    path("clients/", clients.client_list, name="clients"),
+    path("clients/new/", clients.client_new, name="client_new"),
+    path("clients/<int:client_id>/", clients.client_page, name="client"),
+    path("clients/<int:client_id>/intake/", intakes.intake_new, name="intake_new"),
+    path("clients/<int:client_id>/link/", intakes.link_new, name="link_new"),
+    path("clients/<int:client_id>/assessments/<int:assessment_id>/", clients.assessment_page,
+         name="assessment"),
+    path("clients/<int:client_id>/plan/", clients.plan_edit, name="plan_edit"),
+    path("clients/<int:client_id>/sessions/new/", sessions.session_new, name="session_new"),
+    path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
+    path("i/<str:token>/", intakes.self_intake, name="self_intake"),
+    path("knowledge/", pages.knowledge, name="knowledge"),
+    path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),
+    path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),
+    path("audit/", pages.audit_log, name="audit"),
+]

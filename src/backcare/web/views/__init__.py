@@ -1,0 +1,1 @@
+"""Page handlers, one module per area; each parses, calls a service, renders."""

@@ -1,0 +1,140 @@
+"""Client list, new client, the client page, an assessment, the plan and clearances."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from backcare.errors import InvalidIntake, NotFound
+from backcare.knowledge import load_knowledge
+from backcare.records import audit, clearances, clients, plans
+from backcare.records.models import Assessment
+from backcare.reports.bodymap import body_map
+from backcare.reports.painchart import PainPoint, pain_chart
+from backcare.web.forms import ClientForm
+from backcare.web.views.common import clinic_page, today, user_of
+
+
+@clinic_page
+def client_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    found = clients.search(user=user_of(request), query=query)[:200]
+    audit.record(user=user_of(request), action="client.search", target=query[:100])
+    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"clients": found, "query": query})
+
+
+@clinic_page
+def client_new(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = clients.create_client(user=user_of(request), data=form.cleaned_data)
+        messages.success(request, f"{client} added. Next: the intake.")
+        return redirect("intake_new", client_id=client.pk)
+    return render(request, "web/client_new.html", {"form": form})
+
+
+@clinic_page
+def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
+    kb = load_knowledge()
+    view = clients.overview(user=user_of(request), client_id=client_id, today=today())
+    result = view.assessment.result if view.assessment else None
+    avoided = {}
+    if result:
+        for finding in result["findings"]:
+            for region in finding["modifications"].get("avoid_regions", []):
+                avoided.setdefault(region, finding["title"])
+        for region in result["modifications"]["avoid_regions"]:
+            avoided.setdefault(region, "never press on the spine" if region == "spine" else "avoid")
+    points = [PainPoint(s.session_date, s.pain_before, s.pain_after)
+              for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))]
+    return render(request, "web/client_page.html", {
+        "view": view, "client": view.client, "result": result, "kb": kb,
+        "cleared": _cleared(view),
+        "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
+        if result and result["massage_today"] else "",
+        "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
+        "modality_names": {m.id: m.name for m in kb.modalities.values()},
+    })
+
+
+def _cleared(view: clients.Overview) -> bool:
+    if view.assessment is None or view.assessment.decision != "clearance":
+        return False
+    return any(c.created_at >= view.assessment.created_at for c in view.clearances)
+
+
+@clinic_page
+def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) -> HttpResponse:
+    client = clients.open_client(user=user_of(request), client_id=client_id, purpose="assessment")
+    assessment = Assessment.objects.filter(pk=assessment_id, client=client).select_related("intake").first()
+    if assessment is None:
+        raise NotFound(f"no assessment {assessment_id}")
+    return render(request, "web/assessment.html", {
+        "client": client, "assessment": assessment, "result": assessment.result,
+        "kb": load_knowledge(), "history": client.assessments.select_related("intake"),
+    })
+
+
+@clinic_page
+def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="plan")
+    plan = plans.active_plan(client=client)
+    kb = load_knowledge()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            changes = {
+                "modality": request.POST["modality"],
+                "session_minutes": int(request.POST["session_minutes"]),
+                "sessions_per_week": float(request.POST["sessions_per_week"]),
+                "total_sessions": int(request.POST["total_sessions"]),
+                "reassess_after_sessions": int(request.POST["reassess_after_sessions"]),
+                "max_pressure": request.POST["max_pressure"],
+            }
+            plans.update_plan(user=user, client=client, changes=changes,
+                              reason=request.POST.get("reason", ""))
+            messages.success(request, "Plan updated; the change is recorded.")
+            return redirect("client", client_id=client.pk)
+        except (KeyError, ValueError):
+            errors.append("Every field needs a value: whole numbers for sessions and minutes.")
+        except InvalidIntake as error:
+            errors.extend(str(p) for p in error.problems)
+    return render(request, "web/plan_edit.html", {
+        "client": client, "plan": plan, "kb": kb, "errors": errors,
+        "changes": plan.changes.select_related("changed_by"),
+        "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
+        "map": body_map(avoided=plan.details["avoid_regions"], title="Regions the plan avoids",
+                        legend=[("hatch", "avoid")]),
+    })
+
+
+@clinic_page
+def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="clearance")
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            clearances.record_clearance(
+                user=user, client=client, received_from=request.POST.get("received_from", ""),
+                received_on=_date(request.POST.get("received_on", "")),
+                note=request.POST.get("note", ""), document=request.FILES.get("document"),
+                today=today(),
+            )
+            messages.success(request, "Clearance recorded.")
+            return redirect("client", client_id=client.pk)
+        except ValueError:
+            errors.append("received_on: write the date as YYYY-MM-DD")
+        except InvalidIntake as error:
+            errors.extend(str(p) for p in error.problems)
+    return render(request, "web/clearance_new.html", {"client": client, "errors": errors,
+                                                       "today": today()})
+
+
+def _date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)

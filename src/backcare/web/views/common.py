@@ -1,0 +1,47 @@
+"""What every page handler shares: the clinic user, today, and the error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from backcare.errors import NotAllowed, NotFound
+from backcare.records.models import User
+
+View = Callable[..., HttpResponse]
+
+
+def clinic_page(view: View) -> View:
+    """Login required; a record outside the user's clinic is a 404, a role problem a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or user.clinic_id is None:
+            raise PermissionDenied("this account belongs to no clinic")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(str(error)) from None
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from None
+
+    return wrapper
+
+
+def user_of(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,82 @@
+"""The therapist's intake form, corrections (new versions), and self-service links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from backcare.errors import InvalidIntake, LinkRefused
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import RED_FLAGS
+from backcare.records import clients, intakes, selfservice
+from backcare.records.models import Intake
+from backcare.web.forms import IntakeForm, initial_from, today_initial
+from backcare.web.views.common import clinic_page, today, user_of
+
+
+def _context(form: IntakeForm, **extra: object) -> dict[str, object]:
+    kb = load_knowledge()
+    names = sorted({*kb.conditions, *(s for c in kb.conditions.values() for s in c.synonyms)})
+    return {"form": form, "condition_names": names,
+            "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS], **extra}
+
+
+@clinic_page
+def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="intake")
+    previous = intakes.latest_data(client)
+    initial = {**(initial_from(previous) if previous else {}), **today_initial(client, today())}
+    if previous and previous.get("client", {}).get("age") is not None and client.date_of_birth is None:
+        initial["age"] = previous["client"]["age"]
+    form = IntakeForm(request.POST or None, initial=initial, correcting=previous is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = intakes.record_intake(
+                user=user, client=client, data=form.to_intake(), today=today(),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+            messages.success(request, f"Intake saved. Decision: {assessment.decision}.")
+            return redirect("client", client_id=client.pk)
+        except InvalidIntake as error:
+            form.add_problems(error.problems)
+    return render(request, "web/intake_form.html", _context(
+        form, client=client, correcting=previous is not None, self_service=False))
+
+
+@clinic_page
+def link_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="self-service link")
+    if request.method != "POST":
+        return redirect("client", client_id=client.pk)
+    token = selfservice.create_link(user=user, client=client, now=timezone.now())
+    url = request.build_absolute_uri(reverse("self_intake", args=[token]))
+    return render(request, "web/link_created.html", {"client": client, "url": url})
+
+
+def self_intake(request: HttpRequest, token: str) -> HttpResponse:
+    """The client's own intake, from a link: no login, no other data shown."""
+    try:
+        link = selfservice.resolve(token=token, now=timezone.now())
+    except LinkRefused as error:
+        return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
+    form = IntakeForm(request.POST or None, for_client=True,
+                      initial=today_initial(link.client, today()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            selfservice.submit(token=token, data=form.to_intake(), now=timezone.now(), today=today())
+            return render(request, "web/self_thanks.html")
+        except InvalidIntake as error:
+            form.add_problems(error.problems)
+        except LinkRefused as error:
+            return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
+    return render(request, "web/intake_form.html", _context(
+        form, client=None, first_name=link.client.first_name, correcting=False, self_service=True))
+
+
+def intake_source_label(intake: Intake) -> str:
+    return str(Intake.Source(intake.source).label)

@@ -1,0 +1,106 @@
+"""Dashboard, knowledge browser, audit log, and the one-time setup page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from backcare.errors import InvalidIntake
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.search import label, search
+from backcare.records import accounts, audit
+from backcare.records.dashboard import dashboard as build_dashboard
+from backcare.web.views.common import clinic_page, today, user_of
+
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+@clinic_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = build_dashboard(user=user_of(request), today=today())
+    return render(request, "web/dashboard.html", {"board": board, "today": today()})
+
+
+@clinic_page
+def knowledge(request: HttpRequest) -> HttpResponse:
+    kb = load_knowledge()
+    query = request.GET.get("q", "").strip()
+    hits = search(kb, query) if query else []
+    kinds = {kind: len(entries) for kind, entries in kb.kinds().items()}
+    grades: dict[str, int] = {}
+    for claim in kb.claims.values():
+        grades[claim.grade] = grades.get(claim.grade, 0) + 1
+    return render(request, "web/knowledge.html", {"kb": kb, "query": query, "hits": hits,
+                                                  "kinds": kinds, "grades": grades})
+
+
+@clinic_page
+def knowledge_kind(request: HttpRequest, kind: str) -> HttpResponse:
+    kb = load_knowledge()
+    entries = kb.kinds().get(kind)
+    if entries is None:
+        raise Http404(kind)
+    rows = [(entry_id, label(entry), entry) for entry_id, entry in entries.items()]
+    return render(request, "web/knowledge_kind.html", {"kind": kind, "rows": rows})
+
+
+@clinic_page
+def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpResponse:
+    kb = load_knowledge()
+    entry = kb.kinds().get(kind, {}).get(entry_id)
+    if entry is None:
+        raise Http404(entry_id)
+    data = entry.model_dump(exclude_defaults=True, mode="json")
+    cited = sorted({s for s in _cited(data) if s in kb.sources})
+    return render(request, "web/knowledge_entry.html", {
+        "kind": kind, "entry": entry, "name": label(entry), "data": data,
+        "sources": [kb.sources[s] for s in cited],
+        "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
+    })
+
+
+def _cited(data: object) -> list[str]:
+    if isinstance(data, dict):
+        found = [s for s in data.get("sources", []) if isinstance(s, str)]
+        found += [s for s in data.get("seeds", []) if isinstance(s, str)]
+        return found + [s for k, v in data.items() if k not in ("sources", "seeds") for s in _cited(v)]
+    if isinstance(data, list):
+        return [s for item in data for s in _cited(item)]
+    return []
+
+
+@clinic_page
+def audit_log(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not user.is_clinic_admin:
+        raise PermissionDenied("only a clinic admin can read the audit log")
+    return render(request, "web/audit.html", {"events": audit.events(user=user)})
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    """First run only, and only from this machine: create the clinic and its first account."""
+    if not accounts.first_run():
+        raise Http404("setup is done")
+    if request.META.get("REMOTE_ADDR") not in LOOPBACK:
+        raise PermissionDenied("the setup page answers only on this machine (localhost)")
+    errors: list[str] = []
+    if request.method == "POST":
+        post = request.POST
+        if post.get("password") != post.get("password_again"):
+            errors.append("password: the two passwords differ")
+        else:
+            try:
+                user = accounts.create_clinic_with_admin(
+                    clinic_name=post.get("clinic", ""), username=post.get("username", "").strip(),
+                    password=post.get("password", ""), email=post.get("email", ""),
+                    full_name=post.get("full_name", ""),
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, "Welcome. Your clinic is ready; add your first client.")
+                return redirect("dashboard")
+            except InvalidIntake as error:
+                errors.extend(str(p) for p in error.problems)
+    return render(request, "web/setup.html", {"errors": errors, "post": request.POST})

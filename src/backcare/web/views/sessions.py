@@ -1,0 +1,60 @@
+"""The session note (SOAP) with the clickable body chart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from backcare.errors import InvalidIntake
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import REGIONS
+from backcare.records import clients, sessions
+from backcare.reports.bodymap import body_map
+from backcare.web.views.common import clinic_page, today, user_of
+
+
+@clinic_page
+def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="session note")
+    kb = load_knowledge()
+    avoided = sessions.avoided_regions(client)
+    plan = client.plans.filter(active=True).first()
+    post = request.POST
+    errors: list[str] = []
+    chosen = [r for r in post.getlist("regions") if r in REGIONS]
+    if request.method == "POST":
+        try:
+            note = {
+                "session_date": date.fromisoformat(post.get("session_date", "")),
+                "subjective": post.get("subjective", ""), "objective": post.get("objective", ""),
+                "analysis": post.get("analysis", ""), "next_steps": post.get("next_steps", ""),
+                "techniques": post.getlist("techniques"), "regions": post.getlist("regions"),
+                "pressure": post.get("pressure", ""), "minutes": int(post.get("minutes", "0")),
+                "pain_before": _pain(post.get("pain_before")), "pain_after": _pain(post.get("pain_after")),
+                "adverse_events": post.get("adverse_events", ""),
+            }
+            sessions.record_session(user=user, client=client, note=note, today=today(),
+                                    confirm_avoided=post.get("confirm_avoided") == "on")
+            messages.success(request, "Session recorded.")
+            return redirect("client", client_id=client.pk)
+        except ValueError:
+            errors.append("Check the date (YYYY-MM-DD), the minutes and the pain scores (0-10).")
+        except InvalidIntake as error:
+            errors.extend(str(p) for p in error.problems)
+    return render(request, "web/session_new.html", {
+        "client": client, "plan": plan, "kb": kb, "errors": errors, "post": post,
+        "today": today(), "avoided": avoided, "chosen": chosen,
+        "avoided_chosen": [r for r in chosen if r in avoided],
+        "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
+        "map": body_map(selected=chosen, avoided=avoided, interactive=True, title="Regions treated",
+                        legend=[("#3b82f6", "treated"), ("hatch", "to avoid")]),
+        "modality": kb.modalities[plan.modality] if plan else None,
+    })
+
+
+def _pain(text: str | None) -> int | None:
+    return int(text) if text not in (None, "") else None
