@@ -132,6 +132,14 @@ class SkinFinding(_Model):
     region: Regions
 
 
+class ClearanceEntry(_Model):
+    """Written clearance received for one finding (its rule id) of an earlier assessment."""
+
+    rule: StrictStr = Field(min_length=1)
+    received_from: StrictStr = Field(min_length=1)
+    received_on: Day
+
+
 class Vitals(_Model):
     temperature_c: float | None = Field(default=None, ge=30, le=45, strict=True)
     systolic: StrictInt | None = Field(default=None, ge=50, le=300)
@@ -160,6 +168,7 @@ class Intake(_Model):
     allergies: Words = []
     preferences: Preferences = Preferences()
     notes: StrictStr = ""
+    clearances: list[ClearanceEntry] = []
 
     @field_validator("medications", "allergies")
     @classmethod
@@ -213,6 +222,7 @@ def _consistency(intake: Intake) -> list[Problem]:
         (f"procedures[{i}].date", p.date) for i, p in enumerate(intake.procedures)
     ]
     dated += [(f"conditions[{i}].since", c.since) for i, c in enumerate(intake.conditions)]
+    dated += [(f"clearances[{i}].received_on", c.received_on) for i, c in enumerate(intake.clearances)]
     for path, day in dated:
         if day is not None and day > intake.assessed_on:
             problems.append(Problem(path, f"{day} is after assessed_on ({intake.assessed_on})"))

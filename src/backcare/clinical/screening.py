@@ -7,7 +7,7 @@ severe finding's; modifications merge so that the lowest pressure wins and avoid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from backcare.clinical.facts import Reading
@@ -46,15 +46,18 @@ class Screening:
     limits: Limits
 
 
-def screen(reading: Reading, kb: KnowledgeBase) -> Screening:
-    findings = sorted(
-        [
-            *_condition_findings(reading, kb),
-            *_medication_findings(reading, kb),
-            *_rule_findings(reading, kb),
-        ],
-        key=lambda finding: -finding.decision,
-    )
+def screen(
+    reading: Reading, kb: KnowledgeBase, cleared: Mapping[str, str] | None = None
+) -> Screening:
+    """Findings and limits; ``cleared`` maps a rule id to who cleared it and when."""
+    found = [
+        *_condition_findings(reading, kb),
+        *_medication_findings(reading, kb),
+        *_rule_findings(reading, kb),
+    ]
+    if cleared:
+        found = [_clear(finding, cleared) for finding in found]
+    findings = sorted(found, key=lambda finding: -finding.decision)
     decision = findings[0].decision if findings else Decision.proceed
     standard = kb.plan.standard_session.modifications
     return Screening(
@@ -117,6 +120,19 @@ def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -
     return replace(
         base,
         modifications=mods.model_copy(update={"avoid_regions": [*mods.avoid_regions, *extra]}),
+    )
+
+
+def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
+    """A clearance finding that a physician has cleared goes ahead with its limits kept."""
+    if finding.decision != Decision.clearance or finding.rule not in cleared:
+        return finding
+    note = f"Cleared: {cleared[finding.rule]}. Keep to the limits of this finding."
+    mods = finding.modifications
+    return replace(
+        finding,
+        decision=Decision.modify,
+        modifications=mods.model_copy(update={"notes": [*mods.notes, note]}),
     )
 
 

@@ -51,18 +51,11 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
               for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))]
     return render(request, "web/client_page.html", {
         "view": view, "client": view.client, "result": result, "kb": kb,
-        "cleared": _cleared(view),
         "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
         if result and result["massage_today"] else "",
         "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
         "modality_names": {m.id: m.name for m in kb.modalities.values()},
     })
-
-
-def _cleared(view: clients.Overview) -> bool:
-    if view.assessment is None or view.assessment.decision != "clearance":
-        return False
-    return any(c.created_at >= view.assessment.created_at for c in view.clearances)
 
 
 @clinic_page
@@ -121,17 +114,20 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
             clearances.record_clearance(
                 user=user, client=client, received_from=request.POST.get("received_from", ""),
                 received_on=_date(request.POST.get("received_on", "")),
+                covers=request.POST.getlist("covers"),
                 note=request.POST.get("note", ""), document=request.FILES.get("document"),
                 today=today(),
             )
-            messages.success(request, "Clearance recorded.")
+            messages.success(request, "Clearance recorded; the intake was assessed again with it.")
             return redirect("client", client_id=client.pk)
         except ValueError:
             errors.append("received_on: write the date as YYYY-MM-DD")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
-    return render(request, "web/clearance_new.html", {"client": client, "errors": errors,
-                                                       "today": today()})
+    return render(request, "web/clearance_new.html", {
+        "client": client, "errors": errors, "today": today(),
+        "pending": clearances.pending(client),
+    })
 
 
 def _date(text: str):  # type: ignore[no-untyped-def]

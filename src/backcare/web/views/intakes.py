@@ -35,8 +35,11 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
     form = IntakeForm(request.POST or None, initial=initial, correcting=previous is not None)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.to_intake()
+            if previous and previous.get("clearances"):
+                data["clearances"] = previous["clearances"]  # clearances already received stay
             assessment = intakes.record_intake(
-                user=user, client=client, data=form.to_intake(), today=today(),
+                user=user, client=client, data=data, today=today(),
                 reason=form.cleaned_data.get("reason", ""),
             )
             messages.success(request, f"Intake saved. Decision: {assessment.decision}.")

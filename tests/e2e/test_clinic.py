@@ -1,0 +1,120 @@
+"""A therapist's day and a client's self-service intake, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from backcare.knowledge.contract import RED_FLAGS
+from tests.e2e.conftest import log_in, shot
+
+
+def answer_no_to_every_red_flag(page) -> None:  # type: ignore[no-untyped-def]
+    for flag in RED_FLAGS:
+        page.check(f"input[name=rf_{flag}][value=no]")
+
+
+def new_client(page, base: str, first: str, last: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/clients/new/")
+    page.fill("#id_first_name", first)
+    page.fill("#id_last_name", last)
+    page.click("text=Add client")
+    expect(page.locator("h1")).to_contain_text(f"Intake for {first} {last}")
+
+
+def test_therapist_screens_a_client_on_a_blood_thinner_and_records_a_session(server, page):
+    log_in(page, server)
+    shot(page, "dashboard")
+    new_client(page, server, "Walter", "Finch")
+    page.fill("#id_age", "67")
+    answer_no_to_every_red_flag(page)
+    page.check("input[name=pain_regions][value=low_back_left]")
+    page.check("input[name=pain_regions][value=low_back_right]")
+    page.fill("#id_duration_weeks", "10")
+    page.fill("#id_intensity", "5")
+    page.select_option("#id_cause", "posture")
+    page.fill("#id_medications", "warfarin 5 mg daily")
+    page.select_option("#id_skin_0_finding", "bruise")
+    page.select_option("#id_skin_0_region", "low_back_left")
+    shot(page, "intake-form")
+    page.click("text=Save and assess")
+
+    expect(page.locator(".light")).to_contain_text("Massage with changes")
+    expect(page.locator("#main")).to_contain_text("Takes an anticoagulant")
+    expect(page.locator("#main")).to_contain_text("Pressure at most light")
+    expect(page.locator("#main")).to_contain_text("Avoid Low back, left")
+    expect(page.locator(".bodychart [data-region=low_back_left]")).to_have_class(re.compile("avoided"))
+    shot(page, "client-after-intake")
+
+    page.click("text=Record a session")
+    chart = page.locator("[data-bodychart]")
+    chart.locator("[data-region=upper_back_left]").click()
+    chart.locator("[data-region=low_back_right]").click()
+    expect(page.locator("input[name=regions][value=upper_back_left]")).to_be_checked()
+    expect(chart.locator("[data-region=upper_back_left]")).to_have_class(re.compile("selected"))
+    expect(chart.locator("[data-region=upper_back_left]")).to_have_css("fill", "rgb(91, 155, 213)")
+    chart.locator("[data-region=low_back_left]").click()
+    expect(page.locator("#avoid-warning")).to_be_visible()
+    expect(page.locator("#avoid-warning")).to_contain_text("Low back, left")
+    shot(page, "session-avoided-warning")
+    chart.locator("[data-region=low_back_left]").click()
+    expect(page.locator("#avoid-warning")).to_be_hidden()
+    page.check("input[name=techniques][value=effleurage]")
+    page.fill("#pain_before", "5")
+    page.fill("#pain_after", "3")
+    page.fill("#subjective", "Back stiff after gardening.")
+    shot(page, "session-note")
+    page.click("text=Record session")
+
+    expect(page.locator("#main")).to_contain_text("Session recorded")
+    expect(page.locator("#main")).to_contain_text("pain 5 → 3")
+    # the chart marks the session twice (before and after), each with the same title
+    expect(page.locator("svg title", has_text="before 5, after 3")).to_have_count(2)
+    shot(page, "client-with-pain-chart")
+
+
+def test_client_completes_the_self_service_intake_from_a_link(server, page, chromium):
+    log_in(page, server)
+    new_client(page, server, "Iris", "Vale")
+    page.goto(f"{server}/clients/")
+    page.click("text=Vale, Iris")
+    page.click("text=Send a self-service intake link")
+    link = page.input_value("#link")
+    assert "/i/" in link
+
+    client_context = chromium.new_context(viewport={"width": 820, "height": 1100})
+    client_page = client_context.new_page()
+    client_page.goto(link)
+    expect(client_page.locator("h1")).to_contain_text("your health questions")
+    expect(client_page.locator("body")).not_to_contain_text("Dashboard")
+    client_page.fill("#id_age", "34")
+    answer_no_to_every_red_flag(client_page)
+    client_page.check("input[name=pain_regions][value=upper_back_left]")
+    client_page.fill("#id_intensity", "4")
+    shot(client_page, "self-service-form")
+    client_page.click("text=Send my answers")
+    expect(client_page.locator("h1")).to_have_text("Thank you")
+    shot(client_page, "self-service-thanks")
+    client_page.goto(link)
+    expect(client_page.locator("body")).to_contain_text("already been used")
+    client_context.close()
+
+    page.click("text=Back to Iris Vale")
+    expect(page.locator(".light")).to_be_visible()
+    expect(page.locator("#main")).to_contain_text("Client (self-service link)")
+
+
+def test_main_pages_render_for_the_demo_clinic(server, page):
+    log_in(page, server, "demo-admin")
+    for name, path in [("clients", "/clients/"), ("knowledge", "/knowledge/"),
+                       ("knowledge-osteoporosis", "/knowledge/conditions/osteoporosis/"),
+                       ("audit", "/audit/")]:
+        response = page.goto(f"{server}{path}")
+        assert response is not None and response.status == 200, path
+        shot(page, name)
+    page.goto(f"{server}/clients/?q=Hughes")
+    page.click("text=Hughes, Arthur")
+    expect(page.locator(".light")).to_contain_text("Massage with changes")
+    expect(page.locator("svg title", has_text=re.compile("before"))).not_to_have_count(0)
+    shot(page, "demo-client")

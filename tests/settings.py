@@ -1,0 +1,15 @@
+"""Django settings for tests: a throwaway data directory, a fast password hasher, and the
+database named by BACKCARE_DATABASE_URL (SQLite in the data directory when unset)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("BACKCARE_HOME", tempfile.mkdtemp(prefix="backcare-test-"))
+os.environ.setdefault("BACKCARE_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from backcare.web.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": f"test_backcare_{os.getpid()}"}  # noqa: F405
+AXES_ENABLED = True
