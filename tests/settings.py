@@ -5,11 +5,16 @@ import os
 import tempfile
 
 os.environ.setdefault("BACKCARE_HOME", tempfile.mkdtemp(prefix="backcare-test-"))
-os.environ.setdefault("BACKCARE_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "BACKCARE_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
+)
 
-from backcare.web.settings import *  # noqa: E402,F403
+from backcare.web.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-DATABASES["default"]["TEST"] = {"NAME": f"test_backcare_{os.getpid()}"}  # noqa: F405
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES["default"]["TEST"] = {"NAME": f"test_backcare_{os.getpid()}"}
 AXES_ENABLED = True

@@ -151,10 +151,15 @@ def _migrate() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Add the demo clinic if it is missing.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Add the demo clinic if it is missing.")
+    ] = False,
     threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
 ) -> None:
     """Run the web app (migrations applied, static files served) with a production server."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        # Traffic to a loopback address never leaves the machine, so cookies need no HTTPS there.
+        os.environ.setdefault("BACKCARE_INSECURE_COOKIES", "1")
     _django()
     from django.core.management import call_command
     from waitress import serve as run_server
@@ -165,12 +170,15 @@ def serve(
     _migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     from backcare.web.wsgi import application  # after collectstatic: WhiteNoise indexes at start
+
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     url = f"http://{shown}:{port}/"
     if demo:
         _print_demo()
     elif accounts.first_run():
-        typer.echo(f"No account yet: open {url}setup/ on this machine, or run 'backcare user create'.")
+        typer.echo(
+            f"No account yet: open {url}setup/ on this machine, or run 'backcare user create'."
+        )
     typer.echo(f"backcare is running at {url}  (data: {config.data_dir()}; Ctrl+C stops it)")
     run_server(application, host=host, port=port, threads=threads, ident="backcare")
 
@@ -179,9 +187,11 @@ def _print_demo() -> None:
     from backcare.records import demo as demo_data
 
     created = demo_data.ensure_demo()
-    typer.echo(("Demo clinic created. " if created else "Demo clinic present. ")
-               + f"Log in as '{demo_data.ADMIN}' or '{demo_data.THERAPIST}' with password "
-               f"'{demo_data.PASSWORD}'.")
+    typer.echo(
+        ("Demo clinic created. " if created else "Demo clinic present. ")
+        + f"Log in as '{demo_data.ADMIN}' or '{demo_data.THERAPIST}' with password "
+        f"'{demo_data.PASSWORD}'."
+    )
 
 
 @app.command()
@@ -199,7 +209,9 @@ def user_create(
     role: Annotated[str, typer.Option(help="admin or therapist.")] = "therapist",
     email: Annotated[str, typer.Option(help="Email address.")] = "",
     full_name: Annotated[str, typer.Option(help="First and last name.")] = "",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
 ) -> None:
     """Create an account (the first one for a new clinic should be an admin)."""
     import getpass
@@ -210,7 +222,9 @@ def user_create(
     from backcare.records.models import Clinic, User
 
     if role not in (User.Role.ADMIN, User.Role.THERAPIST):
-        raise InvalidIntake([Problem("--role", f"{role!r} is not allowed; allowed: admin, therapist")])
+        raise InvalidIntake(
+            [Problem("--role", f"{role!r} is not allowed; allowed: admin, therapist")]
+        )
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -218,8 +232,14 @@ def user_create(
         if getpass.getpass("Password again: ") != password:
             raise InvalidIntake([Problem("password", "the two passwords differ")])
     home, _ = Clinic.objects.get_or_create(name=clinic)
-    user = accounts.create_user(clinic=home, username=username, password=password, role=role,
-                                email=email, full_name=full_name)
+    user = accounts.create_user(
+        clinic=home,
+        username=username,
+        password=password,
+        role=role,
+        email=email,
+        full_name=full_name,
+    )
     typer.echo(f"Created {user.role} '{user.username}' in clinic '{home.name}'.")
 
 

@@ -19,7 +19,7 @@ def data_dir() -> Path:
 
 
 def database_url() -> str:
-    """The database: an SQLite file in the data directory unless BACKCARE_DATABASE_URL says otherwise."""
+    """The database URL: BACKCARE_DATABASE_URL, or an SQLite file in the data directory."""
     return os.environ.get("BACKCARE_DATABASE_URL") or f"sqlite:///{data_dir() / 'backcare.sqlite3'}"
 
 

@@ -44,7 +44,9 @@ def test_therapist_screens_a_client_on_a_blood_thinner_and_records_a_session(ser
     expect(page.locator("#main")).to_contain_text("Takes an anticoagulant")
     expect(page.locator("#main")).to_contain_text("Pressure at most light")
     expect(page.locator("#main")).to_contain_text("Avoid Low back, left")
-    expect(page.locator(".bodychart [data-region=low_back_left]")).to_have_class(re.compile("avoided"))
+    expect(page.locator(".bodychart [data-region=low_back_left]")).to_have_class(
+        re.compile("avoided")
+    )
     shot(page, "client-after-intake")
 
     page.click("text=Record a session")
@@ -107,11 +109,15 @@ def test_client_completes_the_self_service_intake_from_a_link(server, page, chro
 
 def test_main_pages_render_for_the_demo_clinic(server, page):
     log_in(page, server, "demo-admin")
-    for name, path in [("clients", "/clients/"), ("knowledge", "/knowledge/"),
-                       ("knowledge-osteoporosis", "/knowledge/conditions/osteoporosis/"),
-                       ("audit", "/audit/")]:
+    for name, path in [
+        ("clients", "/clients/"),
+        ("knowledge", "/knowledge/"),
+        ("knowledge-osteoporosis", "/knowledge/conditions/osteoporosis/"),
+        ("audit", "/audit/"),
+    ]:
         response = page.goto(f"{server}{path}")
-        assert response is not None and response.status == 200, path
+        assert response is not None
+        assert response.status == 200, path
         shot(page, name)
     page.goto(f"{server}/clients/?q=Hughes")
     page.click("text=Hughes, Arthur")

@@ -23,9 +23,22 @@ def test_web_and_record_suites_pass_on_postgresql():
     env = {**os.environ, "BACKCARE_DATABASE_URL": URL or "", "BACKCARE_EXPECT_VENDOR": "postgresql"}
     env.pop("BACKCARE_HOME", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/web",
-         "tests/integration"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/web",
+            "tests/integration",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
     )
     tail = (result.stdout + result.stderr)[-6000:]
     assert result.returncode == 0, tail

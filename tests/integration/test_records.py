@@ -31,10 +31,19 @@ def test_the_tests_run_on_the_database_they_were_asked_for(db):
 
 
 def test_each_intake_is_a_new_version_and_earlier_ones_stay(therapist, person):
-    first = intakes.record_intake(user=therapist, client=person, today=TODAY,
-                                  data={"client": {"age": 50}, "conditions": ["flu"]})
-    second = intakes.record_intake(user=therapist, client=person, today=TODAY,
-                                   data={"client": {"age": 50}}, reason="flu is over")
+    first = intakes.record_intake(
+        user=therapist,
+        client=person,
+        today=TODAY,
+        data={"client": {"age": 50}, "conditions": ["flu"]},
+    )
+    second = intakes.record_intake(
+        user=therapist,
+        client=person,
+        today=TODAY,
+        data={"client": {"age": 50}},
+        reason="flu is over",
+    )
     assert [i.version for i in person.intakes.order_by("version")] == [1, 2]
     assert Intake.objects.get(pk=first.intake.pk).data["conditions"][0]["id"] == "flu"
     assert second.intake.correction_of == first.intake
@@ -44,21 +53,24 @@ def test_each_intake_is_a_new_version_and_earlier_ones_stay(therapist, person):
 def test_the_database_refuses_two_intakes_with_one_version(therapist, person):
     intakes.record_intake(user=therapist, client=person, today=TODAY, data={"client": {"age": 50}})
     with pytest.raises(IntegrityError), transaction.atomic():
-        Intake.objects.create(clinic=person.clinic, client=person, version=1, data={},
-                              source="therapist")
+        Intake.objects.create(
+            clinic=person.clinic, client=person, version=1, data={}, source="therapist"
+        )
 
 
 def test_an_invalid_intake_stores_nothing(therapist, person):
     with pytest.raises(InvalidIntake):
-        intakes.record_intake(user=therapist, client=person, today=TODAY,
-                              data={"client": {"age": 500}})
+        intakes.record_intake(
+            user=therapist, client=person, today=TODAY, data={"client": {"age": 500}}
+        )
     assert not Intake.objects.exists()
     assert not Assessment.objects.exists()
 
 
 def test_saved_assessments_and_audit_events_never_change(therapist, person):
-    assessment = intakes.record_intake(user=therapist, client=person, today=TODAY,
-                                       data={"client": {"age": 50}})
+    assessment = intakes.record_intake(
+        user=therapist, client=person, today=TODAY, data={"client": {"age": 50}}
+    )
     assessment.decision = "proceed"
     with pytest.raises(ImmutableRecord):
         assessment.save()
@@ -71,9 +83,12 @@ def test_saved_assessments_and_audit_events_never_change(therapist, person):
 
 
 def test_the_assessment_json_survives_the_database_unchanged(therapist, person):
-    data = {"client": {"age": 71}, "medications": ["enoxaparin daily"],
-            "skin": [{"finding": "bruise", "region": "mid_back_left"}],
-            "pain": {"regions": ["mid_back"], "duration_weeks": 15, "intensity": 4}}
+    data = {
+        "client": {"age": 71},
+        "medications": ["enoxaparin daily"],
+        "skin": [{"finding": "bruise", "region": "mid_back_left"}],
+        "pain": {"regions": ["mid_back"], "duration_weeks": 15, "intensity": 4},
+    }
     saved = intakes.record_intake(user=therapist, client=person, today=TODAY, data=data)
     loaded = Assessment.objects.get(pk=saved.pk)
     assert loaded.result == saved.result

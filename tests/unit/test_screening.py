@@ -178,13 +178,25 @@ def test_unanswered_red_flags_are_listed_only_when_there_is_pain(kb):
 
 
 def test_a_recorded_clearance_lets_massage_go_ahead_within_the_findings_limits(kb):
-    surgery = {"procedures": [{"kind": "surgery", "region": "low_back", "date": "2026-11-01"}],
-               "pain": BACK_PAIN}
+    surgery = {
+        "procedures": [{"kind": "surgery", "region": "low_back", "date": "2026-11-01"}],
+        "pain": BACK_PAIN,
+    }
     held = assess(make_intake(**surgery), kb)
     assert held.decision == Decision.clearance
-    cleared = assess(make_intake(**surgery, clearances=[{
-        "rule": "procedure.recent_surgery", "received_from": "Dr Jones, surgeon",
-        "received_on": "2026-11-20"}]), kb)
+    cleared = assess(
+        make_intake(
+            **surgery,
+            clearances=[
+                {
+                    "rule": "procedure.recent_surgery",
+                    "received_from": "Dr Jones, surgeon",
+                    "received_on": "2026-11-20",
+                }
+            ],
+        ),
+        kb,
+    )
     assert cleared.decision == Decision.modify
     assert cleared.plan is not None
     assert {"low_back_left", "low_back_right"} <= set(cleared.limits.avoid_regions)
@@ -192,7 +204,18 @@ def test_a_recorded_clearance_lets_massage_go_ahead_within_the_findings_limits(k
 
 
 def test_a_clearance_does_not_lift_a_referral(kb):
-    result = assess(make_intake(pain=BACK_PAIN, red_flags={"history_of_cancer": True}, clearances=[
-        {"rule": "red_flag.cancer_with_back_pain", "received_from": "Dr X", "received_on": "2026-11-20"}
-    ]), kb)
+    result = assess(
+        make_intake(
+            pain=BACK_PAIN,
+            red_flags={"history_of_cancer": True},
+            clearances=[
+                {
+                    "rule": "red_flag.cancer_with_back_pain",
+                    "received_from": "Dr X",
+                    "received_on": "2026-11-20",
+                }
+            ],
+        ),
+        kb,
+    )
     assert result.decision == Decision.refer

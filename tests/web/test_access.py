@@ -74,13 +74,18 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
         "client_new": {"first_name": "Nina", "last_name": "New"},
         "intake_new": intake_form(reason="checking access"),
         "plan_edit": {
-            "modality": "relaxation", "session_minutes": "30", "sessions_per_week": "1",
-            "total_sessions": "6", "reassess_after_sessions": "3",
-            "max_pressure": plan.max_pressure if plan else "light", "reason": "shorter sessions",
+            "modality": "relaxation",
+            "session_minutes": "30",
+            "sessions_per_week": "1",
+            "total_sessions": "6",
+            "reassess_after_sessions": "3",
+            "max_pressure": plan.max_pressure if plan else "light",
+            "reason": "shorter sessions",
         },
         "session_new": session_form(),
         "clearance_new": {
-            "received_from": "Dr Who, GP", "received_on": "2020-01-01",
+            "received_from": "Dr Who, GP",
+            "received_on": "2020-01-01",
             "covers": [finding["rule"] for finding in clearances.pending(person)],
         },
     }.get(name, {})
@@ -99,8 +104,9 @@ def records_of(person: Client) -> dict[str, int]:
 @pytest.fixture
 def clinic_b_clients(therapist_b: User, client_b: Client) -> dict[str, Client]:
     """Clinic B's client for each page: one with a plan, and one waiting for a clearance."""
-    waiting = new_client(therapist_b, "Cy", "Waiting",
-                         conditions=[{"id": "hypertension", "status": "active"}])
+    waiting = new_client(
+        therapist_b, "Cy", "Waiting", conditions=[{"id": "hypertension", "status": "active"}]
+    )
     return {"clearance_new": waiting, "other pages": client_b}
 
 
@@ -168,7 +174,10 @@ def test_an_account_outside_any_clinic_is_refused(db: Any) -> None:
 
 @pytest.mark.parametrize(("method", "name"), CLIENT_PAGES)
 def test_another_clinics_client_is_not_found_on_any_client_page(
-    browser_a: Browser, client_a: Client, clinic_b_clients: dict[str, Client], method: str,
+    browser_a: Browser,
+    client_a: Client,
+    clinic_b_clients: dict[str, Client],
+    method: str,
     name: str,
 ) -> None:
     theirs = subject(name, clinic_b_clients)
@@ -183,8 +192,13 @@ def test_another_clinics_client_is_not_found_on_any_client_page(
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("intake_new", "intakes"), ("link_new", "links"), ("plan_edit", "plan changes"),
-     ("session_new", "sessions"), ("clearance_new", "clearances")],
+    [
+        ("intake_new", "intakes"),
+        ("link_new", "links"),
+        ("plan_edit", "plan changes"),
+        ("session_new", "sessions"),
+        ("clearance_new", "clearances"),
+    ],
 )
 def test_the_same_posts_from_the_clients_own_clinic_are_recorded(
     therapist_b: User, clinic_b_clients: dict[str, Client], name: str, kind: str
@@ -306,8 +320,12 @@ def test_a_locked_user_name_does_not_lock_a_colleague(
 
 
 SETUP = {
-    "clinic": "Back in Shape", "full_name": "Sam Setup", "email": "sam@example.org",
-    "username": "sam", "password": "correct-horse-battery", "password_again": "correct-horse-battery",
+    "clinic": "Back in Shape",
+    "full_name": "Sam Setup",
+    "email": "sam@example.org",
+    "username": "sam",
+    "password": "correct-horse-battery",
+    "password_again": "correct-horse-battery",
 }
 
 
@@ -359,4 +377,3 @@ def test_setup_refuses_two_different_passwords(anonymous: Browser, db: Any) -> N
 
     assert b"the two passwords differ" in response.content
     assert not User.objects.exists()
-

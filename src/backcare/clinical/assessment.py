@@ -39,9 +39,7 @@ class Assessment:
 def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
     """The decision for this intake, every finding behind it, and what to do next."""
     reading = facts.read(intake, kb)
-    cleared = {
-        c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances
-    }
+    cleared = {c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances}
     screened = screening.screen(reading, kb, cleared)
     ranked, excluded = recommendation.recommend(intake, reading, screened, kb)
     return Assessment(

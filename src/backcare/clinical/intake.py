@@ -7,8 +7,8 @@ into ``InvalidIntake`` whose ``problems`` name the field path, what is wrong and
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -199,7 +199,9 @@ def check_against(intake: Intake, modalities: Iterable[str]) -> None:
     known = list(modalities)
     wanted = intake.preferences.modalities
     problems = [
-        Problem(f"preferences.modalities[{i}]", f"unknown modality {m!r}; allowed: {', '.join(known)}")
+        Problem(
+            f"preferences.modalities[{i}]", f"unknown modality {m!r}; allowed: {', '.join(known)}"
+        )
         for i, m in enumerate(wanted)
         if m not in known
     ]
@@ -222,7 +224,9 @@ def _consistency(intake: Intake) -> list[Problem]:
         (f"procedures[{i}].date", p.date) for i, p in enumerate(intake.procedures)
     ]
     dated += [(f"conditions[{i}].since", c.since) for i, c in enumerate(intake.conditions)]
-    dated += [(f"clearances[{i}].received_on", c.received_on) for i, c in enumerate(intake.clearances)]
+    dated += [
+        (f"clearances[{i}].received_on", c.received_on) for i, c in enumerate(intake.clearances)
+    ]
     for path, day in dated:
         if day is not None and day > intake.assessed_on:
             problems.append(Problem(path, f"{day} is after assessed_on ({intake.assessed_on})"))

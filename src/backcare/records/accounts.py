@@ -20,20 +20,39 @@ def create_clinic_with_admin(
     *, clinic_name: str, username: str, password: str, email: str = "", full_name: str = ""
 ) -> User:
     clinic = Clinic.objects.create(name=clinic_name.strip() or "My clinic")
-    return create_user(clinic=clinic, username=username, password=password, email=email,
-                       full_name=full_name, role=User.Role.ADMIN)
+    return create_user(
+        clinic=clinic,
+        username=username,
+        password=password,
+        email=email,
+        full_name=full_name,
+        role=User.Role.ADMIN,
+    )
 
 
 def create_user(
-    *, clinic: Clinic, username: str, password: str, role: str = User.Role.THERAPIST,
-    email: str = "", full_name: str = "", credentials: str = "",
+    *,
+    clinic: Clinic,
+    username: str,
+    password: str,
+    role: str = User.Role.THERAPIST,
+    email: str = "",
+    full_name: str = "",
+    credentials: str = "",
 ) -> User:
     """A new account; the password must pass Django's validators (length, common, similarity)."""
     if User.objects.filter(username=username).exists():
         raise InvalidIntake([Problem("username", f"{username!r} is taken")])
     first, _, last = full_name.strip().partition(" ")
-    user = User(username=username, email=email, clinic=clinic, role=role, first_name=first,
-                last_name=last, credentials=credentials)
+    user = User(
+        username=username,
+        email=email,
+        clinic=clinic,
+        role=role,
+        first_name=first,
+        last_name=last,
+        credentials=credentials,
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:

@@ -10,7 +10,11 @@ from backcare.records.models import AuditEvent, Client, User
 
 
 def record(
-    *, user: User | None, action: str, client: Client | None = None, target: str = "",
+    *,
+    user: User | None,
+    action: str,
+    client: Client | None = None,
+    target: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
     clinic = client.clinic if client is not None else (user.clinic if user else None)

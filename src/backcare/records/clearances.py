@@ -23,8 +23,15 @@ def pending(client: Client) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def record_clearance(
-    *, user: User, client: Client, received_from: str, received_on: date, covers: list[str],
-    note: str = "", document: Any = None, today: date,
+    *,
+    user: User,
+    client: Client,
+    received_from: str,
+    received_on: date,
+    covers: list[str],
+    note: str = "",
+    document: Any = None,
+    today: date,
 ) -> Clearance:
     """Keep the clearance, then assess the latest intake again with the findings it covers."""
     waiting = {f["rule"] for f in pending(client)}
@@ -41,18 +48,39 @@ def record_clearance(
     if problems:
         raise InvalidIntake(problems)
     clearance = Clearance.objects.create(
-        clinic=client.clinic, client=client, received_from=received_from.strip(),
-        received_on=received_on, note=note, recorded_by=user,
+        clinic=client.clinic,
+        client=client,
+        received_from=received_from.strip(),
+        received_on=received_on,
+        note=note,
+        recorded_by=user,
         **({"document": document} if document else {}),
     )
-    audit.record(user=user, action="clearance.record", client=client,
-                 target=f"clearance {clearance.pk}", detail={"covers": covers})
+    audit.record(
+        user=user,
+        action="clearance.record",
+        client=client,
+        target=f"clearance {clearance.pk}",
+        detail={"covers": covers},
+    )
     data = latest_data(client) or {}
-    data["clearances"] = [*data.get("clearances", []), *(
-        {"rule": rule, "received_from": clearance.received_from,
-         "received_on": received_on.isoformat()} for rule in covers
-    )]
+    data["clearances"] = [
+        *data.get("clearances", []),
+        *(
+            {
+                "rule": rule,
+                "received_from": clearance.received_from,
+                "received_on": received_on.isoformat(),
+            }
+            for rule in covers
+        ),
+    ]
     data["assessed_on"] = today.isoformat()
-    record_intake(user=user, client=client, data=data, today=today,
-                  reason=f"clearance from {clearance.received_from}")
+    record_intake(
+        user=user,
+        client=client,
+        data=data,
+        today=today,
+        reason=f"clearance from {clearance.received_from}",
+    )
     return clearance

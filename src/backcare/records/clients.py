@@ -14,6 +14,7 @@ from backcare.records.models import Assessment, Clearance, Client, Intake, Plan,
 
 
 def create_client(*, user: User, data: dict[str, Any]) -> Client:
+    assert user.clinic is not None, "only clinic accounts manage clients"
     client = Client.objects.create(clinic=user.clinic, created_by=user, **data)
     audit.record(user=user, action="client.create", client=client)
     return client
@@ -24,8 +25,10 @@ def search(*, user: User, query: str = "") -> QuerySet[Client]:
     clients = Client.objects.filter(clinic=user.clinic)
     for word in query.split():
         clients = clients.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word) | Q(phone__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(phone__icontains=word)
         )
     return clients
 

@@ -45,8 +45,10 @@ def dashboard(*, user: User, today: date) -> Dashboard:
 
 def _latest_assessments(user: User) -> list[Assessment]:
     latest: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(clinic=user.clinic).select_related("client").order_by(
-        "-created_at", "-pk"
+    for assessment in (
+        Assessment.objects.filter(clinic=user.clinic)
+        .select_related("client")
+        .order_by("-created_at", "-pk")
     ):
         latest.setdefault(assessment.client_id, assessment)
     return list(latest.values())
@@ -57,13 +59,23 @@ def _alerts_for(assessment: Assessment) -> list[Alert]:
     alerts: list[Alert] = []
     if decision == "clearance":
         if not client.clearances.filter(created_at__gte=assessment.created_at).exists():
-            alerts.append(Alert(client, "clearance", "Waiting for the physician's clearance", decision))
+            alerts.append(
+                Alert(client, "clearance", "Waiting for the physician's clearance", decision)
+            )
     elif decision in STOP:
-        alerts.append(Alert(client, "stop", f"No massage: {assessment.result['summary']}", decision))
+        alerts.append(
+            Alert(client, "stop", f"No massage: {assessment.result['summary']}", decision)
+        )
     plan = client.plans.filter(active=True, assessment=assessment).first()
     if plan is not None:
         done = client.sessions.filter(plan=plan).count()
         if done >= plan.reassess_after_sessions:
-            alerts.append(Alert(client, "reassess",
-                                f"Reassessment due: {done} sessions since the plan began", "reassess"))
+            alerts.append(
+                Alert(
+                    client,
+                    "reassess",
+                    f"Reassessment due: {done} sessions since the plan began",
+                    "reassess",
+                )
+            )
     return alerts

@@ -16,8 +16,13 @@ from backcare.records.models import Assessment, Client, Intake, Plan, User
 
 @transaction.atomic
 def record_intake(
-    *, user: User | None, client: Client, data: dict[str, Any], today: date,
-    source: str = Intake.Source.THERAPIST, reason: str = "",
+    *,
+    user: User | None,
+    client: Client,
+    data: dict[str, Any],
+    today: date,
+    source: str = Intake.Source.THERAPIST,
+    reason: str = "",
 ) -> Assessment:
     """Store a new intake version and its assessment; a plan replaces the active one.
 
@@ -28,35 +33,62 @@ def record_intake(
     check_against(intake, kb.modalities)
     previous = Intake.objects.select_for_update().filter(client=client).order_by("-version").first()
     stored = Intake.objects.create(
-        clinic=client.clinic, client=client, version=(previous.version + 1) if previous else 1,
-        data=intake.model_dump(mode="json"), source=source, recorded_by=user,
-        correction_of=previous if previous and reason else None, reason=reason,
+        clinic=client.clinic,
+        client=client,
+        version=(previous.version + 1) if previous else 1,
+        data=intake.model_dump(mode="json"),
+        source=source,
+        recorded_by=user,
+        correction_of=previous if previous and reason else None,
+        reason=reason,
     )
     result = assess(intake, kb)
     assessment = Assessment.objects.create(
-        clinic=client.clinic, client=client, intake=stored, result=to_json(result),
-        decision=result.decision.name, knowledge_version=kb.version,
+        clinic=client.clinic,
+        client=client,
+        intake=stored,
+        result=to_json(result),
+        decision=result.decision.name,
+        knowledge_version=kb.version,
     )
     client.plans.filter(active=True).update(active=False)
     if assessment.result["plan"]:
         _plan_from(assessment)
-    audit.record(user=user, action="intake.record", client=client,
-                 target=f"intake v{stored.version}",
-                 detail={"decision": assessment.decision, "source": source})
+    audit.record(
+        user=user,
+        action="intake.record",
+        client=client,
+        target=f"intake v{stored.version}",
+        detail={"decision": assessment.decision, "source": source},
+    )
     return assessment
 
 
 def _plan_from(assessment: Assessment) -> Plan:
     made = assessment.result["plan"]
     pain_goal = next((g["target"] for g in made["goals"] if g["kind"] == "pain"), None)
-    keys = ("alternatives", "avoid_regions", "avoid_techniques", "positioning", "goals",
-            "home_care", "review_triggers", "notes", "sources")
+    keys = (
+        "alternatives",
+        "avoid_regions",
+        "avoid_techniques",
+        "positioning",
+        "goals",
+        "home_care",
+        "review_triggers",
+        "notes",
+        "sources",
+    )
     return Plan.objects.create(
-        clinic=assessment.clinic, client=assessment.client, assessment=assessment,
-        modality=made["modality"], session_minutes=made["session_minutes"],
-        sessions_per_week=made["sessions_per_week"], total_sessions=made["total_sessions"],
+        clinic=assessment.clinic,
+        client=assessment.client,
+        assessment=assessment,
+        modality=made["modality"],
+        session_minutes=made["session_minutes"],
+        sessions_per_week=made["sessions_per_week"],
+        total_sessions=made["total_sessions"],
         reassess_after_sessions=made["reassess_after_sessions"],
-        max_pressure=made["max_pressure"], details={key: made[key] for key in keys},
+        max_pressure=made["max_pressure"],
+        details={key: made[key] for key in keys},
         pain_goal=pain_goal,
     )
 

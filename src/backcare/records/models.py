@@ -52,7 +52,7 @@ class Immutable(Scoped):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+        if self.pk is not None and type(self)._default_manager.filter(pk=self.pk).exists():
             raise ImmutableRecord(f"{type(self).__name__} {self.pk} cannot be changed")
         super().save(*args, **kwargs)
 

@@ -12,8 +12,14 @@ from backcare.knowledge import load_knowledge
 from backcare.records import audit
 from backcare.records.models import Client, Plan, PlanChange, User
 
-EDITABLE = ("modality", "session_minutes", "sessions_per_week", "total_sessions",
-            "reassess_after_sessions", "max_pressure")
+EDITABLE = (
+    "modality",
+    "session_minutes",
+    "sessions_per_week",
+    "total_sessions",
+    "reassess_after_sessions",
+    "max_pressure",
+)
 
 
 def active_plan(*, client: Client) -> Plan:
@@ -34,12 +40,24 @@ def update_plan(*, user: User, client: Client, changes: dict[str, Any], reason: 
     for field, new in changes.items():
         old = getattr(plan, field)
         if old != new:
-            PlanChange.objects.create(clinic=plan.clinic, plan=plan, changed_by=user, field=field,
-                                      old=old, new=new, reason=reason.strip())
+            PlanChange.objects.create(
+                clinic=plan.clinic,
+                plan=plan,
+                changed_by=user,
+                field=field,
+                old=old,
+                new=new,
+                reason=reason.strip(),
+            )
             setattr(plan, field, new)
     plan.save()
-    audit.record(user=user, action="plan.update", client=client, target=f"plan {plan.pk}",
-                 detail={"fields": sorted(changes)})
+    audit.record(
+        user=user,
+        action="plan.update",
+        client=client,
+        target=f"plan {plan.pk}",
+        detail={"fields": sorted(changes)},
+    )
     return plan
 
 
@@ -56,7 +74,9 @@ def _check(plan: Plan, changes: dict[str, Any]) -> list[Problem]:
     if modality is not None and modality not in kb.modalities:
         problems.append(Problem("modality", f"unknown; allowed: {', '.join(kb.modalities)}"))
     elif modality in excluded:
-        problems.append(Problem("modality", "ruled out by the screening: " + "; ".join(excluded[modality])))
+        problems.append(
+            Problem("modality", "ruled out by the screening: " + "; ".join(excluded[modality]))
+        )
     pressure = changes.get("max_pressure")
     cap = limits["max_pressure"]
     if pressure is not None and pressure not in kb.pressure:
@@ -64,7 +84,14 @@ def _check(plan: Plan, changes: dict[str, Any]) -> list[Problem]:
     elif pressure and cap and kb.pressure_rank(pressure) > kb.pressure_rank(cap):
         problems.append(Problem("max_pressure", f"the screening allows at most {cap}"))
     minutes = changes.get("session_minutes")
-    if minutes is not None and limits["max_session_minutes"] and minutes > limits["max_session_minutes"]:
-        problems.append(Problem("session_minutes",
-                                f"the screening allows at most {limits['max_session_minutes']}"))
+    if (
+        minutes is not None
+        and limits["max_session_minutes"]
+        and minutes > limits["max_session_minutes"]
+    ):
+        problems.append(
+            Problem(
+                "session_minutes", f"the screening allows at most {limits['max_session_minutes']}"
+            )
+        )
     return problems

@@ -27,10 +27,15 @@ def create_link(*, user: User, client: Client, now: datetime, days: int = 7) -> 
     """A new link token for this client (valid ``days``); only its hash is stored."""
     token = secrets.token_urlsafe(32)
     SelfServiceLink.objects.create(
-        clinic=client.clinic, client=client, token_hash=_hash(token),
-        expires_at=now + timedelta(days=days), created_by=user,
+        clinic=client.clinic,
+        client=client,
+        token_hash=_hash(token),
+        expires_at=now + timedelta(days=days),
+        created_by=user,
     )
-    audit.record(user=user, action="selfservice.link", client=client, target=f"expires in {days} days")
+    audit.record(
+        user=user, action="selfservice.link", client=client, target=f"expires in {days} days"
+    )
     return token
 
 
@@ -40,7 +45,9 @@ def resolve(*, token: str, now: datetime) -> SelfServiceLink:
     if link is None:
         raise LinkRefused("This link is not valid. Please ask your therapist for a new one.")
     if link.used_at is not None:
-        raise LinkRefused("This link has already been used. Please ask your therapist for a new one.")
+        raise LinkRefused(
+            "This link has already been used. Please ask your therapist for a new one."
+        )
     if link.expires_at <= now:
         raise LinkRefused("This link has expired. Please ask your therapist for a new one.")
     return link
@@ -52,9 +59,12 @@ def submit(*, token: str, data: dict[str, Any], now: datetime, today: date) -> A
     link = resolve(token=token, now=now)
     link = SelfServiceLink.objects.select_for_update().get(pk=link.pk)
     if link.used_at is not None:
-        raise LinkRefused("This link has already been used. Please ask your therapist for a new one.")
-    assessment = record_intake(user=None, client=link.client, data=data, today=today,
-                               source=Intake.Source.SELF_SERVICE)
+        raise LinkRefused(
+            "This link has already been used. Please ask your therapist for a new one."
+        )
+    assessment = record_intake(
+        user=None, client=link.client, data=data, today=today, source=Intake.Source.SELF_SERVICE
+    )
     link.used_at = now
     link.save(update_fields=["used_at"])
     return assessment

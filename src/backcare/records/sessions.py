@@ -37,7 +37,11 @@ def avoided_regions(client: Client) -> dict[str, str]:
 
 @transaction.atomic
 def record_session(
-    *, user: User, client: Client, note: dict[str, Any], today: date,
+    *,
+    user: User,
+    client: Client,
+    note: dict[str, Any],
+    today: date,
     confirm_avoided: bool = False,
 ) -> SessionNote:
     """Store a session. Treating a region the plan avoids needs ``confirm_avoided``."""
@@ -45,17 +49,30 @@ def record_session(
     avoided = avoided_regions(client)
     touched = [r for r in note.get("regions", []) if r in avoided]
     if touched and not confirm_avoided:
-        problems.append(Problem("regions", "the plan avoids " + "; ".join(
-            f"{r} ({avoided[r]})" for r in touched) + ": confirm to record it anyway"))
+        problems.append(
+            Problem(
+                "regions",
+                "the plan avoids "
+                + "; ".join(f"{r} ({avoided[r]})" for r in touched)
+                + ": confirm to record it anyway",
+            )
+        )
     if problems:
         raise InvalidIntake(problems)
     session = SessionNote.objects.create(
-        clinic=client.clinic, client=client, therapist=user,
-        plan=client.plans.filter(active=True).first(), **note,
+        clinic=client.clinic,
+        client=client,
+        therapist=user,
+        plan=client.plans.filter(active=True).first(),
+        **note,
     )
-    audit.record(user=user, action="session.record", client=client,
-                 target=f"session {session.pk}",
-                 detail={"avoided_regions_treated": touched} if touched else {})
+    audit.record(
+        user=user,
+        action="session.record",
+        client=client,
+        target=f"session {session.pk}",
+        detail={"avoided_regions_treated": touched} if touched else {},
+    )
     return session
 
 

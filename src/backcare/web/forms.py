@@ -18,8 +18,12 @@ CONDITION_ROWS, PROCEDURE_ROWS, SKIN_ROWS = 5, 3, 4
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TRI = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 RED_FLAG_QUESTIONS = {
-    "saddle_numbness": "Numbness or tingling between the legs or around the bottom (the 'saddle' area)?",
-    "bladder_or_bowel_change": "Any new problem passing or holding urine or stools, or loss of feeling there?",
+    "saddle_numbness": (
+        "Numbness or tingling between the legs or around the bottom (the 'saddle' area)?"
+    ),
+    "bladder_or_bowel_change": (
+        "Any new problem passing or holding urine or stools, or loss of feeling there?"
+    ),
     "progressive_weakness": "Weakness in a leg that is getting worse?",
     "bilateral_leg_symptoms": "Pain, numbness or tingling in both legs?",
     "unexplained_weight_loss": "Weight loss without trying?",
@@ -44,7 +48,9 @@ def _region_choices(blank: str = "") -> list[tuple[str, str]]:
 
 def _regions_field(label: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=label, required=False, widget=forms.CheckboxSelectMultiple,
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(r, load_knowledge().regions[r].name) for r in REGIONS],
     )
 
@@ -56,145 +62,299 @@ def _tri(label: str) -> forms.ChoiceField:
 class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Client
-        fields = ["first_name", "last_name", "date_of_birth", "email", "phone", "physician", "notes"]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "physician",
+            "notes",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class IntakeForm(forms.Form):
     """Every field of the intake; ``for_client`` hides what only a therapist records."""
 
-    def __init__(self, *args: Any, for_client: bool = False, correcting: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, for_client: bool = False, correcting: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.for_client = for_client
         kb = load_knowledge()
         f = self.fields
-        f["assessed_on"] = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        f["assessed_on"] = forms.DateField(
+            label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        )
         f["age"] = forms.IntegerField(label="Age (years)", min_value=0, max_value=120)
-        f["sex"] = forms.ChoiceField(label="Sex", required=False, choices=[
-            ("", "Not given"), ("female", "Female"), ("male", "Male"), ("intersex", "Intersex"),
-            ("unknown", "Prefer not to say")])
-        f["pregnant_weeks"] = forms.IntegerField(label="If pregnant: weeks of pregnancy",
-                                                 required=False, min_value=1, max_value=42)
+        f["sex"] = forms.ChoiceField(
+            label="Sex",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("female", "Female"),
+                ("male", "Male"),
+                ("intersex", "Intersex"),
+                ("unknown", "Prefer not to say"),
+            ],
+        )
+        f["pregnant_weeks"] = forms.IntegerField(
+            label="If pregnant: weeks of pregnancy", required=False, min_value=1, max_value=42
+        )
         f["pregnancy_complications"] = forms.CharField(
-            label="Pregnancy complications (comma-separated)", required=False)
+            label="Pregnancy complications (comma-separated)", required=False
+        )
         f["breastfeeding"] = _tri("Breastfeeding?")
-        f["occupation"] = forms.ChoiceField(label="Work", required=False, choices=[
-            ("", "Not given"), ("desk", "Desk work"), ("manual", "Manual work"),
-            ("athlete", "Athlete"), ("other", "Other")])
+        f["occupation"] = forms.ChoiceField(
+            label="Work",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("desk", "Desk work"),
+                ("manual", "Manual work"),
+                ("athlete", "Athlete"),
+                ("other", "Other"),
+            ],
+        )
         f["has_pain"] = forms.BooleanField(label="Back pain now", required=False, initial=True)
         f["pain_regions"] = _regions_field("Where is the pain?")
-        f["duration_weeks"] = forms.DecimalField(label="For how many weeks?", required=False,
-                                                 min_value=0, max_digits=6, decimal_places=1)
-        f["intensity"] = forms.IntegerField(label="Pain now, 0 (none) to 10 (worst)",
-                                            required=False, min_value=0, max_value=10)
-        f["cause"] = forms.ChoiceField(label="How did it start?", required=False, choices=[
-            ("", "Not given"), ("lifting", "Lifting"), ("trauma", "An injury"), ("fall", "A fall"),
-            ("sport", "Sport"), ("posture", "Posture, long sitting"), ("stress", "Stress"),
-            ("overuse", "Overuse"), ("unknown", "No clear cause")])
+        f["duration_weeks"] = forms.DecimalField(
+            label="For how many weeks?", required=False, min_value=0, max_digits=6, decimal_places=1
+        )
+        f["intensity"] = forms.IntegerField(
+            label="Pain now, 0 (none) to 10 (worst)", required=False, min_value=0, max_value=10
+        )
+        f["cause"] = forms.ChoiceField(
+            label="How did it start?",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("lifting", "Lifting"),
+                ("trauma", "An injury"),
+                ("fall", "A fall"),
+                ("sport", "Sport"),
+                ("posture", "Posture, long sitting"),
+                ("stress", "Stress"),
+                ("overuse", "Overuse"),
+                ("unknown", "No clear cause"),
+            ],
+        )
         f["radiates_below_knee"] = _tri("Does pain go down below the knee?")
         f["numbness"] = _regions_field("Numbness")
         f["weakness"] = _regions_field("Weakness")
         f["worse_at_night"] = _tri("Pain at night that rest or moving does not ease?")
         f["morning_stiffness_minutes"] = forms.IntegerField(
-            label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440)
+            label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440
+        )
         for flag in RED_FLAGS:
-            f[f"rf_{flag}"] = forms.ChoiceField(label=RED_FLAG_QUESTIONS[flag], choices=YES_NO,
-                                                widget=forms.RadioSelect, required=True)
-        statuses = [("active", "Current"), ("controlled", "Controlled"), ("history", "In the past"),
-                    ("suspected", "Suspected")]
+            f[f"rf_{flag}"] = forms.ChoiceField(
+                label=RED_FLAG_QUESTIONS[flag],
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                required=True,
+            )
+        statuses = [
+            ("active", "Current"),
+            ("controlled", "Controlled"),
+            ("history", "In the past"),
+            ("suspected", "Suspected"),
+        ]
         for i in range(CONDITION_ROWS):
-            f[f"condition_{i}_id"] = forms.CharField(label=f"Condition {i + 1}", required=False,
-                                                     widget=forms.TextInput(attrs={"list": "conditions"}))
-            f[f"condition_{i}_status"] = forms.ChoiceField(label="Status", choices=statuses, required=False)
-            f[f"condition_{i}_region"] = forms.ChoiceField(label="Where (if local)", required=False,
-                                                           choices=_region_choices("Not local"))
-        f["medications"] = forms.CharField(label="Medicines, one per line (with doses if known)",
-                                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            f[f"condition_{i}_id"] = forms.CharField(
+                label=f"Condition {i + 1}",
+                required=False,
+                widget=forms.TextInput(attrs={"list": "conditions"}),
+            )
+            f[f"condition_{i}_status"] = forms.ChoiceField(
+                label="Status", choices=statuses, required=False
+            )
+            f[f"condition_{i}_region"] = forms.ChoiceField(
+                label="Where (if local)", required=False, choices=_region_choices("Not local")
+            )
+        f["medications"] = forms.CharField(
+            label="Medicines, one per line (with doses if known)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
         for i in range(PROCEDURE_ROWS):
-            f[f"procedure_{i}_kind"] = forms.ChoiceField(label=f"Procedure {i + 1}", required=False, choices=[
-                ("", "None"), ("surgery", "Surgery"), ("injection", "Injection"),
-                ("chemotherapy", "Chemotherapy"), ("radiotherapy", "Radiotherapy")])
-            f[f"procedure_{i}_region"] = forms.ChoiceField(label="Where", required=False,
-                                                           choices=_region_choices("Not local"))
-            f[f"procedure_{i}_date"] = forms.DateField(label="When", required=False,
-                                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+            f[f"procedure_{i}_kind"] = forms.ChoiceField(
+                label=f"Procedure {i + 1}",
+                required=False,
+                choices=[
+                    ("", "None"),
+                    ("surgery", "Surgery"),
+                    ("injection", "Injection"),
+                    ("chemotherapy", "Chemotherapy"),
+                    ("radiotherapy", "Radiotherapy"),
+                ],
+            )
+            f[f"procedure_{i}_region"] = forms.ChoiceField(
+                label="Where", required=False, choices=_region_choices("Not local")
+            )
+            f[f"procedure_{i}_date"] = forms.DateField(
+                label="When",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
         if not for_client:
-            findings = [("", "None"), ("bruise", "Bruise"), ("swelling", "Swelling"),
-                        ("open_wound", "Open wound"), ("rash", "Rash"), ("burn", "Burn"),
-                        ("inflamed", "Inflamed"), ("tender", "Tender"), ("varicose_vein", "Varicose vein")]
+            findings = [
+                ("", "None"),
+                ("bruise", "Bruise"),
+                ("swelling", "Swelling"),
+                ("open_wound", "Open wound"),
+                ("rash", "Rash"),
+                ("burn", "Burn"),
+                ("inflamed", "Inflamed"),
+                ("tender", "Tender"),
+                ("varicose_vein", "Varicose vein"),
+            ]
             for i in range(SKIN_ROWS):
-                f[f"skin_{i}_finding"] = forms.ChoiceField(label=f"Skin finding {i + 1}", choices=findings,
-                                                           required=False)
-                f[f"skin_{i}_region"] = forms.ChoiceField(label="Where", required=False,
-                                                          choices=_region_choices("Choose"))
-            f["temperature_c"] = forms.DecimalField(label="Temperature (°C)", required=False,
-                                                    max_digits=4, decimal_places=1)
+                f[f"skin_{i}_finding"] = forms.ChoiceField(
+                    label=f"Skin finding {i + 1}", choices=findings, required=False
+                )
+                f[f"skin_{i}_region"] = forms.ChoiceField(
+                    label="Where", required=False, choices=_region_choices("Choose")
+                )
+            f["temperature_c"] = forms.DecimalField(
+                label="Temperature (°C)", required=False, max_digits=4, decimal_places=1
+            )
             f["systolic"] = forms.IntegerField(label="Blood pressure, systolic", required=False)
             f["diastolic"] = forms.IntegerField(label="Blood pressure, diastolic", required=False)
-        f["allergies"] = forms.CharField(label="Allergies (oils, lotions, latex...), one per line",
-                                         required=False, widget=forms.Textarea(attrs={"rows": 2}))
-        f["pressure"] = forms.ChoiceField(label="Preferred pressure", required=False, choices=[
-            ("", "No preference"), ("light", "Light"), ("medium", "Medium"), ("firm", "Firm")])
+        f["allergies"] = forms.CharField(
+            label="Allergies (oils, lotions, latex...), one per line",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        f["pressure"] = forms.ChoiceField(
+            label="Preferred pressure",
+            required=False,
+            choices=[
+                ("", "No preference"),
+                ("light", "Light"),
+                ("medium", "Medium"),
+                ("firm", "Firm"),
+            ],
+        )
         f["modalities"] = forms.MultipleChoiceField(
-            label="Kinds of massage wanted", required=False, widget=forms.CheckboxSelectMultiple,
-            choices=[(m.id, m.name) for m in kb.modalities.values()])
-        f["massage_experience"] = forms.ChoiceField(label="Massage before?", required=False, choices=[
-            ("", "Not given"), ("none", "Never"), ("some", "A few times"), ("regular", "Regularly")])
-        f["session_minutes"] = forms.IntegerField(label="Preferred session length (minutes)",
-                                                  required=False, min_value=10, max_value=180)
-        f["sessions_per_month"] = forms.IntegerField(label="Sessions a month you can come",
-                                                     required=False, min_value=1, max_value=31)
-        f["goals"] = forms.CharField(label="What would you like to be able to do again?",
-                                     required=False)
-        f["notes"] = forms.CharField(label="Anything else", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+            label="Kinds of massage wanted",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(m.id, m.name) for m in kb.modalities.values()],
+        )
+        f["massage_experience"] = forms.ChoiceField(
+            label="Massage before?",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("none", "Never"),
+                ("some", "A few times"),
+                ("regular", "Regularly"),
+            ],
+        )
+        f["session_minutes"] = forms.IntegerField(
+            label="Preferred session length (minutes)", required=False, min_value=10, max_value=180
+        )
+        f["sessions_per_month"] = forms.IntegerField(
+            label="Sessions a month you can come", required=False, min_value=1, max_value=31
+        )
+        f["goals"] = forms.CharField(
+            label="What would you like to be able to do again?", required=False
+        )
+        f["notes"] = forms.CharField(
+            label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
         if correcting:
             f["reason"] = forms.CharField(
-                label="What changed, or what this corrects (kept with the new version)", required=False)
+                label="What changed, or what this corrects (kept with the new version)",
+                required=False,
+            )
 
     def to_intake(self) -> dict[str, Any]:
         """The cleaned fields as an intake of spec v1 (left-out answers are left out)."""
         d = self.cleaned_data
-        intake: dict[str, Any] = {"assessed_on": d["assessed_on"], "client": _compact({
-            "age": d["age"], "sex": d["sex"], "pregnant_weeks": d["pregnant_weeks"],
-            "pregnancy_complications": _split(d["pregnancy_complications"], ","),
-            "breastfeeding": _bool(d["breastfeeding"]), "occupation": d["occupation"]})}
+        intake: dict[str, Any] = {
+            "assessed_on": d["assessed_on"],
+            "client": _compact(
+                {
+                    "age": d["age"],
+                    "sex": d["sex"],
+                    "pregnant_weeks": d["pregnant_weeks"],
+                    "pregnancy_complications": _split(d["pregnancy_complications"], ","),
+                    "breastfeeding": _bool(d["breastfeeding"]),
+                    "occupation": d["occupation"],
+                }
+            ),
+        }
         if d["has_pain"]:
-            intake["pain"] = _compact({
-                "regions": d["pain_regions"],
-                "duration_weeks": float(d["duration_weeks"]) if d["duration_weeks"] is not None else None,
-                "intensity": d["intensity"], "cause": d["cause"],
-                "radiates_below_knee": _bool(d["radiates_below_knee"]),
-                "numbness": d["numbness"], "weakness": d["weakness"],
-                "worse_at_night": _bool(d["worse_at_night"]),
-                "morning_stiffness_minutes": d["morning_stiffness_minutes"]})
+            intake["pain"] = _compact(
+                {
+                    "regions": d["pain_regions"],
+                    "duration_weeks": float(d["duration_weeks"])
+                    if d["duration_weeks"] is not None
+                    else None,
+                    "intensity": d["intensity"],
+                    "cause": d["cause"],
+                    "radiates_below_knee": _bool(d["radiates_below_knee"]),
+                    "numbness": d["numbness"],
+                    "weakness": d["weakness"],
+                    "worse_at_night": _bool(d["worse_at_night"]),
+                    "morning_stiffness_minutes": d["morning_stiffness_minutes"],
+                }
+            )
         intake["red_flags"] = {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS}
         intake["conditions"] = [
-            _compact({"id": d[f"condition_{i}_id"].strip(), "status": d[f"condition_{i}_status"] or "active",
-                      "regions": [d[f"condition_{i}_region"]] if d[f"condition_{i}_region"] else []})
-            for i in range(CONDITION_ROWS) if d[f"condition_{i}_id"].strip()
+            _compact(
+                {
+                    "id": d[f"condition_{i}_id"].strip(),
+                    "status": d[f"condition_{i}_status"] or "active",
+                    "regions": [d[f"condition_{i}_region"]] if d[f"condition_{i}_region"] else [],
+                }
+            )
+            for i in range(CONDITION_ROWS)
+            if d[f"condition_{i}_id"].strip()
         ]
         intake["medications"] = _split(d["medications"], "\n")
         intake["procedures"] = [
-            _compact({"kind": d[f"procedure_{i}_kind"], "date": d[f"procedure_{i}_date"],
-                      "region": d[f"procedure_{i}_region"]})
-            for i in range(PROCEDURE_ROWS) if d[f"procedure_{i}_kind"]
+            _compact(
+                {
+                    "kind": d[f"procedure_{i}_kind"],
+                    "date": d[f"procedure_{i}_date"],
+                    "region": d[f"procedure_{i}_region"],
+                }
+            )
+            for i in range(PROCEDURE_ROWS)
+            if d[f"procedure_{i}_kind"]
         ]
         if not self.for_client:
             intake["skin"] = [
                 {"finding": d[f"skin_{i}_finding"], "region": d[f"skin_{i}_region"]}
-                for i in range(SKIN_ROWS) if d[f"skin_{i}_finding"]
+                for i in range(SKIN_ROWS)
+                if d[f"skin_{i}_finding"]
             ]
-            intake["vitals"] = _compact({
-                "temperature_c": float(d["temperature_c"]) if d["temperature_c"] is not None else None,
-                "systolic": d["systolic"], "diastolic": d["diastolic"]})
+            intake["vitals"] = _compact(
+                {
+                    "temperature_c": float(d["temperature_c"])
+                    if d["temperature_c"] is not None
+                    else None,
+                    "systolic": d["systolic"],
+                    "diastolic": d["diastolic"],
+                }
+            )
         intake["allergies"] = _split(d["allergies"], "\n")
-        intake["preferences"] = _compact({
-            "pressure": d["pressure"], "modalities": d["modalities"],
-            "massage_experience": d["massage_experience"], "session_minutes": d["session_minutes"],
-            "sessions_per_month": d["sessions_per_month"], "goals": d["goals"]})
+        intake["preferences"] = _compact(
+            {
+                "pressure": d["pressure"],
+                "modalities": d["modalities"],
+                "massage_experience": d["massage_experience"],
+                "session_minutes": d["session_minutes"],
+                "sessions_per_month": d["sessions_per_month"],
+                "goals": d["goals"],
+            }
+        )
         if d["notes"]:
             intake["notes"] = d["notes"]
         return intake
@@ -214,23 +374,34 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
     client, pain = data.get("client", {}), data.get("pain") or {}
     prefs, vitals = data.get("preferences", {}), data.get("vitals", {})
     initial: dict[str, Any] = {
-        "age": client.get("age"), "sex": client.get("sex") or "",
+        "age": client.get("age"),
+        "sex": client.get("sex") or "",
         "pregnant_weeks": client.get("pregnant_weeks"),
         "pregnancy_complications": ", ".join(client.get("pregnancy_complications", [])),
-        "breastfeeding": _tri_value(client.get("breastfeeding")), "occupation": client.get("occupation") or "",
-        "has_pain": bool(data.get("pain")), "pain_regions": pain.get("regions", []),
-        "duration_weeks": pain.get("duration_weeks"), "intensity": pain.get("intensity"),
-        "cause": pain.get("cause") or "", "radiates_below_knee": _tri_value(pain.get("radiates_below_knee")),
-        "numbness": pain.get("numbness", []), "weakness": pain.get("weakness", []),
+        "breastfeeding": _tri_value(client.get("breastfeeding")),
+        "occupation": client.get("occupation") or "",
+        "has_pain": bool(data.get("pain")),
+        "pain_regions": pain.get("regions", []),
+        "duration_weeks": pain.get("duration_weeks"),
+        "intensity": pain.get("intensity"),
+        "cause": pain.get("cause") or "",
+        "radiates_below_knee": _tri_value(pain.get("radiates_below_knee")),
+        "numbness": pain.get("numbness", []),
+        "weakness": pain.get("weakness", []),
         "worse_at_night": _tri_value(pain.get("worse_at_night")),
         "morning_stiffness_minutes": pain.get("morning_stiffness_minutes"),
         "medications": "\n".join(data.get("medications", [])),
         "allergies": "\n".join(data.get("allergies", [])),
-        "temperature_c": vitals.get("temperature_c"), "systolic": vitals.get("systolic"),
-        "diastolic": vitals.get("diastolic"), "pressure": prefs.get("pressure") or "",
-        "modalities": prefs.get("modalities", []), "massage_experience": prefs.get("massage_experience") or "",
-        "session_minutes": prefs.get("session_minutes"), "sessions_per_month": prefs.get("sessions_per_month"),
-        "goals": prefs.get("goals", ""), "notes": data.get("notes", ""),
+        "temperature_c": vitals.get("temperature_c"),
+        "systolic": vitals.get("systolic"),
+        "diastolic": vitals.get("diastolic"),
+        "pressure": prefs.get("pressure") or "",
+        "modalities": prefs.get("modalities", []),
+        "massage_experience": prefs.get("massage_experience") or "",
+        "session_minutes": prefs.get("session_minutes"),
+        "sessions_per_month": prefs.get("sessions_per_month"),
+        "goals": prefs.get("goals", ""),
+        "notes": data.get("notes", ""),
     }
     for flag, answer in (data.get("red_flags") or {}).items():
         if answer is not None:
@@ -242,10 +413,17 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         initial[f"condition_{i}_region"] = regions[0] if regions else ""
     for i, procedure in enumerate(data.get("procedures", [])[:PROCEDURE_ROWS]):
         regions = procedure.get("region") or []
-        initial.update({f"procedure_{i}_kind": procedure["kind"], f"procedure_{i}_date": procedure["date"],
-                        f"procedure_{i}_region": regions[0] if regions else ""})
+        initial.update(
+            {
+                f"procedure_{i}_kind": procedure["kind"],
+                f"procedure_{i}_date": procedure["date"],
+                f"procedure_{i}_region": regions[0] if regions else "",
+            }
+        )
     for i, finding in enumerate(data.get("skin", [])[:SKIN_ROWS]):
-        initial.update({f"skin_{i}_finding": finding["finding"], f"skin_{i}_region": finding["region"][0]})
+        initial.update(
+            {f"skin_{i}_finding": finding["finding"], f"skin_{i}_region": finding["region"][0]}
+        )
     return initial
 
 

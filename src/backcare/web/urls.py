@@ -13,8 +13,11 @@ urlpatterns = [
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("clients/<int:client_id>/intake/", intakes.intake_new, name="intake_new"),
     path("clients/<int:client_id>/link/", intakes.link_new, name="link_new"),
-    path("clients/<int:client_id>/assessments/<int:assessment_id>/", clients.assessment_page,
-         name="assessment"),
+    path(
+        "clients/<int:client_id>/assessments/<int:assessment_id>/",
+        clients.assessment_page,
+        name="assessment",
+    ),
     path("clients/<int:client_id>/plan/", clients.plan_edit, name="plan_edit"),
     path("clients/<int:client_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),

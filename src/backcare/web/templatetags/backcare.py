@@ -25,7 +25,9 @@ LIGHT = {
 def named(entry_id: str, kind: str) -> str:
     """The name of a knowledge-base entry: {{ "mid_back_left"|named:"regions" }}."""
     kb = load_knowledge()
-    table: dict[str, Any] = {"techniques": {**kb.techniques, **kb.modalities}}.get(kind) or kb.kinds().get(kind, {})
+    table: dict[str, Any] = {"techniques": {**kb.techniques, **kb.modalities}}.get(
+        kind
+    ) or kb.kinds().get(kind, {})
     entry = table.get(entry_id)
     return label(entry) if entry is not None else str(entry_id).replace("_", " ")
 

@@ -40,34 +40,53 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     view = clients.overview(user=user_of(request), client_id=client_id, today=today())
     result = view.assessment.result if view.assessment else None
-    avoided = {}
+    avoided: dict[str, str] = {}
     if result:
         for finding in result["findings"]:
             for region in finding["modifications"].get("avoid_regions", []):
                 avoided.setdefault(region, finding["title"])
         for region in result["modifications"]["avoid_regions"]:
             avoided.setdefault(region, "never press on the spine" if region == "spine" else "avoid")
-    points = [PainPoint(s.session_date, s.pain_before, s.pain_after)
-              for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))]
-    return render(request, "web/client_page.html", {
-        "view": view, "client": view.client, "result": result, "kb": kb,
-        "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
-        if result and result["massage_today"] else "",
-        "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
-        "modality_names": {m.id: m.name for m in kb.modalities.values()},
-    })
+    points = [
+        PainPoint(s.session_date, s.pain_before, s.pain_after)
+        for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))
+    ]
+    return render(
+        request,
+        "web/client_page.html",
+        {
+            "view": view,
+            "client": view.client,
+            "result": result,
+            "kb": kb,
+            "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
+            if result and result["massage_today"]
+            else "",
+            "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
+            "modality_names": {m.id: m.name for m in kb.modalities.values()},
+        },
+    )
 
 
 @clinic_page
 def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) -> HttpResponse:
     client = clients.open_client(user=user_of(request), client_id=client_id, purpose="assessment")
-    assessment = Assessment.objects.filter(pk=assessment_id, client=client).select_related("intake").first()
+    assessment = (
+        Assessment.objects.filter(pk=assessment_id, client=client).select_related("intake").first()
+    )
     if assessment is None:
         raise NotFound(f"no assessment {assessment_id}")
-    return render(request, "web/assessment.html", {
-        "client": client, "assessment": assessment, "result": assessment.result,
-        "kb": load_knowledge(), "history": client.assessments.select_related("intake"),
-    })
+    return render(
+        request,
+        "web/assessment.html",
+        {
+            "client": client,
+            "assessment": assessment,
+            "result": assessment.result,
+            "kb": load_knowledge(),
+            "history": client.assessments.select_related("intake"),
+        },
+    )
 
 
 @clinic_page
@@ -87,21 +106,32 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
                 "reassess_after_sessions": int(request.POST["reassess_after_sessions"]),
                 "max_pressure": request.POST["max_pressure"],
             }
-            plans.update_plan(user=user, client=client, changes=changes,
-                              reason=request.POST.get("reason", ""))
+            plans.update_plan(
+                user=user, client=client, changes=changes, reason=request.POST.get("reason", "")
+            )
             messages.success(request, "Plan updated; the change is recorded.")
             return redirect("client", client_id=client.pk)
         except (KeyError, ValueError):
             errors.append("Every field needs a value: whole numbers for sessions and minutes.")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
-    return render(request, "web/plan_edit.html", {
-        "client": client, "plan": plan, "kb": kb, "errors": errors,
-        "changes": plan.changes.select_related("changed_by"),
-        "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
-        "map": body_map(avoided=plan.details["avoid_regions"], title="Regions the plan avoids",
-                        legend=[("hatch", "avoid")]),
-    })
+    return render(
+        request,
+        "web/plan_edit.html",
+        {
+            "client": client,
+            "plan": plan,
+            "kb": kb,
+            "errors": errors,
+            "changes": plan.changes.select_related("changed_by"),
+            "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
+            "map": body_map(
+                avoided=plan.details["avoid_regions"],
+                title="Regions the plan avoids",
+                legend=[("hatch", "avoid")],
+            ),
+        },
+    )
 
 
 @clinic_page
@@ -112,10 +142,13 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             clearances.record_clearance(
-                user=user, client=client, received_from=request.POST.get("received_from", ""),
+                user=user,
+                client=client,
+                received_from=request.POST.get("received_from", ""),
                 received_on=_date(request.POST.get("received_on", "")),
                 covers=request.POST.getlist("covers"),
-                note=request.POST.get("note", ""), document=request.FILES.get("document"),
+                note=request.POST.get("note", ""),
+                document=request.FILES.get("document"),
                 today=today(),
             )
             messages.success(request, "Clearance recorded; the intake was assessed again with it.")
@@ -124,10 +157,16 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
             errors.append("received_on: write the date as YYYY-MM-DD")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
-    return render(request, "web/clearance_new.html", {
-        "client": client, "errors": errors, "today": today(),
-        "pending": clearances.pending(client),
-    })
+    return render(
+        request,
+        "web/clearance_new.html",
+        {
+            "client": client,
+            "errors": errors,
+            "today": today(),
+            "pending": clearances.pending(client),
+        },
+    )
 
 
 def _date(text: str):  # type: ignore[no-untyped-def]

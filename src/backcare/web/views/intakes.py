@@ -20,8 +20,12 @@ from backcare.web.views.common import clinic_page, today, user_of
 def _context(form: IntakeForm, **extra: object) -> dict[str, object]:
     kb = load_knowledge()
     names = sorted({*kb.conditions, *(s for c in kb.conditions.values() for s in c.synonyms)})
-    return {"form": form, "condition_names": names,
-            "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS], **extra}
+    return {
+        "form": form,
+        "condition_names": names,
+        "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS],
+        **extra,
+    }
 
 
 @clinic_page
@@ -30,7 +34,11 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = clients.open_client(user=user, client_id=client_id, purpose="intake")
     previous = intakes.latest_data(client)
     initial = {**(initial_from(previous) if previous else {}), **today_initial(client, today())}
-    if previous and previous.get("client", {}).get("age") is not None and client.date_of_birth is None:
+    if (
+        previous
+        and previous.get("client", {}).get("age") is not None
+        and client.date_of_birth is None
+    ):
         initial["age"] = previous["client"]["age"]
     form = IntakeForm(request.POST or None, initial=initial, correcting=previous is not None)
     if request.method == "POST" and form.is_valid():
@@ -39,15 +47,21 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
             if previous and previous.get("clearances"):
                 data["clearances"] = previous["clearances"]  # clearances already received stay
             assessment = intakes.record_intake(
-                user=user, client=client, data=data, today=today(),
+                user=user,
+                client=client,
+                data=data,
+                today=today(),
                 reason=form.cleaned_data.get("reason", ""),
             )
             messages.success(request, f"Intake saved. Decision: {assessment.decision}.")
             return redirect("client", client_id=client.pk)
         except InvalidIntake as error:
             form.add_problems(error.problems)
-    return render(request, "web/intake_form.html", _context(
-        form, client=client, correcting=previous is not None, self_service=False))
+    return render(
+        request,
+        "web/intake_form.html",
+        _context(form, client=client, correcting=previous is not None, self_service=False),
+    )
 
 
 @clinic_page
@@ -67,18 +81,30 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
         link = selfservice.resolve(token=token, now=timezone.now())
     except LinkRefused as error:
         return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
-    form = IntakeForm(request.POST or None, for_client=True,
-                      initial=today_initial(link.client, today()))
+    form = IntakeForm(
+        request.POST or None, for_client=True, initial=today_initial(link.client, today())
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            selfservice.submit(token=token, data=form.to_intake(), now=timezone.now(), today=today())
+            selfservice.submit(
+                token=token, data=form.to_intake(), now=timezone.now(), today=today()
+            )
             return render(request, "web/self_thanks.html")
         except InvalidIntake as error:
             form.add_problems(error.problems)
         except LinkRefused as error:
             return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
-    return render(request, "web/intake_form.html", _context(
-        form, client=None, first_name=link.client.first_name, correcting=False, self_service=True))
+    return render(
+        request,
+        "web/intake_form.html",
+        _context(
+            form,
+            client=None,
+            first_name=link.client.first_name,
+            correcting=False,
+            self_service=True,
+        ),
+    )
 
 
 def intake_source_label(intake: Intake) -> str:

@@ -33,8 +33,11 @@ def knowledge(request: HttpRequest) -> HttpResponse:
     grades: dict[str, int] = {}
     for claim in kb.claims.values():
         grades[claim.grade] = grades.get(claim.grade, 0) + 1
-    return render(request, "web/knowledge.html", {"kb": kb, "query": query, "hits": hits,
-                                                  "kinds": kinds, "grades": grades})
+    return render(
+        request,
+        "web/knowledge.html",
+        {"kb": kb, "query": query, "hits": hits, "kinds": kinds, "grades": grades},
+    )
 
 
 @clinic_page
@@ -55,18 +58,27 @@ def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpRespo
         raise Http404(entry_id)
     data = entry.model_dump(exclude_defaults=True, mode="json")
     cited = sorted({s for s in _cited(data) if s in kb.sources})
-    return render(request, "web/knowledge_entry.html", {
-        "kind": kind, "entry": entry, "name": label(entry), "data": data,
-        "sources": [kb.sources[s] for s in cited],
-        "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
-    })
+    return render(
+        request,
+        "web/knowledge_entry.html",
+        {
+            "kind": kind,
+            "entry": entry,
+            "name": label(entry),
+            "data": data,
+            "sources": [kb.sources[s] for s in cited],
+            "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
+        },
+    )
 
 
 def _cited(data: object) -> list[str]:
     if isinstance(data, dict):
         found = [s for s in data.get("sources", []) if isinstance(s, str)]
         found += [s for s in data.get("seeds", []) if isinstance(s, str)]
-        return found + [s for k, v in data.items() if k not in ("sources", "seeds") for s in _cited(v)]
+        return found + [
+            s for k, v in data.items() if k not in ("sources", "seeds") for s in _cited(v)
+        ]
     if isinstance(data, list):
         return [s for item in data for s in _cited(item)]
     return []
@@ -94,8 +106,10 @@ def setup(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 user = accounts.create_clinic_with_admin(
-                    clinic_name=post.get("clinic", ""), username=post.get("username", "").strip(),
-                    password=post.get("password", ""), email=post.get("email", ""),
+                    clinic_name=post.get("clinic", ""),
+                    username=post.get("username", "").strip(),
+                    password=post.get("password", ""),
+                    email=post.get("email", ""),
                     full_name=post.get("full_name", ""),
                 )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -30,30 +30,55 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             note = {
                 "session_date": date.fromisoformat(post.get("session_date", "")),
-                "subjective": post.get("subjective", ""), "objective": post.get("objective", ""),
-                "analysis": post.get("analysis", ""), "next_steps": post.get("next_steps", ""),
-                "techniques": post.getlist("techniques"), "regions": post.getlist("regions"),
-                "pressure": post.get("pressure", ""), "minutes": int(post.get("minutes", "0")),
-                "pain_before": _pain(post.get("pain_before")), "pain_after": _pain(post.get("pain_after")),
+                "subjective": post.get("subjective", ""),
+                "objective": post.get("objective", ""),
+                "analysis": post.get("analysis", ""),
+                "next_steps": post.get("next_steps", ""),
+                "techniques": post.getlist("techniques"),
+                "regions": post.getlist("regions"),
+                "pressure": post.get("pressure", ""),
+                "minutes": int(post.get("minutes", "0")),
+                "pain_before": _pain(post.get("pain_before")),
+                "pain_after": _pain(post.get("pain_after")),
                 "adverse_events": post.get("adverse_events", ""),
             }
-            sessions.record_session(user=user, client=client, note=note, today=today(),
-                                    confirm_avoided=post.get("confirm_avoided") == "on")
+            sessions.record_session(
+                user=user,
+                client=client,
+                note=note,
+                today=today(),
+                confirm_avoided=post.get("confirm_avoided") == "on",
+            )
             messages.success(request, "Session recorded.")
             return redirect("client", client_id=client.pk)
         except ValueError:
             errors.append("Check the date (YYYY-MM-DD), the minutes and the pain scores (0-10).")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
-    return render(request, "web/session_new.html", {
-        "client": client, "plan": plan, "kb": kb, "errors": errors, "post": post,
-        "today": today(), "avoided": avoided, "chosen": chosen,
-        "avoided_chosen": [r for r in chosen if r in avoided],
-        "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
-        "map": body_map(selected=chosen, avoided=avoided, interactive=True, title="Regions treated",
-                        legend=[("#3b82f6", "treated"), ("hatch", "to avoid")]),
-        "modality": kb.modalities[plan.modality] if plan else None,
-    })
+    return render(
+        request,
+        "web/session_new.html",
+        {
+            "client": client,
+            "plan": plan,
+            "kb": kb,
+            "errors": errors,
+            "post": post,
+            "today": today(),
+            "avoided": avoided,
+            "chosen": chosen,
+            "avoided_chosen": [r for r in chosen if r in avoided],
+            "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
+            "map": body_map(
+                selected=chosen,
+                avoided=avoided,
+                interactive=True,
+                title="Regions treated",
+                legend=[("#3b82f6", "treated"), ("hatch", "to avoid")],
+            ),
+            "modality": kb.modalities[plan.modality] if plan else None,
+        },
+    )
 
 
 def _pain(text: str | None) -> int | None:
