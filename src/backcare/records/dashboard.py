@@ -64,7 +64,7 @@ def _alerts_for(assessment: Assessment) -> list[Alert]:
             )
     elif decision in STOP:
         alerts.append(
-            Alert(client, "stop", f"No massage: {assessment.result['summary']}", decision)
+            Alert(client, "stop", assessment.result["summary"], decision)
         )
     plan = client.plans.filter(active=True, assessment=assessment).first()
     if plan is not None:

@@ -455,9 +455,13 @@ def _sessions(
     pain = client.intakes.first().data.get("pain") or {}  # type: ignore[union-attr]
     regions = [r for r in pain.get("regions", ["upper_back_left"]) if r not in avoided]
     level = pain.get("intensity") or 4
-    day = start
-    while day <= today:
-        after = max(0, level - rng.choice([1, 2, 2, 3]))
+    count = rng.randint(1, plan.reassess_after_sessions + 1)
+    last = today - timedelta(days=rng.choice([0, 1, 2, 3, 5, 8]))
+    day = max(start, last - timedelta(weeks=count - 1))
+    for _ in range(count):
+        if day > today:
+            break
+        after = max(1, level - rng.choice([1, 1, 2]))
         sessions.record_session(
             user=therapist,
             client=client,
@@ -484,5 +488,5 @@ def _sessions(
                 "adverse_events": "",
             },
         )
-        level = max(1, level - rng.choice([0, 0, 1, 1]))
+        level = max(2, level - rng.choice([0, 1, 1]))
         day += timedelta(days=7)
