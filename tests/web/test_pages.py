@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client as Browser
 
+from backcare.knowledge import load_knowledge
 from backcare.records import sessions
 from backcare.records.models import (
     AuditEvent,
@@ -565,3 +566,13 @@ def test_searching_the_knowledge_base_for_warfarin_finds_the_anticoagulants(
 @pytest.mark.parametrize("url", ["/knowledge/spells/", "/knowledge/conditions/dragon-pox/"])
 def test_an_unknown_knowledge_page_is_not_found(browser_a: Browser, url: str) -> None:
     assert browser_a.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("kind", sorted(load_knowledge().kinds()))
+def test_every_entry_of_every_kind_opens_from_its_list(browser_a: Browser, kind: str) -> None:
+    html = text(browser_a.get(f"/knowledge/{kind}/"))
+    entries = re.findall(rf'href="(/knowledge/{kind}/[^"/]+/)"', html)
+
+    assert len(entries) == len(load_knowledge().kinds()[kind])
+    for entry in entries:
+        assert browser_a.get(entry).status_code == 200, entry

@@ -79,6 +79,20 @@ def test_the_clients_form_has_no_way_into_the_clinic(anonymous: Browser, token: 
         assert page not in html
 
 
+def test_the_clients_form_shows_no_clinic_navigation_even_on_a_logged_in_device(
+    browser_a: Browser, token: str
+) -> None:
+    """A therapist may hand a logged-in tablet to the client: the form must not open the clinic."""
+    pages = [browser_a.get(f"/i/{token}/"), browser_a.post(f"/i/{token}/", intake_form())]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'aria-label="Main"' not in html
+        assert 'href="/clients/"' not in html
+        assert "Log out" not in html
+
+
 def test_the_clients_form_leaves_out_what_only_the_therapist_records(
     anonymous: Browser, token: str
 ) -> None:

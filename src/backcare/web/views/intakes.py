@@ -80,7 +80,8 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = selfservice.resolve(token=token, now=timezone.now())
     except LinkRefused as error:
-        return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
+        return render(request, "web/self_refused.html", {"message": str(error), "public": True},
+                      status=410)
     form = IntakeForm(
         request.POST or None, for_client=True, initial=today_initial(link.client, today())
     )
@@ -89,11 +90,12 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             selfservice.submit(
                 token=token, data=form.to_intake(), now=timezone.now(), today=today()
             )
-            return render(request, "web/self_thanks.html")
+            return render(request, "web/self_thanks.html", {"public": True})
         except InvalidIntake as error:
             form.add_problems(error.problems)
         except LinkRefused as error:
-            return render(request, "web/self_refused.html", {"message": str(error)}, status=410)
+            return render(request, "web/self_refused.html", {"message": str(error), "public": True},
+                          status=410)
     return render(
         request,
         "web/intake_form.html",
@@ -103,6 +105,7 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             first_name=link.client.first_name,
             correcting=False,
             self_service=True,
+            public=True,
         ),
     )
 

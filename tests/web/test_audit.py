@@ -1,0 +1,151 @@
+"""Every view and change of a client's record leaves an audit event naming who and whom."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as Browser
+from django.utils import timezone
+
+from backcare.errors import ImmutableRecord
+from backcare.records import clearances, selfservice
+from backcare.records.models import AuditEvent, Client, User
+from tests.web.conftest import TODAY, intake_form, new_client, session_form
+
+
+def events(action: str, person: Client | None = None) -> list[AuditEvent]:
+    found = AuditEvent.objects.filter(action=action)
+    return list(found.filter(client=person) if person else found)
+
+
+def test_viewing_a_client_page_is_logged_with_the_user_and_the_client(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    browser_a.get(f"/clients/{client_a.pk}/")
+
+    [event] = events("client.view", client_a)
+    assert (event.user, event.client, event.clinic) == (therapist_a, client_a, client_a.clinic)
+    assert event.target == "overview"
+
+
+@pytest.mark.parametrize(
+    ("page", "purpose"),
+    [("intake/", "intake"), ("plan/", "plan"), ("sessions/new/", "session note"),
+     ("clearances/new/", "clearance")],
+)
+def test_opening_any_form_of_a_clients_record_is_logged_with_its_purpose(
+    browser_a: Browser, therapist_a: User, client_a: Client, page: str, purpose: str
+) -> None:
+    browser_a.get(f"/clients/{client_a.pk}/{page}")
+
+    [event] = events("client.view", client_a)
+    assert (event.user, event.target) == (therapist_a, purpose)
+
+
+def test_reading_an_assessment_is_logged(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    browser_a.get(f"/clients/{client_a.pk}/assessments/{client_a.assessments.get().pk}/")
+
+    [event] = events("client.view", client_a)
+    assert (event.user, event.target) == (therapist_a, "assessment")
+
+
+def test_recording_an_intake_is_logged_with_its_decision(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    person = new_client(therapist_a, "Nina", "Newman")
+
+    browser_a.post(f"/clients/{person.pk}/intake/", intake_form(rf_saddle_numbness="yes"))
+
+    [event] = events("intake.record", person)
+    assert event.user == therapist_a
+    assert event.target == "intake v1"
+    assert event.detail == {"decision": "emergency", "source": "therapist"}
+
+
+def test_a_clients_own_intake_is_logged_without_a_user(
+    anonymous: Browser, therapist_a: User
+) -> None:
+    person = new_client(therapist_a, "Samira", "Selfridge")
+    token = selfservice.create_link(user=therapist_a, client=person, now=timezone.now())
+
+    anonymous.post(f"/i/{token}/", intake_form())
+
+    [made] = events("selfservice.link", person)
+    assert made.user == therapist_a
+    [event] = events("intake.record", person)
+    assert event.user is None
+    assert event.clinic == person.clinic
+    assert event.detail == {"decision": "proceed", "source": "self_service"}
+
+
+def test_recording_a_session_is_logged(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    browser_a.post(f"/clients/{client_a.pk}/sessions/new/", session_form())
+
+    [event] = events("session.record", client_a)
+    note = client_a.sessions.get()
+    assert (event.user, event.target, event.detail) == (therapist_a, f"session {note.pk}", {})
+
+
+def test_changing_the_plan_is_logged_with_the_fields_sent(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    plan = client_a.plans.get(active=True)
+
+    browser_a.post(f"/clients/{client_a.pk}/plan/", {
+        "modality": "relaxation", "session_minutes": "45", "sessions_per_week": "1",
+        "total_sessions": "10", "reassess_after_sessions": "5", "max_pressure": "light",
+        "reason": "client prefers relaxation"})
+
+    [event] = events("plan.update", client_a)
+    assert (event.user, event.target) == (therapist_a, f"plan {plan.pk}")
+    assert "modality" in event.detail["fields"]
+
+
+def test_recording_a_clearance_is_logged_with_what_it_covers(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    person = new_client(therapist_a, "Walter", "Waite",
+                        conditions=[{"id": "hypertension", "status": "active"}])
+    waiting = [finding["rule"] for finding in clearances.pending(person)]
+
+    browser_a.post(f"/clients/{person.pk}/clearances/new/", {
+        "received_from": "Dr Jones, GP", "received_on": TODAY.isoformat(), "covers": waiting})
+
+    [event] = events("clearance.record", person)
+    assert event.user == therapist_a
+    assert event.target == f"clearance {person.clearances.get().pk}"
+    assert event.detail == {"covers": waiting}
+
+
+def test_a_search_is_logged_with_what_was_searched_for(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    browser_a.get("/clients/", {"q": "lovelace"})
+
+    [event] = events("client.search")
+    assert (event.user, event.client, event.target) == (therapist_a, None, "lovelace")
+    assert event.clinic == therapist_a.clinic
+
+
+def test_a_refused_page_of_another_clinics_client_logs_no_view_of_it(
+    browser_a: Browser, client_b: Client
+) -> None:
+    browser_a.get(f"/clients/{client_b.pk}/")
+
+    assert not events("client.view", client_b)
+
+
+def test_an_audit_event_can_be_neither_changed_nor_deleted(client_a: Client) -> None:
+    event = AuditEvent.objects.filter(client=client_a).first()
+    assert event is not None
+    event.action = "nothing.happened"
+
+    with pytest.raises(ImmutableRecord):
+        event.save()
+    with pytest.raises(ImmutableRecord):
+        event.delete()
+
+    assert AuditEvent.objects.get(pk=event.pk).action != "nothing.happened"
