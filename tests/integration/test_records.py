@@ -94,3 +94,44 @@ def test_the_assessment_json_survives_the_database_unchanged(therapist, person):
     assert loaded.result == saved.result
     assert loaded.result["modifications"]["max_pressure"] == "light"
     assert person.plans.get(active=True).max_pressure == "light"
+
+
+def test_no_session_is_recorded_while_the_latest_decision_stops_massage(therapist, person):
+    from backcare.records import sessions
+
+    note = {
+        "session_date": TODAY,
+        "techniques": ["effleurage"],
+        "regions": ["upper_back_left"],
+        "pressure": "light",
+        "minutes": 30,
+        "pain_before": 4,
+        "pain_after": 3,
+    }
+    with pytest.raises(InvalidIntake, match="no intake yet"):
+        sessions.record_session(user=therapist, client=person, note=note, today=TODAY)
+    intakes.record_intake(
+        user=therapist,
+        client=person,
+        today=TODAY,
+        data={"client": {"age": 50}, "red_flags": {"calf_swelling_one_side": True}},
+    )
+    with pytest.raises(InvalidIntake, match="the latest assessment says refer"):
+        sessions.record_session(user=therapist, client=person, note=note, today=TODAY)
+    intakes.record_intake(
+        user=therapist,
+        client=person,
+        today=TODAY,
+        data={"client": {"age": 50}, "red_flags": {"calf_swelling_one_side": False}},
+    )
+    assert sessions.record_session(user=therapist, client=person, note=note, today=TODAY).pk
+
+
+def test_an_intake_dated_in_the_future_is_refused(therapist, person):
+    with pytest.raises(InvalidIntake, match="assessed_on: 2026-11-23 is in the future"):
+        intakes.record_intake(
+            user=therapist,
+            client=person,
+            today=TODAY,
+            data={"client": {"age": 50}, "assessed_on": "2026-11-23"},
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -110,7 +111,7 @@ def anonymous() -> Browser:
 
 
 def new_client(therapist: User, first_name: str, last_name: str, **intake: Any) -> Client:
-    """A client of the therapist's clinic; with intake fields, also their intake (and assessment)."""
+    """A client of the therapist's clinic; given intake fields, also their intake."""
     person = clients.create_client(
         user=therapist, data={"first_name": first_name, "last_name": last_name}
     )
@@ -154,3 +155,77 @@ def session_form(**fields: Any) -> dict[str, Any]:
     }
     data.update(fields)
     return {name: value for name, value in data.items() if value is not None}
+
+
+class _FormReader(HTMLParser):
+    """What a browser would send for the first POST form in a page's main content, unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._in_main = self._in_form = self._done = False
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+        self._multiple = False
+        self._textarea: str | None = None
+
+    def _add(self, name: str | None, value: str) -> None:
+        if name:
+            self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "main":
+            self._in_main = True
+        post = (a.get("method") or "").lower() == "post"
+        if tag == "form" and post and self._in_main and not self._done:
+            self._in_form = True
+        if not self._in_form or "disabled" in a:
+            return
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    value = a.get("value")
+                    self._add(a.get("name"), "on" if value is None else value)
+            elif kind not in ("submit", "button", "file"):
+                self._add(a.get("name"), a.get("value") or "")
+        elif tag == "select":
+            self._select, self._select_first, self._select_chosen = a.get("name"), None, False
+            self._multiple = "multiple" in a
+        elif tag == "option" and self._select:
+            value = a.get("value") or ""
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in a and (self._multiple or not self._select_chosen):
+                self._select_chosen = True
+                self._add(self._select, value)
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self._add(self._textarea, "")
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select:
+            # a single select sends its first option when none is marked; a multiple one, nothing
+            if not self._select_chosen and not self._multiple and self._select_first is not None:
+                self._add(self._select, self._select_first)
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            value = self.values[self._textarea][-1]
+            self.values[self._textarea][-1] = value[1:] if value.startswith("\n") else value
+            self._textarea = None
+        elif tag == "form" and self._in_form:
+            self._in_form, self._done = False, True
+
+
+def form_as_shown(html: str) -> dict[str, list[str]]:
+    """The POST data of the page's form, as a browser sends it when nothing is changed."""
+    reader = _FormReader()
+    reader.feed(html)
+    reader.values.pop("csrfmiddlewaretoken", None)
+    return reader.values

@@ -160,6 +160,49 @@ def test_logging_in_with_the_right_password_opens_the_dashboard(
     assert anonymous.get("/").status_code == 200
 
 
+def test_logging_in_returns_to_the_page_that_was_asked_for(
+    anonymous: Browser, therapist_a: User
+) -> None:
+    asked = anonymous.get("/clients/")
+
+    response = anonymous.post(
+        asked["Location"], {"username": "anna", "password": PASSWORD, "next": "/clients/"}
+    )
+
+    assert response["Location"] == "/clients/"
+
+
+def test_logging_in_never_sends_the_user_to_another_site(
+    anonymous: Browser, therapist_a: User
+) -> None:
+    response = anonymous.post(
+        "/login/", {"username": "anna", "password": PASSWORD, "next": "https://evil.example/phish"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_logging_out_ends_the_session(browser_a: Browser) -> None:
+    response = browser_a.post("/logout/")
+
+    assert response["Location"] == "/login/"
+    assert browser_a.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/login/", "/clients/new/"])
+def test_a_form_posted_without_its_csrf_token_is_refused(therapist_a: User, url: str) -> None:
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(therapist_a)
+
+    response = browser.post(
+        url, {"first_name": "Nina", "last_name": "Newman", "username": "anna", "password": PASSWORD}
+    )
+
+    assert response.status_code == 403
+    assert not Client.objects.filter(first_name="Nina").exists()
+
+
 def test_an_account_outside_any_clinic_is_refused(db: Any) -> None:
     outsider = User.objects.create_user(username="root", password=PASSWORD)
     browser = Browser()

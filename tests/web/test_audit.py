@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client as Browser
 from django.utils import timezone
@@ -29,8 +31,12 @@ def test_viewing_a_client_page_is_logged_with_the_user_and_the_client(
 
 @pytest.mark.parametrize(
     ("page", "purpose"),
-    [("intake/", "intake"), ("plan/", "plan"), ("sessions/new/", "session note"),
-     ("clearances/new/", "clearance")],
+    [
+        ("intake/", "intake"),
+        ("plan/", "plan"),
+        ("sessions/new/", "session note"),
+        ("clearances/new/", "clearance"),
+    ],
 )
 def test_opening_any_form_of_a_clients_record_is_logged_with_its_purpose(
     browser_a: Browser, therapist_a: User, client_a: Client, page: str, purpose: str
@@ -79,6 +85,18 @@ def test_a_clients_own_intake_is_logged_without_a_user(
     assert event.detail == {"decision": "proceed", "source": "self_service"}
 
 
+def test_the_audit_log_names_the_client_as_the_author_of_their_own_intake(
+    anonymous: Browser, therapist_a: User, admin_browser: Browser
+) -> None:
+    person = new_client(therapist_a, "Samira", "Selfridge")
+    token = selfservice.create_link(user=therapist_a, client=person, now=timezone.now())
+    anonymous.post(f"/i/{token}/", intake_form())
+
+    html = admin_browser.get("/audit/").content.decode()
+
+    assert re.search(r"<td>client \(link\)</td><td>intake.record</td><td><a [^>]*>Samira", html)
+
+
 def test_recording_a_session_is_logged(
     browser_a: Browser, therapist_a: User, client_a: Client
 ) -> None:
@@ -94,10 +112,18 @@ def test_changing_the_plan_is_logged_with_the_fields_sent(
 ) -> None:
     plan = client_a.plans.get(active=True)
 
-    browser_a.post(f"/clients/{client_a.pk}/plan/", {
-        "modality": "relaxation", "session_minutes": "45", "sessions_per_week": "1",
-        "total_sessions": "10", "reassess_after_sessions": "5", "max_pressure": "light",
-        "reason": "client prefers relaxation"})
+    browser_a.post(
+        f"/clients/{client_a.pk}/plan/",
+        {
+            "modality": "relaxation",
+            "session_minutes": "45",
+            "sessions_per_week": "1",
+            "total_sessions": "10",
+            "reassess_after_sessions": "5",
+            "max_pressure": "light",
+            "reason": "client prefers relaxation",
+        },
+    )
 
     [event] = events("plan.update", client_a)
     assert (event.user, event.target) == (therapist_a, f"plan {plan.pk}")
@@ -107,12 +133,15 @@ def test_changing_the_plan_is_logged_with_the_fields_sent(
 def test_recording_a_clearance_is_logged_with_what_it_covers(
     browser_a: Browser, therapist_a: User
 ) -> None:
-    person = new_client(therapist_a, "Walter", "Waite",
-                        conditions=[{"id": "hypertension", "status": "active"}])
+    person = new_client(
+        therapist_a, "Walter", "Waite", conditions=[{"id": "hypertension", "status": "active"}]
+    )
     waiting = [finding["rule"] for finding in clearances.pending(person)]
 
-    browser_a.post(f"/clients/{person.pk}/clearances/new/", {
-        "received_from": "Dr Jones, GP", "received_on": TODAY.isoformat(), "covers": waiting})
+    browser_a.post(
+        f"/clients/{person.pk}/clearances/new/",
+        {"received_from": "Dr Jones, GP", "received_on": TODAY.isoformat(), "covers": waiting},
+    )
 
     [event] = events("clearance.record", person)
     assert event.user == therapist_a

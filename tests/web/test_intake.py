@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client as Browser
@@ -12,7 +12,7 @@ from django.urls import get_resolver
 from backcare.errors import ImmutableRecord
 from backcare.records import clearances
 from backcare.records.models import Assessment, Client, Intake, Plan, User
-from tests.web.conftest import TODAY, intake_form, new_client
+from tests.web.conftest import TODAY, form_as_shown, intake_form, new_client
 
 
 @pytest.fixture
@@ -42,9 +42,7 @@ def test_the_intake_form_starts_with_todays_date_and_the_age_from_the_date_of_bi
     assert 'name="reason"' not in html
 
 
-def test_the_intake_form_asks_every_warning_sign_question(
-    browser_a: Browser, nina: Client
-) -> None:
+def test_the_intake_form_asks_every_warning_sign_question(browser_a: Browser, nina: Client) -> None:
     html = browser_a.get(f"/clients/{nina.pk}/intake/").content.decode()
 
     assert len(re.findall(r'role="radiogroup"', html)) == 13
@@ -54,11 +52,24 @@ def test_the_intake_form_asks_every_warning_sign_question(
 def test_a_complete_intake_is_stored_assessed_and_planned(
     browser_a: Browser, nina: Client, therapist_a: User
 ) -> None:
-    response = browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(
-        age="40", sex="female", occupation="desk", medications="warfarin 5 mg\n", allergies="almond oil",
-        skin_0_finding="bruise", skin_0_region="low_back_left", systolic="128", diastolic="82",
-        pressure="medium", session_minutes="45", goals="sit through a work day",
-    ), follow=True)
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            age="40",
+            sex="female",
+            occupation="desk",
+            medications="warfarin 5 mg\n",
+            allergies="almond oil",
+            skin_0_finding="bruise",
+            skin_0_region="low_back_left",
+            systolic="128",
+            diastolic="82",
+            pressure="medium",
+            session_minutes="45",
+            goals="sit through a work day",
+        ),
+        follow=True,
+    )
 
     assert response.redirect_chain == [(f"/clients/{nina.pk}/", 302)]
     intake = Intake.objects.get(client=nina)
@@ -96,8 +107,9 @@ def test_an_unanswered_warning_sign_is_marked_and_nothing_is_stored(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Please check the marked answers." in html
-    assert re.search(r'<span id="id_rf_fever_q">A fever[^<]*<span class="errors"> — please answer',
-                     html)
+    assert re.search(
+        r'<span id="id_rf_fever_q">A fever[^<]*<span class="errors"> — please answer', html
+    )
     assert html.count("please answer") == 1
     assert value_of(html, "intensity") == "6"
     assert not Intake.objects.exists()
@@ -112,11 +124,10 @@ def test_an_intake_without_an_age_is_refused(browser_a: Browser, nina: Client) -
     assert not Intake.objects.exists()
 
 
-def test_saddle_numbness_means_emergency_care_and_no_plan(
-    browser_a: Browser, nina: Client
-) -> None:
-    response = browser_a.post(f"/clients/{nina.pk}/intake/",
-                              intake_form(rf_saddle_numbness="yes"), follow=True)
+def test_saddle_numbness_means_emergency_care_and_no_plan(browser_a: Browser, nina: Client) -> None:
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/", intake_form(rf_saddle_numbness="yes"), follow=True
+    )
 
     assert nina.assessments.get().decision == "emergency"
     assert not Plan.objects.filter(client=nina).exists()
@@ -128,8 +139,11 @@ def test_saddle_numbness_means_emergency_care_and_no_plan(
 def test_an_unknown_condition_waits_for_clearance_and_is_listed_as_not_recognised(
     browser_a: Browser, nina: Client
 ) -> None:
-    response = browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(
-        condition_0_id="zebra syndrome", condition_0_status="active"), follow=True)
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(condition_0_id="zebra syndrome", condition_0_status="active"),
+        follow=True,
+    )
 
     assessment = nina.assessments.get()
     assert assessment.decision == "clearance"
@@ -158,8 +172,12 @@ def test_a_second_intake_is_version_two_with_its_reason_and_version_one_is_untou
     first = Intake.objects.get(client=nina)
     first_data, first_result = first.data, first.assessment.result
 
-    response = browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(
-        intensity="3", medications="warfarin 5 mg", reason="started warfarin last week"))
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            intensity="3", medications="warfarin 5 mg", reason="started warfarin last week"
+        ),
+    )
 
     assert response.status_code == 302
     second = Intake.objects.get(client=nina, version=2)
@@ -174,18 +192,109 @@ def test_a_second_intake_is_version_two_with_its_reason_and_version_one_is_untou
     assert Plan.objects.filter(client=nina, active=False).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("field", "answer", "stored"),
+    [
+        ("skin", {"skin_0_finding": "bruise", "skin_0_region": "low_back"}, "region"),
+        (
+            "procedures",
+            {
+                "procedure_0_kind": "surgery",
+                "procedure_0_region": "low_back",
+                "procedure_0_date": (TODAY - timedelta(days=60)).isoformat(),
+            },
+            "region",
+        ),
+        (
+            "conditions",
+            {
+                "condition_0_id": "sciatica",
+                "condition_0_status": "active",
+                "condition_0_region": "buttocks",
+            },
+            "regions",
+        ),
+    ],
+    ids=["skin finding", "procedure", "condition"],
+)
+def test_saving_the_update_form_unchanged_keeps_both_sides_of_a_region(
+    browser_a: Browser, nina: Client, field: str, answer: dict[str, str], stored: str
+) -> None:
+    browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(**answer))
+    first = Intake.objects.get(client=nina)
+    assert len(first.data[field][0][stored]) == 2
+
+    shown = form_as_shown(browser_a.get(f"/clients/{nina.pk}/intake/").content.decode())
+    browser_a.post(f"/clients/{nina.pk}/intake/", {**shown, "reason": ["nothing changed"]})
+
+    second = Intake.objects.get(client=nina, version=2)
+    assert second.data[field] == first.data[field]
+
+
+def test_saving_the_update_form_unchanged_keeps_every_answer(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            age="40",
+            sex="female",
+            occupation="desk",
+            breastfeeding="no",
+            radiates_below_knee="yes",
+            numbness=["thigh_left"],
+            morning_stiffness_minutes="20",
+            condition_0_id="osteoporosis",
+            condition_0_status="controlled",
+            medications="warfarin 5 mg\nmetformin 500 mg",
+            skin_0_finding="tender",
+            skin_0_region="hip_left",
+            temperature_c="36.8",
+            allergies="almond oil",
+            pressure="light",
+            modalities=["swedish"],
+            massage_experience="some",
+            session_minutes="45",
+            sessions_per_month="4",
+            goals="garden again",
+            notes="prefers mornings",
+        ),
+    )
+    first = Intake.objects.get(client=nina)
+
+    shown = form_as_shown(browser_a.get(f"/clients/{nina.pk}/intake/").content.decode())
+    browser_a.post(f"/clients/{nina.pk}/intake/", {**shown, "reason": ["nothing changed"]})
+
+    second = Intake.objects.get(client=nina, version=2)
+    assert second.data == first.data
+    assert second.assessment.decision == first.assessment.decision
+
+
 def test_an_update_keeps_the_clearance_already_received(
     browser_a: Browser, therapist_a: User
 ) -> None:
-    person = new_client(therapist_a, "Walter", "Waite",
-                        conditions=[{"id": "hypertension", "status": "active"}])
+    person = new_client(
+        therapist_a, "Walter", "Waite", conditions=[{"id": "hypertension", "status": "active"}]
+    )
     waiting = [finding["rule"] for finding in clearances.pending(person)]
-    clearances.record_clearance(user=therapist_a, client=person, received_from="Dr Jones, GP",
-                                received_on=TODAY, covers=waiting, today=TODAY)
+    clearances.record_clearance(
+        user=therapist_a,
+        client=person,
+        received_from="Dr Jones, GP",
+        received_on=TODAY,
+        covers=waiting,
+        today=TODAY,
+    )
 
-    browser_a.post(f"/clients/{person.pk}/intake/", intake_form(
-        condition_0_id="hypertension", condition_0_status="active", intensity="4",
-        reason="pain a little better"))
+    browser_a.post(
+        f"/clients/{person.pk}/intake/",
+        intake_form(
+            condition_0_id="hypertension",
+            condition_0_status="active",
+            intensity="4",
+            reason="pain a little better",
+        ),
+    )
 
     latest = person.intakes.first()
     assert latest.reason == "pain a little better"

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 
 from backcare.knowledge import load_knowledge
-from backcare.records import sessions
+from backcare.records import clearances, sessions
 from backcare.records.models import (
     AuditEvent,
     Clearance,
@@ -455,6 +458,47 @@ def test_a_session_with_a_wrong_value_is_refused(
     assert not SessionNote.objects.exists()
 
 
+def test_the_session_form_of_a_client_without_a_plan_opens(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    person = new_client(therapist_a, "Nina", "Newman")
+
+    response = browser_a.get(f"/clients/{person.pk}/sessions/new/")
+
+    assert response.status_code == 200
+    html = text(response)
+    assert "Session note for Nina Newman" in html
+    assert "Plan:" not in html
+    assert 'name="minutes" value=""' in html
+
+
+DECISIONS = {
+    "no intake": None,
+    "proceed": {"preferences": {"pressure": "medium"}},
+    "modify": {"medications": ["warfarin 5 mg"]},
+    "postpone": {"conditions": ["flu"]},
+    "clearance": {"conditions": ["zebra syndrome"]},
+    "refer": {"red_flags": {**NO_FLAGS, "fever": True}},
+    "emergency": {"red_flags": {**NO_FLAGS, "saddle_numbness": True}},
+}
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_every_page_of_a_client_opens_whatever_the_decision(
+    browser_a: Browser, therapist_a: User, decision: str
+) -> None:
+    person = new_client(therapist_a, "Dana", "Decided", **(DECISIONS[decision] or {}))
+    latest = person.assessments.first()
+    assert (latest.decision if latest else "no intake") == decision
+    pages = ["", "intake/", "sessions/new/", "clearances/new/"]
+    pages += [f"assessments/{latest.pk}/"] if latest else []
+
+    for page in pages:
+        assert browser_a.get(f"/clients/{person.pk}/{page}").status_code == 200, page
+    has_plan = person.plans.filter(active=True).exists()
+    assert browser_a.get(f"/clients/{person.pk}/plan/").status_code == (200 if has_plan else 404)
+
+
 # Clearances
 
 
@@ -494,6 +538,35 @@ def test_a_recorded_clearance_lets_the_plan_go_ahead(browser_a: Browser, waiting
     assert "Hold: physician clearance needed" not in html
     assert waiting.plans.filter(active=True).exists()
     assert "Waiting for the physician" not in text(browser_a.get("/"))
+
+
+def test_a_clearance_keeps_the_scanned_document(
+    browser_a: Browser, waiting: Client, settings: Any, tmp_path: Path
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    scan = SimpleUploadedFile(
+        "clearance.pdf", b"%PDF-1.4 cleared for gentle massage", content_type="application/pdf"
+    )
+
+    browser_a.post(
+        f"/clients/{waiting.pk}/clearances/new/",
+        {
+            "received_from": "Dr Jones, GP",
+            "received_on": TODAY.isoformat(),
+            "covers": [f["rule"] for f in clearances.pending(waiting)],
+            "document": scan,
+        },
+    )
+
+    stored = Clearance.objects.get(client=waiting).document
+    assert stored.name.startswith(f"clearances/{TODAY.year}/clearance")
+    assert (tmp_path / stored.name).read_bytes() == b"%PDF-1.4 cleared for gentle massage"
 
 
 def test_a_clearance_without_who_gave_it_is_refused(browser_a: Browser, waiting: Client) -> None:

@@ -83,12 +83,15 @@ def test_the_clients_form_shows_no_clinic_navigation_even_on_a_logged_in_device(
     browser_a: Browser, token: str
 ) -> None:
     """A therapist may hand a logged-in tablet to the client: the form must not open the clinic."""
-    pages = [browser_a.get(f"/i/{token}/"), browser_a.post(f"/i/{token}/", intake_form())]
+    form = browser_a.get(f"/i/{token}/")
+    thanks = browser_a.post(f"/i/{token}/", intake_form())
+    refused = browser_a.get(f"/i/{token}/")
 
-    for page in pages:
+    assert [page.status_code for page in (form, thanks, refused)] == [200, 200, 410]
+    for page in (form, thanks, refused):
         html = page.content.decode()
-        assert page.status_code == 200
         assert 'aria-label="Main"' not in html
+        assert 'href="/"' not in html
         assert 'href="/clients/"' not in html
         assert "Log out" not in html
 
@@ -149,11 +152,10 @@ def test_a_used_link_is_refused(anonymous: Browser, token: str, sam: Client) -> 
     assert Intake.objects.filter(client=sam).count() == 1
 
 
-def test_an_expired_link_is_refused(
-    anonymous: Browser, therapist_a: User, sam: Client
-) -> None:
-    old = selfservice.create_link(user=therapist_a, client=sam,
-                                  now=timezone.now() - timedelta(days=8), days=7)
+def test_an_expired_link_is_refused(anonymous: Browser, therapist_a: User, sam: Client) -> None:
+    old = selfservice.create_link(
+        user=therapist_a, client=sam, now=timezone.now() - timedelta(days=8), days=7
+    )
 
     refusal(anonymous.get(f"/i/{old}/"), "This link has expired.")
     refusal(anonymous.post(f"/i/{old}/", intake_form()), "This link has expired.")
@@ -165,9 +167,14 @@ def forged(token: str) -> str:
     return token[:-1] + ("A" if token[-1] != "A" else "B")
 
 
-@pytest.mark.parametrize("make", [lambda _: "not-a-real-token-0123456789", forged],
-                         ids=["random", "one character changed"])
-def test_a_forged_link_is_refused(anonymous: Browser, token: str, sam: Client, make: object) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [lambda _: "not-a-real-token-0123456789", forged],
+    ids=["random", "one character changed"],
+)
+def test_a_forged_link_is_refused(
+    anonymous: Browser, token: str, sam: Client, make: object
+) -> None:
     fake = make(token)  # type: ignore[operator]
 
     refusal(anonymous.get(f"/i/{fake}/"), "This link is not valid.")
@@ -178,8 +185,9 @@ def test_a_forged_link_is_refused(anonymous: Browser, token: str, sam: Client, m
 def test_a_refused_link_does_not_say_whose_it_was(
     anonymous: Browser, therapist_a: User, token: str, sam: Client
 ) -> None:
-    expired = selfservice.create_link(user=therapist_a, client=sam,
-                                      now=timezone.now() - timedelta(days=8), days=7)
+    expired = selfservice.create_link(
+        user=therapist_a, client=sam, now=timezone.now() - timedelta(days=8), days=7
+    )
     used = selfservice.create_link(user=therapist_a, client=sam, now=timezone.now())
     anonymous.post(f"/i/{used}/", intake_form())
 

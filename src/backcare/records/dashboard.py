@@ -63,9 +63,7 @@ def _alerts_for(assessment: Assessment) -> list[Alert]:
                 Alert(client, "clearance", "Waiting for the physician's clearance", decision)
             )
     elif decision in STOP:
-        alerts.append(
-            Alert(client, "stop", assessment.result["summary"], decision)
-        )
+        alerts.append(Alert(client, "stop", assessment.result["summary"], decision))
     plan = client.plans.filter(active=True, assessment=assessment).first()
     if plan is not None:
         done = client.sessions.filter(plan=plan).count()

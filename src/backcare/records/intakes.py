@@ -9,6 +9,7 @@ from django.db import transaction
 
 from backcare.clinical import assess, parse_intake, to_json
 from backcare.clinical.intake import check_against
+from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
 from backcare.records import audit
 from backcare.records.models import Assessment, Client, Intake, Plan, User
@@ -30,6 +31,8 @@ def record_intake(
     """
     kb = load_knowledge()
     intake = parse_intake(data, today=today)
+    if intake.assessed_on > today:
+        raise InvalidIntake([Problem("assessed_on", f"{intake.assessed_on} is in the future")])
     check_against(intake, kb.modalities)
     previous = Intake.objects.select_for_update().filter(client=client).order_by("-version").first()
     stored = Intake.objects.create(

@@ -35,6 +35,16 @@ def avoided_regions(client: Client) -> dict[str, str]:
     return reasons
 
 
+def stopped_by(client: Client) -> str:
+    """Why no massage may be recorded now ("" when it may): the latest decision stops it."""
+    latest = client.assessments.first()
+    if latest is None:
+        return "no intake yet: record the intake before the first session"
+    if not latest.result["massage_today"]:
+        return f"the latest assessment says {latest.decision}: {latest.result['summary']}"
+    return ""
+
+
 @transaction.atomic
 def record_session(
     *,
@@ -46,6 +56,9 @@ def record_session(
 ) -> SessionNote:
     """Store a session. Treating a region the plan avoids needs ``confirm_avoided``."""
     problems = _check(note, today)
+    stop = stopped_by(client)
+    if stop:
+        problems.append(Problem("session", stop))
     avoided = avoided_regions(client)
     touched = [r for r in note.get("regions", []) if r in avoided]
     if touched and not confirm_avoided:

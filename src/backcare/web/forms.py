@@ -14,7 +14,11 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS, REGIONS, SHORTHANDS
 from backcare.records.models import Client
 
-CONDITION_ROWS, PROCEDURE_ROWS, SKIN_ROWS = 5, 3, 4
+ROWS = {
+    "condition": 5,
+    "procedure": 3,
+    "skin": 4,
+}  # empty rows shown; more when an intake needs them
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TRI = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 RED_FLAG_QUESTIONS = {
@@ -38,12 +42,17 @@ RED_FLAG_QUESTIONS = {
 }
 
 
-def _region_choices(blank: str = "") -> list[tuple[str, str]]:
+def _row_regions(label: str) -> forms.MultipleChoiceField:
+    """Regions of one row (a condition, procedure or skin finding): any number of them."""
     kb = load_knowledge()
-    choices = [("", blank)] if blank else []
-    choices += [(r, kb.regions[r].name) for r in REGIONS]
-    choices += [(s, f"{s.replace('_', ' ')} (both sides)") for s in SHORTHANDS]
-    return choices
+    choices = [(r, kb.regions[r].name) for r in REGIONS]
+    choices += [(s, f"{s.replace('_', ' ').capitalize()} (both sides)") for s in SHORTHANDS]
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
 
 
 def _regions_field(label: str) -> forms.MultipleChoiceField:
@@ -81,10 +90,17 @@ class IntakeForm(forms.Form):
     """Every field of the intake; ``for_client`` hides what only a therapist records."""
 
     def __init__(
-        self, *args: Any, for_client: bool = False, correcting: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        for_client: bool = False,
+        correcting: bool = False,
+        rows: dict[str, int] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.for_client = for_client
+        self.rows = {**ROWS, **(rows or {})}
+        self.used_rows: dict[str, list[int]] = {}
         kb = load_knowledge()
         f = self.fields
         f["assessed_on"] = forms.DateField(
@@ -163,7 +179,7 @@ class IntakeForm(forms.Form):
             ("history", "In the past"),
             ("suspected", "Suspected"),
         ]
-        for i in range(CONDITION_ROWS):
+        for i in range(self.rows["condition"]):
             f[f"condition_{i}_id"] = forms.CharField(
                 label=f"Condition {i + 1}",
                 required=False,
@@ -172,15 +188,13 @@ class IntakeForm(forms.Form):
             f[f"condition_{i}_status"] = forms.ChoiceField(
                 label="Status", choices=statuses, required=False
             )
-            f[f"condition_{i}_region"] = forms.ChoiceField(
-                label="Where (if local)", required=False, choices=_region_choices("Not local")
-            )
+            f[f"condition_{i}_region"] = _row_regions("Where (if local)")
         f["medications"] = forms.CharField(
             label="Medicines, one per line (with doses if known)",
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
         )
-        for i in range(PROCEDURE_ROWS):
+        for i in range(self.rows["procedure"]):
             f[f"procedure_{i}_kind"] = forms.ChoiceField(
                 label=f"Procedure {i + 1}",
                 required=False,
@@ -192,9 +206,7 @@ class IntakeForm(forms.Form):
                     ("radiotherapy", "Radiotherapy"),
                 ],
             )
-            f[f"procedure_{i}_region"] = forms.ChoiceField(
-                label="Where", required=False, choices=_region_choices("Not local")
-            )
+            f[f"procedure_{i}_region"] = _row_regions("Where")
             f[f"procedure_{i}_date"] = forms.DateField(
                 label="When",
                 required=False,
@@ -212,13 +224,11 @@ class IntakeForm(forms.Form):
                 ("tender", "Tender"),
                 ("varicose_vein", "Varicose vein"),
             ]
-            for i in range(SKIN_ROWS):
+            for i in range(self.rows["skin"]):
                 f[f"skin_{i}_finding"] = forms.ChoiceField(
                     label=f"Skin finding {i + 1}", choices=findings, required=False
                 )
-                f[f"skin_{i}_region"] = forms.ChoiceField(
-                    label="Where", required=False, choices=_region_choices("Choose")
-                )
+                f[f"skin_{i}_region"] = _row_regions("Where")
             f["temperature_c"] = forms.DecimalField(
                 label="Temperature (°C)", required=False, max_digits=4, decimal_places=1
             )
@@ -306,18 +316,22 @@ class IntakeForm(forms.Form):
                 }
             )
         intake["red_flags"] = {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS}
+        used = self.used_rows
+        used["conditions"] = [
+            i for i in range(self.rows["condition"]) if d[f"condition_{i}_id"].strip()
+        ]
         intake["conditions"] = [
             _compact(
                 {
                     "id": d[f"condition_{i}_id"].strip(),
                     "status": d[f"condition_{i}_status"] or "active",
-                    "regions": [d[f"condition_{i}_region"]] if d[f"condition_{i}_region"] else [],
+                    "regions": d[f"condition_{i}_region"],
                 }
             )
-            for i in range(CONDITION_ROWS)
-            if d[f"condition_{i}_id"].strip()
+            for i in used["conditions"]
         ]
         intake["medications"] = _split(d["medications"], "\n")
+        used["procedures"] = [i for i in range(self.rows["procedure"]) if d[f"procedure_{i}_kind"]]
         intake["procedures"] = [
             _compact(
                 {
@@ -326,14 +340,13 @@ class IntakeForm(forms.Form):
                     "region": d[f"procedure_{i}_region"],
                 }
             )
-            for i in range(PROCEDURE_ROWS)
-            if d[f"procedure_{i}_kind"]
+            for i in used["procedures"]
         ]
         if not self.for_client:
+            used["skin"] = [i for i in range(self.rows["skin"]) if d[f"skin_{i}_finding"]]
             intake["skin"] = [
                 {"finding": d[f"skin_{i}_finding"], "region": d[f"skin_{i}_region"]}
-                for i in range(SKIN_ROWS)
-                if d[f"skin_{i}_finding"]
+                for i in used["skin"]
             ]
             intake["vitals"] = _compact(
                 {
@@ -359,14 +372,52 @@ class IntakeForm(forms.Form):
             intake["notes"] = d["notes"]
         return intake
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(self.rows["skin"] if not self.for_client else 0):
+            if data.get(f"skin_{i}_finding") and not data.get(f"skin_{i}_region"):
+                self.add_error(f"skin_{i}_region", "say where the finding is")
+        return data
+
+    def row_fields(self, kind: str, names: tuple[str, ...]) -> list[list[Any]]:
+        """The bound fields of each row of one kind, for the template."""
+        return [[self[f"{kind}_{i}_{name}"] for name in names] for i in range(self.rows[kind])]
+
+    def condition_rows(self) -> list[list[Any]]:
+        return self.row_fields("condition", ("id", "status", "region"))
+
+    def procedure_rows(self) -> list[list[Any]]:
+        return self.row_fields("procedure", ("kind", "region", "date"))
+
+    def skin_rows(self) -> list[list[Any]]:
+        return self.row_fields("skin", ("finding", "region"))
+
+    def _row_path(self, path: str) -> str:
+        """conditions[1].id in the intake is the row that entry came from in the form."""
+        match = re.match(r"^(conditions|procedures|skin)\[(\d+)\](.*)$", path)
+        used = self.used_rows.get(match.group(1), []) if match else []
+        if not match or int(match.group(2)) >= len(used):
+            return path
+        return f"{match.group(1)}[{used[int(match.group(2))]}]{match.group(3)}"
+
     def add_problems(self, problems: list[Problem]) -> None:
         """Show each contract problem on the field it concerns (or above the form)."""
         for problem in problems:
-            field = _field_for(problem.path)
+            field = _field_for(self._row_path(problem.path))
             if field in self.fields:
                 self.add_error(field, problem.message)
             else:
                 self.add_error(None, str(problem))
+
+
+def rows_for(data: dict[str, Any] | None) -> dict[str, int]:
+    """Enough rows for a stored intake's entries, plus an empty one to add another."""
+    data = data or {}
+    return {
+        "condition": max(ROWS["condition"], len(data.get("conditions", [])) + 1),
+        "procedure": max(ROWS["procedure"], len(data.get("procedures", [])) + 1),
+        "skin": max(ROWS["skin"], len(data.get("skin", [])) + 1),
+    }
 
 
 def initial_from(data: dict[str, Any]) -> dict[str, Any]:
@@ -406,24 +457,17 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
     for flag, answer in (data.get("red_flags") or {}).items():
         if answer is not None:
             initial[f"rf_{flag}"] = "yes" if answer else "no"
-    for i, condition in enumerate(data.get("conditions", [])[:CONDITION_ROWS]):
+    for i, condition in enumerate(data.get("conditions", [])):
         initial[f"condition_{i}_id"] = condition["id"]
         initial[f"condition_{i}_status"] = condition.get("status", "active")
-        regions = condition.get("regions") or []
-        initial[f"condition_{i}_region"] = regions[0] if regions else ""
-    for i, procedure in enumerate(data.get("procedures", [])[:PROCEDURE_ROWS]):
-        regions = procedure.get("region") or []
-        initial.update(
-            {
-                f"procedure_{i}_kind": procedure["kind"],
-                f"procedure_{i}_date": procedure["date"],
-                f"procedure_{i}_region": regions[0] if regions else "",
-            }
-        )
-    for i, finding in enumerate(data.get("skin", [])[:SKIN_ROWS]):
-        initial.update(
-            {f"skin_{i}_finding": finding["finding"], f"skin_{i}_region": finding["region"][0]}
-        )
+        initial[f"condition_{i}_region"] = list(condition.get("regions") or [])
+    for i, procedure in enumerate(data.get("procedures", [])):
+        initial[f"procedure_{i}_kind"] = procedure["kind"]
+        initial[f"procedure_{i}_date"] = procedure["date"]
+        initial[f"procedure_{i}_region"] = list(procedure.get("region") or [])
+    for i, finding in enumerate(data.get("skin", [])):
+        initial[f"skin_{i}_finding"] = finding["finding"]
+        initial[f"skin_{i}_region"] = list(finding["region"])
     return initial
 
 

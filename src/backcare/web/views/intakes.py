@@ -13,7 +13,7 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import clients, intakes, selfservice
 from backcare.records.models import Intake
-from backcare.web.forms import IntakeForm, initial_from, today_initial
+from backcare.web.forms import IntakeForm, initial_from, rows_for, today_initial
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -40,7 +40,12 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
         and client.date_of_birth is None
     ):
         initial["age"] = previous["client"]["age"]
-    form = IntakeForm(request.POST or None, initial=initial, correcting=previous is not None)
+    form = IntakeForm(
+        request.POST or None,
+        initial=initial,
+        correcting=previous is not None,
+        rows=rows_for(previous),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = form.to_intake()
@@ -80,8 +85,9 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = selfservice.resolve(token=token, now=timezone.now())
     except LinkRefused as error:
-        return render(request, "web/self_refused.html", {"message": str(error), "public": True},
-                      status=410)
+        return render(
+            request, "web/self_refused.html", {"message": str(error), "public": True}, status=410
+        )
     form = IntakeForm(
         request.POST or None, for_client=True, initial=today_initial(link.client, today())
     )
@@ -94,8 +100,12 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
         except InvalidIntake as error:
             form.add_problems(error.problems)
         except LinkRefused as error:
-            return render(request, "web/self_refused.html", {"message": str(error), "public": True},
-                          status=410)
+            return render(
+                request,
+                "web/self_refused.html",
+                {"message": str(error), "public": True},
+                status=410,
+            )
     return render(
         request,
         "web/intake_form.html",

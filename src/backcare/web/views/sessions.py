@@ -68,6 +68,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "avoided": avoided,
             "chosen": chosen,
             "avoided_chosen": [r for r in chosen if r in avoided],
+            "stopped": sessions.stopped_by(client),
             "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
             "map": body_map(
                 selected=chosen,
