@@ -124,3 +124,20 @@ def test_main_pages_render_for_the_demo_clinic(server, page):
     expect(page.locator(".light")).to_contain_text("Massage with changes")
     expect(page.locator("svg title", has_text=re.compile("before"))).not_to_have_count(0)
     shot(page, "demo-client")
+
+
+def test_the_client_page_and_session_note_fit_a_tablet(server, chromium):
+    context = chromium.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = context.new_page()
+    log_in(page, server)
+    page.goto(f"{server}/clients/?q=Baker")
+    page.click("text=Baker, Tom")
+    expect(page.locator(".light")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 768, f"the page scrolls sideways on a tablet ({width}px wide)"
+    shot(page, "tablet-client")
+    page.click("text=Record a session")
+    page.locator("[data-bodychart] [data-region=upper_back_right]").tap()
+    expect(page.locator("input[name=regions][value=upper_back_right]")).to_be_checked()
+    shot(page, "tablet-session")
+    context.close()
