@@ -51,6 +51,53 @@ def assess(
         print_assessment(assessment, kb)
 
 
+@app.command()
+def protocol(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the protocol JSON.")] = False,
+    svg: Annotated[
+        Path | None, typer.Option(help="Also draw the outline on the body map (SVG).")
+    ] = None,
+) -> None:
+    """The outline of the next session: timed steps by region and technique, within the limits."""
+    from backcare.clinical import assess as run_assessment
+    from backcare.clinical import parse_intake
+    from backcare.clinical.assessment import avoided_regions, to_json
+    from backcare.clinical.intake import check_against
+    from backcare.clinical.protocol import protocol_for, protocol_json
+    from backcare.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    intake = parse_intake(_read_intake(file), today=date.today())
+    check_against(intake, kb.modalities)
+    assessment = run_assessment(intake, kb)
+    outline = protocol_for(assessment, intake, kb)
+    if svg is not None:
+        from backcare.reports.protocolmap import protocol_map
+
+        names = {t.id: t.name for t in kb.techniques.values()}
+        picture = protocol_map(
+            [(s.region, s.technique, s.minutes) for s in outline.steps],
+            technique_names=names,
+            avoided=avoided_regions(to_json(assessment)),
+        )
+        try:
+            svg.write_text(picture, encoding="utf-8")
+        except OSError as error:
+            raise InvalidIntake(
+                [Problem("--svg", f"cannot write {svg}: {error.strerror}")]
+            ) from None
+    if as_json:
+        typer.echo(json.dumps(protocol_json(outline), indent=2, ensure_ascii=False))
+    else:
+        from backcare.terminal import print_protocol
+
+        print_protocol(outline, assessment, kb)
+
+
 def _read_intake(file: Path) -> Any:
     import yaml
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backcare.clinical.assessment import Assessment
+from backcare.clinical.protocol import SessionProtocol
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.search import Hit, label
 
@@ -178,6 +179,46 @@ def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> 
         grid.add_row(Text("Note", "bold"), note)
     grid.add_row(Text("Sources", "bold"), ", ".join(plan.sources))
     console.print(Panel(grid, title="Plan"))
+
+
+def print_protocol(outline: SessionProtocol, assessment: Assessment, kb: KnowledgeBase) -> None:
+    console = _console()
+    decision = assessment.decision.name
+    if not outline.steps:
+        console.print(
+            Panel(
+                Text.assemble(
+                    (f" {decision.upper()} ", STYLE[decision]),
+                    "  ",
+                    assessment.summary,
+                    "\nNo session outline: massage should not go ahead today.",
+                ),
+                title="backcare protocol",
+            )
+        )
+        for finding in assessment.findings:
+            if finding.action:
+                console.print(Text(f"{finding.title}: ", "bold") + Text(finding.action))
+        return
+    modality = label(kb.modalities[outline.modality]) if outline.modality else ""
+    head = f"{modality}, {outline.total_minutes} minutes"
+    if outline.positioning:
+        head += "; position: " + _names(outline.positioning, kb.positioning)
+    table = Table(title=head, expand=True, show_lines=True)
+    for column in ("#", "Minutes", "Region", "Technique", "Pressure"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Cue", ratio=1)
+    for number, step in enumerate(outline.steps, start=1):
+        table.add_row(
+            str(number),
+            str(step.minutes),
+            label(kb.regions[step.region]),
+            label(kb.techniques[step.technique]),
+            step.pressure,
+            step.cue,
+        )
+    console.print(table)
+    console.print(Text("Never on: ", "bold") + Text(_names(outline.avoid_regions, kb.regions)))
 
 
 def print_entries(kind: str, entries: Iterable[Any]) -> None:

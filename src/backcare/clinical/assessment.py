@@ -157,3 +157,14 @@ def _home_care_json(item: plan.HomeCare) -> dict[str, Any]:
         "notes": list(item.notes),
         "sources": list(routine.sources),
     }
+
+
+def avoided_regions(result: dict[str, Any]) -> dict[str, str]:
+    """Each region an assessment (its JSON) keeps hands off, with the finding that says so."""
+    reasons: dict[str, str] = {}
+    for finding in result["findings"]:
+        for region in finding["modifications"].get("avoid_regions", []):
+            reasons.setdefault(region, finding["title"])
+    for region in result["modifications"]["avoid_regions"]:
+        reasons.setdefault(region, "never on the spine" if region == "spine" else "avoid")
+    return reasons

@@ -45,6 +45,7 @@ class KnowledgeBase:
     coverage: tuple[m.CoverageItem, ...]
     plan: m.PlanPolicy
     scoring: m.ScoringWeights
+    protocols: dict[str, m.Protocol]
     condition_outcomes: dict[str, dict[str, m.Outcome]] = field(repr=False)
     condition_names: dict[str, str] = field(repr=False)
     medication_names: dict[str, tuple[str, ...]] = field(repr=False)
@@ -89,6 +90,7 @@ class KnowledgeBase:
             "self_care": self.self_care,
             "claims": self.claims,
             "steps": self.steps,
+            "protocols": self.protocols,
         }
 
     def entries(self) -> Iterator[tuple[str, str, Any]]:

@@ -104,6 +104,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         coverage=tuple(read.many("coverage", m.CoverageItem)),
         plan=read.one("plan", m.PlanPolicy),
         scoring=read.one("scoring", m.ScoringWeights),
+        protocols=_by_modality(read.many("protocols", m.Protocol)),
         condition_outcomes={
             c.id: _status_outcomes(c, meta.status_defaults) for c in conditions.values()
         },
@@ -149,6 +150,15 @@ def _status_outcomes(condition: m.Condition, defaults: m.StatusDefaults) -> dict
     }
 
 
+def _by_modality(protocols: list[m.Protocol]) -> dict[str, m.Protocol]:
+    result: dict[str, m.Protocol] = {}
+    for protocol in protocols:
+        if protocol.modality in result:
+            raise KnowledgeError(f"protocols: two protocols for '{protocol.modality}'")
+        result[protocol.modality] = protocol
+    return result
+
+
 def _condition_names(conditions: dict[str, m.Condition]) -> dict[str, str]:
     names: dict[str, str] = {}
     for condition in conditions.values():
@@ -192,9 +202,13 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
                 yield f"{where}: names unknown seed '{seed}'"
         for mods in _all_modifications(entry):
             yield from _check_modifications(kb, mods, manipulations, where)
+    for condition in kb.meta.public_check.conditions:
+        if condition not in kb.conditions:
+            yield f"meta public_check: unknown condition '{condition}'"
     yield from _check_contract(kb)
     yield from _check_rules(kb)
     yield from _check_modalities(kb)
+    yield from _check_protocols(kb)
     yield from _check_coverage(kb)
     cited = {
         seed
@@ -269,6 +283,23 @@ def _check_modalities(kb: KnowledgeBase) -> Iterator[str]:
         for claim in modality.claims:
             if claim not in kb.claims:
                 yield f"modalities {modality.id}: unknown claim '{claim}'"
+
+
+def _check_protocols(kb: KnowledgeBase) -> Iterator[str]:
+    for modality in kb.modalities:
+        if modality not in kb.protocols:
+            yield f"protocols: no protocol for modality '{modality}'"
+    for protocol in kb.protocols.values():
+        modality = kb.modalities.get(protocol.modality)
+        if modality is None:
+            yield f"protocols {protocol.modality}: unknown modality"
+            continue
+        for step in (protocol.opening, *protocol.body, protocol.closing):
+            if step.technique not in modality.techniques:
+                yield f"protocols {protocol.modality}: '{step.technique}' is not one of its techniques"
+            for region in step.regions:
+                if region not in kb.regions or region == "spine":
+                    yield f"protocols {protocol.modality}: region '{region}' (never the spine)"
 
 
 def _check_coverage(kb: KnowledgeBase) -> Iterator[str]:

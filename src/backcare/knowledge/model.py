@@ -349,6 +349,11 @@ class StatusDefaults(Entry):
     suspected: str
 
 
+class PublicCheck(Entry):
+    conditions: list[Id]
+    not_this: str
+
+
 class Meta(Entry):
     version: str
     released: str
@@ -356,10 +361,32 @@ class Meta(Entry):
     policy: str
     status_defaults: StatusDefaults
     decisions: dict[DecisionName, str]
+    public_check: PublicCheck
 
 
 class Positioning(Entry):
     id: Id
     name: str
     description: str
+    sources: SourceIds
+
+
+class ProtocolStep(Entry):
+    """One part of a session outline: a technique over regions, for a share of the time."""
+
+    technique: Id
+    regions: Annotated[list[Id], Field(min_length=1)]
+    share: float = Field(gt=0, le=1)
+    cue: str
+    focus: bool = False
+
+
+class Protocol(Entry):
+    """How a modality's session runs: an opening, a body of steps, a closing."""
+
+    modality: Id
+    opening: ProtocolStep
+    body: Annotated[list[ProtocolStep], Field(min_length=1)]
+    closing: ProtocolStep
+    note: str = ""
     sources: SourceIds

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from backcare.clinical.protocol import SessionProtocol, build_protocol
 from backcare.errors import InvalidIntake, NotFound, Problem
-from backcare.knowledge import load_knowledge
+from backcare.knowledge import Decision, load_knowledge
 from backcare.records import audit
 from backcare.records.models import Client, Plan, PlanChange, User
 
@@ -95,3 +96,20 @@ def _check(plan: Plan, changes: dict[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def outline(plan: Plan) -> SessionProtocol:
+    """The session outline of a plan as it stands (with the therapist's edits)."""
+    details = plan.details
+    pain = plan.assessment.intake.data.get("pain") or {}
+    return build_protocol(
+        decision=Decision[plan.assessment.decision],
+        modality=plan.modality,
+        minutes=plan.session_minutes,
+        max_pressure=plan.max_pressure,
+        avoid_regions=details["avoid_regions"],
+        avoid_techniques=details["avoid_techniques"],
+        positioning=details["positioning"],
+        painful=pain.get("regions", []),
+        kb=load_knowledge(),
+    )

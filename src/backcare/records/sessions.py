@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from backcare.clinical.assessment import avoided_regions as assessment_avoided
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
@@ -22,17 +23,9 @@ class Warning:
 
 
 def avoided_regions(client: Client) -> dict[str, str]:
-    """Regions the active plan avoids, with the findings that ask for it."""
+    """Regions the active plan's assessment avoids, with the findings that ask for it."""
     plan = client.plans.filter(active=True).first()
-    if plan is None:
-        return {}
-    reasons: dict[str, str] = {}
-    for finding in plan.assessment.result["findings"]:
-        for region in finding["modifications"].get("avoid_regions", []):
-            reasons.setdefault(region, finding["title"])
-    for region in plan.details["avoid_regions"]:
-        reasons.setdefault(region, "never press on the spine" if region == "spine" else "avoid")
-    return reasons
+    return assessment_avoided(plan.assessment.result) if plan else {}
 
 
 def stopped_by(client: Client) -> str:

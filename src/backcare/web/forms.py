@@ -512,3 +512,110 @@ def _tri_value(value: bool | None) -> str:
 
 def today_initial(client: Client, today: date) -> dict[str, Any]:
     return {"assessed_on": today, "age": client.age_on(today), "has_pain": True}
+
+
+AREAS = [
+    ("neck", "Neck"),
+    ("shoulders", "Shoulders"),
+    ("upper_back", "Upper back"),
+    ("mid_back", "Middle of the back"),
+    ("low_back", "Lower back"),
+    ("buttocks", "Buttocks"),
+    ("hips", "Hips"),
+    ("thighs", "Backs of the thighs"),
+]
+
+
+class SelfCheckForm(forms.Form):
+    """The public check: warning signs first, then conditions, medicines, pregnancy, the pain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kb = load_knowledge()
+        f = self.fields
+        for flag in RED_FLAGS:
+            f[f"rf_{flag}"] = forms.ChoiceField(
+                label=RED_FLAG_QUESTIONS[flag], choices=YES_NO, widget=forms.RadioSelect
+            )
+        f["conditions"] = forms.MultipleChoiceField(
+            label="Do you have any of these?",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(c, kb.conditions[c].name) for c in kb.meta.public_check.conditions],
+        )
+        f["other_conditions"] = forms.CharField(
+            label="Other health conditions (separate with commas)", required=False
+        )
+        f["medications"] = forms.CharField(
+            label="Medicines you take, one per line",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        f["age"] = forms.IntegerField(label="Your age", min_value=0, max_value=120)
+        f["pregnant_weeks"] = forms.IntegerField(
+            label="If you are pregnant: how many weeks?", required=False, min_value=1, max_value=42
+        )
+        f["breastfeeding"] = _tri("Are you breastfeeding?")
+        f["areas"] = forms.MultipleChoiceField(
+            label="Where is the pain?",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=AREAS,
+        )
+        f["duration_weeks"] = forms.IntegerField(
+            label="For how many weeks have you had it?", required=False, min_value=0, max_value=5200
+        )
+        f["intensity"] = forms.IntegerField(
+            label="How bad is it now, from 0 (no pain) to 10 (worst imaginable)?",
+            required=False,
+            min_value=0,
+            max_value=10,
+        )
+        f["cause"] = forms.ChoiceField(
+            label="How did it start?",
+            required=False,
+            choices=[
+                ("", "I'm not sure"),
+                ("lifting", "Lifting or bending"),
+                ("posture", "Long sitting or posture"),
+                ("sport", "Sport or exercise"),
+                ("stress", "Stress"),
+                ("overuse", "Overuse at work"),
+                ("fall", "A fall"),
+                ("trauma", "An accident or blow"),
+                ("unknown", "No clear reason"),
+            ],
+        )
+        f["radiates_below_knee"] = _tri("Does the pain go down your leg below the knee?")
+        f["worse_at_night"] = _tri(
+            "Is it bad at night, even when you lie still or change position?"
+        )
+
+    def to_intake(self, today: date) -> dict[str, Any]:
+        d = self.cleaned_data
+        conditions = [*d["conditions"], *_split(d["other_conditions"], ",")]
+        intake: dict[str, Any] = {
+            "assessed_on": today,
+            "client": _compact(
+                {
+                    "age": d["age"],
+                    "pregnant_weeks": d["pregnant_weeks"],
+                    "breastfeeding": _bool(d["breastfeeding"]),
+                }
+            ),
+            "red_flags": {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS},
+            "conditions": conditions,
+            "medications": _split(d["medications"], "\n"),
+        }
+        if d["areas"] or d["intensity"] is not None or d["duration_weeks"] is not None:
+            intake["pain"] = _compact(
+                {
+                    "regions": d["areas"],
+                    "duration_weeks": d["duration_weeks"],
+                    "intensity": d["intensity"],
+                    "cause": d["cause"] or "unknown",
+                    "radiates_below_knee": _bool(d["radiates_below_knee"]),
+                    "worse_at_night": _bool(d["worse_at_night"]),
+                }
+            )
+        return intake

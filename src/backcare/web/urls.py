@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, intakes, pages, sessions
+from backcare.web.views import clients, intakes, pages, public, sessions
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -19,9 +19,11 @@ urlpatterns = [
         name="assessment",
     ),
     path("clients/<int:client_id>/plan/", clients.plan_edit, name="plan_edit"),
+    path("clients/<int:client_id>/self-care/", clients.selfcare_guide, name="selfcare"),
     path("clients/<int:client_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
     path("i/<str:token>/", intakes.self_intake, name="self_intake"),
+    path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),
     path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from backcare.clinical.assessment import avoided_regions
 from backcare.errors import InvalidIntake, NotFound
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, clearances, clients, plans
@@ -13,6 +14,7 @@ from backcare.records.models import Assessment
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web.forms import ClientForm
+from backcare.web.pictures import guide_map, outline_map
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -40,13 +42,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     view = clients.overview(user=user_of(request), client_id=client_id, today=today())
     result = view.assessment.result if view.assessment else None
-    avoided: dict[str, str] = {}
-    if result:
-        for finding in result["findings"]:
-            for region in finding["modifications"].get("avoid_regions", []):
-                avoided.setdefault(region, finding["title"])
-        for region in result["modifications"]["avoid_regions"]:
-            avoided.setdefault(region, "never press on the spine" if region == "spine" else "avoid")
+    avoided = avoided_regions(result) if result else {}
     points = [
         PainPoint(s.session_date, s.pain_before, s.pain_after)
         for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))
@@ -125,11 +121,24 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             "errors": errors,
             "changes": plan.changes.select_related("changed_by"),
             "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
-            "map": body_map(
-                avoided=plan.details["avoid_regions"],
-                title="Regions the plan avoids",
-                legend=[("hatch", "avoid")],
-            ),
+            "outline": (outline := plans.outline(plan)),
+            "map": outline_map(outline, avoided_regions(plan.assessment.result)),
+        },
+    )
+
+
+@clinic_page
+def selfcare_guide(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client's printable home routine, with the map of where the ball goes."""
+    client = clients.open_client(user=user_of(request), client_id=client_id, purpose="self-care")
+    plan = plans.active_plan(client=client)
+    return render(
+        request,
+        "web/client_selfcare.html",
+        {
+            "client": client,
+            "plan": plan,
+            "map": guide_map(plan.details["home_care"], avoided_regions(plan.assessment.result)),
         },
     )
 

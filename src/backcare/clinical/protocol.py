@@ -1,0 +1,192 @@
+"""The session outline: from a plan, a timed sequence of steps (region, technique, minutes,
+pressure, cue), following the modality's template in the knowledge base.
+
+Avoided techniques and regions are dropped and the time is shared among what is left; focus
+steps go to the painful regions; the minutes always add up to the session length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from backcare.clinical.assessment import Assessment
+from backcare.clinical.intake import Intake
+from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge import model as m
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    region: str
+    technique: str
+    minutes: int
+    pressure: str
+    cue: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionProtocol:
+    decision: Decision
+    modality: str | None
+    total_minutes: int
+    steps: tuple[Step, ...]
+    positioning: tuple[str, ...]
+    avoid_regions: tuple[str, ...]
+    avoid_techniques: tuple[str, ...]
+
+
+def protocol_for(assessment: Assessment, intake: Intake, kb: KnowledgeBase) -> SessionProtocol:
+    """The outline of the next session; no steps when massage should not go ahead today."""
+    plan = assessment.plan
+    if plan is None:
+        return SessionProtocol(assessment.decision, None, 0, (), (), (), ())
+    return build_protocol(
+        decision=assessment.decision,
+        modality=plan.modality,
+        minutes=plan.session_minutes,
+        max_pressure=plan.max_pressure,
+        avoid_regions=plan.avoid_regions,
+        avoid_techniques=plan.avoid_techniques,
+        positioning=plan.positioning,
+        painful=intake.pain.regions if intake.pain else (),
+        kb=kb,
+    )
+
+
+def build_protocol(
+    *,
+    decision: Decision,
+    modality: str,
+    minutes: int,
+    max_pressure: str,
+    avoid_regions: Sequence[str],
+    avoid_techniques: Sequence[str],
+    positioning: Sequence[str],
+    painful: Iterable[str],
+    kb: KnowledgeBase,
+) -> SessionProtocol:
+    """Steps for a plan (as made, or as the therapist edited it) inside its limits."""
+    template = kb.protocols[modality]
+    cap = kb.pressure_rank(max_pressure)
+    avoided = set(avoid_regions)
+    usable = [
+        technique
+        for technique in kb.modalities[modality].techniques
+        if technique not in avoid_techniques
+        and kb.pressure_rank(kb.techniques[technique].pressure.min) <= cap
+    ]
+    parts = [
+        part
+        for step in (template.opening, *template.body, template.closing)
+        if (part := _part(step, usable, avoided, set(painful))) is not None
+    ]
+    if not parts:
+        parts = _fallback(template, usable, avoided, kb)
+    steps = tuple(
+        Step(region, technique, step_minutes, _pressure(technique, max_pressure, kb), cue)
+        for technique, cue, region, step_minutes in _timed(parts, minutes)
+    )
+    return SessionProtocol(
+        decision=decision,
+        modality=modality,
+        total_minutes=sum(step.minutes for step in steps),
+        steps=steps,
+        positioning=tuple(positioning),
+        avoid_regions=tuple(avoid_regions),
+        avoid_techniques=tuple(avoid_techniques),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    technique: str
+    regions: tuple[str, ...]
+    share: float
+    cue: str
+
+
+def _part(
+    step: m.ProtocolStep, usable: list[str], avoided: set[str], painful: set[str]
+) -> _Part | None:
+    """A template step as it applies to this client, or None when nothing of it may be done."""
+    technique = step.technique if step.technique in usable else None
+    if technique is None:
+        return None
+    regions = tuple(r for r in step.regions if r not in avoided)
+    if step.focus and painful:
+        regions = tuple(r for r in regions if r in painful) or regions
+    return _Part(technique, regions, step.share, step.cue) if regions else None
+
+
+def _fallback(
+    template: m.Protocol, usable: list[str], avoided: set[str], kb: KnowledgeBase
+) -> list[_Part]:
+    """When every template step is ruled out: the gentlest allowed technique wherever allowed."""
+    if not usable:
+        return []
+    gentlest = min(usable, key=lambda t: kb.pressure_rank(kb.techniques[t].pressure.min))
+    steps = (template.opening, *template.body, template.closing)
+    regions = tuple(dict.fromkeys(r for s in steps for r in s.regions if r not in avoided))
+    regions = regions or tuple(r for r in kb.regions if r not in avoided and r != "spine")
+    cue = "Only gentle work is allowed today; keep to the regions and pressure of the plan."
+    return [_Part(gentlest, regions, 1.0, cue)] if regions else []
+
+
+def _timed(parts: list[_Part], total: int) -> list[tuple[str, str, str, int]]:
+    """(technique, cue, region, minutes) in order; whole minutes that add up to ``total``."""
+    per_part = _share_out(total, [part.share for part in parts])
+    timed: list[tuple[str, str, str, int]] = []
+    for part, minutes in zip(parts, per_part, strict=True):
+        regions = part.regions[:minutes]
+        for region, region_minutes in zip(
+            regions, _share_out(minutes, [1.0] * len(regions)), strict=True
+        ):
+            timed.append((part.technique, part.cue, region, region_minutes))
+    return timed
+
+
+def _share_out(total: int, weights: list[float]) -> list[int]:
+    """Whole numbers in proportion to the weights, at least 1 each where possible, summing to total."""
+    if not weights:
+        return []
+    count = len(weights)
+    if total < count:
+        return [1] * total + [0] * (count - total)
+    exact = [total * w / sum(weights) for w in weights]
+    whole = [max(1, int(x)) for x in exact]
+    while sum(whole) > total:
+        whole[whole.index(max(whole))] -= 1
+    order = sorted(range(count), key=lambda i: exact[i] - int(exact[i]), reverse=True)
+    for i in order[: total - sum(whole)]:
+        whole[i] += 1
+    while sum(whole) < total:  # when flooring lost more than one minute per part
+        whole[whole.index(min(whole))] += 1
+    return whole
+
+
+def _pressure(technique: str, cap: str, kb: KnowledgeBase) -> str:
+    highest = kb.techniques[technique].pressure.max
+    return cap if kb.pressure_rank(cap) < kb.pressure_rank(highest) else highest
+
+
+def protocol_json(protocol: SessionProtocol) -> dict[str, object]:
+    """``{"modality", "total_minutes", "steps": [...]}`` plus the decision and session limits."""
+    return {
+        "decision": protocol.decision.name,
+        "modality": protocol.modality,
+        "total_minutes": protocol.total_minutes,
+        "steps": [
+            {
+                "region": s.region,
+                "technique": s.technique,
+                "minutes": s.minutes,
+                "pressure": s.pressure,
+                "cue": s.cue,
+            }
+            for s in protocol.steps
+        ],
+        "positioning": list(protocol.positioning),
+        "avoid_regions": list(protocol.avoid_regions),
+        "avoid_techniques": list(protocol.avoid_techniques),
+    }
