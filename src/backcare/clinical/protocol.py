@@ -134,34 +134,63 @@ def _fallback(
 
 
 def _timed(parts: list[_Part], total: int) -> list[tuple[str, str, str, int]]:
-    """(technique, cue, region, minutes) in order; whole minutes that add up to ``total``."""
-    per_part = _share_out(total, [part.share for part in parts])
+    """(technique, cue, region, minutes) in order; whole minutes that add up to ``total``.
+
+    Each part gets at least a minute per region when the session is long enough, so a step
+    never works one side of the back and drops the other.
+    """
+    per_part = _share_out(total, [part.share for part in parts], [len(p.regions) for p in parts])
+    fitted = [_fit(part.regions, minutes) for part, minutes in zip(parts, per_part, strict=True)]
+    for i, regions in enumerate(fitted):
+        if per_part[i] and not regions:  # too short for a left-right pair: lend its time
+            takers = [k for k in range(len(parts)) if fitted[k]]
+            if not takers:
+                fitted[i] = parts[i].regions[: per_part[i]]
+                continue
+            k = max(takers, key=lambda j: per_part[j])
+            per_part[k], per_part[i] = per_part[k] + per_part[i], 0
+            fitted[k] = _fit(parts[k].regions, per_part[k])
     timed: list[tuple[str, str, str, int]] = []
-    for part, minutes in zip(parts, per_part, strict=True):
-        regions = part.regions[:minutes]
-        for region, region_minutes in zip(
-            regions, _share_out(minutes, [1.0] * len(regions)), strict=True
-        ):
+    for part, minutes, regions in zip(parts, per_part, fitted, strict=True):
+        shares = _share_out(minutes, [1.0] * len(regions)) if minutes else []
+        for region, region_minutes in zip(regions, shares, strict=True):
             timed.append((part.technique, part.cue, region, region_minutes))
     return timed
 
 
-def _share_out(total: int, weights: list[float]) -> list[int]:
-    """Whole numbers in proportion to the weights, at least 1 each where possible, summing to total."""
-    if not weights:
-        return []
+def _fit(regions: tuple[str, ...], minutes: int) -> tuple[str, ...]:
+    """The regions a step has time for, a minute each at least, keeping left and right together."""
+    if len(regions) <= minutes:
+        return regions
+    groups: dict[str, list[str]] = {}
+    for region in regions:
+        groups.setdefault(region.removesuffix("_left").removesuffix("_right"), []).append(region)
+    kept: list[str] = []
+    for group in groups.values():
+        if len(kept) + len(group) <= minutes:
+            kept.extend(group)
+    return tuple(kept)
+
+
+def _share_out(total: int, weights: list[float], least: list[int] | None = None) -> list[int]:
+    """Whole numbers in proportion to the weights, each at least its ``least`` (or 1) when the
+    total allows it, summing to ``total``."""
     count = len(weights)
+    if not count:
+        return []
     if total < count:
         return [1] * total + [0] * (count - total)
+    floor = least if least and sum(least) <= total else [1] * count
     exact = [total * w / sum(weights) for w in weights]
-    whole = [max(1, int(x)) for x in exact]
-    while sum(whole) > total:
-        whole[whole.index(max(whole))] -= 1
-    order = sorted(range(count), key=lambda i: exact[i] - int(exact[i]), reverse=True)
+    whole = [max(low, int(x)) for x, low in zip(exact, floor, strict=True)]
+    while sum(whole) > total:  # take back from the part with the most to spare
+        spare = [w - low for w, low in zip(whole, floor, strict=True)]
+        whole[spare.index(max(spare))] -= 1
+    order = sorted(range(count), key=lambda i: exact[i] - whole[i], reverse=True)
     for i in order[: total - sum(whole)]:
         whole[i] += 1
-    while sum(whole) < total:  # when flooring lost more than one minute per part
-        whole[whole.index(min(whole))] += 1
+    while sum(whole) < total:
+        whole[order[0]] += 1
     return whole
 
 

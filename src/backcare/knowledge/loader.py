@@ -286,9 +286,9 @@ def _check_modalities(kb: KnowledgeBase) -> Iterator[str]:
 
 
 def _check_protocols(kb: KnowledgeBase) -> Iterator[str]:
-    for modality in kb.modalities:
-        if modality not in kb.protocols:
-            yield f"protocols: no protocol for modality '{modality}'"
+    for modality_id in kb.modalities:
+        if modality_id not in kb.protocols:
+            yield f"protocols: no protocol for modality '{modality_id}'"
     for protocol in kb.protocols.values():
         modality = kb.modalities.get(protocol.modality)
         if modality is None:
@@ -296,7 +296,7 @@ def _check_protocols(kb: KnowledgeBase) -> Iterator[str]:
             continue
         for step in (protocol.opening, *protocol.body, protocol.closing):
             if step.technique not in modality.techniques:
-                yield f"protocols {protocol.modality}: '{step.technique}' is not one of its techniques"
+                yield f"protocols {protocol.modality}: '{step.technique}' is not its technique"
             for region in step.regions:
                 if region not in kb.regions or region == "spine":
                     yield f"protocols {protocol.modality}: region '{region}' (never the spine)"

@@ -390,3 +390,11 @@ class Protocol(Entry):
     closing: ProtocolStep
     note: str = ""
     sources: SourceIds
+
+    @property
+    def id(self) -> str:
+        return self.modality
+
+    @property
+    def name(self) -> str:
+        return f"Session outline: {self.modality.replace('_', ' ')}"

@@ -1,0 +1,117 @@
+"""The public self-check (no login, nothing stored), the printable self-care guide, and the
+session outline on the plan page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client as Browser
+
+from backcare.knowledge.contract import RED_FLAGS
+from backcare.records.models import Assessment, AuditEvent, Client, Intake, SessionNote
+
+
+def answers(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {f"rf_{flag}": "no" for flag in RED_FLAGS}
+    data.update(
+        {
+            "age": "38",
+            "areas": ["low_back", "upper_back"],
+            "duration_weeks": "26",
+            "intensity": "5",
+            "cause": "posture",
+        }
+    )
+    data.update(changes)
+    return data
+
+
+def stored_rows() -> list[int]:
+    return [
+        model.objects.count()
+        for model in (Client, Intake, Assessment, AuditEvent, SessionNote, Session)
+    ]
+
+
+@pytest.fixture
+def visitor(db: Any) -> Browser:
+    return Browser()
+
+
+def test_the_check_opens_without_logging_in_and_says_what_it_is_not(visitor):
+    page = visitor.get("/check/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "not a diagnosis" in html
+    assert (
+        html.index("rf_saddle_numbness")
+        < html.index('name="conditions"')
+        < html.index('name="areas"')
+    )
+
+
+def test_saddle_numbness_means_emergency_care_and_no_massage_advice(visitor):
+    html = visitor.post("/check/", answers(rf_saddle_numbness="yes")).content.decode()
+    assert "Seek emergency care now" in html
+    assert "Kinds of massage that fit" not in html
+    assert "What you can do at home" not in html
+    assert "<svg" not in html
+
+
+def test_a_desk_worker_back_ache_gets_fitting_massage_and_a_self_care_routine(visitor):
+    html = visitor.post("/check/", answers()).content.decode()
+    assert "Massage can go ahead" in html
+    assert "Kinds of massage that fit" in html
+    assert "Swedish massage" in html
+    assert "What you can do at home" in html
+    assert "Tennis ball" in html
+    assert 'class="region selected"' in html, "the body map shows where the ball goes"
+    assert "Sources" in html
+
+
+def test_a_blood_thinner_is_in_what_to_tell_the_therapist(visitor):
+    html = visitor.post("/check/", answers(medications="Eliquis 5mg")).content.decode()
+    assert "Takes an anticoagulant" in html
+    assert re.search(r"Ask for <strong>light</strong> pressure", html)
+
+
+def test_a_warning_sign_tells_when_to_see_a_doctor(visitor):
+    html = visitor.post("/check/", answers(rf_calf_swelling_one_side="yes")).content.decode()
+    assert "When to see a doctor" in html
+    assert "Kinds of massage that fit" not in html
+
+
+def test_the_check_stores_nothing(visitor):
+    before = stored_rows()
+    visitor.post("/check/", answers())
+    visitor.post("/check/", answers(rf_fever="yes"))
+    assert stored_rows() == before
+
+
+def test_an_unanswered_warning_sign_is_asked_again(visitor):
+    data = answers()
+    del data["rf_fever"]
+    page = visitor.post("/check/", data)
+    assert page.status_code == 200
+    assert "please answer" in page.content.decode()
+
+
+def test_the_self_care_guide_is_printable_with_its_body_map(browser_a, client_a):
+    html = browser_a.get(f"/clients/{client_a.pk}/self-care/").content.decode()
+    assert "Self-care at home for Ada" in html
+    assert "Stop if" in html
+    assert "window.print()" in html
+    assert "<svg" in html
+    assert "Gentle pressure only" in html, "the blood-thinner caution reaches the guide"
+
+
+def test_the_plan_page_shows_a_session_outline_that_fills_the_session(browser_a, client_a):
+    html = browser_a.get(f"/clients/{client_a.pk}/plan/").content.decode()
+    assert "Session outline" in html
+    table = html[html.index("Session outline") : html.index("<h2>Changes</h2>")]
+    minutes = [int(m) for m in re.findall(r"<tr><td>\d+</td><td>(\d+)</td>", table)]
+    assert sum(minutes) == client_a.plans.get(active=True).session_minutes
+    assert "Low back, left</td>" not in table, "the bruised region is not worked"
