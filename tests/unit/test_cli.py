@@ -117,3 +117,26 @@ def test_usage_errors_exit_2_without_a_traceback(args):
     assert result.returncode == 2
     assert "Usage: backcare" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_protocol_prints_timed_steps_and_draws_them(tmp_path):
+    picture = tmp_path / "outline.svg"
+    result = run(
+        "protocol", "--json", "--svg", str(picture), str(INTAKES / "heparin-and-bruise.yaml")
+    )
+    assert result.returncode == 0, result.stderr
+    outline = json.loads(result.stdout)
+    assert outline["modality"]
+    assert sum(step["minutes"] for step in outline["steps"]) == outline["total_minutes"] == 60
+    assert {step["pressure"] for step in outline["steps"]} == {"light"}
+    assert "mid_back_left" not in {step["region"] for step in outline["steps"]}
+    assert picture.read_text().startswith("<svg")
+
+
+def test_protocol_gives_the_decision_and_no_steps_when_massage_must_wait():
+    result = run("protocol", "--json", str(INTAKES / "saddle-and-bowel.yaml"))
+    assert result.returncode == 0, result.stderr
+    outline = json.loads(result.stdout)
+    assert (outline["decision"], outline["steps"], outline["total_minutes"]) == ("emergency", [], 0)
+    report = run("protocol", str(INTAKES / "saddle-and-bowel.yaml"))
+    assert "No session outline" in report.stdout

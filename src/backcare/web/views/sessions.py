@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
-from backcare.records import clients, sessions
+from backcare.records import clients, plans, sessions
 from backcare.reports.bodymap import body_map
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -69,6 +69,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "chosen": chosen,
             "avoided_chosen": [r for r in chosen if r in avoided],
             "stopped": sessions.stopped_by(client),
+        "outline": plans.outline(plan) if plan else None,
             "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
             "map": body_map(
                 selected=chosen,
