@@ -124,6 +124,13 @@ def test_main_pages_render_for_the_demo_clinic(server, page):
     expect(page.locator(".light")).to_contain_text("Massage with changes")
     expect(page.locator("svg title", has_text=re.compile("before"))).not_to_have_count(0)
     shot(page, "demo-client")
+    page.click("text=Plan and session outline")
+    expect(page.locator("h2", has_text="Session outline")).to_be_visible()
+    shot(page, "plan-outline")
+    page.go_back()
+    page.click("text=Self-care guide (printable)")
+    expect(page.locator("h1")).to_contain_text("Self-care at home")
+    shot(page, "self-care-guide")
 
 
 def test_the_client_page_and_session_note_fit_a_tablet(server, chromium):
