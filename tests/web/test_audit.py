@@ -50,10 +50,11 @@ def test_opening_any_form_of_a_clients_record_is_logged_with_its_purpose(
 def test_reading_an_assessment_is_logged(
     browser_a: Browser, therapist_a: User, client_a: Client
 ) -> None:
-    browser_a.get(f"/clients/{client_a.pk}/assessments/{client_a.assessments.get().pk}/")
+    assessment = client_a.assessments.get()
+    browser_a.get(f"/clients/{client_a.pk}/assessments/{assessment.pk}/")
 
     [event] = events("client.view", client_a)
-    assert (event.user, event.target) == (therapist_a, "assessment")
+    assert (event.user, event.target) == (therapist_a, f"assessment {assessment.pk}")
 
 
 def test_recording_an_intake_is_logged_with_its_decision(
@@ -178,3 +179,21 @@ def test_an_audit_event_can_be_neither_changed_nor_deleted(client_a: Client) -> 
         event.delete()
 
     assert AuditEvent.objects.get(pk=event.pk).action != "nothing.happened"
+
+
+def test_the_dashboard_logs_which_clients_it_showed(browser_a: Browser, therapist_a: User) -> None:
+    from backcare.records.models import AuditEvent
+
+    flagged = new_client(
+        therapist_a,
+        "Rita",
+        "Referred",
+        client={"age": 60},
+        red_flags={"calf_swelling_one_side": True},
+    )
+    html = browser_a.get("/").content.decode()
+
+    assert "Rita Referred" in html
+    event = AuditEvent.objects.filter(action="dashboard.view").get()
+    assert event.user == therapist_a
+    assert event.detail["clients"] == [flagged.pk]

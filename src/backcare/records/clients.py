@@ -72,3 +72,15 @@ def overview(*, user: User, client_id: int, today: date) -> Overview:
         clearances=list(client.clearances.all()),
         age=client.age_on(today),
     )
+
+
+def assessment(
+    *, user: User, client_id: int, assessment_id: int
+) -> tuple[Client, Assessment, list[Assessment]]:
+    """One assessment of a client (audited), with the client's others for the history."""
+    client = open_client(user=user, client_id=client_id, purpose=f"assessment {assessment_id}")
+    history = list(client.assessments.select_related("intake"))
+    found = next((a for a in history if a.pk == assessment_id), None)
+    if found is None:
+        raise NotFound(f"no assessment {assessment_id}")
+    return client, found, history

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from backcare.records import audit
 from backcare.records.models import Assessment, Client, SessionNote, User
 
 STOP = ("postpone", "clearance", "refer", "emergency")
@@ -40,6 +41,9 @@ def dashboard(*, user: User, today: date) -> Dashboard:
         board.alerts.extend(_alerts_for(assessment))
     order = {"emergency": 0, "refer": 1, "clearance": 2, "postpone": 3, "reassess": 4}
     board.alerts.sort(key=lambda alert: order.get(alert.severity, 9))
+    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
+    shown |= {s.client_id for s in board.today_sessions}
+    audit.record(user=user, action="dashboard.view", detail={"clients": sorted(shown)})
     return board
 
 

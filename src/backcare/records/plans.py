@@ -23,6 +23,16 @@ EDITABLE = (
 )
 
 
+def changes(plan: Plan) -> list[PlanChange]:
+    """Every recorded change of a plan, newest first."""
+    return list(plan.changes.select_related("changed_by"))
+
+
+def current(client: Client) -> Plan | None:
+    """The client's active plan, if any."""
+    return client.plans.filter(active=True).first()
+
+
 def active_plan(*, client: Client) -> Plan:
     plan = client.plans.filter(active=True).first()
     if plan is None:

@@ -7,10 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from backcare.clinical.assessment import avoided_regions
-from backcare.errors import InvalidIntake, NotFound
+from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, clearances, clients, plans
-from backcare.records.models import Assessment
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web.forms import ClientForm
@@ -66,12 +65,9 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @clinic_page
 def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) -> HttpResponse:
-    client = clients.open_client(user=user_of(request), client_id=client_id, purpose="assessment")
-    assessment = (
-        Assessment.objects.filter(pk=assessment_id, client=client).select_related("intake").first()
+    client, assessment, history = clients.assessment(
+        user=user_of(request), client_id=client_id, assessment_id=assessment_id
     )
-    if assessment is None:
-        raise NotFound(f"no assessment {assessment_id}")
     return render(
         request,
         "web/assessment.html",
@@ -80,7 +76,7 @@ def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) ->
             "assessment": assessment,
             "result": assessment.result,
             "kb": load_knowledge(),
-            "history": client.assessments.select_related("intake"),
+            "history": history,
         },
     )
 
@@ -119,7 +115,7 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             "plan": plan,
             "kb": kb,
             "errors": errors,
-            "changes": plan.changes.select_related("changed_by"),
+            "changes": plans.changes(plan),
             "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
             "outline": (outline := plans.outline(plan)),
             "map": outline_map(outline, avoided_regions(plan.assessment.result)),

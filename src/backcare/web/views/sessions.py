@@ -22,7 +22,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = clients.open_client(user=user, client_id=client_id, purpose="session note")
     kb = load_knowledge()
     avoided = sessions.avoided_regions(client)
-    plan = client.plans.filter(active=True).first()
+    plan = plans.current(client)
     post = request.POST
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
@@ -69,7 +69,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "chosen": chosen,
             "avoided_chosen": [r for r in chosen if r in avoided],
             "stopped": sessions.stopped_by(client),
-        "outline": plans.outline(plan) if plan else None,
+            "outline": plans.outline(plan) if plan else None,
             "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
             "map": body_map(
                 selected=chosen,
