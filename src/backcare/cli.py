@@ -23,26 +23,35 @@ kb_app = typer.Typer(help="Browse and check the knowledge base.", no_args_is_hel
 app.add_typer(kb_app, name="kb")
 
 
-@app.command()
-def assess(
-    file: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input."),
-    ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the assessment JSON (spec v1).")
-    ] = False,
-) -> None:
-    """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
+IntakeFile = Annotated[
+    Path, typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input.")
+]
+
+
+def _assessed(file: Path) -> tuple[Any, Any, Any]:
+    """The knowledge base, the validated intake and its assessment (for assess and protocol)."""
     from backcare.clinical import assess as run_assessment
-    from backcare.clinical import parse_intake, to_json
+    from backcare.clinical import parse_intake
     from backcare.clinical.intake import check_against
     from backcare.knowledge import load_knowledge
 
     kb = load_knowledge()
     intake = parse_intake(_read_intake(file), today=date.today())
     check_against(intake, kb.modalities)
-    assessment = run_assessment(intake, kb)
+    return kb, intake, run_assessment(intake, kb)
+
+
+@app.command()
+def assess(
+    file: IntakeFile,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment JSON (spec v1).")
+    ] = False,
+) -> None:
+    """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
+    from backcare.clinical import to_json
+
+    kb, _, assessment = _assessed(file)
     if as_json:
         typer.echo(json.dumps(to_json(assessment), indent=2, ensure_ascii=False))
     else:
@@ -53,27 +62,17 @@ def assess(
 
 @app.command()
 def protocol(
-    file: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="Intake as YAML or JSON; '-' reads standard input."),
-    ],
+    file: IntakeFile,
     as_json: Annotated[bool, typer.Option("--json", help="Print the protocol JSON.")] = False,
     svg: Annotated[
         Path | None, typer.Option(help="Also draw the outline on the body map (SVG).")
     ] = None,
 ) -> None:
     """The outline of the next session: timed steps by region and technique, within the limits."""
-    from backcare.clinical import assess as run_assessment
-    from backcare.clinical import parse_intake
     from backcare.clinical.assessment import avoided_regions, to_json
-    from backcare.clinical.intake import check_against
     from backcare.clinical.protocol import protocol_for, protocol_json
-    from backcare.knowledge import load_knowledge
 
-    kb = load_knowledge()
-    intake = parse_intake(_read_intake(file), today=date.today())
-    check_against(intake, kb.modalities)
-    assessment = run_assessment(intake, kb)
+    kb, intake, assessment = _assessed(file)
     outline = protocol_for(assessment, intake, kb)
     if svg is not None:
         from backcare.reports.protocolmap import protocol_map

@@ -9,26 +9,13 @@ from typing import Any
 import pytest
 from django.test import Client as Browser
 
+from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import accounts, clients, intakes
 from backcare.records.models import Client, Clinic, User
 
 PASSWORD = "a-long-test-password-42"
 TODAY = date.today()
-NO_FLAGS = {
-    "saddle_numbness": False,
-    "bladder_or_bowel_change": False,
-    "progressive_weakness": False,
-    "bilateral_leg_symptoms": False,
-    "unexplained_weight_loss": False,
-    "history_of_cancer": False,
-    "fever": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "significant_trauma": False,
-    "pulsatile_abdominal_mass": False,
-    "calf_swelling_one_side": False,
-    "chest_pain_or_breathlessness": False,
-}
+NO_FLAGS = dict.fromkeys(RED_FLAGS, False)
 
 
 def chronic_back_pain(**extra: Any) -> dict[str, Any]:

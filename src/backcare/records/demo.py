@@ -14,27 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import accounts, intakes, selfservice, sessions
 from backcare.records.models import Client, Clinic, User
 
 CLINIC = "Demo clinic"
 ADMIN, THERAPIST = "demo-admin", "demo-therapist"
 PASSWORD = "backcare-demo-2026"
-NO_FLAGS = {
-    "saddle_numbness": False,
-    "bladder_or_bowel_change": False,
-    "progressive_weakness": False,
-    "bilateral_leg_symptoms": False,
-    "unexplained_weight_loss": False,
-    "history_of_cancer": False,
-    "fever": False,
-    "iv_drug_use": False,
-    "immunosuppressed": False,
-    "significant_trauma": False,
-    "pulsatile_abdominal_mass": False,
-    "calf_swelling_one_side": False,
-    "chest_pain_or_breathlessness": False,
-}
+NO_FLAGS = dict.fromkeys(RED_FLAGS, False)
 
 # (first, last, born, weeks ago the intake was taken, intake without assessed_on)
 CLIENTS: list[tuple[str, str, str, int, dict[str, Any]]] = [
