@@ -80,3 +80,18 @@ def test_a_malformed_rule_is_refused_with_its_name_and_the_problem(condition, me
 def test_facts_used_lists_every_fact_a_rule_reads():
     node = parse({"all": [{"pain": True}, {"not": {"age": {"lt": 20}}}]}, "t")
     assert facts_used(node) == {"pain", "age"}
+
+
+def test_membership_tests_under_any_merge_without_changing_the_answer():
+    condition = {
+        "any": [
+            {"conditions": {"has": "osteoporosis"}},
+            {"conditions": {"has": "cancer"}},
+            {"medication_classes": {"has_any": ["bisphosphonate"]}},
+            {"age": {"ge": 80}},
+        ]
+    }
+    assert holds(condition, conditions=frozenset({"cancer"}))
+    assert holds(condition, medication_classes=frozenset({"bisphosphonate"}))
+    assert holds(condition, age=85)
+    assert not holds(condition, conditions=frozenset({"diabetes"}), age=40)

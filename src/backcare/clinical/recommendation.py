@@ -90,6 +90,7 @@ class _Fit:
         self.kb = kb
         self.weights = kb.scoring
         self.cause = pain.cause if pain else None
+        self.cause_name = _cause_name(self.cause, kb) if self.cause else ""
         self.chronicity = reading.chronicity
         self.current = {c.id for c in reading.conditions if c.status != "history"}
         self.wanted = set(prefs.modalities)
@@ -109,7 +110,7 @@ class _Fit:
         if modality.id in self.wanted:
             parts.append((weights.preferred_modality, "the client asked for it"))
         if self.cause and self.cause in suits.causes:
-            parts.append((weights.cause, f"suits pain from {_cause_name(self.cause, kb)}"))
+            parts.append((weights.cause, f"suits pain from {self.cause_name}"))
         if self.chronicity and self.chronicity in suits.chronicity:
             parts.append((weights.chronicity, f"suits {self.chronicity} pain"))
         indicated = [kb.conditions[c].name.lower() for c in suits.conditions if c in self.current]

@@ -189,8 +189,22 @@ def compile_predicate(node: Node) -> Predicate:
         return lambda facts: not inner(facts)
     if isinstance(node, Test):
         return _compile_test(node)
-    parts = tuple(compile_predicate(item) for item in node.items)
+    items = _merge_memberships(node.items) if isinstance(node, AnyOf) else node.items
+    parts = tuple(compile_predicate(item) for item in items)
     return _all(parts) if isinstance(node, All) else _any(parts)
+
+
+def _merge_memberships(items: tuple[Node, ...]) -> tuple[Node, ...]:
+    """Under ``any``, membership tests of one set fact are one: has a, has b = has_any {a, b}."""
+    merged: dict[str, frozenset[Any]] = {}
+    rest: list[Node] = []
+    for item in items:
+        if isinstance(item, Test) and item.op in ("has", "has_any"):
+            values = item.value if item.op == "has_any" else frozenset({item.value})
+            merged[item.fact] = merged.get(item.fact, frozenset()) | values
+        else:
+            rest.append(item)
+    return (*(Test(fact, "has_any", values) for fact, values in merged.items()), *rest)
 
 
 def _all(parts: tuple[Predicate, ...]) -> Predicate:
