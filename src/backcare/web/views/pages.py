@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
@@ -65,7 +66,7 @@ def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpRespo
             "kind": kind,
             "entry": entry,
             "name": label(entry),
-            "data": data,
+            "stored": yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96),
             "sources": [kb.sources[s] for s in cited],
             "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
         },
