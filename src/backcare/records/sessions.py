@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,12 +13,6 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import audit
 from backcare.records.models import Client, SessionNote, User
-
-
-@dataclass(frozen=True)
-class Warning:
-    region: str
-    reason: str
 
 
 def avoided_regions(client: Client) -> dict[str, str]:

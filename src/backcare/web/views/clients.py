@@ -58,7 +58,6 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             if result and result["massage_today"]
             else "",
             "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
-            "modality_names": {m.id: m.name for m in kb.modalities.values()},
         },
     )
 

@@ -12,7 +12,6 @@ from backcare.errors import InvalidIntake, LinkRefused
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import clients, intakes, selfservice
-from backcare.records.models import Intake
 from backcare.web.forms import IntakeForm, initial_from, rows_for, today_initial
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -119,6 +118,3 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
         ),
     )
 
-
-def intake_source_label(intake: Intake) -> str:
-    return str(Intake.Source(intake.source).label)
