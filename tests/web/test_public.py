@@ -115,3 +115,11 @@ def test_the_plan_page_shows_a_session_outline_that_fills_the_session(browser_a,
     minutes = [int(m) for m in re.findall(r"<tr><td>\d+</td><td>(\d+)</td>", table)]
     assert sum(minutes) == client_a.plans.get(active=True).session_minutes
     assert "Low back, left</td>" not in table, "the bruised region is not worked"
+
+
+def test_every_answer_ends_with_the_signs_that_need_emergency_care(visitor):
+    from backcare.knowledge import load_knowledge
+
+    urgent = load_knowledge().meta.public_check.urgent_signs
+    html = visitor.post("/check/", answers()).content.decode()
+    assert urgent.split(":")[0] in html

@@ -351,6 +351,8 @@ class StatusDefaults(Entry):
 
 class PublicCheck(Entry):
     conditions: list[Id]
+    urgent_signs: str
+    urgent_sources: SourceIds
     not_this: str
 
 

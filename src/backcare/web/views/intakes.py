@@ -95,7 +95,8 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             selfservice.submit(
                 token=token, data=form.to_intake(), now=timezone.now(), today=today()
             )
-            return render(request, "web/self_thanks.html", {"public": True})
+            urgent = load_knowledge().meta.public_check.urgent_signs
+            return render(request, "web/self_thanks.html", {"public": True, "urgent_signs": urgent})
         except InvalidIntake as error:
             form.add_problems(error.problems)
         except LinkRefused as error:
@@ -117,4 +118,3 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             public=True,
         ),
     )
-

@@ -22,6 +22,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         "form": form,
         "public": True,
         "not_this": kb.meta.public_check.not_this,
+        "urgent_signs": kb.meta.public_check.urgent_signs,
         "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS],
     }
     if request.method == "POST" and form.is_valid():
