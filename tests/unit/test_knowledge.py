@@ -166,3 +166,17 @@ def test_a_missing_spec_condition_is_refused(tmp_path):
 
     with pytest.raises(KnowledgeError, match="'sciatica' is missing"):
         load_knowledge(broken_copy(tmp_path, "conditions", drop))
+
+
+def test_every_outcome_that_stops_massage_says_what_to_do(kb):
+    stopping = ("clearance", "refer", "emergency")
+    for compiled in kb.rules:
+        if compiled.rule.decision in stopping:
+            assert compiled.rule.action, compiled.rule.id
+    for cls in kb.medications.values():
+        if cls.decision in stopping:
+            assert cls.action, cls.id
+    for condition_id, outcomes in kb.condition_outcomes.items():
+        for status, outcome in outcomes.items():
+            if outcome.decision in stopping:
+                assert outcome.action, (condition_id, status)

@@ -121,6 +121,7 @@ class MedicationClass(Entry):
     title: str
     decision: DecisionName
     why: str
+    action: str | None = None
     modifications: Modifications = Modifications()
     sources: SourceIds
     names: Annotated[list[str], Field(min_length=1)]
