@@ -21,6 +21,21 @@ BACK_PAIN = {
 }
 
 
+def standard_outline(modality, *, minutes, painful):  # type: ignore[no-untyped-def]
+    """A modality's outline with nothing avoided but the spine, at its highest pressure."""
+    return build_protocol(
+        decision=Decision.proceed,
+        modality=modality.id,
+        minutes=minutes,
+        max_pressure=modality.pressure.max,
+        avoid_regions=["spine"],
+        avoid_techniques=[],
+        positioning=[],
+        painful=painful,
+        kb=KB,
+    )
+
+
 def outline_of(intake):  # type: ignore[no-untyped-def]
     return protocol_for(assess(intake, KB), intake, KB)
 
@@ -93,17 +108,7 @@ def test_no_outline_when_massage_should_not_go_ahead():
 
 def test_every_modality_has_an_outline_whose_steps_it_can_give():
     for modality in KB.modalities.values():
-        outline = build_protocol(
-            decision=Decision.proceed,
-            modality=modality.id,
-            minutes=60,
-            max_pressure=modality.pressure.max,
-            avoid_regions=["spine"],
-            avoid_techniques=[],
-            positioning=[],
-            painful=["low_back_left"],
-            kb=KB,
-        )
+        outline = standard_outline(modality, minutes=60, painful=["low_back_left"])
         assert outline.steps, modality.id
         assert sum(step.minutes for step in outline.steps) == 60
         assert {step.technique for step in outline.steps} <= set(modality.techniques)
@@ -112,17 +117,7 @@ def test_every_modality_has_an_outline_whose_steps_it_can_give():
 
 def test_a_step_never_works_one_side_and_drops_the_other_in_a_half_hour():
     for modality in KB.modalities.values():
-        outline = build_protocol(
-            decision=Decision.proceed,
-            modality=modality.id,
-            minutes=30,
-            max_pressure=modality.pressure.max,
-            avoid_regions=["spine"],
-            avoid_techniques=[],
-            positioning=[],
-            painful=[],
-            kb=KB,
-        )
+        outline = standard_outline(modality, minutes=30, painful=[])
         assert sum(step.minutes for step in outline.steps) == 30
         worked = {(step.technique, step.region) for step in outline.steps}
         for technique, region in worked:
