@@ -1,10 +1,14 @@
 """Django settings for tests: a throwaway data directory, a fast password hasher, and the
 database named by BACKCARE_DATABASE_URL (SQLite in the data directory when unset)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("BACKCARE_HOME", tempfile.mkdtemp(prefix="backcare-test-"))
+if "BACKCARE_HOME" not in os.environ:
+    os.environ["BACKCARE_HOME"] = tempfile.mkdtemp(prefix="backcare-test-")
+    atexit.register(shutil.rmtree, os.environ["BACKCARE_HOME"], ignore_errors=True)
 os.environ.setdefault(
     "BACKCARE_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )
