@@ -203,14 +203,29 @@ def test_a_recorded_clearance_lets_massage_go_ahead_within_the_findings_limits(k
     assert any("Dr Jones, surgeon" in note for note in cleared.limits.notes)
 
 
-def test_a_clearance_does_not_lift_a_referral(kb):
+def test_a_doctors_clearance_after_a_referral_lets_massage_go_ahead(kb):
+    cleared = [
+        {
+            "rule": "red_flag.cancer_with_back_pain",
+            "received_from": "Dr X, oncologist",
+            "received_on": "2026-11-20",
+        }
+    ]
     result = assess(
+        make_intake(pain=BACK_PAIN, red_flags={"history_of_cancer": True}, clearances=cleared), kb
+    )
+    assert result.decision == Decision.modify
+    assert result.plan is not None
+
+
+def test_a_clearance_never_lifts_an_emergency_or_a_passing_illness(kb):
+    emergency = assess(
         make_intake(
             pain=BACK_PAIN,
-            red_flags={"history_of_cancer": True},
+            red_flags={"saddle_numbness": True},
             clearances=[
                 {
-                    "rule": "red_flag.cancer_with_back_pain",
+                    "rule": "red_flag.cauda_equina",
                     "received_from": "Dr X",
                     "received_on": "2026-11-20",
                 }
@@ -218,4 +233,18 @@ def test_a_clearance_does_not_lift_a_referral(kb):
         ),
         kb,
     )
-    assert result.decision == Decision.refer
+    assert emergency.decision == Decision.emergency
+    flu = assess(
+        make_intake(
+            conditions=["flu"],
+            clearances=[
+                {
+                    "rule": "condition.contagious_illness.active",
+                    "received_from": "Dr X",
+                    "received_on": "2026-11-20",
+                }
+            ],
+        ),
+        kb,
+    )
+    assert flu.decision == Decision.postpone

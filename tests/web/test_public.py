@@ -123,3 +123,35 @@ def test_every_answer_ends_with_the_signs_that_need_emergency_care(visitor):
     urgent = load_knowledge().meta.public_check.urgent_signs
     html = visitor.post("/check/", answers()).content.decode()
     assert urgent.split(":")[0] in html
+
+
+def test_a_doctors_clearance_after_a_referral_re_assesses_and_makes_a_plan(browser_a, therapist_a):
+    from datetime import date
+
+    from tests.web.conftest import new_client
+
+    survivor = new_client(
+        therapist_a,
+        "Sue",
+        "Survivor",
+        client={"age": 60},
+        pain={"regions": ["low_back"], "duration_weeks": 40, "intensity": 4, "cause": "posture"},
+        red_flags={"history_of_cancer": True},
+    )
+    assert survivor.assessments.first().decision == "refer"
+    page = browser_a.get(f"/clients/{survivor.pk}/").content.decode()
+    assert "Record a clearance" in page
+
+    browser_a.post(
+        f"/clients/{survivor.pk}/clearances/new/",
+        {
+            "received_from": "Dr Oh, oncologist",
+            "received_on": date.today().isoformat(),
+            "covers": ["red_flag.cancer_with_back_pain"],
+            "note": "Assessed; gentle massage is fine.",
+        },
+    )
+
+    latest = survivor.assessments.first()
+    assert latest.decision == "modify"
+    assert survivor.plans.filter(active=True).exists()

@@ -123,9 +123,13 @@ def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -
     )
 
 
+_CLEARABLE = (Decision.clearance, Decision.refer)
+
+
 def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
-    """A clearance finding that a physician has cleared goes ahead with its limits kept."""
-    if finding.decision != Decision.clearance or finding.rule not in cleared:
+    """A finding that waits for a doctor (clearance or referral) goes ahead, with its limits
+    kept, once the doctor's written clearance for it is recorded. An emergency never does."""
+    if finding.decision not in _CLEARABLE or finding.rule not in cleared:
         return finding
     note = f"Cleared: {cleared[finding.rule]}. Keep to the limits of this finding."
     mods = finding.modifications

@@ -14,11 +14,11 @@ from backcare.records.models import Clearance, Client, User
 
 
 def pending(client: Client) -> list[dict[str, Any]]:
-    """The findings of the latest assessment that wait for a clearance."""
+    """The findings of the latest assessment that wait for a doctor's clearance."""
     assessment = client.assessments.first()
     if assessment is None:
         return []
-    return [f for f in assessment.result["findings"] if f["decision"] == "clearance"]
+    return [f for f in assessment.result["findings"] if f["decision"] in ("clearance", "refer")]
 
 
 @transaction.atomic
