@@ -45,7 +45,15 @@ CLIENT_PAGES = [
     ("post", "session_new"),
     ("get", "clearance_new"),
     ("post", "clearance_new"),
+    ("get", "selfcare"),
 ]
+
+
+def test_every_client_page_of_the_url_map_is_in_the_access_checks():
+    from backcare.web.urls import urlpatterns
+
+    about_a_client = {p.name for p in urlpatterns if "client_id" in p.pattern.converters}
+    assert about_a_client == {name for _, name in CLIENT_PAGES}
 
 
 def url_of(name: str, person: Client) -> str:
