@@ -208,7 +208,7 @@ def serve(
         os.environ.setdefault("BACKCARE_INSECURE_COOKIES", "1")
     _django()
     from django.core.management import call_command
-    from waitress import serve as run_server
+    from waitress.server import create_server
 
     from backcare import config
     from backcare.records import accounts
@@ -225,8 +225,15 @@ def serve(
         typer.echo(
             f"No account yet: open {url}setup/ on this machine, or run 'backcare user create'."
         )
+    try:
+        server = create_server(application, host=host, port=port, threads=threads, ident="backcare")
+    except OSError as error:
+        raise BackcareError(
+            f"cannot listen on {host}:{port} ({error.strerror}); is backcare already running? "
+            "Choose another port with --port"
+        ) from None
     typer.echo(f"backcare is running at {url}  (data: {config.data_dir()}; Ctrl+C stops it)")
-    run_server(application, host=host, port=port, threads=threads, ident="backcare")
+    server.run()
 
 
 def _print_demo() -> None:

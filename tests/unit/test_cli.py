@@ -140,3 +140,23 @@ def test_protocol_gives_the_decision_and_no_steps_when_massage_must_wait():
     assert (outline["decision"], outline["steps"], outline["total_minutes"]) == ("emergency", [], 0)
     report = run("protocol", str(INTAKES / "saddle-and-bowel.yaml"))
     assert "No session outline" in report.stdout
+
+
+def test_serve_on_a_port_in_use_says_so_without_a_traceback(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "backcare", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "BACKCARE_HOME": str(tmp_path), "HOME": str(tmp_path)},
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "--port" in result.stderr
+    assert "Traceback" not in result.stderr
