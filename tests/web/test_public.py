@@ -155,3 +155,13 @@ def test_a_doctors_clearance_after_a_referral_re_assesses_and_makes_a_plan(brows
     latest = survivor.assessments.first()
     assert latest.decision == "modify"
     assert survivor.plans.filter(active=True).exists()
+
+
+def test_the_client_list_shows_each_clients_latest_decision(browser_a, client_a, therapist_a):
+    from tests.web.conftest import new_client
+
+    new_client(therapist_a, "Noah", "Nointake")
+    html = browser_a.get("/clients/").content.decode()
+    row = html[html.index("Lovelace, Ada") : html.index("</tr>", html.index("Lovelace, Ada"))]
+    assert ">modify</span>" in row
+    assert "no intake" in html[html.index("Nointake, Noah") :]

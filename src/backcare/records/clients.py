@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound
 from backcare.records import audit
@@ -21,8 +21,12 @@ def create_client(*, user: User, data: dict[str, Any]) -> Client:
 
 
 def search(*, user: User, query: str = "") -> QuerySet[Client]:
-    """Clients of the user's clinic whose name, email or phone contains every word."""
-    clients = Client.objects.filter(clinic=user.clinic)
+    """Clients of the user's clinic whose name, email or phone contains every word, each with
+    the decision of their latest assessment (``latest_decision``)."""
+    latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-pk")
+    clients = Client.objects.filter(clinic=user.clinic).annotate(
+        latest_decision=Subquery(latest.values("decision")[:1])
+    )
     for word in query.split():
         clients = clients.filter(
             Q(first_name__icontains=word)
