@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Count, OuterRef, Subquery
+
 from backcare.records import audit
-from backcare.records.models import Assessment, Client, SessionNote, User
+from backcare.records.models import Assessment, Client, Plan, SessionNote, User
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -37,8 +39,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     for session in recent.select_related("client").order_by("-session_date", "-pk"):
         seen.setdefault(session.client_id, session.client)
     board.recent_clients = list(seen.values())[:12]
-    for assessment in _latest_assessments(user):
-        board.alerts.extend(_alerts_for(assessment))
+    board.alerts = [*_stop_alerts(user), *_reassessments_due(user)]
     order = {"emergency": 0, "refer": 1, "clearance": 2, "postpone": 3, "reassess": 4}
     board.alerts.sort(key=lambda alert: order.get(alert.severity, 9))
     shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
@@ -47,37 +48,39 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     return board
 
 
-def _latest_assessments(user: User) -> list[Assessment]:
-    latest: dict[int, Assessment] = {}
-    for assessment in (
-        Assessment.objects.filter(clinic=user.clinic)
-        .select_related("client")
+WAITING = {"clearance": "Waiting for the physician's clearance"}
+
+
+def _stop_alerts(user: User) -> list[Alert]:
+    """Clients whose latest assessment says no massage (one query)."""
+    newest = (
+        Assessment.objects.filter(client=OuterRef("client"))
         .order_by("-created_at", "-pk")
-    ):
-        latest.setdefault(assessment.client_id, assessment)
-    return list(latest.values())
+        .values("pk")[:1]
+    )
+    latest = Assessment.objects.filter(
+        clinic=user.clinic, pk=Subquery(newest), decision__in=STOP
+    ).select_related("client")
+    return [
+        Alert(a.client, "stop", WAITING.get(a.decision, a.result["summary"]), a.decision)
+        for a in latest
+    ]
 
 
-def _alerts_for(assessment: Assessment) -> list[Alert]:
-    client, decision = assessment.client, assessment.decision
-    alerts: list[Alert] = []
-    if decision == "clearance":
-        if not client.clearances.filter(created_at__gte=assessment.created_at).exists():
-            alerts.append(
-                Alert(client, "clearance", "Waiting for the physician's clearance", decision)
-            )
-    elif decision in STOP:
-        alerts.append(Alert(client, "stop", assessment.result["summary"], decision))
-    plan = client.plans.filter(active=True, assessment=assessment).first()
-    if plan is not None:
-        done = client.sessions.filter(plan=plan).count()
-        if done >= plan.reassess_after_sessions:
-            alerts.append(
-                Alert(
-                    client,
-                    "reassess",
-                    f"Reassessment due: {done} sessions since the plan began",
-                    "reassess",
-                )
-            )
-    return alerts
+def _reassessments_due(user: User) -> list[Alert]:
+    """Active plans with as many sessions as the plan's reassessment point (one query)."""
+    plans = (
+        Plan.objects.filter(clinic=user.clinic, active=True)
+        .annotate(done=Count("sessionnote"))
+        .select_related("client")
+    )
+    return [
+        Alert(
+            p.client,
+            "reassess",
+            f"Reassessment due: {p.done} sessions since the plan began",
+            "reassess",
+        )
+        for p in plans
+        if p.done >= p.reassess_after_sessions
+    ]

@@ -1,0 +1,67 @@
+"""Benchmark: how long the main pages take to render for the demo clinic (Django test client,
+in process, SQLite in a temporary directory). Prints figures; it passes or fails nothing.
+
+    .venv/bin/python bench/bench_web.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(runs: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["BACKCARE_HOME"] = tempfile.mkdtemp(prefix="backcare-bench-")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from backcare.records import demo
+    from backcare.records.models import Client as Person
+    from backcare.records.models import User
+
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    demo.ensure_demo()
+    print(f"demo clinic built in {time.perf_counter() - started:.2f} s")
+    browser = Client()
+    browser.force_login(User.objects.get(username=demo.THERAPIST))
+    person = Person.objects.get(last_name="Hughes")
+    pages = {
+        "dashboard": "/",
+        "client list": "/clients/",
+        "client page": f"/clients/{person.pk}/",
+        "plan and outline": f"/clients/{person.pk}/plan/",
+        "session note": f"/clients/{person.pk}/sessions/new/",
+        "intake form": f"/clients/{person.pk}/intake/",
+        "public check": "/check/",
+    }
+    for name, url in pages.items():
+        browser.get(url)  # warm up
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            response = browser.get(url)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{name:18s} median {statistics.median(times) * 1000:6.1f} ms "
+              f"(min {min(times) * 1000:.1f} ms, {runs} runs)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30)
+    main(parser.parse_args().runs)
