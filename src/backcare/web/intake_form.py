@@ -1,0 +1,464 @@
+"""The intake form: every field of the intake of spec v1, turned into an intake, with the
+contract's problems (dotted paths) mapped back onto the fields they concern."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from backcare.errors import Problem
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.contract import RED_FLAGS, REGIONS, SHORTHANDS
+from backcare.records.models import Client
+from backcare.web.questions import (
+    RED_FLAG_QUESTIONS,
+    YES_NO,
+    compact,
+    split_answer,
+    tri_field,
+    tri_value,
+    yes_no,
+)
+
+ROWS = {
+    "condition": 5,
+    "procedure": 3,
+    "skin": 4,
+}  # empty rows shown; more when an intake needs them
+
+
+def _row_regions(label: str) -> forms.MultipleChoiceField:
+    """Regions of one row (a condition, procedure or skin finding): any number of them."""
+    kb = load_knowledge()
+    choices = [(r, kb.regions[r].name) for r in REGIONS]
+    choices += [(s, f"{s.replace('_', ' ').capitalize()} (both sides)") for s in SHORTHANDS]
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
+def _regions_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(r, load_knowledge().regions[r].name) for r in REGIONS],
+    )
+
+
+class IntakeForm(forms.Form):
+    """Every field of the intake; ``for_client`` hides what only a therapist records."""
+
+    def __init__(
+        self,
+        *args: Any,
+        for_client: bool = False,
+        correcting: bool = False,
+        rows: dict[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.for_client = for_client
+        self.rows = {**ROWS, **(rows or {})}
+        self.used_rows: dict[str, list[int]] = {}
+        kb = load_knowledge()
+        f = self.fields
+        f["assessed_on"] = forms.DateField(
+            label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        )
+        f["age"] = forms.IntegerField(label="Age (years)", min_value=0, max_value=120)
+        f["sex"] = forms.ChoiceField(
+            label="Sex",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("female", "Female"),
+                ("male", "Male"),
+                ("intersex", "Intersex"),
+                ("unknown", "Prefer not to say"),
+            ],
+        )
+        f["pregnant_weeks"] = forms.IntegerField(
+            label="If pregnant: weeks of pregnancy", required=False, min_value=1, max_value=42
+        )
+        f["pregnancy_complications"] = forms.CharField(
+            label="Pregnancy complications (comma-separated)", required=False
+        )
+        f["breastfeeding"] = tri_field("Breastfeeding?")
+        f["occupation"] = forms.ChoiceField(
+            label="Work",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("desk", "Desk work"),
+                ("manual", "Manual work"),
+                ("athlete", "Athlete"),
+                ("other", "Other"),
+            ],
+        )
+        f["has_pain"] = forms.BooleanField(label="Back pain now", required=False, initial=True)
+        f["pain_regions"] = _regions_field("Where is the pain?")
+        f["duration_weeks"] = forms.DecimalField(
+            label="For how many weeks?", required=False, min_value=0, max_digits=6, decimal_places=1
+        )
+        f["intensity"] = forms.IntegerField(
+            label="Pain now, 0 (none) to 10 (worst)", required=False, min_value=0, max_value=10
+        )
+        f["cause"] = forms.ChoiceField(
+            label="How did it start?",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("lifting", "Lifting"),
+                ("trauma", "An injury"),
+                ("fall", "A fall"),
+                ("sport", "Sport"),
+                ("posture", "Posture, long sitting"),
+                ("stress", "Stress"),
+                ("overuse", "Overuse"),
+                ("unknown", "No clear cause"),
+            ],
+        )
+        f["radiates_below_knee"] = tri_field("Does pain go down below the knee?")
+        f["numbness"] = _regions_field("Numbness")
+        f["weakness"] = _regions_field("Weakness")
+        f["worse_at_night"] = tri_field("Pain at night that rest or moving does not ease?")
+        f["morning_stiffness_minutes"] = forms.IntegerField(
+            label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440
+        )
+        for flag in RED_FLAGS:
+            f[f"rf_{flag}"] = forms.ChoiceField(
+                label=RED_FLAG_QUESTIONS[flag],
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                required=True,
+            )
+        statuses = [
+            ("active", "Current"),
+            ("controlled", "Controlled"),
+            ("history", "In the past"),
+            ("suspected", "Suspected"),
+        ]
+        for i in range(self.rows["condition"]):
+            f[f"condition_{i}_id"] = forms.CharField(
+                label=f"Condition {i + 1}",
+                required=False,
+                widget=forms.TextInput(attrs={"list": "conditions"}),
+            )
+            f[f"condition_{i}_status"] = forms.ChoiceField(
+                label="Status", choices=statuses, required=False
+            )
+            f[f"condition_{i}_region"] = _row_regions("Where (if local)")
+        f["medications"] = forms.CharField(
+            label="Medicines, one per line (with doses if known)",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        for i in range(self.rows["procedure"]):
+            f[f"procedure_{i}_kind"] = forms.ChoiceField(
+                label=f"Procedure {i + 1}",
+                required=False,
+                choices=[
+                    ("", "None"),
+                    ("surgery", "Surgery"),
+                    ("injection", "Injection"),
+                    ("chemotherapy", "Chemotherapy"),
+                    ("radiotherapy", "Radiotherapy"),
+                ],
+            )
+            f[f"procedure_{i}_region"] = _row_regions("Where")
+            f[f"procedure_{i}_date"] = forms.DateField(
+                label="When",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+        if not for_client:
+            findings = [
+                ("", "None"),
+                ("bruise", "Bruise"),
+                ("swelling", "Swelling"),
+                ("open_wound", "Open wound"),
+                ("rash", "Rash"),
+                ("burn", "Burn"),
+                ("inflamed", "Inflamed"),
+                ("tender", "Tender"),
+                ("varicose_vein", "Varicose vein"),
+            ]
+            for i in range(self.rows["skin"]):
+                f[f"skin_{i}_finding"] = forms.ChoiceField(
+                    label=f"Skin finding {i + 1}", choices=findings, required=False
+                )
+                f[f"skin_{i}_region"] = _row_regions("Where")
+            f["temperature_c"] = forms.DecimalField(
+                label="Temperature (°C)", required=False, max_digits=4, decimal_places=1
+            )
+            f["systolic"] = forms.IntegerField(label="Blood pressure, systolic", required=False)
+            f["diastolic"] = forms.IntegerField(label="Blood pressure, diastolic", required=False)
+        f["allergies"] = forms.CharField(
+            label="Allergies (oils, lotions, latex...), one per line",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        f["pressure"] = forms.ChoiceField(
+            label="Preferred pressure",
+            required=False,
+            choices=[
+                ("", "No preference"),
+                ("light", "Light"),
+                ("medium", "Medium"),
+                ("firm", "Firm"),
+            ],
+        )
+        f["modalities"] = forms.MultipleChoiceField(
+            label="Kinds of massage wanted",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(m.id, m.name) for m in kb.modalities.values()],
+        )
+        f["massage_experience"] = forms.ChoiceField(
+            label="Massage before?",
+            required=False,
+            choices=[
+                ("", "Not given"),
+                ("none", "Never"),
+                ("some", "A few times"),
+                ("regular", "Regularly"),
+            ],
+        )
+        f["session_minutes"] = forms.IntegerField(
+            label="Preferred session length (minutes)", required=False, min_value=10, max_value=180
+        )
+        f["sessions_per_month"] = forms.IntegerField(
+            label="Sessions a month you can come", required=False, min_value=1, max_value=31
+        )
+        f["goals"] = forms.CharField(
+            label="What would you like to be able to do again?", required=False
+        )
+        f["notes"] = forms.CharField(
+            label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+        if correcting:
+            f["reason"] = forms.CharField(
+                label="What changed, or what this corrects (kept with the new version)",
+                required=False,
+            )
+
+    def to_intake(self) -> dict[str, Any]:
+        """The cleaned fields as an intake of spec v1 (left-out answers are left out)."""
+        d = self.cleaned_data
+        intake: dict[str, Any] = {
+            "assessed_on": d["assessed_on"],
+            "client": compact(
+                {
+                    "age": d["age"],
+                    "sex": d["sex"],
+                    "pregnant_weeks": d["pregnant_weeks"],
+                    "pregnancy_complications": split_answer(d["pregnancy_complications"], ","),
+                    "breastfeeding": yes_no(d["breastfeeding"]),
+                    "occupation": d["occupation"],
+                }
+            ),
+        }
+        if d["has_pain"]:
+            intake["pain"] = compact(
+                {
+                    "regions": d["pain_regions"],
+                    "duration_weeks": float(d["duration_weeks"])
+                    if d["duration_weeks"] is not None
+                    else None,
+                    "intensity": d["intensity"],
+                    "cause": d["cause"],
+                    "radiates_below_knee": yes_no(d["radiates_below_knee"]),
+                    "numbness": d["numbness"],
+                    "weakness": d["weakness"],
+                    "worse_at_night": yes_no(d["worse_at_night"]),
+                    "morning_stiffness_minutes": d["morning_stiffness_minutes"],
+                }
+            )
+        intake["red_flags"] = {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS}
+        used = self.used_rows
+        used["conditions"] = [
+            i for i in range(self.rows["condition"]) if d[f"condition_{i}_id"].strip()
+        ]
+        intake["conditions"] = [
+            compact(
+                {
+                    "id": d[f"condition_{i}_id"].strip(),
+                    "status": d[f"condition_{i}_status"] or "active",
+                    "regions": d[f"condition_{i}_region"],
+                }
+            )
+            for i in used["conditions"]
+        ]
+        intake["medications"] = split_answer(d["medications"], "\n")
+        used["procedures"] = [i for i in range(self.rows["procedure"]) if d[f"procedure_{i}_kind"]]
+        intake["procedures"] = [
+            compact(
+                {
+                    "kind": d[f"procedure_{i}_kind"],
+                    "date": d[f"procedure_{i}_date"],
+                    "region": d[f"procedure_{i}_region"],
+                }
+            )
+            for i in used["procedures"]
+        ]
+        if not self.for_client:
+            used["skin"] = [i for i in range(self.rows["skin"]) if d[f"skin_{i}_finding"]]
+            intake["skin"] = [
+                {"finding": d[f"skin_{i}_finding"], "region": d[f"skin_{i}_region"]}
+                for i in used["skin"]
+            ]
+            intake["vitals"] = compact(
+                {
+                    "temperature_c": float(d["temperature_c"])
+                    if d["temperature_c"] is not None
+                    else None,
+                    "systolic": d["systolic"],
+                    "diastolic": d["diastolic"],
+                }
+            )
+        intake["allergies"] = split_answer(d["allergies"], "\n")
+        intake["preferences"] = compact(
+            {
+                "pressure": d["pressure"],
+                "modalities": d["modalities"],
+                "massage_experience": d["massage_experience"],
+                "session_minutes": d["session_minutes"],
+                "sessions_per_month": d["sessions_per_month"],
+                "goals": d["goals"],
+            }
+        )
+        if d["notes"]:
+            intake["notes"] = d["notes"]
+        return intake
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(self.rows["skin"] if not self.for_client else 0):
+            if data.get(f"skin_{i}_finding") and not data.get(f"skin_{i}_region"):
+                self.add_error(f"skin_{i}_region", "say where the finding is")
+        return data
+
+    def row_fields(self, kind: str, names: tuple[str, ...]) -> list[list[Any]]:
+        """The bound fields of each row of one kind, for the template."""
+        return [[self[f"{kind}_{i}_{name}"] for name in names] for i in range(self.rows[kind])]
+
+    def condition_rows(self) -> list[list[Any]]:
+        return self.row_fields("condition", ("id", "status", "region"))
+
+    def procedure_rows(self) -> list[list[Any]]:
+        return self.row_fields("procedure", ("kind", "region", "date"))
+
+    def skin_rows(self) -> list[list[Any]]:
+        return self.row_fields("skin", ("finding", "region"))
+
+    def _row_path(self, path: str) -> str:
+        """conditions[1].id in the intake is the row that entry came from in the form."""
+        match = re.match(r"^(conditions|procedures|skin)\[(\d+)\](.*)$", path)
+        used = self.used_rows.get(match.group(1), []) if match else []
+        if not match or int(match.group(2)) >= len(used):
+            return path
+        return f"{match.group(1)}[{used[int(match.group(2))]}]{match.group(3)}"
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Show each contract problem on the field it concerns (or above the form)."""
+        for problem in problems:
+            field = _field_for(self._row_path(problem.path))
+            if field in self.fields:
+                self.add_error(field, problem.message)
+            else:
+                self.add_error(None, str(problem))
+
+
+def rows_for(data: dict[str, Any] | None) -> dict[str, int]:
+    """Enough rows for a stored intake's entries, plus an empty one to add another."""
+    data = data or {}
+    return {
+        "condition": max(ROWS["condition"], len(data.get("conditions", [])) + 1),
+        "procedure": max(ROWS["procedure"], len(data.get("procedures", [])) + 1),
+        "skin": max(ROWS["skin"], len(data.get("skin", [])) + 1),
+    }
+
+
+def initial_from(data: dict[str, Any]) -> dict[str, Any]:
+    """Form values from a stored intake, to start a correction from."""
+    client, pain = data.get("client", {}), data.get("pain") or {}
+    prefs, vitals = data.get("preferences", {}), data.get("vitals", {})
+    initial: dict[str, Any] = {
+        "age": client.get("age"),
+        "sex": client.get("sex") or "",
+        "pregnant_weeks": client.get("pregnant_weeks"),
+        "pregnancy_complications": ", ".join(client.get("pregnancy_complications", [])),
+        "breastfeeding": tri_value(client.get("breastfeeding")),
+        "occupation": client.get("occupation") or "",
+        "has_pain": bool(data.get("pain")),
+        "pain_regions": pain.get("regions", []),
+        "duration_weeks": pain.get("duration_weeks"),
+        "intensity": pain.get("intensity"),
+        "cause": pain.get("cause") or "",
+        "radiates_below_knee": tri_value(pain.get("radiates_below_knee")),
+        "numbness": pain.get("numbness", []),
+        "weakness": pain.get("weakness", []),
+        "worse_at_night": tri_value(pain.get("worse_at_night")),
+        "morning_stiffness_minutes": pain.get("morning_stiffness_minutes"),
+        "medications": "\n".join(data.get("medications", [])),
+        "allergies": "\n".join(data.get("allergies", [])),
+        "temperature_c": vitals.get("temperature_c"),
+        "systolic": vitals.get("systolic"),
+        "diastolic": vitals.get("diastolic"),
+        "pressure": prefs.get("pressure") or "",
+        "modalities": prefs.get("modalities", []),
+        "massage_experience": prefs.get("massage_experience") or "",
+        "session_minutes": prefs.get("session_minutes"),
+        "sessions_per_month": prefs.get("sessions_per_month"),
+        "goals": prefs.get("goals", ""),
+        "notes": data.get("notes", ""),
+    }
+    for flag, answer in (data.get("red_flags") or {}).items():
+        if answer is not None:
+            initial[f"rf_{flag}"] = "yes" if answer else "no"
+    for i, condition in enumerate(data.get("conditions", [])):
+        initial[f"condition_{i}_id"] = condition["id"]
+        initial[f"condition_{i}_status"] = condition.get("status", "active")
+        initial[f"condition_{i}_region"] = list(condition.get("regions") or [])
+    for i, procedure in enumerate(data.get("procedures", [])):
+        initial[f"procedure_{i}_kind"] = procedure["kind"]
+        initial[f"procedure_{i}_date"] = procedure["date"]
+        initial[f"procedure_{i}_region"] = list(procedure.get("region") or [])
+    for i, finding in enumerate(data.get("skin", [])):
+        initial[f"skin_{i}_finding"] = finding["finding"]
+        initial[f"skin_{i}_region"] = list(finding["region"])
+    return initial
+
+
+_PATHS = [
+    (r"^client\.(\w+)$", "{0}"),
+    (r"^pain\.regions$", "pain_regions"),
+    (r"^pain\.(\w+)$", "{0}"),
+    (r"^red_flags\.(\w+)$", "rf_{0}"),
+    (r"^conditions\[(\d+)\]\.regions$", "condition_{0}_region"),
+    (r"^conditions\[(\d+)\]\.(\w+)$", "condition_{0}_{1}"),
+    (r"^procedures\[(\d+)\]\.(\w+)$", "procedure_{0}_{1}"),
+    (r"^skin\[(\d+)\]\.(\w+)$", "skin_{0}_{1}"),
+    (r"^vitals\.(\w+)$", "{0}"),
+    (r"^preferences\.(\w+)(?:\[\d+\])?$", "{0}"),
+    (r"^(assessed_on|medications|allergies|notes)(?:\[\d+\])?$", "{0}"),
+]
+
+
+def _field_for(path: str) -> str:
+    for pattern, name in _PATHS:
+        match = re.match(pattern, path)
+        if match:
+            return name.format(*match.groups())
+    return ""
+
+
+def today_initial(client: Client, today: date) -> dict[str, Any]:
+    return {"assessed_on": today, "age": client.age_on(today), "has_pain": True}
