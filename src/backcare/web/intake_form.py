@@ -4,7 +4,6 @@ contract's problems (dotted paths) mapped back onto the fields they concern."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -12,14 +11,12 @@ from django import forms
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS, REGIONS, SHORTHANDS
-from backcare.records.models import Client
 from backcare.web.questions import (
     RED_FLAG_QUESTIONS,
     YES_NO,
     compact,
     split_answer,
     tri_field,
-    tri_value,
     yes_no,
 )
 
@@ -376,67 +373,6 @@ class IntakeForm(forms.Form):
                 self.add_error(None, str(problem))
 
 
-def rows_for(data: dict[str, Any] | None) -> dict[str, int]:
-    """Enough rows for a stored intake's entries, plus an empty one to add another."""
-    data = data or {}
-    return {
-        "condition": max(ROWS["condition"], len(data.get("conditions", [])) + 1),
-        "procedure": max(ROWS["procedure"], len(data.get("procedures", [])) + 1),
-        "skin": max(ROWS["skin"], len(data.get("skin", [])) + 1),
-    }
-
-
-def initial_from(data: dict[str, Any]) -> dict[str, Any]:
-    """Form values from a stored intake, to start a correction from."""
-    client, pain = data.get("client", {}), data.get("pain") or {}
-    prefs, vitals = data.get("preferences", {}), data.get("vitals", {})
-    initial: dict[str, Any] = {
-        "age": client.get("age"),
-        "sex": client.get("sex") or "",
-        "pregnant_weeks": client.get("pregnant_weeks"),
-        "pregnancy_complications": ", ".join(client.get("pregnancy_complications", [])),
-        "breastfeeding": tri_value(client.get("breastfeeding")),
-        "occupation": client.get("occupation") or "",
-        "has_pain": bool(data.get("pain")),
-        "pain_regions": pain.get("regions", []),
-        "duration_weeks": pain.get("duration_weeks"),
-        "intensity": pain.get("intensity"),
-        "cause": pain.get("cause") or "",
-        "radiates_below_knee": tri_value(pain.get("radiates_below_knee")),
-        "numbness": pain.get("numbness", []),
-        "weakness": pain.get("weakness", []),
-        "worse_at_night": tri_value(pain.get("worse_at_night")),
-        "morning_stiffness_minutes": pain.get("morning_stiffness_minutes"),
-        "medications": "\n".join(data.get("medications", [])),
-        "allergies": "\n".join(data.get("allergies", [])),
-        "temperature_c": vitals.get("temperature_c"),
-        "systolic": vitals.get("systolic"),
-        "diastolic": vitals.get("diastolic"),
-        "pressure": prefs.get("pressure") or "",
-        "modalities": prefs.get("modalities", []),
-        "massage_experience": prefs.get("massage_experience") or "",
-        "session_minutes": prefs.get("session_minutes"),
-        "sessions_per_month": prefs.get("sessions_per_month"),
-        "goals": prefs.get("goals", ""),
-        "notes": data.get("notes", ""),
-    }
-    for flag, answer in (data.get("red_flags") or {}).items():
-        if answer is not None:
-            initial[f"rf_{flag}"] = "yes" if answer else "no"
-    for i, condition in enumerate(data.get("conditions", [])):
-        initial[f"condition_{i}_id"] = condition["id"]
-        initial[f"condition_{i}_status"] = condition.get("status", "active")
-        initial[f"condition_{i}_region"] = list(condition.get("regions") or [])
-    for i, procedure in enumerate(data.get("procedures", [])):
-        initial[f"procedure_{i}_kind"] = procedure["kind"]
-        initial[f"procedure_{i}_date"] = procedure["date"]
-        initial[f"procedure_{i}_region"] = list(procedure.get("region") or [])
-    for i, finding in enumerate(data.get("skin", [])):
-        initial[f"skin_{i}_finding"] = finding["finding"]
-        initial[f"skin_{i}_region"] = list(finding["region"])
-    return initial
-
-
 _PATHS = [
     (r"^client\.(\w+)$", "{0}"),
     (r"^pain\.regions$", "pain_regions"),
@@ -458,7 +394,3 @@ def _field_for(path: str) -> str:
         if match:
             return name.format(*match.groups())
     return ""
-
-
-def today_initial(client: Client, today: date) -> dict[str, Any]:
-    return {"assessed_on": today, "age": client.age_on(today), "has_pain": True}

@@ -12,7 +12,8 @@ from backcare.errors import InvalidIntake, LinkRefused
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import clients, intakes, selfservice
-from backcare.web.intake_form import IntakeForm, initial_from, rows_for, today_initial
+from backcare.web.intake_form import IntakeForm
+from backcare.web.prefill import initial_from, rows_for, today_initial
 from backcare.web.views.common import clinic_page, today, user_of
 
 
