@@ -8,12 +8,11 @@ from typing import Any
 from django import forms
 
 from backcare.knowledge import load_knowledge
-from backcare.knowledge.contract import RED_FLAGS
 from backcare.records.models import Client
 from backcare.web.questions import (
-    RED_FLAG_QUESTIONS,
-    YES_NO,
     compact,
+    red_flag_answers,
+    red_flag_fields,
     split_answer,
     tri_field,
     yes_no,
@@ -57,10 +56,7 @@ class SelfCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         kb = load_knowledge()
         f = self.fields
-        for flag in RED_FLAGS:
-            f[f"rf_{flag}"] = forms.ChoiceField(
-                label=RED_FLAG_QUESTIONS[flag], choices=YES_NO, widget=forms.RadioSelect
-            )
+        f.update(red_flag_fields())
         f["conditions"] = forms.MultipleChoiceField(
             label="Do you have any of these?",
             required=False,
@@ -127,7 +123,7 @@ class SelfCheckForm(forms.Form):
                     "breastfeeding": yes_no(d["breastfeeding"]),
                 }
             ),
-            "red_flags": {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS},
+            "red_flags": red_flag_answers(d),
             "conditions": conditions,
             "medications": split_answer(d["medications"], "\n"),
         }

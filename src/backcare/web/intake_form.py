@@ -10,11 +10,11 @@ from django import forms
 
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
-from backcare.knowledge.contract import RED_FLAGS, REGIONS, SHORTHANDS
+from backcare.knowledge.contract import REGIONS, SHORTHANDS
 from backcare.web.questions import (
-    RED_FLAG_QUESTIONS,
-    YES_NO,
     compact,
+    red_flag_answers,
+    red_flag_fields,
     split_answer,
     tri_field,
     yes_no,
@@ -129,13 +129,7 @@ class IntakeForm(forms.Form):
         f["morning_stiffness_minutes"] = forms.IntegerField(
             label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440
         )
-        for flag in RED_FLAGS:
-            f[f"rf_{flag}"] = forms.ChoiceField(
-                label=RED_FLAG_QUESTIONS[flag],
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                required=True,
-            )
+        f.update(red_flag_fields())
         statuses = [
             ("active", "Current"),
             ("controlled", "Controlled"),
@@ -278,7 +272,7 @@ class IntakeForm(forms.Form):
                     "morning_stiffness_minutes": d["morning_stiffness_minutes"],
                 }
             )
-        intake["red_flags"] = {flag: d[f"rf_{flag}"] == "yes" for flag in RED_FLAGS}
+        intake["red_flags"] = red_flag_answers(d)
         used = self.used_rows
         used["conditions"] = [
             i for i in range(self.rows["condition"]) if d[f"condition_{i}_id"].strip()

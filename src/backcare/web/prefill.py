@@ -8,7 +8,7 @@ from typing import Any
 
 from backcare.records.models import Client
 from backcare.web.intake_form import ROWS
-from backcare.web.questions import tri_value
+from backcare.web.questions import red_flag_name, tri_value
 
 
 def rows_for(data: dict[str, Any] | None) -> dict[str, int]:
@@ -57,7 +57,7 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
     }
     for flag, answer in (data.get("red_flags") or {}).items():
         if answer is not None:
-            initial[f"rf_{flag}"] = "yes" if answer else "no"
+            initial[red_flag_name(flag)] = "yes" if answer else "no"
     for i, condition in enumerate(data.get("conditions", [])):
         initial[f"condition_{i}_id"] = condition["id"]
         initial[f"condition_{i}_status"] = condition.get("status", "active")

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from backcare.knowledge.contract import RED_FLAGS
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TRI = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 RED_FLAG_QUESTIONS = {
@@ -48,3 +50,28 @@ def yes_no(answer: str) -> bool | None:
 
 def tri_value(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def red_flag_name(flag: str) -> str:
+    """The form field that asks one warning-sign question."""
+    return f"rf_{flag}"
+
+
+def red_flag_fields() -> dict[str, forms.ChoiceField]:
+    """Every warning-sign question, each to be answered yes or no."""
+    return {
+        red_flag_name(flag): forms.ChoiceField(
+            label=RED_FLAG_QUESTIONS[flag], choices=YES_NO, widget=forms.RadioSelect
+        )
+        for flag in RED_FLAGS
+    }
+
+
+def red_flag_answers(cleaned: dict[str, Any]) -> dict[str, bool]:
+    """The answered warning-sign questions as the intake's ``red_flags``."""
+    return {flag: cleaned[red_flag_name(flag)] == "yes" for flag in RED_FLAGS}
+
+
+def bound_red_flags(form: forms.Form) -> list[forms.BoundField]:
+    """The warning-sign questions of a form, in order, for its template."""
+    return [form[red_flag_name(flag)] for flag in RED_FLAGS]

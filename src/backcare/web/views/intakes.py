@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from backcare.errors import InvalidIntake, LinkRefused
 from backcare.knowledge import load_knowledge
-from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import clients, intakes, selfservice
 from backcare.web.intake_form import IntakeForm
 from backcare.web.prefill import initial_from, rows_for, today_initial
+from backcare.web.questions import bound_red_flags
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -23,7 +23,7 @@ def _context(form: IntakeForm, **extra: object) -> dict[str, object]:
     return {
         "form": form,
         "condition_names": names,
-        "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS],
+        "red_flags": bound_red_flags(form),
         **extra,
     }
 

@@ -9,9 +9,9 @@ from backcare.clinical import assess, parse_intake, to_json
 from backcare.clinical.assessment import avoided_regions
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
-from backcare.knowledge.contract import RED_FLAGS
 from backcare.web.forms import SelfCheckForm
 from backcare.web.pictures import guide_map
+from backcare.web.questions import bound_red_flags
 from backcare.web.views.common import today
 
 
@@ -23,7 +23,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         "public": True,
         "not_this": kb.meta.public_check.not_this,
         "urgent_signs": kb.meta.public_check.urgent_signs,
-        "red_flags": [form[f"rf_{flag}"] for flag in RED_FLAGS],
+        "red_flags": bound_red_flags(form),
     }
     if request.method == "POST" and form.is_valid():
         try:
