@@ -92,9 +92,7 @@ def make_plan(
         notes.append(policy.frequency_preference_note)
 
     cap = limits.max_pressure
-    max_pressure: str = modality.pressure.max
-    if cap is not None and kb.pressure_rank(cap) < kb.pressure_rank(max_pressure):
-        max_pressure = cap
+    max_pressure = kb.gentlest(modality.pressure.max, cap)
 
     return Plan(
         modality=modality.id,

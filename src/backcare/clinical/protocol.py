@@ -84,7 +84,13 @@ def build_protocol(
     if not parts:
         parts = _fallback(template, usable, avoided, kb)
     steps = tuple(
-        Step(region, technique, step_minutes, _pressure(technique, max_pressure, kb), cue)
+        Step(
+            region,
+            technique,
+            step_minutes,
+            kb.gentlest(max_pressure, kb.techniques[technique].pressure.max),
+            cue,
+        )
         for technique, cue, region, step_minutes in _timed(parts, minutes)
     )
     return SessionProtocol(
@@ -110,13 +116,12 @@ def _part(
     step: m.ProtocolStep, usable: list[str], avoided: set[str], painful: set[str]
 ) -> _Part | None:
     """A template step as it applies to this client, or None when nothing of it may be done."""
-    technique = step.technique if step.technique in usable else None
-    if technique is None:
+    if step.technique not in usable:
         return None
     regions = tuple(r for r in step.regions if r not in avoided)
     if step.focus and painful:
         regions = tuple(r for r in regions if r in painful) or regions
-    return _Part(technique, regions, step.share, step.cue) if regions else None
+    return _Part(step.technique, regions, step.share, step.cue) if regions else None
 
 
 def _fallback(
@@ -192,11 +197,6 @@ def _share_out(total: int, weights: list[float], least: list[int] | None = None)
     while sum(whole) < total:
         whole[order[0]] += 1
     return whole
-
-
-def _pressure(technique: str, cap: str, kb: KnowledgeBase) -> str:
-    highest = kb.techniques[technique].pressure.max
-    return cap if kb.pressure_rank(cap) < kb.pressure_rank(highest) else highest
 
 
 def protocol_json(protocol: SessionProtocol) -> dict[str, object]:

@@ -82,7 +82,7 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
         positioning.update(dict.fromkeys(mods.positioning))
         notes.update(dict.fromkeys(mods.notes))
     return Limits(
-        max_pressure=min(pressures, key=kb.pressure_rank) if pressures else None,
+        max_pressure=kb.gentlest(*pressures) if pressures else None,
         avoid_regions=tuple(regions),
         avoid_techniques=tuple(techniques),
         positioning=tuple(positioning),

@@ -76,6 +76,10 @@ class KnowledgeBase:
     def pressure_rank(self, name: str) -> int:
         return self.pressure[name].rank
 
+    def gentlest(self, *names: str | None) -> str:
+        """The lightest of the pressure words given (``None`` sets no limit)."""
+        return min((n for n in names if n is not None), key=self.pressure_rank)
+
     def kinds(self) -> dict[str, dict[str, Any]]:
         """Every browsable kind of entry, by the name ``backcare kb list`` uses."""
         return {
