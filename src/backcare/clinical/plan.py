@@ -91,8 +91,7 @@ def make_plan(
         per_week = round(wanted / _WEEKS_PER_MONTH, 2)
         notes.append(policy.frequency_preference_note)
 
-    cap = limits.max_pressure
-    max_pressure = kb.gentlest(modality.pressure.max, cap)
+    max_pressure = kb.gentlest(modality.pressure.max, limits.max_pressure)
 
     return Plan(
         modality=modality.id,

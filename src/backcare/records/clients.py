@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound
-from backcare.records import audit
+from backcare.records import audit, plans
 from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
 
 
@@ -71,7 +71,7 @@ def overview(*, user: User, client_id: int, today: date) -> Overview:
         client=client,
         intake=intake,
         assessment=assessment,
-        plan=client.plans.filter(active=True).first(),
+        plan=plans.current(client),
         sessions=list(client.sessions.select_related("therapist")),
         clearances=list(client.clearances.all()),
         age=client.age_on(today),

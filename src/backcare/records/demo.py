@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, intakes, selfservice, sessions
+from backcare.records import accounts, intakes, plans, selfservice, sessions
 from backcare.records.models import Client, Clinic, User
 
 CLINIC = "Demo clinic"
@@ -109,11 +109,11 @@ def _sessions(
     therapist: User, client: Client, start: date, today: date, rng: random.Random
 ) -> None:
     """Weekly sessions since the intake, pain easing with some noise, within the plan's limits."""
-    plan = client.plans.filter(active=True).first()
+    plan = plans.current(client)
     if plan is None:
         return
     kb = load_knowledge()
-    avoided = sessions.avoided_regions(client)
+    avoided = sessions.avoided_regions(plan)
     modality = kb.modalities[plan.modality]
     techniques = [t for t in modality.techniques if t not in plan.details["avoid_techniques"]]
     pain = client.intakes.first().data.get("pain") or {}  # type: ignore[union-attr]

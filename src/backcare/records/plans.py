@@ -34,7 +34,7 @@ def current(client: Client) -> Plan | None:
 
 
 def active_plan(*, client: Client) -> Plan:
-    plan = client.plans.filter(active=True).first()
+    plan = current(client)
     if plan is None:
         raise NotFound("this client has no active plan")
     return plan

@@ -12,12 +12,12 @@ from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import audit
-from backcare.records.models import Client, SessionNote, User
+from backcare.records.models import Client, Plan, SessionNote, User
+from backcare.records.plans import current
 
 
-def avoided_regions(client: Client) -> dict[str, str]:
-    """Regions the active plan's assessment avoids, with the findings that ask for it."""
-    plan = client.plans.filter(active=True).first()
+def avoided_regions(plan: Plan | None) -> dict[str, str]:
+    """Regions a plan's assessment avoids, with the findings that ask for it."""
     return assessment_avoided(plan.assessment.result) if plan else {}
 
 
@@ -45,7 +45,8 @@ def record_session(
     stop = stopped_by(client)
     if stop:
         problems.append(Problem("session", stop))
-    avoided = avoided_regions(client)
+    plan = current(client)
+    avoided = avoided_regions(plan)
     touched = [r for r in note.get("regions", []) if r in avoided]
     if touched and not confirm_avoided:
         problems.append(
@@ -62,7 +63,7 @@ def record_session(
         clinic=client.clinic,
         client=client,
         therapist=user,
-        plan=client.plans.filter(active=True).first(),
+        plan=plan,
         **note,
     )
     audit.record(

@@ -21,8 +21,8 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     user = user_of(request)
     client = clients.open_client(user=user, client_id=client_id, purpose="session note")
     kb = load_knowledge()
-    avoided = sessions.avoided_regions(client)
     plan = plans.current(client)
+    avoided = sessions.avoided_regions(plan)
     post = request.POST
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
