@@ -256,7 +256,7 @@ def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
                 status, Text(outcome.decision, STYLE[outcome.decision]), outcome.title or ""
             )
         parts.append(statuses)
-    cited = sorted(set(_cited(data)))
+    cited = kb.cited(entry)
     if cited:
         sources = Table(title="Sources", expand=True)
         sources.add_column("id", no_wrap=True)
@@ -267,15 +267,6 @@ def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
             sources.add_row(source_id, f"{ref}" + (f"\n{source.url}" if source.url else ""))
         parts.append(sources)
     console.print(Panel(Group(*parts), title=f"{kind}: {getattr(entry, 'id', '')}"))
-
-
-def _cited(data: Any) -> list[str]:
-    if isinstance(data, dict):
-        found = list(data.get("sources", []))
-        return found + [s for key, value in data.items() if key != "sources" for s in _cited(value)]
-    if isinstance(data, list):
-        return [s for item in data for s in _cited(item)]
-    return []
 
 
 def print_hits(hits: list[Hit]) -> None:

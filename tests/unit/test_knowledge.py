@@ -180,3 +180,10 @@ def test_every_outcome_that_stops_massage_says_what_to_do(kb):
         for status, outcome in outcomes.items():
             if outcome.decision in stopping:
                 assert outcome.action, (condition_id, status)
+
+
+def test_an_entry_lists_every_source_it_cites_anywhere_inside_it(kb):
+    cited = kb.cited(kb.conditions["osteoporosis"])
+    assert {"werner-pathology", "werner-osteoporosis-2024", "seed-003"} <= set(cited)
+    assert cited == sorted(cited)
+    assert set(cited) <= set(kb.sources)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from pydantic import BaseModel
+
 from backcare.knowledge import model as m
 from backcare.knowledge.rule import Node, Predicate
 
@@ -16,6 +18,20 @@ _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
 def normalise(text: str) -> str:
     """The form names are matched in: lower case, words joined by underscores."""
     return "_".join(_WORD.findall(text.lower()))
+
+
+def values_named(entry: Any, name: str) -> Iterator[str]:
+    """Every string in fields called ``name`` anywhere inside an entry."""
+    if isinstance(entry, BaseModel):
+        for field_name in type(entry).model_fields:
+            value = getattr(entry, field_name)
+            if field_name == name and isinstance(value, list):
+                yield from value
+            else:
+                yield from values_named(value, name)
+    elif isinstance(entry, list | tuple):
+        for item in entry:
+            yield from values_named(item, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +118,11 @@ class KnowledgeBase:
         for kind, entries in self.kinds().items():
             for entry_id, entry in entries.items():
                 yield kind, entry_id, entry
+
+    def cited(self, entry: Any) -> list[str]:
+        """The sources an entry cites anywhere inside it (seed articles included), sorted."""
+        found = {*values_named(entry, "sources"), *values_named(entry, "seeds")}
+        return sorted(found & self.sources.keys())
 
     def find(self, entry_id: str) -> tuple[str, Any] | None:
         """The kind and entry with this id (conditions also by synonym)."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from backcare.errors import KnowledgeError
 from backcare.knowledge import contract
 from backcare.knowledge import model as m
-from backcare.knowledge.base import CompiledRule, KnowledgeBase, normalise
+from backcare.knowledge.base import CompiledRule, KnowledgeBase, normalise, values_named
 from backcare.knowledge.rule import FACTS, compile_predicate, parse, values_used
 
 E = TypeVar("E", bound=BaseModel)
@@ -194,10 +194,10 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     ]
     for kind, entry_id, entry in [*kb.entries(), *policies]:
         where = f"{kind} {entry_id}"
-        for source in _all_values(entry, "sources"):
+        for source in values_named(entry, "sources"):
             if source not in kb.sources:
                 yield f"{where}: cites unknown source '{source}'"
-        for seed in _all_values(entry, "seeds"):
+        for seed in values_named(entry, "seeds"):
             if seed not in seeds:
                 yield f"{where}: names unknown seed '{seed}'"
         for mods in _all_modifications(entry):
@@ -214,7 +214,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
         seed
         for _, _, entry in [*kb.entries(), *policies]
         for name in ("seeds", "sources")
-        for seed in _all_values(entry, name)
+        for seed in values_named(entry, name)
     }
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
@@ -309,20 +309,6 @@ def _check_coverage(kb: KnowledgeBase) -> Iterator[str]:
             kind, _, entry_id = ref.partition(":")
             if entry_id not in kinds.get(kind, {}):
                 yield f"coverage '{item.item}': '{ref}' does not resolve (use kind:id)"
-
-
-def _all_values(entry: Any, name: str) -> Iterator[str]:
-    """Every string in fields called ``name`` anywhere inside an entry."""
-    if isinstance(entry, BaseModel):
-        for field_name in type(entry).model_fields:
-            value = getattr(entry, field_name)
-            if field_name == name and isinstance(value, list):
-                yield from value
-            else:
-                yield from _all_values(value, name)
-    elif isinstance(entry, list | tuple):
-        for item in entry:
-            yield from _all_values(item, name)
 
 
 def _all_modifications(entry: Any) -> Iterator[m.Modifications]:

@@ -58,7 +58,7 @@ def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpRespo
     if entry is None:
         raise Http404(entry_id)
     data = entry.model_dump(exclude_defaults=True, mode="json")
-    cited = sorted({s for s in _cited(data) if s in kb.sources})
+    cited = kb.cited(entry)
     return render(
         request,
         "web/knowledge_entry.html",
@@ -71,18 +71,6 @@ def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpRespo
             "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
         },
     )
-
-
-def _cited(data: object) -> list[str]:
-    if isinstance(data, dict):
-        found = [s for s in data.get("sources", []) if isinstance(s, str)]
-        found += [s for s in data.get("seeds", []) if isinstance(s, str)]
-        return found + [
-            s for k, v in data.items() if k not in ("sources", "seeds") for s in _cited(v)
-        ]
-    if isinstance(data, list):
-        return [s for item in data for s in _cited(item)]
-    return []
 
 
 @clinic_page
