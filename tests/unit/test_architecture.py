@@ -18,7 +18,7 @@ ALLOWED = {
         "pydantic",
         "pydantic_core",
     },
-    "knowledge": {"backcare.knowledge", "backcare.errors", "pydantic", "yaml"},
+    "knowledge": {"backcare.knowledge", "backcare.errors", "pydantic", "yaml", "rapidfuzz"},
 }
 
 

@@ -119,7 +119,9 @@ def test_every_seed_item_points_at_entries_that_exist(kb):
 
 def test_every_condition_has_a_decision_for_every_status(kb):
     for condition_id, outcomes in kb.condition_outcomes.items():
-        assert set(outcomes) == {"active", "controlled", "history", "suspected"}, condition_id
+        assert set(outcomes) == {"active", "controlled", "history", "suspected", "unstated"}, (
+            condition_id
+        )
 
 
 def test_where_sources_disagree_both_are_recorded_and_a_choice_is_made(kb):
@@ -143,7 +145,7 @@ def test_a_citation_of_an_unknown_source_is_refused(tmp_path):
         return conditions
 
     with pytest.raises(KnowledgeError, match="cites unknown source 'no-such-source'"):
-        load_knowledge(broken_copy(tmp_path, "conditions", cite_nothing))
+        load_knowledge(broken_copy(tmp_path, "conditions/core", cite_nothing))
 
 
 def test_duplicate_ids_are_refused(tmp_path):
@@ -165,7 +167,7 @@ def test_a_missing_spec_condition_is_refused(tmp_path):
         return [c for c in conditions if c["id"] != "sciatica"]
 
     with pytest.raises(KnowledgeError, match="'sciatica' is missing"):
-        load_knowledge(broken_copy(tmp_path, "conditions", drop))
+        load_knowledge(broken_copy(tmp_path, "conditions/core", drop))
 
 
 def test_every_outcome_that_stops_massage_says_what_to_do(kb):

@@ -13,6 +13,7 @@ from backcare.clinical import facts, plan, recommendation, screening
 from backcare.clinical.intake import Intake
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
+from backcare.knowledge.names import ConditionReading, MedicationReading
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class Assessment:
     unrecognised_medications: tuple[str, ...]
     unanswered: tuple[str, ...]
     knowledge_version: str
+    medication_readings: tuple[MedicationReading, ...] = ()
+    condition_readings: tuple[ConditionReading, ...] = ()
 
     @property
     def massage_today(self) -> bool:
@@ -56,6 +59,8 @@ def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
         unrecognised_medications=reading.unrecognised_medications,
         unanswered=_unanswered(intake),
         knowledge_version=kb.version,
+        medication_readings=reading.medication_readings,
+        condition_readings=reading.condition_readings,
     )
 
 
@@ -93,6 +98,25 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
         },
         "unanswered": list(assessment.unanswered),
         "knowledge_version": assessment.knowledge_version,
+        "medication_readings": [
+            {
+                "text": r.text,
+                "generics": list(r.generics),
+                "classes": list(r.classes),
+                "how": r.how,
+                "suggestions": list(r.suggestions),
+            }
+            for r in assessment.medication_readings
+        ],
+        "condition_readings": [
+            {
+                "text": r.text,
+                "condition": r.condition,
+                "how": r.how,
+                "suggestions": list(r.suggestions),
+            }
+            for r in assessment.condition_readings
+        ],
     }
 
 
@@ -108,6 +132,8 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
     }
     if finding.action:
         result["action"] = finding.action
+    if finding.questions:
+        result["questions"] = list(finding.questions)
     return result
 
 

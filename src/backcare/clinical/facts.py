@@ -12,6 +12,7 @@ from typing import Any
 from backcare.clinical.intake import Intake
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, RED_FLAGS, SKIN_FINDINGS, STATUSES
+from backcare.knowledge.names import ConditionReading, MedicationReading
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class KnownCondition:
     id: str
     status: str
     regions: tuple[str, ...]
+    stated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +31,22 @@ class Reading:
     unrecognised_conditions: tuple[str, ...]
     unrecognised_medications: tuple[str, ...]
     chronicity: str | None
+    medication_readings: tuple[MedicationReading, ...] = ()
+    condition_readings: tuple[ConditionReading, ...] = ()
 
 
 def read(intake: Intake, kb: KnowledgeBase) -> Reading:
-    conditions, unknown_conditions = _conditions(intake, kb)
-    classes, unknown_medications = _medications(intake, kb)
+    condition_readings = tuple(kb.read_condition(entry.id) for entry in intake.conditions)
+    medication_readings = tuple(kb.read_medication(line) for line in intake.medications)
+    conditions = _conditions(intake, condition_readings)
+    classes = tuple(dict.fromkeys(c for r in medication_readings for c in r.classes))
+    unknown_conditions = tuple(r.text for r in condition_readings if r.condition is None)
+    unknown_medications = tuple(r.text for r in medication_readings if not r.generics)
     chronicity = _chronicity(intake, kb)
     facts: dict[str, Any] = {
         **_client_facts(intake),
         **_pain_facts(intake, chronicity),
+        "pain.explained": intake.pain is not None and _explained(conditions, kb),
         **{key: getattr(intake.red_flags, name) for name, key in _RED_FLAG_KEYS},
         "conditions": frozenset(c.id for c in conditions),
         **_by_status(conditions),
@@ -51,7 +60,16 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
         "unrecognised_conditions": len(unknown_conditions),
         "unrecognised_medications": len(unknown_medications),
     }
-    return Reading(facts, conditions, classes, unknown_conditions, unknown_medications, chronicity)
+    return Reading(
+        facts,
+        conditions,
+        classes,
+        unknown_conditions,
+        unknown_medications,
+        chronicity,
+        medication_readings,
+        condition_readings,
+    )
 
 
 _RED_FLAG_KEYS = tuple((name, f"red_flags.{name}") for name in RED_FLAGS)
@@ -104,6 +122,7 @@ def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
             "pain.weakness": frozenset(),
             "pain.worse_at_night": None,
             "pain.morning_stiffness_minutes": None,
+            "pain.new_or_changed": None,
         }
     return {
         "pain": True,
@@ -117,6 +136,7 @@ def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
         "pain.weakness": frozenset(pain.weakness),
         "pain.worse_at_night": pain.worse_at_night,
         "pain.morning_stiffness_minutes": pain.morning_stiffness_minutes,
+        "pain.new_or_changed": pain.new_or_changed,
     }
 
 
@@ -146,25 +166,21 @@ def _chronicity(intake: Intake, kb: KnowledgeBase) -> str | None:
 
 
 def _conditions(
-    intake: Intake, kb: KnowledgeBase
-) -> tuple[tuple[KnownCondition, ...], tuple[str, ...]]:
-    known: list[KnownCondition] = []
-    unknown: list[str] = []
-    for entry in intake.conditions:
-        condition_id = kb.condition_id(entry.id)
-        if condition_id is None:
-            unknown.append(entry.id)
-        else:
-            known.append(KnownCondition(condition_id, entry.status, entry.regions))
-    return tuple(known), tuple(unknown)
+    intake: Intake, readings: tuple[ConditionReading, ...]
+) -> tuple[KnownCondition, ...]:
+    """Recognised conditions; a status left out is read as active, and remembered as unstated."""
+    return tuple(
+        KnownCondition(
+            reading.condition, entry.status, entry.regions, "status" in entry.model_fields_set
+        )
+        for entry, reading in zip(intake.conditions, readings, strict=True)
+        if reading.condition is not None
+    )
 
 
-def _medications(intake: Intake, kb: KnowledgeBase) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    classes: list[str] = []
-    unknown: list[str] = []
-    for line in intake.medications:
-        found = kb.medication_classes(line)
-        if not found:
-            unknown.append(line)
-        classes.extend(c for c in found if c not in classes)
-    return tuple(classes), tuple(unknown)
+_EXPLAINING = frozenset({"active", "controlled"})
+
+
+def _explained(conditions: tuple[KnownCondition, ...], kb: KnowledgeBase) -> bool:
+    """Whether a diagnosed (not suspected, not past) condition accounts for back pain."""
+    return any(c.status in _EXPLAINING and kb.conditions[c.id].explains_pain for c in conditions)

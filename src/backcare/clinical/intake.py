@@ -89,6 +89,7 @@ class Pain(_Model):
     weakness: Regions = ()
     worse_at_night: StrictBool | None = None
     morning_stiffness_minutes: StrictInt | None = Field(default=None, ge=0, le=1440)
+    new_or_changed: StrictBool | None = None
 
 
 class RedFlags(_Model):

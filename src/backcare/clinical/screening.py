@@ -25,6 +25,7 @@ class Finding:
     modifications: m.Modifications
     sources: tuple[str, ...]
     basis: str
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -
                 modifications=basis.modifications,
                 sources=tuple(basis.sources),
                 basis=getattr(basis, "basis", "source"),
+                questions=tuple(basis.questions),
             ),
         )
     mods = base.modifications
@@ -143,10 +145,11 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
 def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
     for known in reading.conditions:
         condition = kb.conditions[known.id]
-        outcome = kb.condition_outcomes[known.id][known.status]
+        status = known.status if known.stated or not condition.unstated else "unstated"
+        outcome = kb.condition_outcomes[known.id][status]
         local = condition.local and Decision[outcome.decision] >= Decision.modify
         yield _finding(
-            f"condition.{known.id}.{known.status}",
+            f"condition.{known.id}.{status}",
             outcome,
             outcome.title or condition.name,
             known.regions if local else (),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -10,14 +9,14 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from backcare.knowledge import model as m
+from backcare.knowledge.names import (
+    ConditionReading,
+    Drug,
+    MedicationReading,
+    NameIndex,
+    normalise,
+)
 from backcare.knowledge.rule import Node, Predicate
-
-_WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
-
-
-def normalise(text: str) -> str:
-    """The form names are matched in: lower case, words joined by underscores."""
-    return "_".join(_WORD.findall(text.lower()))
 
 
 def values_named(entry: Any, name: str) -> Iterator[str]:
@@ -64,7 +63,11 @@ class KnowledgeBase:
     protocols: dict[str, m.Protocol]
     condition_outcomes: dict[str, dict[str, m.Outcome]] = field(repr=False)
     condition_names: dict[str, str] = field(repr=False)
-    medication_names: dict[str, tuple[str, ...]] = field(repr=False)
+    medication_names: dict[str, Drug] = field(repr=False)
+    drug_names: m.DrugNames = field(repr=False)
+    dose_rules: dict[str, m.DoseRule] = field(repr=False)
+    matching: m.MatchingPolicy = field(repr=False)
+    names: NameIndex = field(repr=False)
 
     @property
     def version(self) -> str:
@@ -74,16 +77,13 @@ class KnowledgeBase:
         """The condition id for an id or any synonym, ignoring case, spaces and hyphens."""
         return self.condition_names.get(normalise(name))
 
-    def medication_classes(self, text: str) -> tuple[str, ...]:
-        """Classes of every known drug name in a free-text medication line, doses and all."""
-        words = _WORD.findall(text.lower())
-        found: list[str] = []
-        for size in (3, 2, 1):
-            for start in range(len(words) - size + 1):
-                for cls in self.medication_names.get("_".join(words[start : start + size]), ()):
-                    if cls not in found:
-                        found.append(cls)
-        return tuple(found)
+    def read_medication(self, text: str) -> MedicationReading:
+        """The medicines named in a free-text line (doses and all, near misses read with care)."""
+        return self.names.medication(text)
+
+    def read_condition(self, text: str) -> ConditionReading:
+        """The condition a name stands for: an id, a synonym or a near miss of one."""
+        return self.names.condition(text)
 
     def decision_summary(self, decision: m.Decision) -> str:
         """What a decision means for the client today, in plain words."""

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 from backcare.errors import KnowledgeError
 from backcare.knowledge import contract
 from backcare.knowledge import model as m
-from backcare.knowledge.base import CompiledRule, KnowledgeBase, normalise, values_named
+from backcare.knowledge.base import CompiledRule, KnowledgeBase, values_named
+from backcare.knowledge.names import Drug, NameIndex, normalise
 from backcare.knowledge.rule import FACTS, compile_predicate, parse, values_used
 
 E = TypeVar("E", bound=BaseModel)
@@ -47,14 +48,23 @@ class _Reader:
     def one(self, name: str, model: type[E]) -> E:
         return _validate(model, self.raw(name), f"{name}.yaml")
 
-    def many(self, name: str, model: type[E], key: str | None = None) -> list[E]:
-        raw = self.raw(name)
-        items = raw[key] if key else raw
-        if not isinstance(items, list):
-            raise KnowledgeError(f"{name}.yaml: expected a list of entries")
-        return [
-            _validate(model, item, f"{name}.yaml entry {i + 1}") for i, item in enumerate(items)
-        ]
+    def many(self, name: str, model: type[E]) -> list[E]:
+        """The entries of ``NAME.yaml``, or of every ``NAME/*.yaml`` in name order."""
+        folder = self.directory / name
+        files = (
+            [f"{name}/{path.stem}" for path in sorted(folder.glob("*.yaml"))]
+            if folder.is_dir()
+            else [name]
+        )
+        entries: list[E] = []
+        for file in files:
+            items = self.raw(file)
+            if not isinstance(items, list):
+                raise KnowledgeError(f"{file}.yaml: expected a list of entries")
+            entries += [
+                _validate(model, item, f"{file}.yaml entry {i + 1}") for i, item in enumerate(items)
+            ]
+        return entries
 
 
 def _validate(model: type[E], raw: Any, where: str) -> E:
@@ -85,6 +95,11 @@ def _build(read: _Reader) -> KnowledgeBase:
     conditions = _by_id(read.many("conditions", m.Condition), "conditions")
     medications = _by_id(read.many("medications", m.MedicationClass), "medications")
     meta = read.one("meta", m.Meta)
+    drug_names = read.one("drug_names", m.DrugNames)
+    matching = read.one("matching", m.MatchingPolicy)
+    condition_names = _condition_names(conditions)
+    medication_names = _medication_names(medications, drug_names)
+    dose_rules = _by_name(read.many("medication_doses", m.DoseRule))
     kb = KnowledgeBase(
         meta=meta,
         sources=_by_id(read.many("sources", m.Source), "sources"),
@@ -108,8 +123,12 @@ def _build(read: _Reader) -> KnowledgeBase:
         condition_outcomes={
             c.id: _status_outcomes(c, meta.status_defaults) for c in conditions.values()
         },
-        condition_names=_condition_names(conditions),
-        medication_names=_medication_names(medications),
+        condition_names=condition_names,
+        medication_names=medication_names,
+        drug_names=drug_names,
+        dose_rules=dose_rules,
+        matching=matching,
+        names=NameIndex(medication_names, condition_names, dose_rules, matching),
     )
     problems = list(check(kb))
     if problems:
@@ -147,6 +166,7 @@ def _status_outcomes(condition: m.Condition, defaults: m.StatusDefaults) -> dict
         "controlled": condition.controlled or active,
         "history": condition.history or history,
         "suspected": condition.suspected or suspected,
+        "unstated": condition.unstated or active,
     }
 
 
@@ -171,15 +191,32 @@ def _condition_names(conditions: dict[str, m.Condition]) -> dict[str, str]:
     return names
 
 
-def _medication_names(medications: dict[str, m.MedicationClass]) -> dict[str, tuple[str, ...]]:
-    names: dict[str, tuple[str, ...]] = {}
+def _medication_names(
+    medications: dict[str, m.MedicationClass], drug_names: m.DrugNames
+) -> dict[str, Drug]:
+    """Every name a medicine is known by, normalised, with its generic name and classes."""
+    generics: dict[str, tuple[str, ...]] = {}
     for cls in medications.values():
         for name in cls.names:
             key = normalise(name)
             if len(key.split("_")) > 3:
                 raise KnowledgeError(f"medications: '{name}' has more than three words")
-            names[key] = (*names.get(key, ()), cls.id)
+            generics[key] = (*generics.get(key, ()), cls.id)
+    names = {key: Drug(key.replace("_", " "), classes) for key, classes in generics.items()}
+    for name, generic in drug_names.names.items():
+        key, target = normalise(name), normalise(generic)
+        if target not in generics:
+            raise KnowledgeError(f"drug_names: '{name}' names '{generic}', which no class lists")
+        if len(key.split("_")) > 3:
+            raise KnowledgeError(f"drug_names: '{name}' has more than three words")
+        if key in generics and generics[key] != generics[target]:
+            raise KnowledgeError(f"drug_names: '{name}' is also a generic of other classes")
+        names.setdefault(key, names[target])
     return names
+
+
+def _by_name(rules: list[m.DoseRule]) -> dict[str, m.DoseRule]:
+    return {normalise(rule.name): rule for rule in rules}
 
 
 def check(kb: KnowledgeBase) -> Iterator[str]:

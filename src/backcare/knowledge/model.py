@@ -55,6 +55,7 @@ class Source(Entry):
         "case_report",
         "standard",
         "seed",
+        "dataset",
     ]
     quality: Literal["high", "moderate", "low"] = "moderate"
     file: str | None = None
@@ -88,12 +89,13 @@ class Disagreement(Entry):
 
 
 class Outcome(Entry):
-    """What a rule or table row decides, and why."""
+    """What a rule or table row decides, and why; ``questions`` are for the therapist to ask."""
 
     decision: DecisionName
     title: str | None = None
     why: str
     action: str | None = None
+    questions: list[str] = []
     modifications: Modifications = Modifications()
     sources: SourceIds
     basis: Literal["source", "inference"] = "source"
@@ -107,12 +109,23 @@ class Condition(Entry):
     seeds: list[Id] = []
     summary: str = ""
     local: bool = False
+    episodic: bool = False
+    explains_back_pain: bool | None = None
     snomed: str | None = None
+    icd10: str | None = None
     active: Outcome
     controlled: Outcome | None = None
     history: Outcome | None = None
     suspected: Outcome | None = None
+    unstated: Outcome | None = None
     disagreements: list[Disagreement] = []
+
+    @property
+    def explains_pain(self) -> bool:
+        """Whether, once diagnosed, this condition accounts for back pain (causes do)."""
+        if self.explains_back_pain is None:
+            return self.kind == "back_pain_cause"
+        return self.explains_back_pain
 
 
 class MedicationClass(Entry):
@@ -124,8 +137,39 @@ class MedicationClass(Entry):
     action: str | None = None
     modifications: Modifications = Modifications()
     sources: SourceIds
+    questions: list[str] = []
     names: Annotated[list[str], Field(min_length=1)]
     disagreements: list[Disagreement] = []
+
+
+class DoseRule(Entry):
+    """A medicine whose class depends on the dose: up to ``at_most_mg`` it is only ``only``."""
+
+    name: str
+    at_most_mg: float = Field(gt=0)
+    low_dose_names: list[str] = []
+    only: Annotated[list[Id], Field(min_length=1)]
+    why: str
+    sources: SourceIds
+
+
+class DrugNames(Entry):
+    """Brand and other names of generic medicines (each maps to a generic a class lists)."""
+
+    sources: SourceIds
+    note: str = ""
+    names: dict[str, str]
+
+
+class MatchingPolicy(Entry):
+    """How near-miss spellings are read; a documented policy, not a clinical fact."""
+
+    min_score: float = Field(ge=50, le=100)
+    margin: float = Field(ge=0, le=50)
+    min_length: int = Field(ge=3, le=20)
+    suggest_score: float = Field(ge=40, le=100)
+    ignore_words: list[str]
+    note: str
 
 
 class Rule(Entry):
@@ -138,6 +182,8 @@ class Rule(Entry):
     decision: DecisionName
     why: str
     action: str | None = None
+    questions: list[str] = []
+    passing: bool = False
     modifications: Modifications = Modifications()
     avoid_regions_from: list[str] = []
     sources: SourceIds

@@ -4,6 +4,7 @@ A condition is one of::
 
     {all: [cond, ...]}        every one holds
     {any: [cond, ...]}        at least one holds
+    {at_least: {count: N, of: [cond, ...]}}   N or more of them hold (signs weighed together)
     {not: cond}               it does not hold
     {FACT: VALUE}             the fact equals VALUE (``true``, a number or a word)
     {FACT: {OP: VALUE, ...}}  every comparison holds
@@ -54,6 +55,8 @@ def _fact_types() -> dict[str, FactType]:
         "pain.weakness": "set",
         "pain.worse_at_night": "bool",
         "pain.morning_stiffness_minutes": "number",
+        "pain.new_or_changed": "bool",
+        "pain.explained": "bool",
         "conditions": "set",
         "medication_classes": "set",
         "allergies": "set",
@@ -101,6 +104,12 @@ class AnyOf:
 
 
 @dataclass(frozen=True, slots=True)
+class AtLeast:
+    count: int
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     item: Node
 
@@ -112,7 +121,7 @@ class Test:
     value: Any
 
 
-Node = All | AnyOf | Not | Test
+Node = All | AnyOf | AtLeast | Not | Test
 
 
 def parse(raw: Any, where: str) -> Node:
@@ -127,7 +136,18 @@ def parse(raw: Any, where: str) -> Node:
         return All(items) if key == "all" else AnyOf(items)
     if key == "not":
         return Not(parse(value, where))
+    if key == "at_least":
+        return _parse_at_least(value, where)
     return _parse_tests(key, value, where)
+
+
+def _parse_at_least(value: Any, where: str) -> Node:
+    if not isinstance(value, dict) or set(value) != {"count", "of"}:
+        raise KnowledgeError(f"{where}: 'at_least' takes {{count: N, of: [cond, ...]}}")
+    count, items = value["count"], value["of"]
+    if not isinstance(items, list) or not isinstance(count, int) or not 1 <= count <= len(items):
+        raise KnowledgeError(f"{where}: 'at_least' needs a count from 1 to the number of 'of'")
+    return AtLeast(count, tuple(parse(item, where) for item in items))
 
 
 def _parse_tests(fact: str, value: Any, where: str) -> Node:
@@ -189,6 +209,8 @@ def compile_predicate(node: Node) -> Predicate:
         return lambda facts: not inner(facts)
     if isinstance(node, Test):
         return _compile_test(node)
+    if isinstance(node, AtLeast):
+        return _at_least(node.count, tuple(compile_predicate(item) for item in node.items))
     items = _merge_memberships(node.items) if isinstance(node, AnyOf) else node.items
     parts = tuple(compile_predicate(item) for item in items)
     return _all(parts) if isinstance(node, All) else _any(parts)
@@ -237,6 +259,13 @@ def _any(parts: tuple[Predicate, ...]) -> Predicate:
         return False
 
     return some
+
+
+def _at_least(count: int, parts: tuple[Predicate, ...]) -> Predicate:
+    def enough(facts: Facts) -> bool:
+        return sum(1 for part in parts if part(facts)) >= count
+
+    return enough
 
 
 def _compile_test(test: Test) -> Predicate:
