@@ -49,13 +49,11 @@ class _Reader:
         return _validate(model, self.raw(name), f"{name}.yaml")
 
     def many(self, name: str, model: type[E]) -> list[E]:
-        """The entries of ``NAME.yaml``, or of every ``NAME/*.yaml`` in name order."""
-        folder = self.directory / name
-        files = (
-            [f"{name}/{path.stem}" for path in sorted(folder.glob("*.yaml"))]
-            if folder.is_dir()
-            else [name]
-        )
+        """The entries of ``NAME.yaml`` and of every ``NAME/*.yaml`` in name order."""
+        files = [name] if (self.directory / f"{name}.yaml").exists() else []
+        files += [f"{name}/{path.stem}" for path in sorted((self.directory / name).glob("*.yaml"))]
+        if not files:
+            raise KnowledgeError(f"{name}.yaml: missing")
         entries: list[E] = []
         for file in files:
             items = self.raw(file)
