@@ -189,3 +189,48 @@ def test_an_entry_lists_every_source_it_cites_anywhere_inside_it(kb):
     assert {"werner-pathology", "werner-osteoporosis-2024", "seed-003"} <= set(cited)
     assert cited == sorted(cited)
     assert set(cited) <= set(kb.sources)
+
+
+def _break_condition(tmp_path, condition_id, change):
+    def edit(conditions):
+        for entry in conditions:
+            if entry["id"] == condition_id:
+                change(entry)
+        return conditions
+
+    return broken_copy(tmp_path, "conditions/core", edit)
+
+
+def test_an_action_that_asks_for_written_clearance_needs_at_least_a_clearance(tmp_path):
+    def ask(entry):
+        entry["active"]["action"] = "Ask the client's physician for written clearance."
+
+    with pytest.raises(KnowledgeError, match=r"osteoporosis \(active\): its action asks for"):
+        load_knowledge(_break_condition(tmp_path, "osteoporosis", ask))
+
+
+def test_a_conditional_clearance_question_may_stay_a_modification(kb):
+    action = kb.conditions["bleeding_disorder"].active.action or ""
+    assert action.startswith("If")
+    assert "clearance" in action
+    assert kb.conditions["bleeding_disorder"].active.decision == "modify"
+
+
+def test_postpone_is_refused_for_a_condition_that_is_not_a_passing_state(tmp_path):
+    def postpone(entry):
+        entry["active"]["decision"] = "postpone"
+
+    with pytest.raises(KnowledgeError, match=r"osteoporosis \(active\): 'postpone' is shown as"):
+        load_knowledge(_break_condition(tmp_path, "osteoporosis", postpone))
+
+
+def test_an_episodic_condition_must_say_what_to_do_when_no_status_is_written(tmp_path):
+    def forget(entry):
+        entry.pop("unstated")
+
+    with pytest.raises(KnowledgeError, match="migraine: episodic"):
+        load_knowledge(_break_condition(tmp_path, "migraine", forget))
+
+
+def test_no_active_clot_is_shown_under_the_passing_illness_headline(kb):
+    assert kb.conditions["deep_vein_thrombosis"].active.decision == "clearance"

@@ -95,3 +95,40 @@ def test_membership_tests_under_any_merge_without_changing_the_answer():
     assert holds(condition, medication_classes=frozenset({"bisphosphonate"}))
     assert holds(condition, age=85)
     assert not holds(condition, conditions=frozenset({"diabetes"}), age=40)
+
+
+SIGNS = {
+    "at_least": {
+        "count": 2,
+        "of": [
+            {"pain.worse_at_night": True},
+            {"red_flags.unexplained_weight_loss": True},
+            {"age": {"ge": 50}},
+        ],
+    }
+}
+
+
+def test_at_least_counts_the_signs_that_hold_together():
+    assert not holds(SIGNS, age=60)
+    assert holds(SIGNS, age=60, pain__worse_at_night=True)
+    assert not holds(SIGNS, age=30, pain__worse_at_night=True)
+    assert holds(SIGNS, age=30, pain__worse_at_night=True, red_flags__unexplained_weight_loss=True)
+    assert facts_used(parse(SIGNS, "test")) == {
+        "pain.worse_at_night",
+        "red_flags.unexplained_weight_loss",
+        "age",
+    }
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"at_least": {"count": 3, "of": [{"age": {"ge": 50}}]}},
+        {"at_least": {"count": 0, "of": [{"age": {"ge": 50}}]}},
+        {"at_least": [{"age": {"ge": 50}}]},
+    ],
+)
+def test_at_least_needs_a_count_within_its_signs(bad):
+    with pytest.raises(KnowledgeError, match="at_least"):
+        parse(bad, "test")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -241,6 +242,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
         if condition not in kb.conditions:
             yield f"meta public_check: unknown condition '{condition}'"
     yield from _check_contract(kb)
+    yield from _check_decisions(kb)
     yield from _check_rules(kb)
     yield from _check_modalities(kb)
     yield from _check_protocols(kb)
@@ -267,6 +269,56 @@ def _check_contract(kb: KnowledgeBase) -> Iterator[str]:
     for cls in contract.MEDICATION_CLASSES:
         if cls not in kb.medications:
             yield f"medications: the spec's class '{cls}' is missing"
+
+
+_ASKS_CLEARANCE = re.compile(
+    r"\b(written|signed)\s+(clearance|approval)|\bclearance\s+(from|first)\b", re.I
+)
+_CONDITIONAL = re.compile(r"^\s*(if|when|where|should|once|unless)\b", re.I)
+
+
+def _asks_clearance(action: str | None) -> bool:
+    """Whether an action asks, unconditionally, for a physician's clearance."""
+    sentences = re.split(r"(?<=[.;:])\s+", action or "")
+    return any(_ASKS_CLEARANCE.search(s) and not _CONDITIONAL.match(s) for s in sentences)
+
+
+def _decided(kb: KnowledgeBase) -> Iterator[tuple[str, Any, bool]]:
+    """(where, outcome, passing) for every outcome, class and rule that makes a finding."""
+    for condition in kb.conditions.values():
+        passing = condition.kind == "systemic_state" or condition.episodic or condition.passing
+        for status, outcome in kb.condition_outcomes[condition.id].items():
+            yield f"conditions {condition.id} ({status})", outcome, passing
+    for cls in kb.medications.values():
+        yield f"medications {cls.id}", cls, False
+    for compiled in kb.rules:
+        yield f"rules {compiled.rule.id}", compiled.rule, compiled.rule.passing
+
+
+def _check_decisions(kb: KnowledgeBase) -> Iterator[str]:
+    """A decision must fit its own words and the headline it is shown under."""
+    clearance = m.Decision.clearance
+    for where, outcome, passing in _decided(kb):
+        decision = m.Decision[outcome.decision]
+        if decision < clearance and _asks_clearance(outcome.action):
+            yield f"{where}: its action asks for a physician's clearance: decide at least clearance"
+        if decision == m.Decision.postpone and not passing:
+            yield (
+                f"{where}: 'postpone' is shown as a passing illness or state; mark the entry"
+                " passing (a rule's or condition's 'passing: true', an episodic condition, a"
+                " systemic state) or choose another decision"
+            )
+    for condition in kb.conditions.values():
+        unstated = condition.unstated
+        if not condition.episodic:
+            continue
+        if unstated is None or m.Decision[unstated.decision] >= m.Decision.postpone:
+            yield (
+                f"conditions {condition.id}: episodic, so written without a status it needs an"
+                " 'unstated' outcome that does not assume an episode (below postpone)"
+            )
+        elif not unstated.questions:
+            yield f"conditions {condition.id}: its 'unstated' outcome must ask about an episode"
 
 
 def _check_modifications(

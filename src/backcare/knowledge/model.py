@@ -110,6 +110,7 @@ class Condition(Entry):
     summary: str = ""
     local: bool = False
     episodic: bool = False
+    passing: bool = False
     explains_back_pain: bool | None = None
     snomed: str | None = None
     icd10: str | None = None
