@@ -23,7 +23,7 @@ def test_hepatitis_b_written_alone_asks_whether_it_is_acute(kb):
 
 def test_active_tb_postpones_and_latent_tb_does_not(kb):
     active = assess(make_intake(conditions=["tuberculosis"]), kb)
-    latent = assess(make_intake(conditions=[{"id": "latent tb", "status": "controlled"}]), kb)
+    latent = assess(make_intake(conditions=["latent TB"]), kb)
     assert active.decision == Decision.postpone
     assert latent.decision == Decision.proceed
 

@@ -45,3 +45,10 @@ def test_spinal_rods_keep_pressure_off_the_hardware(kb):
     assert result.decision == Decision.modify
     assert result.limits.max_pressure == "medium"
     assert "joint_mobilisation" in result.limits.avoid_techniques
+
+
+def test_a_hip_replacement_written_without_a_date_is_not_held_for_clearance(kb):
+    result = assess(make_intake(conditions=["hip replacement"]), kb)
+    finding = next(f for f in result.findings if f.rule.startswith("condition.hip_replacement."))
+    assert result.decision == Decision.modify
+    assert any("When was the operation" in q for q in finding.questions)

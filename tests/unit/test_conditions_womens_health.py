@@ -14,10 +14,18 @@ def test_endometriosis_accounts_for_back_pain_and_written_alone_goes_ahead(kb):
 
 
 def test_a_recent_caesarean_is_massaged_side_lying_with_the_abdomen_left_out(kb):
-    result = assess(make_intake(conditions=["c-section"]), kb)
+    result = assess(make_intake(conditions=[{"id": "c-section", "status": "active"}]), kb)
     assert result.decision == Decision.modify
     assert "abdomen" in result.limits.avoid_regions
     assert "no_prone" in result.limits.positioning
+
+
+def test_a_caesarean_written_without_a_date_asks_how_long_ago_and_allows_lying_face_down(kb):
+    result = assess(make_intake(conditions=["c-section"]), kb)
+    finding = next(f for f in result.findings if f.rule.startswith("condition.caesarean_section."))
+    assert finding.questions
+    assert "abdomen" in result.limits.avoid_regions
+    assert "no_prone" not in result.limits.positioning
 
 
 def test_pelvic_girdle_pain_is_worked_side_lying_without_joint_mobilisation(kb):
