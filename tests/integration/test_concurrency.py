@@ -1,0 +1,130 @@
+"""Eight people saving at once: every save is answered, every acknowledged save is kept, and
+intake versions run 1..N without a gap or a repeat. Runs on SQLite here and on PostgreSQL in the
+nested run of tests/integration (test_postgres.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from backcare.knowledge.contract import RED_FLAGS
+from backcare.records import accounts, clients, intakes, sessions
+from backcare.records.models import Client, Clinic, Intake, SessionNote, User
+
+WRITERS = 8
+SAVES_EACH = 6  # half intake versions, half session notes
+TODAY = date(2026, 11, 22)
+TIMEOUT = 120  # seconds for the whole run; a hang fails the test instead of stalling the suite
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def intake_data(marker: str) -> dict[str, Any]:
+    return {
+        "assessed_on": TODAY.isoformat(),
+        "client": {"age": 52},
+        "red_flags": dict.fromkeys(RED_FLAGS, False),
+        "pain": {"regions": ["low_back"], "duration_weeks": 20, "intensity": 5, "cause": "posture"},
+        "notes": marker,
+    }
+
+
+def session_note(marker: str) -> dict[str, Any]:
+    return {
+        "session_date": TODAY,
+        "subjective": marker,
+        "techniques": ["effleurage"],
+        "regions": ["upper_back_left"],
+        "pressure": "light",
+        "minutes": 30,
+        "pain_before": 5,
+        "pain_after": 3,
+    }
+
+
+@dataclass
+class Outcome:
+    """What the writers were told: the saves acknowledged, and any that failed."""
+
+    intakes: dict[str, int] = field(default_factory=dict)  # marker -> version
+    sessions: dict[str, int] = field(default_factory=dict)  # marker -> session id
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run_writers(work: Callable[[int, int, Outcome], None]) -> Outcome:
+    """Run ``work(writer, save, outcome)`` for every save, from WRITERS threads started together;
+    each thread closes its own database connection when done."""
+    outcome = Outcome()
+    start = threading.Barrier(WRITERS)
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            for save in range(SAVES_EACH):
+                try:
+                    work(number, save, outcome)
+                except Exception as error:  # every failure is counted and shown, none hidden
+                    with outcome.lock:
+                        outcome.failures.append(f"writer {number} save {save}: {error!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), f"writers still busy after {TIMEOUT}s"
+    return outcome
+
+
+@pytest.fixture
+def therapist() -> User:
+    clinic = Clinic.objects.create(name="Busy clinic")
+    return accounts.create_user(clinic=clinic, username="busy", password="a-long-test-password-42")
+
+
+@pytest.fixture
+def person(therapist: User) -> Client:
+    """A client with a first intake (version 1) that allows massage today."""
+    client = clients.create_client(user=therapist, data={"first_name": "Rush", "last_name": "Hour"})
+    intakes.record_intake(user=therapist, client=client, data=intake_data("first"), today=TODAY)
+    return client
+
+
+def test_eight_writers_saving_intakes_and_notes_at_once_all_succeed_and_all_are_kept(
+    therapist: User, person: Client
+) -> None:
+    def save(writer: int, number: int, outcome: Outcome) -> None:
+        marker = f"writer {writer} save {number}"
+        if number % 2 == 0:
+            assessment = intakes.record_intake(
+                user=therapist, client=person, data=intake_data(marker), today=TODAY
+            )
+            with outcome.lock:
+                outcome.intakes[marker] = assessment.intake.version
+        else:
+            note = sessions.record_session(
+                user=therapist, client=person, note=session_note(marker), today=TODAY
+            )
+            with outcome.lock:
+                outcome.sessions[marker] = note.pk
+
+    outcome = run_writers(save)
+
+    assert outcome.failures == []
+    total = WRITERS * SAVES_EACH
+    assert len(outcome.intakes) + len(outcome.sessions) == total
+    stored = {i.data["notes"]: i.version for i in Intake.objects.filter(client=person)}
+    assert sorted(stored.values()) == list(range(1, total // 2 + 2))  # 1 (first) .. N, no gaps
+    assert {m: stored[m] for m in outcome.intakes} == outcome.intakes
+    notes = dict(SessionNote.objects.filter(client=person).values_list("subjective", "pk"))
+    assert notes == outcome.sessions
+    assert person.plans.filter(active=True).count() == 1
