@@ -5,16 +5,19 @@ nested run of tests/integration (test_postgres.py)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client as Browser
 
+from backcare.errors import SaveFailed
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clients, intakes, sessions
+from backcare.records import accounts, clients, intakes, saving, sessions
 from backcare.records.models import Client, Clinic, Intake, SessionNote, User
 
 WRITERS = 8
@@ -128,3 +131,82 @@ def test_eight_writers_saving_intakes_and_notes_at_once_all_succeed_and_all_are_
     notes = dict(SessionNote.objects.filter(client=person).values_list("subjective", "pk"))
     assert notes == outcome.sessions
     assert person.plans.filter(active=True).count() == 1
+
+
+@contextmanager
+def held_when_the_save_starts(client: Client, wait_ms: int = 200) -> Iterator[None]:
+    """Another transaction takes the client (SQLite: the database's write lock; PostgreSQL: the
+    client's row) just as this thread's save begins, and keeps it until the block ends; this
+    thread waits at most ``wait_ms`` for a lock. Whatever the page did before the save (its
+    audit entry) has been written by then."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                saving.lock_client(client)
+                taken.set()
+                release.wait(TIMEOUT)
+        finally:
+            connection.close()
+
+    def at_the_save(execute: Any, sql: str, *args: Any) -> Any:
+        if not taken.is_set() and (sql.startswith("BEGIN") or "FOR NO KEY UPDATE" in sql):
+            threading.Thread(target=hold, daemon=True).start()
+            assert taken.wait(TIMEOUT)
+        return execute(sql, *args)
+
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"PRAGMA busy_timeout = {wait_ms}" if sqlite else f"SET lock_timeout = '{wait_ms}ms'"
+        )
+    try:
+        with connection.execute_wrapper(at_the_save):
+            yield
+    finally:
+        release.set()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 30000" if sqlite else "RESET lock_timeout")
+    assert taken.is_set(), "the save never started, so nothing was held"
+
+
+def test_an_intake_that_cannot_get_the_database_in_time_says_so_and_stores_nothing(
+    therapist: User, person: Client
+) -> None:
+    with held_when_the_save_starts(person), pytest.raises(SaveFailed, match="nothing was stored"):
+        intakes.record_intake(
+            user=therapist, client=person, data=intake_data("while held"), today=TODAY
+        )
+    assert [i.data["notes"] for i in Intake.objects.filter(client=person)] == ["first"]
+    again = intakes.record_intake(
+        user=therapist, client=person, data=intake_data("once free"), today=TODAY
+    )
+    assert again.intake.version == 2
+
+
+def test_a_session_note_that_cannot_be_saved_comes_back_with_what_was_typed(
+    therapist: User, person: Client
+) -> None:
+    browser = Browser()
+    browser.force_login(therapist)
+    typed = "left shoulder eased after the second round"
+    form = {
+        "session_date": TODAY.isoformat(),
+        "minutes": "30",
+        "pressure": "light",
+        "regions": ["upper_back_left"],
+        "techniques": ["effleurage"],
+        "pain_before": "5",
+        "pain_after": "3",
+        "subjective": typed,
+    }
+    with held_when_the_save_starts(person):
+        response = browser.post(f"/clients/{person.pk}/sessions/new/", form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "could not be saved just now" in html
+    assert typed in html
+    assert not SessionNote.objects.filter(client=person).exists()
+    assert browser.post(f"/clients/{person.pk}/sessions/new/", form).status_code == 302
+    assert SessionNote.objects.get(client=person).subjective == typed
