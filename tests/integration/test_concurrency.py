@@ -4,14 +4,27 @@ nested run of tests/integration (test_postgres.py)."""
 
 from __future__ import annotations
 
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.db import connection, transaction
 from django.test import Client as Browser
 
@@ -19,6 +32,7 @@ from backcare.errors import SaveFailed
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import accounts, clients, intakes, saving, sessions
 from backcare.records.models import Client, Clinic, Intake, SessionNote, User
+from tests.web.conftest import intake_form, session_form
 
 WRITERS = 8
 SAVES_EACH = 6  # half intake versions, half session notes
@@ -210,3 +224,127 @@ def test_a_session_note_that_cannot_be_saved_comes_back_with_what_was_typed(
     assert not SessionNote.objects.filter(client=person).exists()
     assert browser.post(f"/clients/{person.pk}/sessions/new/", form).status_code == 302
     assert SessionNote.objects.get(client=person).subjective == typed
+
+
+def _database_url() -> str:
+    """The URL of the database this test runs on, for a server process to use the same one."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = urllib.parse.quote(db["USER"] or "")
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgresql://{user}{password}@{host}/{db['NAME']}"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """``backcare serve`` on 127.0.0.1 with 8 threads, on this test's database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "BACKCARE_HOME": str(tmp_path), "BACKCARE_DATABASE_URL": _database_url()}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "serve", "--port", str(port), "--threads", "8"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/login/", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"backcare serve did not start:\n{(tmp_path / 'server.log').read_text()}"
+                    )
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_: Any) -> None:
+        return None  # a 302 is the answer we look at, not a page to follow
+
+
+class Therapist:
+    """One browser: its own cookies, logged in through the login form with its CSRF token."""
+
+    def __init__(self, base: str, username: str, password: str, home: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+        self.token = self._token("/login/")
+        status, _ = self.post("/login/", {"username": username, "password": password})
+        assert status == 302, f"{username} could not log in ({status})"
+        self.token = self._token(home)  # logging in makes a new token; the page opened next has it
+
+    def post(self, path: str, fields: dict[str, Any]) -> tuple[int, str]:
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": self.token}, doseq=True)
+        return self._open(urllib.request.Request(self.base + path, data=body.encode()))
+
+    def _token(self, path: str) -> str:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self._open_page(path))
+        assert token, f"no CSRF token on {path}"
+        return token[1]
+
+    def _open_page(self, path: str) -> str:
+        status, page = self._open(urllib.request.Request(self.base + path))
+        assert status == 200, f"{path} answered {status}"
+        return page
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:  # 302 (not followed), 4xx, 5xx
+            return error.code, error.read().decode(errors="replace")
+
+
+def test_eight_browsers_saving_through_the_web_app_at_once_are_all_answered_and_kept(
+    server: str, therapist: User, person: Client
+) -> None:
+    password = "a-long-test-password-42"
+    hashed = make_password(password, hasher=Argon2PasswordHasher())  # what the server checks
+    for number in range(WRITERS):  # eight colleagues, each in their own browser
+        User.objects.create(clinic=therapist.clinic, username=f"colleague{number}", password=hashed)
+    home = f"/clients/{person.pk}/sessions/new/"
+    with ThreadPoolExecutor(WRITERS) as pool:  # eight log in at once, as at opening time
+        browsers = list(
+            pool.map(lambda n: Therapist(server, f"colleague{n}", password, home), range(WRITERS))
+        )
+
+    def save(writer: int, number: int, outcome: Outcome) -> None:
+        marker = f"writer {writer} save {number}"
+        if number % 2 == 0:
+            path, fields = f"/clients/{person.pk}/intake/", intake_form(notes=marker)
+        else:
+            path, fields = f"/clients/{person.pk}/sessions/new/", session_form(subjective=marker)
+        status, page = browsers[writer].post(path, fields)
+        if status != 302:
+            raise AssertionError(f"{path} answered {status}: {page[:300]}")
+        with outcome.lock:
+            (outcome.intakes if number % 2 == 0 else outcome.sessions)[marker] = 0
+
+    outcome = run_writers(save)
+
+    assert outcome.failures == []
+    versions = Intake.objects.filter(client=person).values_list("version", flat=True)
+    assert sorted(versions) == list(range(1, len(outcome.intakes) + 2))
+    assert {i.data["notes"] for i in Intake.objects.filter(client=person)} == {
+        "first",
+        *outcome.intakes,
+    }
+    notes = SessionNote.objects.filter(client=person).values_list("subjective", flat=True)
+    assert sorted(notes) == sorted(outcome.sessions)
