@@ -59,5 +59,5 @@ class SaveFailed(BackcareError):
     def __init__(self) -> None:
         super().__init__(
             "This could not be saved just now because the database was busy; nothing was "
-            "stored. What you entered is still here: please save again."
+            "stored. Please save again."
         )
