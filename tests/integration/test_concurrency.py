@@ -147,18 +147,35 @@ def test_eight_writers_saving_intakes_and_notes_at_once_all_succeed_and_all_are_
     assert person.plans.filter(active=True).count() == 1
 
 
+def _short_lock_wait(wait_ms: int | None) -> None:
+    """Let this thread's connection wait at most ``wait_ms`` for a lock (None: as configured)."""
+    sqlite = connection.vendor == "sqlite"
+    if wait_ms is None:
+        sql = "PRAGMA busy_timeout = 30000" if sqlite else "RESET lock_timeout"
+    else:
+        sql = f"PRAGMA busy_timeout = {wait_ms}" if sqlite else f"SET lock_timeout = '{wait_ms}ms'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 @contextmanager
-def held_when_the_save_starts(client: Client, wait_ms: int = 200) -> Iterator[None]:
-    """Another transaction takes the client (SQLite: the database's write lock; PostgreSQL: the
-    client's row) just as this thread's save begins, and keeps it until the block ends; this
-    thread waits at most ``wait_ms`` for a lock. Whatever the page did before the save (its
-    audit entry) has been written by then."""
+def held(client: Client, *, when: str, wait_ms: int = 200) -> Iterator[None]:
+    """Another transaction holds the client (SQLite: the database's one write lock; PostgreSQL:
+    the client's row, and with ``when="now"`` the audit log too) until the block ends, while
+    this thread waits at most ``wait_ms`` for a lock.
+
+    ``when="now"`` holds from the start; ``when="at the save"`` just as this thread's save
+    begins, so whatever the page wrote before it (its audit entry) is written by then.
+    """
     taken, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         try:
             with transaction.atomic():
                 saving.lock_client(client)
+                if when == "now" and connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("LOCK TABLE records_auditevent IN SHARE MODE")
                 taken.set()
                 release.wait(TIMEOUT)
         finally:
@@ -170,25 +187,23 @@ def held_when_the_save_starts(client: Client, wait_ms: int = 200) -> Iterator[No
             assert taken.wait(TIMEOUT)
         return execute(sql, *args)
 
-    sqlite = connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"PRAGMA busy_timeout = {wait_ms}" if sqlite else f"SET lock_timeout = '{wait_ms}ms'"
-        )
+    if when == "now":
+        threading.Thread(target=hold, daemon=True).start()
+        assert taken.wait(TIMEOUT)
+    _short_lock_wait(wait_ms)
     try:
         with connection.execute_wrapper(at_the_save):
             yield
     finally:
         release.set()
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA busy_timeout = 30000" if sqlite else "RESET lock_timeout")
+        _short_lock_wait(None)
     assert taken.is_set(), "the save never started, so nothing was held"
 
 
 def test_an_intake_that_cannot_get_the_database_in_time_says_so_and_stores_nothing(
     therapist: User, person: Client
 ) -> None:
-    with held_when_the_save_starts(person), pytest.raises(SaveFailed, match="nothing was stored"):
+    with held(person, when="at the save"), pytest.raises(SaveFailed, match="nothing was stored"):
         intakes.record_intake(
             user=therapist, client=person, data=intake_data("while held"), today=TODAY
         )
@@ -215,7 +230,7 @@ def test_a_session_note_that_cannot_be_saved_comes_back_with_what_was_typed(
         "pain_after": "3",
         "subjective": typed,
     }
-    with held_when_the_save_starts(person):
+    with held(person, when="at the save"):
         response = browser.post(f"/clients/{person.pk}/sessions/new/", form)
     html = response.content.decode()
     assert response.status_code == 200
@@ -224,6 +239,18 @@ def test_a_session_note_that_cannot_be_saved_comes_back_with_what_was_typed(
     assert not SessionNote.objects.filter(client=person).exists()
     assert browser.post(f"/clients/{person.pk}/sessions/new/", form).status_code == 302
     assert SessionNote.objects.get(client=person).subjective == typed
+
+
+def test_a_page_that_cannot_write_to_a_held_database_in_time_answers_busy_not_an_error(
+    therapist: User, person: Client
+) -> None:
+    browser = Browser()
+    browser.force_login(therapist)
+    with held(person, when="now"):
+        response = browser.get(f"/clients/{person.pk}/")  # opening it writes to the audit log
+    assert response.status_code == 503
+    assert "The database is busy" in response.content.decode()
+    assert browser.get(f"/clients/{person.pk}/").status_code == 200
 
 
 def _database_url() -> str:

@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "backcare.web.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "backcare.web.urls"
