@@ -241,6 +241,22 @@ def test_a_session_note_that_cannot_be_saved_comes_back_with_what_was_typed(
     assert SessionNote.objects.get(client=person).subjective == typed
 
 
+def test_an_intake_form_that_cannot_be_saved_comes_back_with_what_was_typed(
+    therapist: User, person: Client
+) -> None:
+    browser = Browser()
+    browser.force_login(therapist)
+    typed = "worse after gardening at the weekend"
+    with held(person, when="at the save"):
+        response = browser.post(f"/clients/{person.pk}/intake/", intake_form(notes=typed))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "could not be saved just now" in html
+    assert "Please check the marked answers" not in html  # no answer was wrong
+    assert typed in html
+    assert person.intakes.count() == 1
+
+
 def test_a_page_that_cannot_write_to_a_held_database_in_time_answers_busy_not_an_error(
     therapist: User, person: Client
 ) -> None:
