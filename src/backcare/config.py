@@ -38,7 +38,8 @@ def sqlite_busy_timeout() -> float:
         seconds = -1.0
     if not 0 < seconds <= 3600:
         raise BackcareError(
-            f"BACKCARE_SQLITE_BUSY_TIMEOUT must be a number of seconds from 0 to 3600, not {raw!r}"
+            "BACKCARE_SQLITE_BUSY_TIMEOUT must be a number of seconds above 0 and at most 3600, "
+            f"not {raw!r}"
         )
     return seconds
 
