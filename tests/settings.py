@@ -21,4 +21,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["TEST"] = {"NAME": f"test_backcare_{os.getpid()}"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # in the data directory, with the -wal and -shm files SQLite keeps beside it in WAL mode
+    DATABASES["default"]["TEST"]["NAME"] = os.path.join(
+        os.environ["BACKCARE_HOME"], f"test_backcare_{os.getpid()}.sqlite3"
+    )
 AXES_ENABLED = True

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from backcare.errors import BackcareError
+
 
 def data_dir() -> Path:
     """Where backcare keeps its database, secret key and uploaded documents."""
@@ -21,6 +23,25 @@ def data_dir() -> Path:
 def database_url() -> str:
     """The database URL: BACKCARE_DATABASE_URL, or an SQLite file in the data directory."""
     return os.environ.get("BACKCARE_DATABASE_URL") or f"sqlite:///{data_dir() / 'backcare.sqlite3'}"
+
+
+def sqlite_busy_timeout() -> float:
+    """Seconds a save waits for another one to finish on SQLite before it gives up (SaveFailed).
+
+    BACKCARE_SQLITE_BUSY_TIMEOUT; SQLite takes one write at a time, and a save takes
+    milliseconds, so the default of 30 s is reached only when something holds the database.
+    """
+    raw = os.environ.get("BACKCARE_SQLITE_BUSY_TIMEOUT", "30")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise BackcareError(
+            "BACKCARE_SQLITE_BUSY_TIMEOUT must be a number of seconds above 0 and at most 3600, "
+            f"not {raw!r}"
+        )
+    return seconds
 
 
 def secret_key() -> str:

@@ -2,7 +2,8 @@
 
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
-└── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
+├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
+└── SaveFailed          the database could not take a save just now; nothing of it was stored
 """
 
 from __future__ import annotations
@@ -49,3 +50,14 @@ class LinkRefused(BackcareError):
 
 class ImmutableRecord(BackcareError):
     """An attempt to change or delete a record that must never change."""
+
+
+class SaveFailed(BackcareError):
+    """The database could not take a save just now (still busy when the wait ran out, a deadlock,
+    a lost connection). Nothing of the save was stored; the same save may be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This could not be saved just now because the database was busy; nothing was "
+            "stored. Please save again."
+        )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
 from backcare.errors import InvalidIntake, Problem
-from backcare.records import audit
+from backcare.records import audit, saving
 from backcare.records.intakes import latest_data, record_intake
 from backcare.records.models import Clearance, Client, User
 
@@ -21,7 +19,7 @@ def pending(client: Client) -> list[dict[str, Any]]:
     return [f for f in assessment.result["findings"] if f["decision"] in ("clearance", "refer")]
 
 
-@transaction.atomic
+@saving.atomic
 def record_clearance(
     *,
     user: User,
@@ -34,6 +32,7 @@ def record_clearance(
     today: date,
 ) -> Clearance:
     """Keep the clearance, then assess the latest intake again with the findings it covers."""
+    saving.lock_client(client)  # the intake read below stays the newest until this one is saved
     waiting = {f["rule"] for f in pending(client)}
     problems = []
     if not received_from.strip():

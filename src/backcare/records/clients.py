@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound
-from backcare.records import audit, plans
+from backcare.records import audit, plans, saving
 from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
 
 
+@saving.atomic
 def create_client(*, user: User, data: dict[str, Any]) -> Client:
     assert user.clinic is not None, "only clinic accounts manage clients"
     client = Client.objects.create(clinic=user.clinic, created_by=user, **data)

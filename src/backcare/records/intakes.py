@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
 from backcare.clinical import assess, parse_intake, to_json
 from backcare.clinical.intake import check_against
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
-from backcare.records import audit
+from backcare.records import audit, saving
 from backcare.records.models import Assessment, Client, Intake, Plan, User
 
 
-@transaction.atomic
 def record_intake(
     *,
     user: User | None,
@@ -27,32 +24,59 @@ def record_intake(
 ) -> Assessment:
     """Store a new intake version and its assessment; a plan replaces the active one.
 
-    Raises InvalidIntake (nothing is stored) when the intake breaks the contract.
+    Raises InvalidIntake (nothing is stored) when the intake breaks the contract, SaveFailed when
+    the database cannot take the save. The intake is checked and assessed before the save
+    starts, so the client is held (see records.saving) only while the rows are written.
     """
     kb = load_knowledge()
     intake = parse_intake(data, today=today)
     if intake.assessed_on > today:
         raise InvalidIntake([Problem("assessed_on", f"{intake.assessed_on} is in the future")])
     check_against(intake, kb.modalities)
-    previous = Intake.objects.select_for_update().filter(client=client).order_by("-version").first()
+    result = assess(intake, kb)
+    return _store(
+        user=user,
+        client=client,
+        intake=intake.model_dump(mode="json"),
+        result=to_json(result),
+        decision=result.decision.name,
+        knowledge_version=kb.version,
+        source=source,
+        reason=reason,
+    )
+
+
+@saving.atomic
+def _store(
+    *,
+    user: User | None,
+    client: Client,
+    intake: dict[str, Any],
+    result: dict[str, Any],
+    decision: str,
+    knowledge_version: str,
+    source: str,
+    reason: str,
+) -> Assessment:
+    saving.lock_client(client)
+    previous = client.intakes.order_by("-version").first()
     stored = Intake.objects.create(
         clinic=client.clinic,
         client=client,
         version=(previous.version + 1) if previous else 1,
-        data=intake.model_dump(mode="json"),
+        data=intake,
         source=source,
         recorded_by=user,
         correction_of=previous if previous and reason else None,
         reason=reason,
     )
-    result = assess(intake, kb)
     assessment = Assessment.objects.create(
         clinic=client.clinic,
         client=client,
         intake=stored,
-        result=to_json(result),
-        decision=result.decision.name,
-        knowledge_version=kb.version,
+        result=result,
+        decision=decision,
+        knowledge_version=knowledge_version,
     )
     client.plans.filter(active=True).update(active=False)
     if assessment.result["plan"]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from backcare.clinical.protocol import SessionProtocol, build_protocol
 from backcare.errors import InvalidIntake, NotFound, Problem
 from backcare.knowledge import Decision, load_knowledge
-from backcare.records import audit
+from backcare.records import audit, saving
 from backcare.records.models import Client, Plan, PlanChange, User
 
 EDITABLE = (
@@ -40,8 +38,9 @@ def active_plan(*, client: Client) -> Plan:
     return plan
 
 
-@transaction.atomic
+@saving.atomic
 def update_plan(*, user: User, client: Client, changes: dict[str, Any], reason: str) -> Plan:
+    saving.lock_client(client)  # two edits at once: the second starts from the first's result
     plan = active_plan(client=client)
     problems = _check(plan, changes)
     if not reason.strip():

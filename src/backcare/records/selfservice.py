@@ -11,10 +11,8 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-
 from backcare.errors import LinkRefused
-from backcare.records import audit
+from backcare.records import audit, saving
 from backcare.records.intakes import record_intake
 from backcare.records.models import Assessment, Client, Intake, SelfServiceLink, User
 
@@ -23,6 +21,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@saving.atomic
 def create_link(*, user: User, client: Client, now: datetime, days: int = 7) -> str:
     """A new link token for this client (valid ``days``); only its hash is stored."""
     token = secrets.token_urlsafe(32)
@@ -53,7 +52,7 @@ def resolve(*, token: str, now: datetime) -> SelfServiceLink:
     return link
 
 
-@transaction.atomic
+@saving.atomic
 def submit(*, token: str, data: dict[str, Any], now: datetime, today: date) -> Assessment:
     """Record the client's own intake through a link, once."""
     link = resolve(token=token, now=now)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
 from backcare.clinical.assessment import avoided_regions as assessment_avoided
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
-from backcare.records import audit
+from backcare.records import audit, saving
 from backcare.records.models import Client, Plan, SessionNote, User
 from backcare.records.plans import current
 
@@ -31,7 +29,7 @@ def stopped_by(client: Client) -> str:
     return ""
 
 
-@transaction.atomic
+@saving.atomic
 def record_session(
     *,
     user: User,
@@ -40,8 +38,13 @@ def record_session(
     today: date,
     confirm_avoided: bool = False,
 ) -> SessionNote:
-    """Store a session. Treating a region the plan avoids needs ``confirm_avoided``."""
+    """Store a session. Treating a region the plan avoids needs ``confirm_avoided``.
+
+    The client is held while the note is checked against the latest decision and plan, so an
+    intake saved at the same moment cannot change them between the check and the save.
+    """
     problems = _check(note, today)
+    saving.lock_client(client)
     stop = stopped_by(client)
     if stop:
         problems.append(Problem("session", stop))

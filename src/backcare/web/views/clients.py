@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from backcare.clinical.assessment import avoided_regions
-from backcare.errors import InvalidIntake
+from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, clearances, clients, plans
 from backcare.reports.bodymap import body_map
@@ -30,9 +30,13 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_new(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = clients.create_client(user=user_of(request), data=form.cleaned_data)
-        messages.success(request, f"{client} added. Next: the intake.")
-        return redirect("intake_new", client_id=client.pk)
+        try:
+            client = clients.create_client(user=user_of(request), data=form.cleaned_data)
+        except SaveFailed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{client} added. Next: the intake.")
+            return redirect("intake_new", client_id=client.pk)
     return render(request, "web/client_new.html", {"form": form})
 
 
@@ -106,6 +110,8 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             errors.append("Every field needs a value: whole numbers for sessions and minutes.")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
+        except SaveFailed as error:
+            errors.append(str(error))
     return render(
         request,
         "web/plan_edit.html",
@@ -161,6 +167,8 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
             errors.append("received_on: write the date as YYYY-MM-DD")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
+        except SaveFailed as error:
+            errors.append(str(error))
     return render(
         request,
         "web/clearance_new.html",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.errors import InvalidIntake, LinkRefused
+from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.records import clients, intakes, selfservice
 from backcare.web.intake_form import IntakeForm
@@ -62,6 +62,8 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
             return redirect("client", client_id=client.pk)
         except InvalidIntake as error:
             form.add_problems(error.problems)
+        except SaveFailed as error:
+            form.add_error(None, str(error))
     return render(
         request,
         "web/intake_form.html",
@@ -100,6 +102,8 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "web/self_thanks.html", {"public": True, "urgent_signs": urgent})
         except InvalidIntake as error:
             form.add_problems(error.problems)
+        except SaveFailed as error:
+            form.add_error(None, str(error))
         except LinkRefused as error:
             return render(
                 request,

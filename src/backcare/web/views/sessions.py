@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from backcare.errors import InvalidIntake
+from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import clients, plans, sessions
@@ -55,6 +55,8 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             errors.append("Check the date (YYYY-MM-DD), the minutes and the pain scores (0-10).")
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
+        except SaveFailed as error:
+            errors.append(str(error))
     return render(
         request,
         "web/session_new.html",

@@ -1,0 +1,64 @@
+"""How a save is made when several people save at once: one transaction per save, one writer per
+client at a time, and a clear SaveFailed (never a server error) when the database cannot take it.
+
+Intake versions are numbered per client (1, 2, 3 ...). Two saves for one client must not both
+read "the newest is 3" and both write 4. The save therefore holds the client's row
+(``SELECT ... FOR NO KEY UPDATE``) before it reads the newest version: on PostgreSQL a second
+save for the same client waits there until the first commits, then reads the new newest version,
+so no save fails and nothing has to be tried again. SQLite runs every transaction as
+``BEGIN IMMEDIATE`` (see the database settings), which takes the database's single write lock
+at the start, so saves are already one at a time there and Django leaves ``FOR UPDATE`` out.
+
+Why a lock and not a retry on the unique constraint's IntegrityError: a retry runs the whole
+save again (the assessment included) and only makes a failure less likely, where the lock makes
+it impossible; and the same lock keeps the other read-then-write steps of a save whole: exactly
+one active plan after an intake, a clearance added to the intake that is really the newest, a
+session note checked against the decision that is really the latest. Locking the newest intake
+row (what came before) was not enough: a client's first intake has no row to lock, and a save
+that waited on the row read the same old version again once the lock was free.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from django.db import OperationalError, transaction
+
+from backcare.errors import SaveFailed
+from backcare.records.models import Client
+
+P = ParamSpec("P")
+R = TypeVar("R")
+log = logging.getLogger(__name__)
+
+
+def atomic(save: Callable[P, R]) -> Callable[P, R]:
+    """Run ``save`` in one transaction; a database that cannot take it raises SaveFailed.
+
+    OperationalError is what the drivers raise when a lock wait runs out ("database is locked"),
+    on a deadlock and on a lost connection; the transaction is rolled back, so nothing is kept.
+    """
+
+    @wraps(save)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return save(*args, **kwargs)
+        except OperationalError as error:
+            log.warning("%s could not be saved: %s", save.__name__, error, exc_info=True)
+            raise SaveFailed() from error
+
+    return run
+
+
+def lock_client(client: Client) -> None:
+    """Hold the client's row until the transaction ends: other saves for this client wait.
+
+    ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: rows that merely refer to the client (an audit
+    event of someone opening the client's page) need a key-share lock on it, which this lock
+    leaves free, so only saves wait for saves.
+    """
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk").get()
