@@ -246,6 +246,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_protocols(kb)
     yield from _check_coverage(kb)
     yield from _check_claims(kb)
+    yield from _check_self_care(kb)
     cited = {
         seed
         for _, _, entry in [*kb.entries(), *policies]
@@ -345,6 +346,15 @@ def _check_coverage(kb: KnowledgeBase) -> Iterator[str]:
             kind, _, entry_id = ref.partition(":")
             if entry_id not in kinds.get(kind, {}):
                 yield f"coverage '{item.item}': '{ref}' does not resolve (use kind:id)"
+
+
+def _check_self_care(kb: KnowledgeBase) -> Iterator[str]:
+    for item in kb.self_care.values():
+        for technique in item.techniques:
+            if technique not in kb.techniques:
+                yield f"self_care {item.id}: unknown technique '{technique}'"
+        if item.kind == "self_massage" and item.pressure is None:
+            yield f"self_care {item.id}: a self-massage must say what pressure it asks for"
 
 
 # How a verdict opens when it rejects the claim as stated, in whole or in part.
