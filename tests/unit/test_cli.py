@@ -12,15 +12,40 @@ import pytest
 INTAKES = Path(__file__).parent.parent / "golden" / "intakes"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, columns: int = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "backcare", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"},
     )
+
+
+def words(text: str) -> set[str]:
+    """The words a report shows, wherever its lines were wrapped."""
+    return {word.strip(",;:.()") for word in text.replace("│", " ").replace("┃", " ").split()}
+
+
+@pytest.mark.parametrize("path", sorted(INTAKES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_an_80_column_report_never_cuts_a_title_or_a_source_mid_word(path):
+    report = run("assess", str(path), columns=80)
+    assert report.returncode == 0, report.stderr
+    assert max(len(line) for line in report.stdout.splitlines()) <= 80
+    shown = words(report.stdout)
+    assessment = json.loads(run("assess", "--json", str(path)).stdout)
+    for finding in assessment["findings"]:
+        for word in finding["title"].split():
+            assert word.strip(",;:.()") in shown, (finding["rule"], word)
+        assert finding["rule"] in shown
+        assert set(finding["sources"]) <= shown, finding["rule"]
+    plan = assessment["plan"]
+    if plan:
+        assert set(plan["sources"]) <= shown
+        assert f"{plan['frequency']['text']}," in report.stdout.replace("\n", " ")
 
 
 def test_assess_prints_a_readable_report():
