@@ -185,3 +185,19 @@ def test_serve_on_a_port_in_use_says_so_without_a_traceback(tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_report_acknowledges_a_request_the_screening_overrules(tmp_path):
+    intake = tmp_path / "firm.yaml"
+    intake.write_text(
+        "client: {age: 50}\n"
+        "pain: {regions: [low_back], duration_weeks: 20, intensity: 4, cause: posture}\n"
+        "medications: [warfarin]\n"
+        "preferences: {pressure: firm, modalities: [deep_tissue], sessions_per_month: 2}\n"
+    )
+    report = run("assess", str(intake), columns=80)
+    assert report.returncode == 0, report.stderr
+    text = " ".join(report.stdout.replace("│", " ").split())
+    assert "You asked for firm pressure: the screening limits it to light" in text
+    assert "You asked for Deep tissue massage: the screening rules it out" in text
+    assert "2 a month" in text
