@@ -133,7 +133,12 @@ def _print_recommendations(console: Console, assessment: Assessment, kb: Knowled
     table.add_column("Modality", no_wrap=True)
     table.add_column("Why", ratio=1)
     for rec in assessment.recommendations[:5]:
-        table.add_row(str(rec.rank), label(kb.modalities[rec.modality]), "; ".join(rec.reasons))
+        modality = kb.modalities[rec.modality]
+        name = Text(label(modality))
+        low = modality.pressure.min
+        high = kb.gentlest(modality.pressure.max, assessment.limits.max_pressure)
+        name.append(f"\n{low if low == high else f'{low} to {high}'} pressure today", "dim")
+        table.add_row(str(rec.rank), name, "; ".join(rec.reasons))
     console.print(table)
     if assessment.excluded:
         excluded = Table(title="Ruled out by the screening", expand=True)

@@ -71,10 +71,7 @@ def _exclusion_reasons(
         for finding in avoided_by.get(technique, ()):
             name = kb.techniques[technique].name.lower()
             named.setdefault(finding.rule, (finding, []))[1].append(name)
-    reasons = [
-        f"{finding.title}: avoid {' and '.join(names)}"
-        for finding, names in named.values()
-    ]
+    reasons = [f"{finding.title}: avoid {' and '.join(names)}" for finding, names in named.values()]
     if cap and kb.pressure_rank(modality.pressure.min) > kb.pressure_rank(cap):
         reasons.append(
             f"needs at least {modality.pressure.min} pressure, "
