@@ -101,7 +101,7 @@ def test_the_plan_never_breaks_the_screening(data):
         assert set(item.regions).isdisjoint(result.limits.avoid_regions)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=150)
 @given(s.intakes())
 def test_home_care_and_the_outline_never_ask_for_more_than_the_session_allows(data):
     intake = parse_intake(data, today=s.TODAY)
