@@ -89,7 +89,7 @@ def _reason(
     exclude, _ = kb.self_care_rules[item.id]
     if exclude is not None and exclude(reading.facts):
         return item.exclude_why or "the screening rules it out"
-    return _avoided_technique(item, screening.findings, kb) or _too_firm(
+    return _avoided_technique(item, screening, kb) or _too_firm(
         item, screening.limits.max_pressure, screening.findings, kb
     )
 
@@ -98,12 +98,14 @@ def _pressure(item: m.SelfCare, cap: str | None, kb: KnowledgeBase) -> str | Non
     return kb.gentlest(item.pressure.max, cap) if item.pressure else None
 
 
-def _avoided_technique(item: m.SelfCare, findings: tuple[Finding, ...], kb: KnowledgeBase) -> str:
+def _avoided_technique(item: m.SelfCare, screening: Screening, kb: KnowledgeBase) -> str:
+    findings = screening.findings
     for technique in item.techniques:
-        by = [f.title for f in findings if technique in f.modifications.avoid_techniques]
-        if by:
+        if technique in screening.limits.avoid_techniques:
+            by = [f.title for f in findings if technique in f.modifications.avoid_techniques]
             name = kb.techniques[technique].name.lower()
-            return f"it is a form of {name}, which the screening avoids ({'; '.join(by)})"
+            why = f" ({'; '.join(by)})" if by else ""
+            return f"it is a form of {name}, which the screening avoids{why}"
     return ""
 
 
