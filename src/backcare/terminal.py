@@ -248,7 +248,8 @@ def _detail(entry: Any) -> str:
 def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
     console = _console()
     data = entry.model_dump(exclude_defaults=True, mode="json")
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    # one line per value: the terminal wraps it between words at whatever width it has
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
     parts: list[Any] = [Text(body)]
     if kind == "conditions":
         outcomes = kb.condition_outcomes[entry.id]  # type: ignore[attr-defined]
@@ -265,7 +266,7 @@ def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
     if cited:
         sources = Table(title="Sources", expand=True)
         sources.add_column("id", no_wrap=True)
-        sources.add_column("reference", ratio=1)
+        sources.add_column("reference", ratio=1, overflow="fold")  # addresses kept whole
         for source_id in cited:
             source = kb.sources[source_id]
             ref = ", ".join(str(p) for p in (source.authors, source.title, source.year) if p)
