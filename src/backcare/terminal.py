@@ -76,27 +76,26 @@ def print_assessment(assessment: Assessment, kb: KnowledgeBase) -> None:
 
 
 def _print_findings(console: Console, assessment: Assessment) -> None:
+    """One row per finding; the title, reasons and sources share one wide column so that a
+    narrow terminal wraps them between words instead of cutting words in a thin column."""
     if not assessment.findings:
         console.print("No findings: nothing in the intake changes a standard session.\n")
         return
     table = Table(title="Findings", show_lines=True, expand=True)
     table.add_column("Decision", no_wrap=True)
-    table.add_column("Finding", ratio=1)
-    table.add_column("Why, and what to do", ratio=3)
-    table.add_column("Sources", ratio=1)
+    table.add_column("Finding, why, and what to do", ratio=1)
     for finding in assessment.findings:
         name = finding.decision.name
-        why = Text(finding.why)
+        text = Text(finding.title, "bold")
+        text.append(f"  {finding.rule}", "dim")
+        text.append(f"\n{finding.why}")
         if finding.action:
-            why.append(f"\n{finding.action}", style="bold")
+            text.append(f"\n{finding.action}", style="bold")
         if finding.basis == "inference":
-            why.append("\n(no source states this rule directly; it is inferred from them)", "dim")
-        table.add_row(
-            Text(name, STYLE[name]),
-            f"{finding.title}\n[dim]{finding.rule}[/dim]",
-            why,
-            ", ".join(finding.sources),
-        )
+            text.append("\n(no source states this rule directly; it is inferred from them)", "dim")
+        text.append("\nSources: ", "dim")
+        text.append(", ".join(finding.sources), "dim")
+        table.add_row(Text(name, STYLE[name]), text)
     console.print(table)
 
 
@@ -134,7 +133,12 @@ def _print_recommendations(console: Console, assessment: Assessment, kb: Knowled
     table.add_column("Modality", no_wrap=True)
     table.add_column("Why", ratio=1)
     for rec in assessment.recommendations[:5]:
-        table.add_row(str(rec.rank), label(kb.modalities[rec.modality]), "; ".join(rec.reasons))
+        modality = kb.modalities[rec.modality]
+        name = Text(label(modality))
+        low = modality.pressure.min
+        high = kb.gentlest(modality.pressure.max, assessment.limits.max_pressure)
+        name.append(f"\n{low if low == high else f'{low} to {high}'} pressure today", "dim")
+        table.add_row(str(rec.rank), name, "; ".join(rec.reasons))
     console.print(table)
     if assessment.excluded:
         excluded = Table(title="Ruled out by the screening", expand=True)
@@ -161,7 +165,7 @@ def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> 
     )
     grid.add_row(
         Text("Dose", "bold"),
-        f"{plan.session_minutes} minutes, {plan.sessions_per_week:g} a week, "
+        f"{plan.session_minutes} minutes, {plan.frequency.text}, "
         f"{plan.total_sessions} sessions; reassess after session {plan.reassess_after_sessions}",
     )
     grid.add_row(Text("Pressure", "bold"), f"at most {plan.max_pressure}")
@@ -169,10 +173,12 @@ def _print_plan(console: Console, assessment: Assessment, kb: KnowledgeBase) -> 
         grid.add_row(Text(f"Goal ({goal.kind})", "bold"), goal.text)
     for item in plan.home_care:
         routine = item.routine
-        detail = f"{routine.name}: {routine.minutes} min, {routine.how_often}"
+        detail = f"{routine.name}: {routine.minutes} min. {routine.how_often}"
         if item.notes:
-            detail += f" ({'; '.join(item.notes)})"
+            detail += "\n" + " ".join(item.notes)
         grid.add_row(Text("Home care", "bold"), detail)
+    for left in plan.home_care_left_out:
+        grid.add_row(Text("Not at home", "bold"), f"{left.routine.name}: {left.reason}")
     for trigger in plan.review_triggers:
         grid.add_row(Text(f"Stop if ({trigger.action})", "bold"), trigger.text)
     for note in plan.notes:
@@ -205,18 +211,17 @@ def print_protocol(outline: SessionProtocol, assessment: Assessment, kb: Knowled
     if outline.positioning:
         head += "; position: " + _names(outline.positioning, kb.positioning)
     table = Table(title=head, expand=True, show_lines=True)
-    for column in ("#", "Minutes", "Region", "Technique", "Pressure"):
+    for column in ("#", "Min", "Region"):
         table.add_column(column, no_wrap=True)
-    table.add_column("Cue", ratio=1)
+    table.add_column("Technique, pressure, and cue", ratio=1)
+    cue = ""
     for number, step in enumerate(outline.steps, start=1):
-        table.add_row(
-            str(number),
-            str(step.minutes),
-            label(kb.regions[step.region]),
-            label(kb.techniques[step.technique]),
-            step.pressure,
-            step.cue,
-        )
+        work = Text(label(kb.techniques[step.technique]), "bold")
+        work.append(f", {step.pressure} pressure")
+        if step.cue != cue:  # a step's cue is shown once, on its first region
+            work.append(f"\n{step.cue}", "dim")
+            cue = step.cue
+        table.add_row(str(number), str(step.minutes), label(kb.regions[step.region]), work)
     console.print(table)
     console.print(Text("Never on: ", "bold") + Text(_names(outline.avoid_regions, kb.regions)))
 
@@ -243,7 +248,8 @@ def _detail(entry: Any) -> str:
 def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
     console = _console()
     data = entry.model_dump(exclude_defaults=True, mode="json")
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    # one line per value: the terminal wraps it between words at whatever width it has
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6)
     parts: list[Any] = [Text(body)]
     if kind == "conditions":
         outcomes = kb.condition_outcomes[entry.id]  # type: ignore[attr-defined]
@@ -260,7 +266,7 @@ def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
     if cited:
         sources = Table(title="Sources", expand=True)
         sources.add_column("id", no_wrap=True)
-        sources.add_column("reference", ratio=1)
+        sources.add_column("reference", ratio=1, overflow="fold")  # addresses kept whole
         for source_id in cited:
             source = kb.sources[source_id]
             ref = ", ".join(str(p) for p in (source.authors, source.title, source.year) if p)

@@ -12,15 +12,41 @@ import pytest
 INTAKES = Path(__file__).parent.parent / "golden" / "intakes"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, columns: int = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "backcare", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"},
     )
+
+
+def words(text: str) -> set[str]:
+    """The words a report shows, wherever its lines were wrapped."""
+    return {word.strip(",;:.()") for word in text.replace("│", " ").replace("┃", " ").split()}
+
+
+@pytest.mark.parametrize("path", sorted(INTAKES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_an_80_column_report_never_cuts_a_title_or_a_source_mid_word(path):
+    report = run("assess", str(path), columns=80)
+    assert report.returncode == 0, report.stderr
+    assert max(len(line) for line in report.stdout.splitlines()) <= 80
+    shown = words(report.stdout)
+    snapshot = path.parent.parent / "assessments" / f"{path.stem}.json"
+    assessment = json.loads(snapshot.read_text(encoding="utf-8"))
+    for finding in assessment["findings"]:
+        for word in finding["title"].split():
+            assert word.strip(",;:.()") in shown, (finding["rule"], word)
+        assert finding["rule"] in shown
+        assert set(finding["sources"]) <= shown, finding["rule"]
+    plan = assessment["plan"]
+    if plan:
+        assert set(plan["sources"]) <= shown
+        assert f"{plan['frequency']['text']}," in report.stdout.replace("\n", " ")
 
 
 def test_assess_prints_a_readable_report():
@@ -160,3 +186,19 @@ def test_serve_on_a_port_in_use_says_so_without_a_traceback(tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_report_acknowledges_a_request_the_screening_overrules(tmp_path):
+    intake = tmp_path / "firm.yaml"
+    intake.write_text(
+        "client: {age: 50}\n"
+        "pain: {regions: [low_back], duration_weeks: 20, intensity: 4, cause: posture}\n"
+        "medications: [warfarin]\n"
+        "preferences: {pressure: firm, modalities: [deep_tissue], sessions_per_month: 2}\n"
+    )
+    report = run("assess", str(intake), columns=80)
+    assert report.returncode == 0, report.stderr
+    text = " ".join(report.stdout.replace("│", " ").split())
+    assert "You asked for firm pressure: the screening limits it to light" in text
+    assert "You asked for Deep tissue massage: the screening rules it out" in text
+    assert "2 a month" in text

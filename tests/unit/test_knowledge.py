@@ -108,6 +108,47 @@ def test_every_claim_is_graded_and_myths_say_so(kb):
     assert any(c.myth for c in kb.claims.values())
 
 
+def test_a_supported_grade_on_a_verdict_that_rejects_the_claim_is_refused(tmp_path):
+    def contradict(claims):
+        claim = next(c for c in claims if c["id"] == "claim.caution_in_pregnancy")
+        claim["grade"], claim["myth"] = "supported", False
+        return claims
+
+    with pytest.raises(KnowledgeError, match="caution_in_pregnancy: graded supported, but"):
+        load_knowledge(broken_copy(tmp_path, "claims", contradict))
+
+
+def test_a_myth_graded_supported_is_refused(tmp_path):
+    def flag(claims):
+        claim = next(c for c in claims if c["id"] == "claim.reduces_stress")
+        claim["myth"] = True
+        return claims
+
+    with pytest.raises(KnowledgeError, match="reduces_stress: myth must be true exactly"):
+        load_knowledge(broken_copy(tmp_path, "claims", flag))
+
+
+def test_the_seed_claims_about_health_pressure_causes_and_natural_cures_are_graded(kb):
+    for claim_id in (
+        "claim.improves_overall_health",
+        "claim.good_therapist_uses_light_pressure",
+        "claim.therapists_and_doctors_identify_root_cause",
+        "claim.effective_natural_solution",
+    ):
+        assert kb.claims[claim_id].grade == "unsupported", claim_id
+    for claim_id in (
+        "claim.caution_in_pregnancy",
+        "claim.caution_with_osteoporosis_or_spinal_problems",
+        "claim.avoid_with_severe_pain",
+        "claim.physician_clearance_for_serious_conditions",
+        "claim.see_doctor_and_rule_out_causes_first",
+        "claim.helps_arthritis_discomfort",
+        "claim.myofascial_release_helps_back_pain",
+        "claim.eases_anxiety",
+    ):
+        assert kb.claims[claim_id].grade != "supported", claim_id
+
+
 def test_every_seed_item_points_at_entries_that_exist(kb):
     assert len(kb.coverage) >= 80
     kinds = kb.kinds()

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare.clinical import assess, parse_intake, to_json
+from backcare.clinical.protocol import protocol_for
 from backcare.knowledge import Decision, load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.knowledge.rule import facts_used
@@ -128,3 +129,28 @@ def test_the_plan_never_breaks_the_screening(data):
         assert plan.session_minutes <= result.limits.max_session_minutes
     for item in plan.home_care:
         assert set(item.regions).isdisjoint(result.limits.avoid_regions)
+
+
+@settings(SETTINGS, max_examples=150)
+@given(s.intakes())
+def test_home_care_and_the_outline_never_ask_for_more_than_the_session_allows(data):
+    intake = parse_intake(data, today=s.TODAY)
+    result = assess(intake, KB)
+    if result.plan is None:
+        return
+    limits = result.limits
+    cap = KB.pressure_rank(result.plan.max_pressure)
+    for item in result.plan.home_care:
+        routine = item.routine
+        assert set(item.regions).isdisjoint(limits.avoid_regions), routine.id
+        assert set(routine.techniques).isdisjoint(limits.avoid_techniques), routine.id
+        if routine.pressure is not None and limits.max_pressure is not None:
+            assert item.pressure is not None
+            assert KB.pressure_rank(item.pressure) <= KB.pressure_rank(limits.max_pressure)
+            assert KB.pressure_rank(routine.pressure.min) <= KB.pressure_rank(item.pressure)
+    outline = protocol_for(result, intake, KB)
+    for step in outline.steps:
+        assert KB.pressure_rank(step.pressure) <= cap, step
+        assert step.technique not in limits.avoid_techniques, step
+        assert step.region not in limits.avoid_regions, step
+    assert outline.modality not in limits.avoid_techniques

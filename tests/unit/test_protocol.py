@@ -133,3 +133,10 @@ def test_a_step_never_works_one_side_and_drops_the_other_in_a_half_hour():
                         )
                     )
                     assert not listed or (technique, mirror) in worked, (modality.id, region)
+
+
+def test_an_unrecognised_medicine_keeps_every_step_of_the_outline_light():
+    intake = make_intake(pain=BACK_PAIN, medications=["zorblax"], preferences={"pressure": "firm"})
+    outline = outline_of(intake)
+    assert outline.steps
+    assert {step.pressure for step in outline.steps} == {"light"}

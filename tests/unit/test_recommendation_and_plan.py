@@ -99,3 +99,84 @@ def test_plan_pressure_never_exceeds_the_screening_cap(kb):
     ).plan
     assert plan is not None
     assert plan.max_pressure == "light"
+
+
+def test_a_plan_asked_in_sessions_a_month_is_given_in_sessions_a_month(kb):
+    plan = assess(make_intake(pain=CHRONIC, preferences={"sessions_per_month": 2}), kb).plan
+    assert plan is not None
+    assert (plan.frequency.sessions, plan.frequency.per) == (2, "month")
+    assert plan.frequency.text == "2 a month"
+
+
+def test_a_weekly_schedule_is_given_in_sessions_a_week(kb):
+    plan = assess(make_intake(pain=CHRONIC), kb).plan
+    assert plan is not None
+    assert plan.frequency.per == "week"
+    assert plan.frequency.sessions == plan.sessions_per_week
+
+
+def test_firm_pressure_asked_for_on_a_blood_thinner_is_acknowledged_with_the_reason(kb):
+    plan = assess(
+        make_intake(pain=CHRONIC, medications=["warfarin"], preferences={"pressure": "firm"}), kb
+    ).plan
+    assert plan is not None
+    [note] = [n for n in plan.notes if n.startswith("You asked for firm pressure")]
+    assert "limits it to light" in note
+    assert kb.medications["anticoagulant"].title in note
+
+
+def test_deep_tissue_asked_for_on_a_blood_thinner_is_acknowledged_with_the_reason(kb):
+    plan = assess(
+        make_intake(
+            pain=CHRONIC, medications=["warfarin"], preferences={"modalities": ["deep_tissue"]}
+        ),
+        kb,
+    ).plan
+    assert plan is not None
+    deep = kb.modalities["deep_tissue"].name
+    [note] = [n for n in plan.notes if n.startswith(f"You asked for {deep}")]
+    assert "rules it out" in note
+    assert kb.medications["anticoagulant"].title in note
+
+
+def test_a_request_the_screening_allows_is_not_called_overruled(kb):
+    plan = assess(
+        make_intake(pain=CHRONIC, preferences={"pressure": "medium", "modalities": ["swedish"]}),
+        kb,
+    ).plan
+    assert plan is not None
+    assert not [n for n in plan.notes if n.startswith("You asked")]
+
+
+def test_an_unknown_medicine_keeps_home_care_as_light_as_the_session(kb):
+    pain = {**CHRONIC, "regions": ["upper_back", "neck", "shoulders"]}
+    result = assess(make_intake(pain=pain, medications=["zorblax"]), kb)
+    plan = result.plan
+    assert plan is not None
+    assert plan.max_pressure == "light"
+    chosen = {h.id: h for h in plan.home_care}
+    left_out = {h.id: h.reason for h in plan.home_care_left_out}
+    assert "foam_roller_upper_back" not in chosen
+    assert "light" in left_out["foam_roller_upper_back"]
+    [rule] = [c.rule for c in kb.rules if c.rule.id == "policy.unrecognised_medication"]
+    assert rule.title in left_out["foam_roller_upper_back"]
+    neck = chosen["neck_shoulder_self_massage"]
+    assert neck.pressure == "light"
+    assert neck.notes[0].startswith("Keep the pressure light")
+
+
+def test_a_routine_that_is_a_technique_the_screening_avoids_is_left_out_saying_so(kb):
+    sprain = {"id": "ligament_sprain", "status": "active", "regions": ["low_back_left"]}
+    plan = assess(make_intake(pain=CHRONIC, conditions=[sprain]), kb).plan
+    assert plan is not None
+    assert "gentle_back_stretches" not in {h.id for h in plan.home_care}
+    [reason] = [h.reason for h in plan.home_care_left_out if h.id == "gentle_back_stretches"]
+    assert kb.techniques["stretching"].name.lower() in reason
+
+
+def test_no_reason_names_an_occupation_that_suits_nothing_in_particular(kb):
+    client = {"age": 40, "occupation": "other"}
+    result = assess(make_intake(pain=CHRONIC, client=client), kb)
+    reasons = [reason for r in result.recommendations for reason in r.reasons]
+    assert reasons
+    assert not [reason for reason in reasons if "other" in reason]

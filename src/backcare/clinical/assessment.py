@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from backcare.clinical import facts, plan, recommendation, screening
+from backcare.clinical import facts, home_care, plan, recommendation, screening
 from backcare.clinical.intake import Intake
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
@@ -145,6 +145,7 @@ def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
         "alternatives": list(made.alternatives),
         "session_minutes": made.session_minutes,
         "sessions_per_week": made.sessions_per_week,
+        "frequency": _frequency_json(made.frequency),
         "total_sessions": made.total_sessions,
         "reassess_after_sessions": made.reassess_after_sessions,
         "max_pressure": made.max_pressure,
@@ -162,13 +163,21 @@ def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
             for g in made.goals
         ],
         "home_care": [_home_care_json(item) for item in made.home_care],
+        "home_care_left_out": [
+            {"id": item.id, "name": item.routine.name, "reason": item.reason}
+            for item in made.home_care_left_out
+        ],
         "review_triggers": [t.model_dump() for t in made.review_triggers],
         "notes": list(made.notes),
         "sources": list(made.sources),
     }
 
 
-def _home_care_json(item: plan.HomeCare) -> dict[str, Any]:
+def _frequency_json(frequency: plan.Frequency) -> dict[str, Any]:
+    return {"sessions": frequency.sessions, "per": frequency.per, "text": frequency.text}
+
+
+def _home_care_json(item: home_care.HomeCare) -> dict[str, Any]:
     routine = item.routine
     return {
         "id": routine.id,
@@ -180,6 +189,7 @@ def _home_care_json(item: plan.HomeCare) -> dict[str, Any]:
         "how_often": routine.how_often,
         "avoid": list(routine.avoid),
         "stop_if": routine.stop_if,
+        "pressure": item.pressure,
         "notes": list(item.notes),
         "sources": list(routine.sources),
     }

@@ -8,8 +8,10 @@ import math
 from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
+from backcare.clinical.home_care import HomeCare, LeftOut, select
 from backcare.clinical.intake import Intake
 from backcare.clinical.recommendation import Recommendation
+from backcare.clinical.requests import overruled
 from backcare.clinical.screening import Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
@@ -27,20 +29,17 @@ class Goal:
 
 
 @dataclass(frozen=True, slots=True)
-class HomeCare:
-    """A self-care routine from the knowledge base, on the regions this client may use it on."""
+class Frequency:
+    """How often sessions are planned, in the unit they were planned in."""
 
-    routine: m.SelfCare
-    regions: tuple[str, ...]
-    notes: tuple[str, ...]
-
-    @property
-    def id(self) -> str:
-        return self.routine.id
+    sessions: float
+    per: str  # "week" or "month"
 
     @property
-    def kind(self) -> str:
-        return self.routine.kind
+    def text(self) -> str:
+        if self.sessions < 1 and self.per == "week":
+            return f"1 every {1 / self.sessions:g} weeks"
+        return f"{self.sessions:g} a {self.per}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +59,8 @@ class Plan:
     review_triggers: tuple[m.ReviewTrigger, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
+    home_care_left_out: tuple[LeftOut, ...]
+    frequency: Frequency
 
 
 def make_plan(
@@ -75,7 +76,7 @@ def make_plan(
     policy, limits = kb.plan, screening.limits
     modality = kb.modalities[ranked[0].modality]
     schedule = _schedule(reading.chronicity if intake.pain else "none", policy)
-    notes: list[str] = [policy.active_care_note]
+    notes: list[str] = [*overruled(intake, screening, modality, kb), policy.active_care_note]
     if schedule.basis == "inference":
         notes.append(f"Schedule: {schedule.why}")
 
@@ -86,12 +87,15 @@ def make_plan(
         notes.append(policy.short_session_note)
 
     per_week = schedule.sessions_per_week
+    frequency = Frequency(per_week, "week")
     wanted = intake.preferences.sessions_per_month
     if wanted is not None and wanted / _WEEKS_PER_MONTH < per_week:
         per_week = round(wanted / _WEEKS_PER_MONTH, 2)
+        frequency = Frequency(wanted, "month")
         notes.append(policy.frequency_preference_note)
 
     max_pressure = kb.gentlest(modality.pressure.max, limits.max_pressure)
+    home = select(intake, reading, screening, kb)
 
     return Plan(
         modality=modality.id,
@@ -105,7 +109,7 @@ def make_plan(
         avoid_techniques=limits.avoid_techniques,
         positioning=limits.positioning,
         goals=_goals(intake, policy),
-        home_care=home_care(intake, reading, screening, kb),
+        home_care=home.chosen,
         review_triggers=tuple(policy.review_triggers),
         notes=tuple(notes),
         sources=tuple(
@@ -118,6 +122,8 @@ def make_plan(
                 ]
             )
         ),
+        home_care_left_out=home.left_out,
+        frequency=frequency,
     )
 
 
@@ -152,23 +158,3 @@ def _goals(intake: Intake, policy: m.PlanPolicy) -> tuple[Goal, ...]:
     text = f"Client's goal: {wish}. {policy.function_goal}" if wish else policy.function_goal
     goals.append(Goal("function", text, None, None, tuple(policy.function_goal_sources)))
     return tuple(goals)
-
-
-def home_care(
-    intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase
-) -> tuple[HomeCare, ...]:
-    """Self-care that the screening allows, on the painful regions the client can reach safely."""
-    avoid = set(screening.limits.avoid_regions)
-    painful = set(intake.pain.regions) if intake.pain else set()
-    facts = reading.facts
-    chosen: list[HomeCare] = []
-    for item in kb.self_care.values():
-        regions = tuple(r for r in item.regions if r not in avoid) if avoid else tuple(item.regions)
-        if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
-            continue
-        exclude, cautions = kb.self_care_rules[item.id]
-        if exclude is not None and exclude(facts):
-            continue
-        notes = [c.note for c, holds in zip(item.cautions, cautions, strict=True) if holds(facts)]
-        chosen.append(HomeCare(item, regions, tuple(notes)))
-    return tuple(chosen)

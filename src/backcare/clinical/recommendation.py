@@ -71,13 +71,11 @@ def _exclusion_reasons(
         for finding in avoided_by.get(technique, ()):
             name = kb.techniques[technique].name.lower()
             named.setdefault(finding.rule, (finding, []))[1].append(name)
-    reasons = [
-        f"{finding.title} ({finding.rule}): avoid {' and '.join(names)}"
-        for finding, names in named.values()
-    ]
+    reasons = [f"{finding.title}: avoid {' and '.join(names)}" for finding, names in named.values()]
     if cap and kb.pressure_rank(modality.pressure.min) > kb.pressure_rank(cap):
         reasons.append(
-            f"needs at least {modality.pressure.min} pressure; the screening allows at most {cap}"
+            f"needs at least {modality.pressure.min} pressure, "
+            f"and the screening allows at most {cap}"
         )
     return tuple(reasons)
 
@@ -120,8 +118,8 @@ class _Fit:
             parts.append(
                 (weights.experience, f"suits a client with {self.experience} massage experience")
             )
-        if self.occupation and self.occupation in suits.occupations:
-            parts.append((weights.occupation, f"suits {self.occupation} work"))
+        if self.occupation in _WORK and self.occupation in suits.occupations:
+            parts.append((weights.occupation, f"suits {_WORK[self.occupation]}"))
         if self.pressure_rank is not None and self._pressure_fits(modality):
             parts.append(
                 (
@@ -140,6 +138,14 @@ class _Fit:
         assert rank is not None
         low, high = kb.pressure_rank(modality.pressure.min), kb.pressure_rank(modality.pressure.max)
         return low <= rank <= high and (self.cap is None or rank <= self.cap)
+
+
+# Occupations a modality can suit, as a reason names them; "other" suits nothing in particular.
+_WORK = {
+    "desk": "a client who sits at a desk for work",
+    "manual": "a client whose work is physical",
+    "athlete": "a client who trains for sport",
+}
 
 
 def _cause_name(cause: str, kb: KnowledgeBase) -> str:

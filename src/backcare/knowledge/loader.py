@@ -247,6 +247,8 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_modalities(kb)
     yield from _check_protocols(kb)
     yield from _check_coverage(kb)
+    yield from _check_claims(kb)
+    yield from _check_self_care(kb)
     cited = {
         seed
         for _, _, entry in [*kb.entries(), *policies]
@@ -396,6 +398,39 @@ def _check_coverage(kb: KnowledgeBase) -> Iterator[str]:
             kind, _, entry_id = ref.partition(":")
             if entry_id not in kinds.get(kind, {}):
                 yield f"coverage '{item.item}': '{ref}' does not resolve (use kind:id)"
+
+
+def _check_self_care(kb: KnowledgeBase) -> Iterator[str]:
+    for item in kb.self_care.values():
+        for technique in item.techniques:
+            if technique not in kb.techniques:
+                yield f"self_care {item.id}: unknown technique '{technique}'"
+        if item.kind == "self_massage" and item.pressure is None:
+            yield f"self_care {item.id}: a self-massage must say what pressure it asks for"
+
+
+# How a verdict opens when it rejects the claim as stated, in whole or in part.
+_REJECTING = (
+    "false",
+    "not supported",
+    "no evidence",
+    "myth",
+    "partly",
+    "overstated",
+    "not shown",
+    "true only",
+)
+
+
+def _check_claims(kb: KnowledgeBase) -> Iterator[str]:
+    """A grade agrees with its own verdict and with the myth flag."""
+    for claim in kb.claims.values():
+        where = f"claims {claim.id}"
+        if claim.myth != (claim.grade in ("unsupported", "contradicted")):
+            yield f"{where}: myth must be true exactly for an unsupported or contradicted grade"
+        opening = claim.verdict.lstrip().lower()
+        if claim.grade == "supported" and opening.startswith(_REJECTING):
+            yield f"{where}: graded supported, but its verdict rejects the claim as stated"
 
 
 def _all_modifications(entry: Any) -> Iterator[m.Modifications]:

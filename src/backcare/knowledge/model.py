@@ -203,7 +203,7 @@ class Suits(Entry):
     chronicity: list[Literal["acute", "subacute", "chronic"]] = []
     conditions: list[Id] = []
     experience: list[Literal["none", "some", "regular"]] = []
-    occupations: list[Literal["desk", "manual", "athlete", "other"]] = []
+    occupations: list[Literal["desk", "manual", "athlete"]] = []
 
 
 class Modality(Entry):
@@ -281,11 +281,16 @@ class SelfCareCaution(Entry):
 
 
 class SelfCare(Entry):
+    """A home routine. ``pressure`` runs from how gently it can be done to what it asks for at
+    most (``None``: it presses nothing); ``techniques`` are the massage techniques it amounts to."""
+
     id: Id
     name: str
     kind: Literal["self_massage", "stretch", "activity", "comfort"]
     seeds: list[Id] = []
     regions: list[Id] = []
+    pressure: PressureRange | None
+    techniques: list[Id] = []
     steps: Annotated[list[str], Field(min_length=1)]
     minutes: int = Field(ge=1, le=60)
     how_often: str

@@ -1,0 +1,134 @@
+"""Home care: the self-care routines the screening allows, on the regions the client may use
+them on, within the session's limits. A routine that would press harder than the session may,
+use a technique the screening avoids, or work only avoided regions is softened or left out,
+and the plan says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backcare.clinical.facts import Reading
+from backcare.clinical.intake import Intake
+from backcare.clinical.screening import Finding, Screening
+from backcare.knowledge import KnowledgeBase
+from backcare.knowledge import model as m
+
+
+@dataclass(frozen=True, slots=True)
+class HomeCare:
+    """A self-care routine from the knowledge base, on the regions this client may use it on."""
+
+    routine: m.SelfCare
+    regions: tuple[str, ...]
+    notes: tuple[str, ...]
+    pressure: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.routine.id
+
+    @property
+    def kind(self) -> str:
+        return self.routine.kind
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A routine that would fit the pain but that the screening rules out, and why."""
+
+    routine: m.SelfCare
+    reason: str
+
+    @property
+    def id(self) -> str:
+        return self.routine.id
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    chosen: tuple[HomeCare, ...]
+    left_out: tuple[LeftOut, ...]
+
+
+def select(intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase) -> Selection:
+    """Self-care within the screening's limits, and the routines it leaves out, with reasons."""
+    limits = screening.limits
+    avoid = set(limits.avoid_regions)
+    painful = set(intake.pain.regions) if intake.pain else set()
+    facts = reading.facts
+    chosen: list[HomeCare] = []
+    left_out: list[LeftOut] = []
+    for item in kb.self_care.values():
+        if item.regions and painful and painful.isdisjoint(item.regions):
+            continue  # works elsewhere than where it hurts
+        regions = tuple(r for r in item.regions if r not in avoid)
+        reason = _reason(item, regions, painful, reading, screening, kb)
+        if reason:
+            left_out.append(LeftOut(item, reason))
+            continue
+        _, cautions = kb.self_care_rules[item.id]
+        notes = [c.note for c, holds in zip(item.cautions, cautions, strict=True) if holds(facts)]
+        pressure = _pressure(item, limits.max_pressure, kb)
+        if item.pressure and pressure != item.pressure.max:
+            notes.insert(0, _softened(pressure, screening.findings))
+        chosen.append(HomeCare(item, regions, tuple(notes), pressure))
+    return Selection(tuple(chosen), tuple(left_out))
+
+
+def _reason(
+    item: m.SelfCare,
+    regions: tuple[str, ...],
+    painful: set[str],
+    reading: Reading,
+    screening: Screening,
+    kb: KnowledgeBase,
+) -> str:
+    """Why the screening rules the routine out, or "" when it may be used."""
+    if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
+        return "the regions where it would help are to be avoided today"
+    exclude, _ = kb.self_care_rules[item.id]
+    if exclude is not None and exclude(reading.facts):
+        return item.exclude_why or "the screening rules it out"
+    return _avoided_technique(item, screening, kb) or _too_firm(
+        item, screening.limits.max_pressure, screening.findings, kb
+    )
+
+
+def _pressure(item: m.SelfCare, cap: str | None, kb: KnowledgeBase) -> str | None:
+    return kb.gentlest(item.pressure.max, cap) if item.pressure else None
+
+
+def _avoided_technique(item: m.SelfCare, screening: Screening, kb: KnowledgeBase) -> str:
+    findings = screening.findings
+    for technique in item.techniques:
+        if technique in screening.limits.avoid_techniques:
+            by = [f.title for f in findings if technique in f.modifications.avoid_techniques]
+            name = kb.techniques[technique].name.lower()
+            why = f" ({'; '.join(by)})" if by else ""
+            return f"it is a form of {name}, which the screening avoids{why}"
+    return ""
+
+
+def _too_firm(
+    item: m.SelfCare, cap: str | None, findings: tuple[Finding, ...], kb: KnowledgeBase
+) -> str:
+    if item.pressure is None or cap is None:
+        return ""
+    if kb.pressure_rank(item.pressure.min) <= kb.pressure_rank(cap):
+        return ""
+    return (
+        f"it cannot be done with less than {item.pressure.min} pressure, and the screening "
+        f"allows at most {cap} ({'; '.join(capped_by(cap, findings))})"
+    )
+
+
+def _softened(pressure: str | None, findings: tuple[Finding, ...]) -> str:
+    return (
+        f"Keep the pressure {pressure}: the screening allows no more "
+        f"({'; '.join(capped_by(pressure, findings))})."
+    )
+
+
+def capped_by(pressure: str | None, findings: tuple[Finding, ...]) -> list[str]:
+    """The titles of the findings that set the pressure limit."""
+    return [f.title for f in findings if f.modifications.max_pressure == pressure]
