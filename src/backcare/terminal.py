@@ -59,6 +59,8 @@ def print_assessment(assessment: Assessment, kb: KnowledgeBase) -> None:
     _print_limits(console, assessment, kb)
     _print_recommendations(console, assessment, kb)
     _print_plan(console, assessment, kb)
+    for note in assessment.to_confirm:
+        console.print(Text("Names to check with the client: ", "bold yellow") + Text(note))
     if assessment.unrecognised_conditions or assessment.unrecognised_medications:
         console.print(
             Text("Not recognised (check the spelling, or ask what they are): ", "bold yellow")
@@ -91,6 +93,8 @@ def _print_findings(console: Console, assessment: Assessment) -> None:
         text.append(f"\n{finding.why}")
         if finding.action:
             text.append(f"\n{finding.action}", style="bold")
+        for question in finding.questions:
+            text.append(f"\nAsk: {question}")
         if finding.basis == "inference":
             text.append("\n(no source states this rule directly; it is inferred from them)", "dim")
         text.append("\nSources: ", "dim")

@@ -38,6 +38,25 @@ class Assessment:
     def massage_today(self) -> bool:
         return self.decision <= Decision.modify
 
+    @property
+    def to_confirm(self) -> tuple[str, ...]:
+        """Names read by their spelling, or not read, to check with the client, in words."""
+        readings = [(r.text, r.how, r.generics, r.suggestions) for r in self.medication_readings]
+        readings += [
+            (r.text, r.how, (r.condition or "",), r.suggestions) for r in self.condition_readings
+        ]
+        notes: list[str] = []
+        for text, how, read_as, suggestions in readings:
+            if how == "spelling":
+                notes.append(f"read '{text}' as {_words(read_as)}: confirm")
+            elif how == "unrecognised" and suggestions:
+                notes.append(f"'{text}' not recognised; did you mean {_words(suggestions)}?")
+        return tuple(notes)
+
+
+def _words(names: tuple[str, ...]) -> str:
+    return ", ".join(name.replace("_", " ") for name in names)
+
 
 def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
     """The decision for this intake, every finding behind it, and what to do next."""
@@ -117,6 +136,7 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
             }
             for r in assessment.condition_readings
         ],
+        "to_confirm": list(assessment.to_confirm),
     }
 
 
