@@ -201,7 +201,7 @@ def _medication_names(
                 raise KnowledgeError(f"medications: '{name}' has more than three words")
             generics[key] = (*generics.get(key, ()), cls.id)
     names = {key: Drug(key.replace("_", " "), classes) for key, classes in generics.items()}
-    for name, generic in drug_names.names.items():
+    for name, generic in {**drug_names.names, **drug_names.typed}.items():
         key, target = normalise(name), normalise(generic)
         if target not in generics:
             raise KnowledgeError(f"drug_names: '{name}' names '{generic}', which no class lists")

@@ -20,14 +20,20 @@ from rapidfuzz import fuzz, process
 from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
+_APOSTROPHE = re.compile(r"['\u2019](?=[a-z])")
 _MILLIGRAMS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\b")
 
 How = Literal["name", "spelling", "unrecognised"]
 
 
+def words_of(text: str) -> list[str]:
+    """The words and numbers of a text, lower case; an apostrophe joins ("John's" is "johns")."""
+    return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
 def normalise(text: str) -> str:
     """The form names are matched in: lower case, words joined by underscores."""
-    return "_".join(_WORD.findall(text.lower()))
+    return "_".join(words_of(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,7 @@ class NameIndex:
         }
 
     def medication(self, text: str) -> MedicationReading:
-        words = _WORD.findall(text.lower())
+        words = words_of(text)
         found, used = self._exact_drugs(words)
         how: How = "name"
         suggestions: list[str] = []
@@ -175,8 +181,8 @@ class NameIndex:
         return tuple(classes)
 
     def _low_dose_taken(self, rule: m.DoseRule, text: str, words: list[str]) -> bool:
-        joined = "_".join(words)
-        if any(name in joined for name, named in self._low_dose.items() if named is rule):
+        joined = f"_{'_'.join(words)}_"
+        if any(f"_{name}_" in joined for name, named in self._low_dose.items() if named is rule):
             return True
         doses = [float(d.replace(",", ".")) for d in _MILLIGRAMS.findall(text.lower())]
         return bool(doses) and max(doses) <= rule.at_most_mg
