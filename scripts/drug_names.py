@@ -14,6 +14,8 @@ A variant is left out when it:
 - contains a dose, unit, form or frequency word (matching.yaml's ignore words and a few more),
 - is an ordinary English word (english-words' web2 list), or made only of ordinary words none of
   which is a one-word name a class lists ("codeine phosphate" stays, "eye drop" goes),
+- contains its own generic as a word, the other words naming nothing a class lists
+  ("sertraline hydrochloride": the generic is read from it already, the rest is a salt), or
 - is a name a class already lists for other classes (it names another generic), or
 - is a variant of generics that belong to different classes (ambiguous).
 
@@ -61,6 +63,7 @@ REASONS = {
     "too_long": "more than three words",
     "too_short": "fewer than four letters",
     "dose_word": "contains a dose, unit, form or frequency word",
+    "has_generic": "contains its generic, read already (salts, makers' prefixes)",
     "ordinary_word": "an ordinary English word (or only ordinary words)",
     "other_class": "a name a class lists for other classes (names another generic)",
     "ambiguous": "a variant of generics of different classes",
@@ -157,6 +160,8 @@ def build(
         reason = _guard(variant, key, ordinary, dose_words, drug_words)
         if reason is None and len({known[g][1] for g in candidates[variant]}) > 1:
             reason = "ambiguous"
+        if reason is None and _holds_generic(key, candidates[variant], known):
+            reason = "has_generic"
         if reason is not None:
             _leave_out(result, reason, variant)
             continue
@@ -188,6 +193,21 @@ def _guard(
     ):
         return "ordinary_word"
     return None
+
+
+def _holds_generic(
+    key: str, generics: set[str], known: dict[str, tuple[str, tuple[str, ...]]]
+) -> bool:
+    """Whether the variant contains its generic as whole words and nothing else a class lists."""
+    words = key.split("_")
+    for generic in generics:
+        size = len(generic.split("_"))
+        spans = [i for i in range(len(words) - size + 1) if "_".join(words[i : i + size]) == generic]
+        for i in spans:
+            rest = words[:i] + words[i + size :]
+            if not any(word in known for word in rest):
+                return True
+    return False
 
 
 def _leave_out(result: Result, reason: str, variant: str) -> None:

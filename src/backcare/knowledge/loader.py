@@ -194,13 +194,17 @@ def _medication_names(
 ) -> dict[str, Drug]:
     """Every name a medicine is known by, normalised, with its generic name and classes."""
     generics: dict[str, tuple[str, ...]] = {}
+    spelled: dict[str, str] = {}
     for cls in medications.values():
         for name in cls.names:
             key = normalise(name)
             if len(key.split("_")) > 3:
                 raise KnowledgeError(f"medications: '{name}' has more than three words")
+            if cls.id in generics.get(key, ()):
+                raise KnowledgeError(f"medications {cls.id}: '{name}' is listed twice")
             generics[key] = (*generics.get(key, ()), cls.id)
-    names = {key: Drug(key.replace("_", " "), classes) for key, classes in generics.items()}
+            spelled.setdefault(key, name.lower())
+    names = {key: Drug(spelled[key], classes) for key, classes in generics.items()}
     for name, generic in {**drug_names.names, **drug_names.typed}.items():
         key, target = normalise(name), normalise(generic)
         if target not in generics:
