@@ -98,6 +98,7 @@ def _build(read: _Reader) -> KnowledgeBase:
     condition_names = _condition_names(conditions)
     medication_names = _medication_names(medications, drug_names)
     dose_rules = _by_name(read.many("medication_doses", m.DoseRule))
+    pressure = _by_id(read.many("pressure", m.PressureLevel), "pressure")
     kb = KnowledgeBase(
         meta=meta,
         sources=_by_id(read.many("sources", m.Source), "sources"),
@@ -108,7 +109,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         techniques=_by_id(read.many("techniques", m.Technique), "techniques"),
         regions=_by_id(read.many("regions", m.Region), "regions"),
         positioning=_by_id(read.many("positioning", m.Positioning), "positioning"),
-        pressure=_by_id(read.many("pressure", m.PressureLevel), "pressure"),
+        pressure=pressure,
         classification=read.one("classification", m.Classification),
         self_care=self_care,
         self_care_rules={item.id: _compile_self_care(item) for item in self_care.values()},
@@ -126,7 +127,13 @@ def _build(read: _Reader) -> KnowledgeBase:
         drug_names=drug_names,
         dose_rules=dose_rules,
         matching=matching,
-        names=NameIndex(medication_names, condition_names, dose_rules, matching),
+        names=NameIndex(
+            medication_names,
+            condition_names,
+            dose_rules,
+            matching,
+            {cls.id: _risk(cls, pressure) for cls in medications.values()},
+        ),
     )
     problems = list(check(kb))
     if problems:
@@ -215,6 +222,14 @@ def _medication_names(
             raise KnowledgeError(f"drug_names: '{name}' is also a generic of other classes")
         names.setdefault(key, names[target])
     return names
+
+
+def _risk(cls: m.MedicationClass, pressure: dict[str, m.PressureLevel]) -> int:
+    """How much a class changes the session: its decision, then how low its pressure ceiling."""
+    levels = len(pressure) + 1
+    ceiling = cls.modifications.max_pressure
+    lowered = levels - pressure[ceiling].rank if ceiling in pressure else 0
+    return levels * m.Decision[cls.decision] + lowered
 
 
 def _by_name(rules: list[m.DoseRule]) -> dict[str, m.DoseRule]:

@@ -3,7 +3,8 @@
 Names are matched in a normal form (lower case, words joined by underscores). A medicine line
 ("Xarelto 20mg once daily") is scanned for known names of up to three words; words left over
 are compared with the known names by rapidfuzz. A near miss is read as a name only when no
-other name of a different medicine is as close: otherwise nothing is read and both are
+other name of a different medicine is as close, and no name of a riskier medicine (a class with
+a more severe decision) is among the suggestions: otherwise nothing is read and they are
 suggested, so a spelling is never read as the less risky of two medicines. The thresholds are
 the knowledge base's matching policy (``matching.yaml``).
 """
@@ -78,8 +79,13 @@ class NameIndex:
         conditions: Mapping[str, str],
         doses: Mapping[str, m.DoseRule],
         policy: m.MatchingPolicy,
+        class_risk: Mapping[str, int],
     ) -> None:
         self._drugs = drugs
+        self._risk = {
+            key: max((class_risk[c] for c in drug.classes), default=0)
+            for key, drug in drugs.items()
+        }
         self._conditions = conditions
         self._doses = doses
         self._policy = policy
@@ -97,7 +103,10 @@ class NameIndex:
         suggestions: list[str] = []
         for start, size in self._leftovers(words, used):
             near = self._near(
-                "_".join(words[start : start + size]), self._drug_keys[size], self._drug_of
+                "_".join(words[start : start + size]),
+                self._drug_keys[size],
+                self._drug_of,
+                self._risk.__getitem__,
             )
             suggestions.extend(s for s in near.suggestions if s not in suggestions)
             if near.read is not None:
@@ -149,7 +158,13 @@ class NameIndex:
             ):
                 yield i, 1
 
-    def _near(self, key: str, choices: list[str], target_of: Callable[[str], str]) -> _Near:
+    def _near(
+        self,
+        key: str,
+        choices: list[str],
+        target_of: Callable[[str], str],
+        risk_of: Callable[[str], int] | None = None,
+    ) -> _Near:
         policy = self._policy
         if len(key) < policy.min_length:
             return _Near(None, ())
@@ -164,6 +179,10 @@ class NameIndex:
         targets = list(dict.fromkeys(target_of(name) for name in close))
         suggestions = tuple(dict.fromkeys(target_of(name) for name, _ in matches))
         if best >= policy.min_score and len(targets) == 1:
+            if risk_of is not None and any(
+                risk_of(name) > risk_of(close[0]) for name, _ in matches
+            ):
+                return _Near(None, suggestions)
             return _Near(close[0], suggestions)
         return _Near(None, suggestions)
 
