@@ -266,3 +266,68 @@ def test_the_script_leaves_out_ordinary_words_dose_words_and_other_classes_names
         "other_class": 1,
         "ambiguous": 1,
     }
+
+
+# The most prescribed medicines of the US, UK and Canada (generic names, as ranked lists such as
+# ClinCalc's top 300 and the NHS prescription cost analysis name them), and common supplements.
+# Words joined by "_" are one name.
+MOST_PRESCRIBED = [
+    name.replace("_", " ")
+    for name in """
+atorvastatin metformin levothyroxine lisinopril amlodipine metoprolol albuterol losartan omeprazole
+gabapentin hydrochlorothiazide sertraline simvastatin montelukast escitalopram rosuvastatin
+bupropion furosemide pantoprazole trazodone dextroamphetamine fluticasone tamsulosin fluoxetine
+carvedilol duloxetine meloxicam clopidogrel prednisone citalopram potassium pravastatin tramadol
+aspirin alprazolam ibuprofen cyclobenzaprine amoxicillin methylphenidate allopurinol venlafaxine
+clonazepam ergocalciferol zolpidem apixaban glipizide hydrocodone spironolactone atenolol
+quetiapine cetirizine ondansetron warfarin lamotrigine topiramate rivaroxaban propranolol
+buspirone famotidine loratadine sitagliptin empagliflozin semaglutide dulaglutide diclofenac
+cholecalciferol oxycodone lorazepam valsartan finasteride estradiol glimepiride hydroxyzine
+mirtazapine esomeprazole amphetamine baclofen tizanidine fenofibrate ezetimibe latanoprost
+lovastatin naproxen chlorthalidone clonidine diltiazem doxycycline azithromycin cephalexin
+ciprofloxacin sulfamethoxazole trimethoprim nitrofurantoin valacyclovir acyclovir fluconazole
+prednisolone methylprednisolone dexamethasone triamcinolone budesonide formoterol salmeterol
+tiotropium levetiracetam aripiprazole risperidone olanzapine lithium divalproex oxcarbazepine
+carbamazepine donepezil memantine ropinirole pramipexole carbidopa levodopa sumatriptan
+rizatriptan hydralazine nitroglycerin digoxin amiodarone metronidazole clindamycin mupirocin
+ketoconazole terbinafine nystatin triamterene benazepril enalapril ramipril quinapril olmesartan
+irbesartan telmisartan candesartan nifedipine verapamil bisoprolol nebivolol labetalol doxazosin
+terazosin prazosin bumetanide torsemide metolazone glyburide pioglitazone linagliptin
+dapagliflozin canagliflozin liraglutide tirzepatide alendronate ibandronate risedronate
+denosumab raloxifene anastrozole letrozole tamoxifen exemestane medroxyprogesterone
+norethindrone levonorgestrel drospirenone norgestimate progesterone testosterone sildenafil
+tadalafil oxybutynin tolterodine solifenacin mirabegron dutasteride benzonatate guaifenesin
+promethazine meclizine metoclopramide dicyclomine sucralfate docusate senna loperamide lactulose
+mesalamine hydroxychloroquine methotrexate sulfasalazine adalimumab etanercept tofacitinib
+colchicine febuxostat celecoxib nabumetone etodolac indomethacin ketorolac methocarbamol
+carisoprodol metaxalone diazepam temazepam eszopiclone doxepin amitriptyline nortriptyline
+paroxetine desvenlafaxine vortioxetine vilazodone lisdexamfetamine atomoxetine guanfacine
+naltrexone buprenorphine morphine hydromorphone fentanyl methadone tapentadol codeine
+acetaminophen paracetamol phentermine varenicline nicotine epinephrine levocetirizine
+fexofenadine azelastine olopatadine mometasone beclomethasone ipratropium umeclidinium
+vilanterol theophylline roflumilast oseltamivir famciclovir tenofovir emtricitabine bictegravir
+dolutegravir lamivudine timolol brimonidine dorzolamide bimatoprost cyanocobalamin liothyronine
+methimazole carbimazole desmopressin fludrocortisone clobetasol hydrocortisone tretinoin
+adapalene minocycline ivermectin permethrin hydroxyurea cyclosporine tacrolimus mycophenolate
+azathioprine prochlorperazine dexmethylphenidate modafinil clobazam phenytoin primidone
+zonisamide lacosamide pregabalin ranolazine sotalol flecainide dabigatran enoxaparin heparin
+ticagrelor prasugrel cilostazol eplerenone sacubitril ivabradine colesevelam gemfibrozil
+evolocumab co-codamol co-amoxiclav lansoprazole bendroflumethiazide indapamide perindopril
+edoxaban gliclazide macrogol mebeverine amlodipine naproxen dihydrocodeine zopiclone
+mirtazapine cefalexin flucloxacillin phenoxymethylpenicillin clarithromycin aciclovir
+salbutamol beclometasone colecalciferol folic_acid insulin_glargine insulin_aspart
+ferrous_sulfate zoledronic_acid isosorbide_mononitrate glyceryl_trinitrate
+""".split()  # noqa: SIM905 - a readable block of names
+]
+SUPPLEMENTS = [
+    "fish oil", "omega 3", "ginkgo", "garlic", "vitamin E", "turmeric", "ginseng", "vitamin D",
+    "calcium", "magnesium", "multivitamin", "glucosamine", "probiotics", "vitamin B12", "iron",
+    "zinc", "melatonin", "vitamin C", "collagen", "coq10", "St John's wort", "evening primrose oil",
+]  # fmt: skip
+
+
+def test_the_most_prescribed_medicines_and_common_supplements_each_have_a_class():
+    lines = sorted({*MOST_PRESCRIBED, *SUPPLEMENTS})
+    unread = [line for line in lines if KB.read_medication(line).how != "name"]
+    assert len(lines) >= 320
+    assert unread == []
