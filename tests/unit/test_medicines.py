@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backcare.clinical import assess
+from backcare.errors import KnowledgeError
 from backcare.knowledge import Decision, load_knowledge
 from backcare.knowledge.names import normalise
 from tests.conftest import make_intake
+from tests.unit.test_knowledge import broken_copy
 
 KB = load_knowledge()
 DRUG_NAMES = Path(__file__).resolve().parents[2] / "src/backcare/knowledge/data/drug_names.yaml"
@@ -331,3 +333,26 @@ def test_the_most_prescribed_medicines_and_common_supplements_each_have_a_class(
     unread = [line for line in lines if KB.read_medication(line).how != "name"]
     assert len(lines) >= 320
     assert unread == []
+
+
+# --- The loader keeps the medicine data consistent -----------------------------------------
+
+
+def test_the_loader_rejects_a_dose_rule_that_keeps_every_class_of_its_medicine(tmp_path):
+    def keep_all(rules):
+        rules[0]["only"] = ["antiplatelet", "analgesic"]
+        return rules
+
+    with pytest.raises(KnowledgeError, match="medication_doses aspirin: 'only' must be some"):
+        load_knowledge(broken_copy(tmp_path, "medication_doses", keep_all))
+
+
+def test_the_loader_rejects_a_no_change_class_that_asks_nothing(tmp_path):
+    def drop_questions(classes):
+        for cls in classes:
+            if cls["id"] == "statin":
+                cls["questions"] = []
+        return classes
+
+    with pytest.raises(KnowledgeError, match="medications statin: a class that changes nothing"):
+        load_knowledge(broken_copy(tmp_path, "medications/cardiometabolic", drop_questions))

@@ -260,6 +260,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
         if condition not in kb.conditions:
             yield f"meta public_check: unknown condition '{condition}'"
     yield from _check_contract(kb)
+    yield from _check_medicines(kb)
     yield from _check_rules(kb)
     yield from _check_modalities(kb)
     yield from _check_protocols(kb)
@@ -272,6 +273,26 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     }
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
+
+
+def _check_medicines(kb: KnowledgeBase) -> Iterator[str]:
+    """Dose rules narrow a known medicine to classes it has; no-change classes say what to ask."""
+    for source in kb.drug_names.sources:
+        if source not in kb.sources:
+            yield f"drug_names: cites unknown source '{source}'"
+    for key, rule in kb.dose_rules.items():
+        where = f"medication_doses {rule.name}"
+        for source in rule.sources:
+            if source not in kb.sources:
+                yield f"{where}: cites unknown source '{source}'"
+        drug = kb.medication_names.get(key)
+        if drug is None:
+            yield f"{where}: no class lists this medicine"
+        elif not set(rule.only) < set(drug.classes):
+            yield f"{where}: 'only' must be some, not all, of its classes {list(drug.classes)}"
+    for cls in kb.medications.values():
+        if cls.decision == "proceed" and not cls.questions:
+            yield f"medications {cls.id}: a class that changes nothing must say what to ask"
 
 
 def _check_contract(kb: KnowledgeBase) -> Iterator[str]:
