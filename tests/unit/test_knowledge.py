@@ -38,21 +38,24 @@ def test_every_spec_condition_id_and_synonym_resolves(kb):
 def test_every_spec_medication_class_exists_with_common_names(kb):
     assert set(MEDICATION_CLASSES) <= set(kb.medications)
     names = {name.lower() for cls in kb.medications.values() for name in cls.names}
-    assert len(names) >= 80
-    for name in (
-        "warfarin",
-        "coumadin",
-        "apixaban",
-        "eliquis",
-        "rivaroxaban",
-        "xarelto",
-        "heparin",
-        "enoxaparin",
-        "clopidogrel",
-        "plavix",
-        "prednisone",
+    assert len(names) >= 300
+    for name, generic, cls in (
+        ("warfarin", "warfarin", "anticoagulant"),
+        ("Coumadin", "warfarin", "anticoagulant"),
+        ("apixaban", "apixaban", "anticoagulant"),
+        ("Eliquis", "apixaban", "anticoagulant"),
+        ("rivaroxaban", "rivaroxaban", "anticoagulant"),
+        ("Xarelto", "rivaroxaban", "anticoagulant"),
+        ("heparin", "heparin", "anticoagulant"),
+        ("enoxaparin", "enoxaparin", "anticoagulant"),
+        ("clopidogrel", "clopidogrel", "antiplatelet"),
+        ("Plavix", "clopidogrel", "antiplatelet"),
+        ("prednisone", "prednisone", "corticosteroid"),
     ):
-        assert name in names
+        reading = kb.read_medication(name)
+        assert reading.how == "name", name
+        assert reading.generics == (generic,), name
+        assert cls in reading.classes, name
 
 
 def test_every_seed_article_is_a_source_and_is_cited(kb):

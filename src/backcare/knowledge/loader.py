@@ -99,6 +99,7 @@ def _build(read: _Reader) -> KnowledgeBase:
     condition_names = _condition_names(conditions)
     medication_names = _medication_names(medications, drug_names)
     dose_rules = _by_name(read.many("medication_doses", m.DoseRule))
+    pressure = _by_id(read.many("pressure", m.PressureLevel), "pressure")
     kb = KnowledgeBase(
         meta=meta,
         sources=_by_id(read.many("sources", m.Source), "sources"),
@@ -109,7 +110,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         techniques=_by_id(read.many("techniques", m.Technique), "techniques"),
         regions=_by_id(read.many("regions", m.Region), "regions"),
         positioning=_by_id(read.many("positioning", m.Positioning), "positioning"),
-        pressure=_by_id(read.many("pressure", m.PressureLevel), "pressure"),
+        pressure=pressure,
         classification=read.one("classification", m.Classification),
         self_care=self_care,
         self_care_rules={item.id: _compile_self_care(item) for item in self_care.values()},
@@ -127,7 +128,13 @@ def _build(read: _Reader) -> KnowledgeBase:
         drug_names=drug_names,
         dose_rules=dose_rules,
         matching=matching,
-        names=NameIndex(medication_names, condition_names, dose_rules, matching),
+        names=NameIndex(
+            medication_names,
+            condition_names,
+            dose_rules,
+            matching,
+            {cls.id: _risk(cls, pressure) for cls in medications.values()},
+        ),
     )
     problems = list(check(kb))
     if problems:
@@ -195,14 +202,18 @@ def _medication_names(
 ) -> dict[str, Drug]:
     """Every name a medicine is known by, normalised, with its generic name and classes."""
     generics: dict[str, tuple[str, ...]] = {}
+    spelled: dict[str, str] = {}
     for cls in medications.values():
         for name in cls.names:
             key = normalise(name)
             if len(key.split("_")) > 3:
                 raise KnowledgeError(f"medications: '{name}' has more than three words")
+            if cls.id in generics.get(key, ()):
+                raise KnowledgeError(f"medications {cls.id}: '{name}' is listed twice")
             generics[key] = (*generics.get(key, ()), cls.id)
-    names = {key: Drug(key.replace("_", " "), classes) for key, classes in generics.items()}
-    for name, generic in drug_names.names.items():
+            spelled.setdefault(key, name.lower())
+    names = {key: Drug(spelled[key], classes) for key, classes in generics.items()}
+    for name, generic in {**drug_names.names, **drug_names.typed}.items():
         key, target = normalise(name), normalise(generic)
         if target not in generics:
             raise KnowledgeError(f"drug_names: '{name}' names '{generic}', which no class lists")
@@ -212,6 +223,14 @@ def _medication_names(
             raise KnowledgeError(f"drug_names: '{name}' is also a generic of other classes")
         names.setdefault(key, names[target])
     return names
+
+
+def _risk(cls: m.MedicationClass, pressure: dict[str, m.PressureLevel]) -> int:
+    """How much a class changes the session: its decision, then how low its pressure ceiling."""
+    levels = len(pressure) + 1
+    ceiling = cls.modifications.max_pressure
+    lowered = levels - pressure[ceiling].rank if ceiling in pressure else 0
+    return levels * m.Decision[cls.decision] + lowered
 
 
 def _by_name(rules: list[m.DoseRule]) -> dict[str, m.DoseRule]:
@@ -243,6 +262,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
             yield f"meta public_check: unknown condition '{condition}'"
     yield from _check_contract(kb)
     yield from _check_decisions(kb)
+    yield from _check_medicines(kb)
     yield from _check_rules(kb)
     yield from _check_modalities(kb)
     yield from _check_protocols(kb)
@@ -257,6 +277,26 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     }
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
+
+
+def _check_medicines(kb: KnowledgeBase) -> Iterator[str]:
+    """Dose rules narrow a known medicine to classes it has; no-change classes say what to ask."""
+    for source in kb.drug_names.sources:
+        if source not in kb.sources:
+            yield f"drug_names: cites unknown source '{source}'"
+    for key, rule in kb.dose_rules.items():
+        where = f"medication_doses {rule.name}"
+        for source in rule.sources:
+            if source not in kb.sources:
+                yield f"{where}: cites unknown source '{source}'"
+        drug = kb.medication_names.get(key)
+        if drug is None:
+            yield f"{where}: no class lists this medicine"
+        elif not set(rule.only) < set(drug.classes):
+            yield f"{where}: 'only' must be some, not all, of its classes {list(drug.classes)}"
+    for cls in kb.medications.values():
+        if cls.decision == "proceed" and not cls.questions:
+            yield f"medications {cls.id}: a class that changes nothing must say what to ask"
 
 
 def _check_contract(kb: KnowledgeBase) -> Iterator[str]:

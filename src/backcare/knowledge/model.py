@@ -155,10 +155,14 @@ class DoseRule(Entry):
 
 
 class DrugNames(Entry):
-    """Brand and other names of generic medicines (each maps to a generic a class lists)."""
+    """Brand and other names of generic medicines (each maps to a generic a class lists).
+
+    ``names`` is generated from a data set (scripts/drug_names.py); ``typed`` holds the names
+    the data set lacks, typed by hand, which the script keeps."""
 
     sources: SourceIds
     note: str = ""
+    typed: dict[str, str] = {}
     names: dict[str, str]
 
 

@@ -3,7 +3,8 @@
 Names are matched in a normal form (lower case, words joined by underscores). A medicine line
 ("Xarelto 20mg once daily") is scanned for known names of up to three words; words left over
 are compared with the known names by rapidfuzz. A near miss is read as a name only when no
-other name of a different medicine is as close: otherwise nothing is read and both are
+other name of a different medicine is as close, and no name of a riskier medicine (a class with
+a more severe decision) is among the suggestions: otherwise nothing is read and they are
 suggested, so a spelling is never read as the less risky of two medicines. The thresholds are
 the knowledge base's matching policy (``matching.yaml``).
 """
@@ -20,14 +21,20 @@ from rapidfuzz import fuzz, process
 from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
+_APOSTROPHE = re.compile(r"['\u2019](?=[a-z])")
 _MILLIGRAMS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\b")
 
 How = Literal["name", "spelling", "unrecognised"]
 
 
+def words_of(text: str) -> list[str]:
+    """The words and numbers of a text, lower case; an apostrophe joins ("John's" is "johns")."""
+    return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
 def normalise(text: str) -> str:
     """The form names are matched in: lower case, words joined by underscores."""
-    return "_".join(_WORD.findall(text.lower()))
+    return "_".join(words_of(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +79,13 @@ class NameIndex:
         conditions: Mapping[str, str],
         doses: Mapping[str, m.DoseRule],
         policy: m.MatchingPolicy,
+        class_risk: Mapping[str, int],
     ) -> None:
         self._drugs = drugs
+        self._risk = {
+            key: max((class_risk[c] for c in drug.classes), default=0)
+            for key, drug in drugs.items()
+        }
         self._conditions = conditions
         self._doses = doses
         self._policy = policy
@@ -85,13 +97,16 @@ class NameIndex:
         }
 
     def medication(self, text: str) -> MedicationReading:
-        words = _WORD.findall(text.lower())
+        words = words_of(text)
         found, used = self._exact_drugs(words)
         how: How = "name"
         suggestions: list[str] = []
         for start, size in self._leftovers(words, used):
             near = self._near(
-                "_".join(words[start : start + size]), self._drug_keys[size], self._drug_of
+                "_".join(words[start : start + size]),
+                self._drug_keys[size],
+                self._drug_of,
+                self._risk.__getitem__,
             )
             suggestions.extend(s for s in near.suggestions if s not in suggestions)
             if near.read is not None:
@@ -143,7 +158,13 @@ class NameIndex:
             ):
                 yield i, 1
 
-    def _near(self, key: str, choices: list[str], target_of: Callable[[str], str]) -> _Near:
+    def _near(
+        self,
+        key: str,
+        choices: list[str],
+        target_of: Callable[[str], str],
+        risk_of: Callable[[str], int] | None = None,
+    ) -> _Near:
         policy = self._policy
         if len(key) < policy.min_length:
             return _Near(None, ())
@@ -158,6 +179,10 @@ class NameIndex:
         targets = list(dict.fromkeys(target_of(name) for name in close))
         suggestions = tuple(dict.fromkeys(target_of(name) for name, _ in matches))
         if best >= policy.min_score and len(targets) == 1:
+            if risk_of is not None and any(
+                risk_of(name) > risk_of(close[0]) for name, _ in matches
+            ):
+                return _Near(None, suggestions)
             return _Near(close[0], suggestions)
         return _Near(None, suggestions)
 
@@ -175,8 +200,8 @@ class NameIndex:
         return tuple(classes)
 
     def _low_dose_taken(self, rule: m.DoseRule, text: str, words: list[str]) -> bool:
-        joined = "_".join(words)
-        if any(name in joined for name, named in self._low_dose.items() if named is rule):
+        joined = f"_{'_'.join(words)}_"
+        if any(f"_{name}_" in joined for name, named in self._low_dose.items() if named is rule):
             return True
         doses = [float(d.replace(",", ".")) for d in _MILLIGRAMS.findall(text.lower())]
         return bool(doses) and max(doses) <= rule.at_most_mg
