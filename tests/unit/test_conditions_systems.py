@@ -67,7 +67,8 @@ def test_psoriasis_without_a_status_proceeds_and_asks_about_a_flare(kb):
 def test_shingles_postpones_until_crusted_then_leaves_the_band_out(kb):
     fresh = assessed(kb, {"id": "shingles", "status": "active", "regions": ["mid_back_left"]})
     assert fresh.decision == Decision.postpone
-    crusted = assessed(kb, {"id": "herpes zoster", "status": "controlled", "regions": ["mid_back_left"]})
+    band = {"id": "herpes zoster", "status": "controlled", "regions": ["mid_back_left"]}
+    crusted = assessed(kb, band)
     assert crusted.decision == Decision.modify
     assert "mid_back_left" in crusted.limits.avoid_regions
     assert kb.conditions["shingles"].explains_pain
