@@ -209,7 +209,6 @@ LAY_NAMES = {
     "nettle rash": "hives",
     "verruca": "warts",
     "fatty lump": "lipoma",
-    "nits": "head_lice",
     "parkinsons": "parkinsons_disease",
     "alzheimers": "dementia",
     "bells palsy": "bells_palsy",
