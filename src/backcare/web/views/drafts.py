@@ -26,7 +26,7 @@ def draft_page(request: HttpRequest, client_id: int, draft_id: int) -> HttpRespo
         accepted = {i.key for i in review.items if request.POST.get(f"take {i.key}") == "client"}
         take_note = request.POST.get("take_note") == "on"
         try:
-            if request.POST.get("then") == "edit":
+            if request.POST.get("then") == "review":
                 merge.choose(user=user, review=review, accepted=accepted, take_note=take_note)
                 return redirect("draft_review", client_id=client_id, draft_id=draft_id)
             assessment = merge.merge_draft(
