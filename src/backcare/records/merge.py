@@ -63,6 +63,10 @@ class Review:
         }
 
     @property
+    def changes(self) -> int:
+        return sum(1 for item in self.items if item.change != "same")
+
+    @property
     def waiting(self) -> bool:
         return self.draft.state == IntakeDraft.State.PENDING
 
