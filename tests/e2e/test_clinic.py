@@ -97,6 +97,9 @@ def test_a_clients_self_service_answers_are_merged_without_losing_the_therapists
     page.click("text=Send a self-service intake link")
     link = page.input_value("#link")
     assert "/i/" in link
+    page.click("text=Back to Iris Vale")
+    expect(page.locator(".links input[type=text]")).to_have_value(link)
+    shot(page, "client-with-active-link")
 
     phone = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
     client_page = phone.new_page()
@@ -120,6 +123,7 @@ def test_a_clients_self_service_answers_are_merged_without_losing_the_therapists
 
     page.goto(f"{server}/")
     alert = page.locator("li", has_text="Iris Vale").filter(has_text="Self-service answers")
+    shot(page, "dashboard-draft-alert")
     alert.locator("text=Compare and merge").click()
     expect(page.locator("h1")).to_contain_text("Self-service answers of Iris Vale")
     removed = page.locator("tr", has_text="warfarin 5 mg")
