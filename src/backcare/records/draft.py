@@ -46,16 +46,7 @@ PREFERENCES = (
 )
 CONDITION = ("id", "status", "regions")  # since and note are the therapist's
 PROCEDURE = ("kind", "date", "region")
-SECTIONS = (
-    "client",
-    "pain",
-    "red_flags",
-    "conditions",
-    "medications",
-    "procedures",
-    "allergies",
-    "preferences",
-)
+THERAPIST_ONLY = ("assessed_on", "skin", "vitals", "clearances", "notes")  # and anything unnamed
 
 Data = dict[str, Any]
 
@@ -87,6 +78,12 @@ def client_view(data: Data | None) -> Data:
     if data.get("pain") is not None:
         view["pain"] = _pick(data["pain"], PAIN)
     return view
+
+
+def therapist_part(data: Data | None) -> Data:
+    """The therapist's own parts of an intake, which every merge carries over unchanged."""
+    data = data or {}
+    return {part: data.get(part) for part in THERAPIST_ONLY}
 
 
 def form_start(data: Data | None) -> Data:
@@ -131,7 +128,6 @@ def same_answer(one: Any, other: Any) -> bool:
 
 
 def _canonical(value: Any) -> str:
-
     def norm(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: norm(x) for k, x in v.items() if _given(x) is not None}

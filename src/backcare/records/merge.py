@@ -54,13 +54,7 @@ class Review:
     @property
     def kept(self) -> dict[str, Any]:
         """The therapist's parts of the current intake, which every merge carries over."""
-        base = self.base or {}
-        return {
-            "skin": base.get("skin", []),
-            "vitals": base.get("vitals") or {},
-            "clearances": base.get("clearances", []),
-            "notes": base.get("notes", ""),
-        }
+        return draft.therapist_part(self.base)
 
     @property
     def changes(self) -> int:
@@ -121,11 +115,13 @@ def _waiting(review: Review) -> IntakeDraft:
     return locked
 
 
+@transaction.atomic
 def choose(*, user: User, review: Review, accepted: set[str], take_note: bool) -> None:
     """Keep the therapist's choices on the draft, to edit the merged intake before saving."""
-    found = review.draft
+    found = _waiting(review)
     found.accepted, found.take_note = sorted(accepted), take_note
     found.save(update_fields=["accepted", "take_note"])
+    review.draft.accepted, review.draft.take_note = found.accepted, take_note
     audit.record(user=user, action="draft.choose", client=review.client, target=f"draft {found.pk}")
 
 
