@@ -45,7 +45,7 @@ class NotAllowed(BackcareError):
 
 
 class LinkRefused(BackcareError):
-    """A self-service link that is unknown, expired or already used."""
+    """A self-service link that is unknown, expired, revoked or already used."""
 
 
 class ImmutableRecord(BackcareError):

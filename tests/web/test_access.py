@@ -16,11 +16,13 @@ from backcare.records.models import (
     Client,
     Clinic,
     Intake,
+    IntakeDraft,
     PlanChange,
     SelfServiceLink,
     SessionNote,
     User,
 )
+from backcare.web.intake_form import IntakeForm
 from tests.web.conftest import PASSWORD, intake_form, new_client, session_form
 
 CLINIC_PAGES = [
@@ -46,7 +48,28 @@ CLIENT_PAGES = [
     ("get", "clearance_new"),
     ("post", "clearance_new"),
     ("get", "selfcare"),
+    ("get", "draft"),
+    ("post", "draft"),
+    ("get", "draft_review"),
+    ("post", "draft_review"),
+    ("post", "draft_discard"),
+    ("post", "link_revoke"),
 ]
+WITH_DRAFT = ("draft", "draft_review", "draft_discard", "link_revoke")
+
+
+def with_draft(person: Client) -> Client:
+    """The client with self-service answers waiting, and a new active link."""
+    if not person.drafts.exists():
+        token = selfservice.create_link(user=person.created_by, client=person, now=timezone.now())
+        data = {k: v for k, v in intake_form().items() if k != "assessed_on"}
+        form = IntakeForm(data, for_client=True)
+        assert form.is_valid(), form.errors
+        selfservice.submit(
+            token=token, data=form.to_intake(), now=timezone.now(), today=timezone.localdate()
+        )
+        selfservice.create_link(user=person.created_by, client=person, now=timezone.now())
+    return person
 
 
 def test_every_client_page_of_the_url_map_is_in_the_access_checks():
@@ -65,6 +88,10 @@ def url_of(name: str, person: Client) -> str:
     }
     if name in args:
         return reverse(name, args=args[name])
+    if name in WITH_DRAFT:
+        with_draft(person)
+        of = person.links.first() if name == "link_revoke" else person.drafts.get()
+        return reverse(name, args=[person.pk, of.pk])
     if name in {page for _, page in CLIENT_PAGES}:
         return reverse(name, args=[person.pk])
     return reverse(name)
@@ -91,6 +118,8 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
             "reason": "shorter sessions",
         },
         "session_new": session_form(),
+        "draft": {"then": "merge"},
+        "draft_review": intake_form(reason="checking access"),
         "clearance_new": {
             "received_from": "Dr Who, GP",
             "received_on": "2020-01-01",
@@ -106,6 +135,10 @@ def records_of(person: Client) -> dict[str, int]:
         "plan changes": PlanChange.objects.filter(plan__client=person).count(),
         "sessions": SessionNote.objects.filter(client=person).count(),
         "clearances": Clearance.objects.filter(client=person).count(),
+        "drafts waiting": IntakeDraft.objects.filter(client=person, state="pending").count(),
+        "links revoked": SelfServiceLink.objects.filter(client=person)
+        .exclude(revoked_at=None)
+        .count(),
     }
 
 
@@ -119,7 +152,8 @@ def clinic_b_clients(therapist_b: User, client_b: Client) -> dict[str, Client]:
 
 
 def subject(name: str, clinic_b_clients: dict[str, Client]) -> Client:
-    return clinic_b_clients.get(name, clinic_b_clients["other pages"])
+    theirs = clinic_b_clients.get(name, clinic_b_clients["other pages"])
+    return with_draft(theirs) if name in WITH_DRAFT else theirs
 
 
 # Log-in
@@ -249,6 +283,8 @@ def test_another_clinics_client_is_not_found_on_any_client_page(
         ("plan_edit", "plan changes"),
         ("session_new", "sessions"),
         ("clearance_new", "clearances"),
+        ("draft", "intakes"),
+        ("draft_review", "intakes"),
     ],
 )
 def test_the_same_posts_from_the_clients_own_clinic_are_recorded(

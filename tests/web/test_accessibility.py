@@ -10,6 +10,7 @@ import pytest
 from django.test import Client as Browser
 
 from backcare.records import selfservice
+from tests.web.conftest import intake_form
 
 
 class Audit(HTMLParser):
@@ -101,6 +102,10 @@ def pages(browser_a: Browser, client_a: Any, therapist_a: Any) -> dict[str, str]
     html = {name: browser_a.get(url).content.decode() for name, url in urls.items()}
     anonymous = Browser()
     html["self-service"] = anonymous.get(f"/i/{token}/").content.decode()
+    anonymous.post(f"/i/{token}/", intake_form(medications="ibuprofen", notes="new job"))
+    drafted = f"/clients/{client_a.pk}/drafts/{client_a.drafts.get().pk}/"
+    html["self-service comparison"] = browser_a.get(drafted).content.decode()
+    html["merged intake review"] = browser_a.get(f"{drafted}review/").content.decode()
     html["public check"] = anonymous.get("/check/").content.decode()
     html["login"] = anonymous.get("/login/").content.decode()
     return html

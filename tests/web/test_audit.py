@@ -70,20 +70,23 @@ def test_recording_an_intake_is_logged_with_its_decision(
     assert event.detail == {"decision": "emergency", "source": "therapist"}
 
 
-def test_a_clients_own_intake_is_logged_without_a_user(
+def test_a_clients_own_answers_are_logged_without_a_user(
     anonymous: Browser, therapist_a: User
 ) -> None:
     person = new_client(therapist_a, "Samira", "Selfridge")
     token = selfservice.create_link(user=therapist_a, client=person, now=timezone.now())
 
+    anonymous.get(f"/i/{token}/")
     anonymous.post(f"/i/{token}/", intake_form())
 
     [made] = events("selfservice.link", person)
     assert made.user == therapist_a
-    [event] = events("intake.record", person)
-    assert event.user is None
-    assert event.clinic == person.clinic
-    assert event.detail == {"decision": "proceed", "source": "self_service"}
+    opened = events("selfservice.open", person)
+    [sent] = events("selfservice.submit", person)
+    assert len(opened) == 2  # the form shown, then sent
+    assert {event.user for event in [*opened, sent]} == {None}
+    assert {event.clinic for event in [*opened, sent]} == {person.clinic}
+    assert not events("intake.record", person)  # a draft, until the therapist merges it
 
 
 def test_the_audit_log_names_the_client_as_the_author_of_their_own_intake(
@@ -95,7 +98,8 @@ def test_the_audit_log_names_the_client_as_the_author_of_their_own_intake(
 
     html = admin_browser.get("/audit/").content.decode()
 
-    assert re.search(r"<td>client \(link\)</td><td>intake.record</td><td><a [^>]*>Samira", html)
+    for action in ("selfservice.open", "selfservice.submit"):
+        assert re.search(rf"<td>client \(link\)</td><td>{action}</td><td><a [^>]*>Samira", html)
 
 
 def test_recording_a_session_is_logged(

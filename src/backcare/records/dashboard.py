@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Subquery
 
-from backcare.records import audit
-from backcare.records.models import Assessment, Client, Plan, SessionNote, User
+from backcare.records import audit, merge
+from backcare.records.models import Assessment, Client, IntakeDraft, Plan, SessionNote, User
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -19,6 +19,7 @@ class Alert:
     kind: str
     text: str
     severity: str
+    draft_id: int | None = None
 
 
 @dataclass
@@ -39,8 +40,8 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     for session in recent.select_related("client").order_by("-session_date", "-pk"):
         seen.setdefault(session.client_id, session.client)
     board.recent_clients = list(seen.values())[:12]
-    board.alerts = [*_stop_alerts(user), *_reassessments_due(user)]
-    order = {"emergency": 0, "refer": 1, "clearance": 2, "postpone": 3, "reassess": 4}
+    board.alerts = [*_stop_alerts(user), *_drafts_waiting(user), *_reassessments_due(user)]
+    order = {"emergency": 0, "refer": 1, "clearance": 2, "answers": 3, "postpone": 4, "reassess": 5}
     board.alerts.sort(key=lambda alert: order.get(alert.severity, 9))
     shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
     shown |= {s.client_id for s in board.today_sessions}
@@ -65,6 +66,21 @@ def _stop_alerts(user: User) -> list[Alert]:
         Alert(a.client, "stop", WAITING.get(a.decision, a.result["summary"]), a.decision)
         for a in latest
     ]
+
+
+def _drafts_waiting(user: User) -> list[Alert]:
+    """One alert for each self-service draft waiting to be merged (one query)."""
+    return [
+        Alert(d.client, "draft", _draft_text(d), "answers", d.pk) for d in merge.pending(user=user)
+    ]
+
+
+def _draft_text(waiting: IntakeDraft) -> str:
+    sent = waiting.submitted_at
+    text = f"Self-service answers sent {sent.day} {sent:%b}, waiting to be compared and merged"
+    if waiting.preview_decision in STOP:
+        text += f"; with them the decision would be {waiting.preview_decision}"
+    return text
 
 
 def _reassessments_due(user: User) -> list[Alert]:

@@ -194,15 +194,65 @@ class Clearance(Scoped):
 class SelfServiceLink(Scoped):
     """A one-use link a client opens without logging in to fill their own intake.
 
-    Only a hash of the token is stored; the token itself is shown once, when the link is made.
+    The token is never stored: only its hash (to look it up) and a random nonce from which,
+    with the server's secret key, the clinic can show the link again while it is active.
     """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="First opened")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class IntakeDraft(Scoped):
+    """A client's answers from a self-service link, waiting for the therapist to merge them.
+
+    Only the therapist's merge makes a new intake version (``intake``) and its assessment.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be merged"
+        MERGED = "merged", "Merged"
+        DISCARDED = "discarded", "Discarded"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="drafts")
+    link = models.OneToOneField(SelfServiceLink, on_delete=models.PROTECT, related_name="draft")
+    based_on = models.ForeignKey(
+        Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField(help_text="The client-editable parts of the intake, as sent.")
+    client_note = models.TextField(blank=True)
+    preview_decision = models.CharField(
+        max_length=20, blank=True, help_text="The decision if every proposed change is taken."
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    accepted = models.JSONField(
+        null=True, blank=True, help_text="The item keys the therapist chose to take."
+    )
+    take_note = models.BooleanField(default=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    intake = models.OneToOneField(
+        Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "state"])]
 
 
 class AuditEvent(models.Model):

@@ -66,9 +66,10 @@ class IntakeForm(forms.Form):
         self.used_rows: dict[str, list[int]] = {}
         kb = load_knowledge()
         f = self.fields
-        f["assessed_on"] = forms.DateField(
-            label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        )
+        if not for_client:  # the assessment date is the therapist's to set
+            f["assessed_on"] = forms.DateField(
+                label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            )
         f["age"] = forms.IntegerField(label="Age (years)", min_value=0, max_value=120)
         f["sex"] = forms.ChoiceField(
             label="Sex",
@@ -232,7 +233,11 @@ class IntakeForm(forms.Form):
             label="What would you like to be able to do again?", required=False
         )
         f["notes"] = forms.CharField(
-            label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            label="Anything else you want your therapist to know"
+            if for_client
+            else "Anything else",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
         )
         if correcting:
             f["reason"] = forms.CharField(
@@ -244,7 +249,7 @@ class IntakeForm(forms.Form):
         """The cleaned fields as an intake of spec v1 (left-out answers are left out)."""
         d = self.cleaned_data
         intake: dict[str, Any] = {
-            "assessed_on": d["assessed_on"],
+            **({} if self.for_client else {"assessed_on": d["assessed_on"]}),
             "client": compact(
                 {
                     "age": d["age"],

@@ -32,7 +32,7 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         "pregnancy_complications": ", ".join(client.get("pregnancy_complications", [])),
         "breastfeeding": tri_value(client.get("breastfeeding")),
         "occupation": client.get("occupation") or "",
-        "has_pain": bool(data.get("pain")),
+        "has_pain": data.get("pain") is not None,
         "pain_regions": pain.get("regions", []),
         "duration_weeks": pain.get("duration_weeks"),
         "intensity": pain.get("intensity"),
@@ -74,3 +74,14 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
 
 def today_initial(client: Client, today: date) -> dict[str, Any]:
     return {"assessed_on": today, "age": client.age_on(today), "has_pain": True}
+
+
+def client_initial(start: dict[str, Any] | None, client: Client, today: date) -> dict[str, Any]:
+    """The client's own form: their earlier answers, with today's age when the birth date is
+    known."""
+    if not start:
+        return today_initial(client, today)
+    initial = initial_from(start)
+    if client.date_of_birth is not None:
+        initial["age"] = client.age_on(today)
+    return initial

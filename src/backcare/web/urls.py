@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, intakes, pages, public, sessions
+from backcare.web.views import clients, drafts, intakes, links, pages, public, sessions
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -12,7 +12,23 @@ urlpatterns = [
     path("clients/new/", clients.client_new, name="client_new"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("clients/<int:client_id>/intake/", intakes.intake_new, name="intake_new"),
-    path("clients/<int:client_id>/link/", intakes.link_new, name="link_new"),
+    path("clients/<int:client_id>/link/", links.link_new, name="link_new"),
+    path(
+        "clients/<int:client_id>/links/<int:link_id>/revoke/",
+        links.link_revoke,
+        name="link_revoke",
+    ),
+    path("clients/<int:client_id>/drafts/<int:draft_id>/", drafts.draft_page, name="draft"),
+    path(
+        "clients/<int:client_id>/drafts/<int:draft_id>/review/",
+        drafts.draft_review,
+        name="draft_review",
+    ),
+    path(
+        "clients/<int:client_id>/drafts/<int:draft_id>/discard/",
+        drafts.draft_discard,
+        name="draft_discard",
+    ),
     path(
         "clients/<int:client_id>/assessments/<int:assessment_id>/",
         clients.assessment_page,
@@ -22,7 +38,7 @@ urlpatterns = [
     path("clients/<int:client_id>/self-care/", clients.selfcare_guide, name="selfcare"),
     path("clients/<int:client_id>/sessions/new/", sessions.session_new, name="session_new"),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
-    path("i/<str:token>/", intakes.self_intake, name="self_intake"),
+    path("i/<str:token>/", links.self_intake, name="self_intake"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),

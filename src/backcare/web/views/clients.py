@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from backcare.clinical.assessment import avoided_regions
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, clearances, clients, plans
+from backcare.records import audit, clearances, clients, merge, plans, selfservice
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web.forms import ClientForm
 from backcare.web.pictures import guide_map, outline_map
 from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.links import link_url
 
 
 @clinic_page
@@ -62,6 +64,11 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             if result and result["massage_today"]
             else "",
             "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
+            "drafts": merge.pending_for(view.client),
+            "links": [
+                (row, link_url(request, row.token) if row.token else "")
+                for row in selfservice.links(client=view.client, now=timezone.now())
+            ],
         },
     )
 

@@ -1,23 +1,21 @@
-"""The therapist's intake form, corrections (new versions), and self-service links."""
+"""The therapist's intake form and corrections (new versions)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 
-from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
+from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
-from backcare.records import clients, intakes, selfservice
+from backcare.records import clients, draft, intakes
 from backcare.web.intake_form import IntakeForm
 from backcare.web.prefill import initial_from, rows_for, today_initial
 from backcare.web.questions import bound_red_flags
 from backcare.web.views.common import clinic_page, today, user_of
 
 
-def _context(form: IntakeForm, **extra: object) -> dict[str, object]:
+def context(form: IntakeForm, **extra: object) -> dict[str, object]:
     kb = load_knowledge()
     names = sorted({*kb.conditions, *(s for c in kb.conditions.values() for s in c.synonyms)})
     return {
@@ -48,9 +46,7 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            data = form.to_intake()
-            if previous and previous.get("clearances"):
-                data["clearances"] = previous["clearances"]  # clearances already received stay
+            data = draft.keep_unshown(form.to_intake(), previous)  # clearances and the like
             assessment = intakes.record_intake(
                 user=user,
                 client=client,
@@ -67,59 +63,5 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(
         request,
         "web/intake_form.html",
-        _context(form, client=client, correcting=previous is not None, self_service=False),
-    )
-
-
-@clinic_page
-def link_new(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = user_of(request)
-    client = clients.open_client(user=user, client_id=client_id, purpose="self-service link")
-    if request.method != "POST":
-        return redirect("client", client_id=client.pk)
-    token = selfservice.create_link(user=user, client=client, now=timezone.now())
-    url = request.build_absolute_uri(reverse("self_intake", args=[token]))
-    return render(request, "web/link_created.html", {"client": client, "url": url})
-
-
-def self_intake(request: HttpRequest, token: str) -> HttpResponse:
-    """The client's own intake, from a link: no login, no other data shown."""
-    try:
-        link = selfservice.resolve(token=token, now=timezone.now())
-    except LinkRefused as error:
-        return render(
-            request, "web/self_refused.html", {"message": str(error), "public": True}, status=410
-        )
-    form = IntakeForm(
-        request.POST or None, for_client=True, initial=today_initial(link.client, today())
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            selfservice.submit(
-                token=token, data=form.to_intake(), now=timezone.now(), today=today()
-            )
-            urgent = load_knowledge().meta.public_check.urgent_signs
-            return render(request, "web/self_thanks.html", {"public": True, "urgent_signs": urgent})
-        except InvalidIntake as error:
-            form.add_problems(error.problems)
-        except SaveFailed as error:
-            form.add_error(None, str(error))
-        except LinkRefused as error:
-            return render(
-                request,
-                "web/self_refused.html",
-                {"message": str(error), "public": True},
-                status=410,
-            )
-    return render(
-        request,
-        "web/intake_form.html",
-        _context(
-            form,
-            client=None,
-            first_name=link.client.first_name,
-            correcting=False,
-            self_service=True,
-            public=True,
-        ),
+        context(form, client=client, correcting=previous is not None, self_service=False),
     )
