@@ -24,7 +24,14 @@ def rosa(therapist_a: User) -> Client:
         therapist_a,
         "Rosa",
         "Almond",
-        conditions=[{"id": "atrial fibrillation", "since": "2019-03-01", "note": "GP letter"}],
+        conditions=[
+            {
+                "id": "atrial fibrillation",
+                "status": "active",
+                "since": "2019-03-01",
+                "note": "GP letter",
+            }
+        ],
         medications=["warfarin 5 mg"],
         allergies=["almond oil"],
         skin=[{"finding": "open_wound", "region": "low_back_left"}],
