@@ -5,23 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.records import clearances, selfservice
+from backcare.records import clearances, selfservice, sessions
 from backcare.records.models import (
     AuditEvent,
     Clearance,
     Client,
+    ClientChange,
     Clinic,
     Intake,
     PlanChange,
     SelfServiceLink,
+    SessionAmendment,
     SessionNote,
     User,
 )
-from tests.web.conftest import PASSWORD, intake_form, new_client, session_form
+from tests.web.conftest import PASSWORD, TODAY, intake_form, new_client, session_form
 
 CLINIC_PAGES = [
     ("get", "dashboard"),
@@ -46,6 +49,12 @@ CLIENT_PAGES = [
     ("get", "clearance_new"),
     ("post", "clearance_new"),
     ("get", "selfcare"),
+    ("get", "client_edit"),
+    ("post", "client_edit"),
+    ("get", "intake_version"),
+    ("get", "session"),
+    ("post", "session"),
+    ("get", "clearance_document"),
 ]
 
 
@@ -61,7 +70,10 @@ def url_of(name: str, person: Client) -> str:
     args: dict[str, list[Any]] = {
         "knowledge_kind": ["conditions"],
         "knowledge_entry": ["conditions", "osteoporosis"],
-        "assessment": [person.pk, person.assessments.get().pk],
+        "assessment": [person.pk, person.assessments.first().pk],
+        "intake_version": [person.pk, 1],
+        "session": [person.pk, getattr(person.sessions.first(), "pk", 1)],
+        "clearance_document": [person.pk, getattr(person.clearances.first(), "pk", 1)],
     }
     if name in args:
         return reverse(name, args=args[name])
@@ -91,6 +103,8 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
             "reason": "shorter sessions",
         },
         "session_new": session_form(),
+        "session": {"text": "pain 2 by the evening, said on the phone"},
+        "client_edit": {"first_name": "Nina", "last_name": "Renamed", "reason": "married"},
         "clearance_new": {
             "received_from": "Dr Who, GP",
             "received_on": "2020-01-01",
@@ -106,6 +120,8 @@ def records_of(person: Client) -> dict[str, int]:
         "plan changes": PlanChange.objects.filter(plan__client=person).count(),
         "sessions": SessionNote.objects.filter(client=person).count(),
         "clearances": Clearance.objects.filter(client=person).count(),
+        "amendments": SessionAmendment.objects.filter(session__client=person).count(),
+        "client changes": ClientChange.objects.filter(client=person).count(),
     }
 
 
@@ -115,7 +131,21 @@ def clinic_b_clients(therapist_b: User, client_b: Client) -> dict[str, Client]:
     waiting = new_client(
         therapist_b, "Cy", "Waiting", conditions=[{"id": "hypertension", "status": "active"}]
     )
-    return {"clearance_new": waiting, "other pages": client_b}
+    note = {"session_date": TODAY, "regions": [], "pressure": "light", "minutes": 30}
+    sessions.record_session(user=therapist_b, client=client_b, note=note, today=TODAY)
+    cleared = new_client(
+        therapist_b, "Dee", "Cleared", conditions=[{"id": "hypertension", "status": "active"}]
+    )
+    clearances.record_clearance(
+        user=therapist_b,
+        client=cleared,
+        received_from="Dr Who, GP",
+        received_on=TODAY,
+        covers=[finding["rule"] for finding in clearances.pending(cleared)],
+        document=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 cleared", "application/pdf"),
+        today=TODAY,
+    )
+    return {"clearance_new": waiting, "clearance_document": cleared, "other pages": client_b}
 
 
 def subject(name: str, clinic_b_clients: dict[str, Client]) -> Client:
@@ -249,6 +279,8 @@ def test_another_clinics_client_is_not_found_on_any_client_page(
         ("plan_edit", "plan changes"),
         ("session_new", "sessions"),
         ("clearance_new", "clearances"),
+        ("session", "amendments"),
+        ("client_edit", "client changes"),
     ],
 )
 def test_the_same_posts_from_the_clients_own_clinic_are_recorded(

@@ -5,20 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from backcare.records import audit
-from backcare.records.models import Assessment, Client, Plan, SessionNote, User
+from backcare.records.models import (
+    AlertAcknowledgement,
+    Assessment,
+    Client,
+    Intake,
+    Plan,
+    SessionNote,
+    User,
+)
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
 
 @dataclass
 class Alert:
+    """Something about a client that needs attention. ``situation`` names what raised it (an
+    assessment, a plan, a session): an acknowledgement holds for that situation only."""
+
     client: Client
     kind: str
     text: str
     severity: str
+    situation: str = ""
+    acknowledged: AlertAcknowledgement | None = None
 
 
 @dataclass
@@ -26,6 +39,7 @@ class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
     recent_clients: list[Client] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    acknowledged: list[Alert] = field(default_factory=list)
 
 
 def dashboard(*, user: User, today: date) -> Dashboard:
@@ -39,13 +53,31 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     for session in recent.select_related("client").order_by("-session_date", "-pk"):
         seen.setdefault(session.client_id, session.client)
     board.recent_clients = list(seen.values())[:12]
-    board.alerts = [*_stop_alerts(user), *_reassessments_due(user)]
-    order = {"emergency": 0, "refer": 1, "clearance": 2, "postpone": 3, "reassess": 4}
-    board.alerts.sort(key=lambda alert: order.get(alert.severity, 9))
-    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
+    every = current_alerts(user)
+    board.alerts = [a for a in every if a.acknowledged is None]
+    board.acknowledged = [a for a in every if a.acknowledged is not None]
+    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in every}
     shown |= {s.client_id for s in board.today_sessions}
     audit.record(user=user, action="dashboard.view", detail={"clients": sorted(shown)})
     return board
+
+
+ORDER = {"emergency": 0, "refer": 1, "adverse": 2, "clearance": 3, "postpone": 4, "reassess": 5}
+
+
+def current_alerts(user: User) -> list[Alert]:
+    """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
+    alerts = [*_stop_alerts(user), *_adverse_events(user), *_reassessments_due(user)]
+    seen = {
+        (a.client_id, a.kind, a.situation): a
+        for a in AlertAcknowledgement.objects.filter(clinic=user.clinic)
+        .select_related("acknowledged_by")
+        .order_by("acknowledged_at", "pk")
+    }
+    for alert in alerts:
+        alert.acknowledged = seen.get((alert.client.pk, alert.kind, alert.situation))
+    alerts.sort(key=lambda alert: ORDER.get(alert.severity, 9))
+    return alerts
 
 
 WAITING = {"clearance": "Waiting for the physician's clearance"}
@@ -62,8 +94,41 @@ def _stop_alerts(user: User) -> list[Alert]:
         clinic=user.clinic, pk=Subquery(newest), decision__in=STOP
     ).select_related("client")
     return [
-        Alert(a.client, "stop", WAITING.get(a.decision, a.result["summary"]), a.decision)
+        Alert(
+            a.client,
+            "stop",
+            WAITING.get(a.decision, a.result["summary"]),
+            a.decision,
+            situation=f"assessment {a.pk}",
+        )
         for a in latest
+    ]
+
+
+def _adverse_events(user: User) -> list[Alert]:
+    """Sessions with an adverse event and no intake recorded since (one query): re-screen."""
+    newest_intake = (
+        Intake.objects.filter(client=OuterRef("client"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    noted = (
+        SessionNote.objects.filter(clinic=user.clinic)
+        .exclude(adverse_events="")
+        .annotate(rescreened=Subquery(newest_intake))
+        .filter(Q(rescreened__isnull=True) | Q(rescreened__lt=F("created_at")))
+        .select_related("client")
+    )
+    return [
+        Alert(
+            s.client,
+            "adverse",
+            f"Adverse event on {s.session_date:%-d %b %Y}: {s.adverse_events.strip()[:120]}. "
+            "Re-screen (update the intake) before the next session.",
+            "adverse",
+            situation=f"session {s.pk}",
+        )
+        for s in noted
     ]
 
 
@@ -80,6 +145,7 @@ def _reassessments_due(user: User) -> list[Alert]:
             "reassess",
             f"Reassessment due: {p.done} sessions since the plan began",
             "reassess",
+            situation=f"plan {p.pk}",
         )
         for p in plans
         if p.done >= p.reassess_after_sessions

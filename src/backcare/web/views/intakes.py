@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backcare.errors import InvalidIntake, LinkRefused
 from backcare.knowledge import load_knowledge
-from backcare.records import clients, intakes, selfservice
+from backcare.records import clients, intakes, selfservice, versions
 from backcare.web.intake_form import IntakeForm
 from backcare.web.prefill import initial_from, rows_for, today_initial
 from backcare.web.questions import bound_red_flags
@@ -118,4 +118,19 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
             self_service=True,
             public=True,
         ),
+    )
+
+
+@clinic_page
+def intake_version(request: HttpRequest, client_id: int, version: int) -> HttpResponse:
+    """What changed in an intake version against another (the one before it unless asked)."""
+    against = request.GET.get("against", "")
+    comparison = versions.compare_versions(
+        user=user_of(request),
+        client_id=client_id,
+        version=version,
+        against=int(against) if against.isdigit() else None,
+    )
+    return render(
+        request, "web/intake_version.html", {"c": comparison, "client": comparison.client}
     )
