@@ -61,7 +61,8 @@ def number(value: Any) -> str:
 
 
 def regions(ids: Iterable[str], kb: KnowledgeBase) -> str:
-    return ", ".join(_name(kb.regions, r) for r in ids)
+    """Region names; a semicolon between them, as names such as "Low back, left" hold a comma."""
+    return "; ".join(_name(kb.regions, r) for r in ids)
 
 
 def summary(
@@ -110,23 +111,35 @@ def medicines(
     return listed
 
 
-def todays_changes(result: dict[str, Any], kb: KnowledgeBase) -> list[str]:
-    """Every finding's limits merged into one list of plain lines (lowest pressure wins)."""
+@dataclass(frozen=True)
+class Changes:
+    """Today's changes to a standard session: the merged limits, then the findings' notes."""
+
+    limits: list[str]
+    notes: list[str]
+
+
+def todays_changes(result: dict[str, Any], data: dict[str, Any], kb: KnowledgeBase) -> Changes:
+    """Every finding's limits merged into plain lines (the lowest pressure wins, avoid-lists
+    unite), with the allergens named so that the product can be chosen."""
     mods = result["modifications"]
     lines = []
     if mods.get("max_pressure"):
         lines.append(f"Pressure at most {mods['max_pressure']}")
     if mods.get("avoid_regions"):
-        lines.append("Avoid " + _and(_name(kb.regions, r) for r in mods["avoid_regions"]))
+        lines.append("Avoid " + _and([_name(kb.regions, r) for r in mods["avoid_regions"]], "; "))
     if mods.get("avoid_techniques"):
         techniques = {**kb.techniques, **kb.modalities}
-        lines.append("No " + _and(_name(techniques, t).lower() for t in mods["avoid_techniques"]))
+        named = [_name(techniques, t).lower() for t in mods["avoid_techniques"]]
+        lines.append("No " + _and(named, ", "))
     if mods.get("positioning"):
-        lines.append("Position: " + _and(_name(kb.positioning, p) for p in mods["positioning"]))
+        named = [_name(kb.positioning, p) for p in mods["positioning"]]
+        lines.append("Position: " + _and(named, "; "))
     if mods.get("max_session_minutes"):
         lines.append(f"At most {mods['max_session_minutes']} minutes")
-    lines.extend(mods.get("notes", []))
-    return lines
+    if data.get("allergies"):
+        lines.append("Allergic to " + _and(list(data["allergies"]), ", "))
+    return Changes(lines, list(mods.get("notes", [])))
 
 
 def findings(
@@ -217,6 +230,5 @@ def _name(table: dict[str, Any], entry_id: str) -> str:
     return label(entry) if entry is not None else entry_id.replace("_", " ")
 
 
-def _and(names: Iterable[str]) -> str:
-    items = list(names)
-    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + " and " + items[-1]
+def _and(items: list[str], separator: str) -> str:
+    return items[0] if len(items) == 1 else separator.join(items[:-1]) + " and " + items[-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare.clinical.assessment import avoided_regions
@@ -84,7 +84,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "result": result,
             "kb": kb,
             "summary": summary.summary(data, result, kb, physician=view.client.physician),
-            "changes": summary.todays_changes(result, kb) if result else [],
+            "changes": summary.todays_changes(result, data, kb) if result else None,
             "findings": summary.findings(result, data, kb) if result else [],
             "stopped": sessions.stopped_by(view.client),
             "rescreen": sessions.awaiting_rescreen(view.client),
@@ -217,7 +217,7 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @clinic_page
-def clearance_document(request: HttpRequest, client_id: int, clearance_id: int) -> HttpResponse:
+def clearance_document(request: HttpRequest, client_id: int, clearance_id: int) -> HttpResponseBase:
     """The scanned clearance, downloaded (never shown inline), and the view audited."""
     clearance = clearances.open_document(
         user=user_of(request), client_id=client_id, clearance_id=clearance_id
