@@ -52,6 +52,7 @@ def record_session(
 ) -> SessionNote:
     """Store a session. Treating a region or using a technique the plan avoids needs
     ``confirm_avoided`` and the reason in ``note["deviation_reason"]``."""
+    note = {**note, "adverse_events": note.get("adverse_events", "").strip()}
     problems = _check(note, today)
     stop = stopped_by(client)
     if stop:
@@ -59,9 +60,7 @@ def record_session(
     first = first_day(client)
     if first is not None and note["session_date"] < first:
         problems.append(
-            Problem(
-                "session_date", f"{note['session_date']} is before the client's intake ({first})"
-            )
+            Problem("session_date", f"{note['session_date']} is before the first intake ({first})")
         )
     plan = current(client)
     regions, techniques = avoided_regions(plan), avoided_techniques(plan)
