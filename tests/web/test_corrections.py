@@ -274,7 +274,7 @@ def test_a_cleared_finding_says_who_cleared_it_and_no_longer_asks_for_clearance(
 ) -> None:
     person, _ = cleared
 
-    decision = section(text(browser_a.get(f"/clients/{person.pk}/")), "decision-h")
+    decision = section(text(browser_a.get(f"/clients/{person.pk}/")), "findings-h")
 
     finding = decision[decision.index("(condition.hypertension.active)") :]
     finding = finding[: finding.index("</article>")]
