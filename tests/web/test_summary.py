@@ -176,3 +176,15 @@ def test_an_intake_version_that_does_not_exist_is_not_found(
     browser_a: Browser, client_a: Client, address: str
 ) -> None:
     assert browser_a.get(f"/clients/{client_a.pk}/{address}").status_code == 404
+
+
+def test_the_assessment_page_shows_the_intake_it_assessed_in_words(
+    browser_a: Browser, client_a: Client
+) -> None:
+    assessment = client_a.assessments.get()
+
+    html = visible(text(browser_a.get(f"/clients/{client_a.pk}/assessments/{assessment.pk}/")))
+
+    assert "The intake assessed" in html
+    assert "Medicines warfarin 5 mg" in html
+    assert "Bruise: Low back, left" in html

@@ -111,6 +111,9 @@ def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) ->
             "assessment": assessment,
             "result": assessment.result,
             "findings": summary.findings(assessment.result, assessment.intake.data, kb),
+            "summary": summary.summary(
+                assessment.intake.data, assessment.result, kb, physician=client.physician
+            ),
             "kb": kb,
             "history": history,
         },
