@@ -193,6 +193,16 @@ def test_an_empty_addendum_is_refused(
     assert not SessionAmendment.objects.exists()
 
 
+def test_a_recorded_note_can_never_be_changed_or_deleted(note: SessionNote) -> None:
+    note.objective = "rewritten"
+    with pytest.raises(ImmutableRecord):
+        note.save()
+    with pytest.raises(ImmutableRecord):
+        note.delete()
+    note.refresh_from_db()
+    assert note.objective == "tight left trapezius"
+
+
 def test_an_addendum_can_never_be_changed_or_deleted(therapist_a: User, note: SessionNote) -> None:
     amendment = amendments.amend_session(user=therapist_a, session=note, text="late entry")
 

@@ -152,8 +152,9 @@ class PlanChange(Scoped):
         ordering = ["-changed_at", "-pk"]
 
 
-class SessionNote(Scoped):
-    """One treatment session, in SOAP form, with the body chart and pain before and after."""
+class SessionNote(Immutable):
+    """One treatment session, in SOAP form, with the body chart and pain before and after.
+    Written once: a correction is a dated addendum (``SessionAmendment``)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True)
