@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client as Browser
 
-from backcare.records import clients, intakes
+from backcare.records import clients, intakes, versions
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.conftest import TODAY, chronic_back_pain, intake_form, new_client
 from tests.web.test_pages import section, text
@@ -188,3 +188,11 @@ def test_the_assessment_page_shows_the_intake_it_assessed_in_words(
     assert "The intake assessed" in html
     assert "Medicines warfarin 5 mg" in html
     assert "Bruise: Low back, left" in html
+
+
+def test_the_same_regions_in_another_order_are_no_change() -> None:
+    before = {"pain": {"regions": ["low_back_left", "low_back_right"]}}
+    after = {"pain": {"regions": ["low_back_right", "low_back_left"]}}
+
+    assert versions.differences(before, after) == []
+    assert [c.kind for c in versions.differences(before, {"pain": {"regions": []}})] == ["removed"]

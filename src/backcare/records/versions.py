@@ -71,7 +71,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
         old_map, new_map = before.get(section) or {}, after.get(section) or {}
         for name in dict.fromkeys([*old_map, *new_map]):
             was, now = old_map.get(name), new_map.get(name)
-            if was != now:
+            if _same(was) != _same(now):
                 kind = (
                     "added"
                     if was in (None, "", [])
@@ -95,6 +95,11 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
                 )
             )
     return changes
+
+
+def _same(value: Any) -> Any:
+    """A value as compared: the order of a list of regions or words does not matter."""
+    return sorted(map(str, value)) if isinstance(value, list) else value
 
 
 def _value(value: Any, kb: KnowledgeBase) -> str:
