@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from backcare.knowledge import KnowledgeBase
@@ -44,7 +45,7 @@ class Summary:
     conditions: list[Condition] = field(default_factory=list)
     medicines: list[Medicine] = field(default_factory=list)
     allergies: list[str] = field(default_factory=list)
-    procedures: list[tuple[str, str, str]] = field(default_factory=list)
+    procedures: list[tuple[str, str, date]] = field(default_factory=list)
     skin: list[tuple[str, str]] = field(default_factory=list)
     pain: list[str] = field(default_factory=list)
     vitals: list[str] = field(default_factory=list)
@@ -75,7 +76,7 @@ def summary(
         medicines=medicines(data, result, kb),
         allergies=list(data.get("allergies", [])),
         procedures=[
-            (p["kind"], regions(p.get("region") or [], kb), p["date"])
+            (p["kind"], regions(p.get("region") or [], kb), date.fromisoformat(p["date"]))
             for p in data.get("procedures", [])
         ],
         skin=[
@@ -159,7 +160,10 @@ def findings(
             item["allergens"] = list(data.get("allergies", []))
         clearance = cleared.get(finding["rule"])
         if clearance is not None:
-            item["cleared"] = {"by": clearance["received_from"], "on": clearance["received_on"]}
+            item["cleared"] = {
+                "by": clearance["received_from"],
+                "on": date.fromisoformat(clearance["received_on"]),
+            }
             item.pop("action", None)
         shown.append(item)
     return shown
