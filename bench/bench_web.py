@@ -46,6 +46,8 @@ def main(runs: int) -> None:
         "client page": f"/clients/{person.pk}/",
         "plan and outline": f"/clients/{person.pk}/plan/",
         "session note": f"/clients/{person.pk}/sessions/new/",
+        "a note in full": f"/clients/{person.pk}/sessions/{person.sessions.first().pk}/",
+        "client details": f"/clients/{person.pk}/details/",
         "intake form": f"/clients/{person.pk}/intake/",
         "public check": "/check/",
     }

@@ -47,8 +47,10 @@ def explains_the_pain(condition: dict[str, Any]) -> bool:
     """A diagnosis (active or controlled) that accounts for back pain, once recorded."""
     known = KB.read_condition(condition["id"]).condition
     status = condition.get("status", "active")
-    return known is not None and status in ("active", "controlled") and (
-        KB.conditions[known].explains_pain
+    return (
+        known is not None
+        and status in ("active", "controlled")
+        and (KB.conditions[known].explains_pain)
     )
 
 

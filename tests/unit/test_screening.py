@@ -201,6 +201,10 @@ def test_a_recorded_clearance_lets_massage_go_ahead_within_the_findings_limits(k
     assert cleared.plan is not None
     assert {"low_back_left", "low_back_right"} <= set(cleared.limits.avoid_regions)
     assert any("Dr Jones, surgeon" in note for note in cleared.limits.notes)
+    surgery_finding = next(f for f in held.findings if f.rule == "procedure.recent_surgery")
+    assert surgery_finding.action
+    cleared_finding = next(f for f in cleared.findings if f.rule == "procedure.recent_surgery")
+    assert cleared_finding.action is None
 
 
 def test_a_doctors_clearance_after_a_referral_lets_massage_go_ahead(kb):

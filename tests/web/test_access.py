@@ -5,25 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.records import clearances, selfservice
+from backcare.records import clearances, selfservice, sessions
 from backcare.records.models import (
     AuditEvent,
     Clearance,
     Client,
+    ClientChange,
     Clinic,
     Intake,
     IntakeDraft,
     PlanChange,
     SelfServiceLink,
+    SessionAmendment,
     SessionNote,
     User,
 )
 from backcare.web.intake_form import IntakeForm
-from tests.web.conftest import PASSWORD, intake_form, new_client, session_form
+from tests.web.conftest import PASSWORD, TODAY, intake_form, new_client, session_form
 
 CLINIC_PAGES = [
     ("get", "dashboard"),
@@ -54,6 +57,12 @@ CLIENT_PAGES = [
     ("post", "draft_review"),
     ("post", "draft_discard"),
     ("post", "link_revoke"),
+    ("get", "client_edit"),
+    ("post", "client_edit"),
+    ("get", "intake_version"),
+    ("get", "session"),
+    ("post", "session"),
+    ("get", "clearance_document"),
 ]
 WITH_DRAFT = ("draft", "draft_review", "draft_discard", "link_revoke")
 
@@ -84,7 +93,10 @@ def url_of(name: str, person: Client) -> str:
     args: dict[str, list[Any]] = {
         "knowledge_kind": ["conditions"],
         "knowledge_entry": ["conditions", "osteoporosis"],
-        "assessment": [person.pk, person.assessments.get().pk],
+        "assessment": [person.pk, person.assessments.first().pk],
+        "intake_version": [person.pk, 1],
+        "session": [person.pk, getattr(person.sessions.first(), "pk", 1)],
+        "clearance_document": [person.pk, getattr(person.clearances.first(), "pk", 1)],
     }
     if name in args:
         return reverse(name, args=args[name])
@@ -120,6 +132,8 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
         "session_new": session_form(),
         "draft": {"then": "merge"},
         "draft_review": intake_form(reason="checking access"),
+        "session": {"text": "pain 2 by the evening, said on the phone"},
+        "client_edit": {"first_name": "Nina", "last_name": "Renamed", "reason": "married"},
         "clearance_new": {
             "received_from": "Dr Who, GP",
             "received_on": "2020-01-01",
@@ -139,6 +153,8 @@ def records_of(person: Client) -> dict[str, int]:
         "links revoked": SelfServiceLink.objects.filter(client=person)
         .exclude(revoked_at=None)
         .count(),
+        "amendments": SessionAmendment.objects.filter(session__client=person).count(),
+        "client changes": ClientChange.objects.filter(client=person).count(),
     }
 
 
@@ -148,7 +164,21 @@ def clinic_b_clients(therapist_b: User, client_b: Client) -> dict[str, Client]:
     waiting = new_client(
         therapist_b, "Cy", "Waiting", conditions=[{"id": "hypertension", "status": "active"}]
     )
-    return {"clearance_new": waiting, "other pages": client_b}
+    note = {"session_date": TODAY, "regions": [], "pressure": "light", "minutes": 30}
+    sessions.record_session(user=therapist_b, client=client_b, note=note, today=TODAY)
+    cleared = new_client(
+        therapist_b, "Dee", "Cleared", conditions=[{"id": "hypertension", "status": "active"}]
+    )
+    clearances.record_clearance(
+        user=therapist_b,
+        client=cleared,
+        received_from="Dr Who, GP",
+        received_on=TODAY,
+        covers=[finding["rule"] for finding in clearances.pending(cleared)],
+        document=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 cleared", "application/pdf"),
+        today=TODAY,
+    )
+    return {"clearance_new": waiting, "clearance_document": cleared, "other pages": client_b}
 
 
 def subject(name: str, clinic_b_clients: dict[str, Client]) -> Client:
@@ -285,6 +315,8 @@ def test_another_clinics_client_is_not_found_on_any_client_page(
         ("clearance_new", "clearances"),
         ("draft", "intakes"),
         ("draft_review", "intakes"),
+        ("session", "amendments"),
+        ("client_edit", "client changes"),
     ],
 )
 def test_the_same_posts_from_the_clients_own_clinic_are_recorded(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client as Browser
 
-from backcare.records import selfservice
-from tests.web.conftest import intake_form
+from backcare.records import intakes, selfservice, sessions
+from tests.web.conftest import TODAY, chronic_back_pain, intake_form, new_client
 
 
 class Audit(HTMLParser):
@@ -85,17 +85,27 @@ def pages(browser_a: Browser, client_a: Any, therapist_a: Any) -> dict[str, str]
     from django.utils import timezone
 
     token = selfservice.create_link(user=therapist_a, client=client_a, now=timezone.now())
+    note = {"session_date": TODAY, "regions": [], "pressure": "light", "minutes": 30}
+    session = sessions.record_session(user=therapist_a, client=client_a, note=note, today=TODAY)
+    first = client_a.assessments.get()
+    intakes.record_intake(user=therapist_a, client=client_a, data=chronic_back_pain(), today=TODAY)
+    held = new_client(therapist_a, "Hal", "Held", conditions=["hypertension"])
     urls = {
         "dashboard": "/",
         "clients": "/clients/",
         "new client": "/clients/new/",
         "client": f"/clients/{client_a.pk}/",
         "intake": f"/clients/{client_a.pk}/intake/",
-        "assessment": f"/clients/{client_a.pk}/assessments/{client_a.assessments.get().pk}/",
+        "assessment": f"/clients/{client_a.pk}/assessments/{first.pk}/",
         "plan": f"/clients/{client_a.pk}/plan/",
         "session": f"/clients/{client_a.pk}/sessions/new/",
         "clearance": f"/clients/{client_a.pk}/clearances/new/",
         "self-care": f"/clients/{client_a.pk}/self-care/",
+        "client details": f"/clients/{client_a.pk}/details/",
+        "intake versions": f"/clients/{client_a.pk}/intakes/2/",
+        "a session in full": f"/clients/{client_a.pk}/sessions/{session.pk}/",
+        "plan on hold": f"/clients/{held.pk}/plan/",
+        "held client": f"/clients/{held.pk}/",
         "knowledge": "/knowledge/?q=back",
         "knowledge entry": "/knowledge/conditions/osteoporosis/",
     }

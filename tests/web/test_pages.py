@@ -49,9 +49,9 @@ def errors(html: str) -> str:
 
 
 def record_sessions(therapist: User, person: Client, count: int) -> None:
-    for days_ago in range(count):
+    for _ in range(count):
         note = {
-            "session_date": TODAY - timedelta(days=days_ago),
+            "session_date": TODAY,
             "regions": ["upper_back_left"],
             "pressure": "light",
             "minutes": 45,
@@ -192,18 +192,18 @@ def test_the_client_page_shows_the_decision_and_the_findings_behind_it(
 ) -> None:
     html = text(browser_a.get(f"/clients/{client_a.pk}/"))
 
-    decision = section(html, "decision-h")
-    assert "Massage with changes" in decision
-    assert "Takes an anticoagulant" in decision
-    assert "Bruise" in decision
-    assert "Pressure at most <strong>light</strong>" in decision
-    assert "Avoid <strong>Low back, left</strong>" in decision
+    assert "Massage with changes" in section(html, "decision-h")
+    findings = section(html, "findings-h")
+    assert "Takes an anticoagulant" in findings
+    assert "Bruise" in findings
+    assert "Pressure at most <strong>light</strong>" in findings
+    assert "Avoid <strong>Low back, left</strong>" in findings
 
 
 def test_the_client_page_shows_the_plan(browser_a: Browser, client_a: Client) -> None:
     plan = section(text(browser_a.get(f"/clients/{client_a.pk}/")), "plan-h")
 
-    assert "<strong>Swedish massage</strong>, 60 minutes, 1 a week, 10 sessions" in plan
+    assert "<strong>Swedish massage</strong>, 60 minutes, 1 session a week, 10 sessions" in plan
     assert "reassess after session 5" in plan
     assert "Pressure at most <strong>light</strong>" in plan
     assert f'href="/clients/{client_a.pk}/plan/"' in plan
@@ -413,7 +413,7 @@ def test_a_session_on_a_region_the_plan_avoids_needs_confirming(
     assert response.status_code == 200
     message = errors(text(response))
     assert "the plan avoids low_back_left (Bruise)" in message
-    assert "confirm to record it anyway" in message
+    assert "confirm and say why to record it anyway" in message
     assert '<div id="avoid-warning" class="warning" role="alert" >' in text(response)
     assert not SessionNote.objects.exists()
 
@@ -426,15 +426,19 @@ def test_a_confirmed_session_on_an_avoided_region_is_recorded_and_audited(
         session_form(
             regions=["low_back_left", "upper_back_left"],
             confirm_avoided="on",
-            objective="bruise has faded; light strokes only",
+            deviation_reason="bruise has faded; light strokes only",
         ),
     )
 
     assert response.status_code == 302
     note = SessionNote.objects.get(client=client_a)
     assert "low_back_left" in note.regions
+    assert note.deviation_reason == "bruise has faded; light strokes only"
     event = AuditEvent.objects.get(action="session.record")
-    assert event.detail == {"avoided_regions_treated": ["low_back_left"]}
+    assert event.detail == {
+        "avoided_regions_treated": ["low_back_left"],
+        "reason": "bruise has faded; light strokes only",
+    }
 
 
 @pytest.mark.parametrize(
@@ -458,7 +462,7 @@ def test_a_session_with_a_wrong_value_is_refused(
     assert not SessionNote.objects.exists()
 
 
-def test_the_session_form_of_a_client_without_a_plan_opens(
+def test_the_session_page_of_a_client_without_an_intake_says_why_and_offers_no_form(
     browser_a: Browser, therapist_a: User
 ) -> None:
     person = new_client(therapist_a, "Nina", "Newman")
@@ -469,7 +473,8 @@ def test_the_session_form_of_a_client_without_a_plan_opens(
     html = text(response)
     assert "Session note for Nina Newman" in html
     assert "Plan:" not in html
-    assert 'name="minutes" value=""' in html
+    assert "record the intake before the first session" in html
+    assert "Record session</button>" not in html
 
 
 DECISIONS = {
@@ -495,8 +500,10 @@ def test_every_page_of_a_client_opens_whatever_the_decision(
 
     for page in pages:
         assert browser_a.get(f"/clients/{person.pk}/{page}").status_code == 200, page
+    plan_page = browser_a.get(f"/clients/{person.pk}/plan/")
+    assert plan_page.status_code == 200
     has_plan = person.plans.filter(active=True).exists()
-    assert browser_a.get(f"/clients/{person.pk}/plan/").status_code == (200 if has_plan else 404)
+    assert ("No plan for Dana Decided now" in text(plan_page)) is not has_plan
 
 
 # Clearances

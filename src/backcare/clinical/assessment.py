@@ -224,3 +224,14 @@ def avoided_regions(result: dict[str, Any]) -> dict[str, str]:
     for region in result["modifications"]["avoid_regions"]:
         reasons.setdefault(region, "never on the spine" if region == "spine" else "avoid")
     return reasons
+
+
+def avoided_techniques(result: dict[str, Any]) -> dict[str, str]:
+    """Each technique an assessment (its JSON) rules out, with the finding that says so."""
+    reasons: dict[str, str] = {}
+    for finding in result["findings"]:
+        for technique in finding["modifications"].get("avoid_techniques", []):
+            reasons.setdefault(technique, finding["title"])
+    for technique in result["modifications"]["avoid_techniques"]:
+        reasons.setdefault(technique, "avoid")
+    return reasons

@@ -130,7 +130,8 @@ _CLEARABLE = (Decision.clearance, Decision.refer)
 
 def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
     """A finding that waits for a doctor (clearance or referral) goes ahead, with its limits
-    kept, once the doctor's written clearance for it is recorded. An emergency never does."""
+    kept, once the doctor's written clearance for it is recorded; its action (asking for
+    that clearance) is done. An emergency never goes ahead."""
     if finding.decision not in _CLEARABLE or finding.rule not in cleared:
         return finding
     note = f"Cleared: {cleared[finding.rule]}. Keep to the limits of this finding."
@@ -138,6 +139,7 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
     return replace(
         finding,
         decision=Decision.modify,
+        action=None,
         modifications=mods.model_copy(update={"notes": [*mods.notes, note]}),
     )
 

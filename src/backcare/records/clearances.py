@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from backcare.errors import InvalidIntake, Problem
-from backcare.records import audit, saving
+from backcare.errors import InvalidIntake, NotFound, Problem
+from backcare.records import audit, clients, saving
 from backcare.records.intakes import latest_data, record_intake
 from backcare.records.models import Clearance, Client, User
 
@@ -81,5 +81,20 @@ def record_clearance(
         data=data,
         today=today,
         reason=f"clearance from {clearance.received_from}",
+    )
+    return clearance
+
+
+def open_document(*, user: User, client_id: int, clearance_id: int) -> Clearance:
+    """A clearance of a client of the user's clinic whose scanned document is kept; audited."""
+    client = clients.get(user=user, client_id=client_id)
+    clearance = client.clearances.filter(pk=clearance_id).first()
+    if clearance is None or not clearance.document:
+        raise NotFound(f"no clearance document {clearance_id}")
+    audit.record(
+        user=user,
+        action="clearance.document.view",
+        client=client,
+        target=f"clearance {clearance.pk}",
     )
     return clearance

@@ -5,20 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from backcare.records import audit, merge
-from backcare.records.models import Assessment, Client, IntakeDraft, Plan, SessionNote, User
+from backcare.records.models import (
+    AlertAcknowledgement,
+    Assessment,
+    Client,
+    Intake,
+    IntakeDraft,
+    Plan,
+    SessionNote,
+    User,
+)
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
 
 @dataclass
 class Alert:
+    """Something about a client that needs attention. ``situation`` names what raised it (an
+    assessment, a plan, a session): an acknowledgement holds for that situation only."""
+
     client: Client
     kind: str
     text: str
     severity: str
+    situation: str = ""
+    acknowledged: AlertAcknowledgement | None = None
     draft_id: int | None = None
 
 
@@ -27,6 +41,7 @@ class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
     recent_clients: list[Client] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    acknowledged: list[Alert] = field(default_factory=list)
 
 
 def dashboard(*, user: User, today: date) -> Dashboard:
@@ -40,13 +55,44 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     for session in recent.select_related("client").order_by("-session_date", "-pk"):
         seen.setdefault(session.client_id, session.client)
     board.recent_clients = list(seen.values())[:12]
-    board.alerts = [*_stop_alerts(user), *_drafts_waiting(user), *_reassessments_due(user)]
-    order = {"emergency": 0, "refer": 1, "clearance": 2, "answers": 3, "postpone": 4, "reassess": 5}
-    board.alerts.sort(key=lambda alert: order.get(alert.severity, 9))
-    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
+    every = current_alerts(user)
+    board.alerts = [a for a in every if a.acknowledged is None]
+    board.acknowledged = [a for a in every if a.acknowledged is not None]
+    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in every}
     shown |= {s.client_id for s in board.today_sessions}
     audit.record(user=user, action="dashboard.view", detail={"clients": sorted(shown)})
     return board
+
+
+ORDER = {
+    "emergency": 0,
+    "refer": 1,
+    "adverse": 2,
+    "clearance": 3,
+    "answers": 4,
+    "postpone": 5,
+    "reassess": 6,
+}
+
+
+def current_alerts(user: User) -> list[Alert]:
+    """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
+    alerts = [
+        *_stop_alerts(user),
+        *_drafts_waiting(user),
+        *_adverse_events(user),
+        *_reassessments_due(user),
+    ]
+    seen = {
+        (a.client_id, a.kind, a.situation): a
+        for a in AlertAcknowledgement.objects.filter(clinic=user.clinic)
+        .select_related("acknowledged_by")
+        .order_by("acknowledged_at", "pk")
+    }
+    for alert in alerts:
+        alert.acknowledged = seen.get((alert.client.pk, alert.kind, alert.situation))
+    alerts.sort(key=lambda alert: ORDER.get(alert.severity, 9))
+    return alerts
 
 
 WAITING = {"clearance": "Waiting for the physician's clearance"}
@@ -63,7 +109,13 @@ def _stop_alerts(user: User) -> list[Alert]:
         clinic=user.clinic, pk=Subquery(newest), decision__in=STOP
     ).select_related("client")
     return [
-        Alert(a.client, "stop", WAITING.get(a.decision, a.result["summary"]), a.decision)
+        Alert(
+            a.client,
+            "stop",
+            WAITING.get(a.decision, a.result["summary"]),
+            a.decision,
+            situation=f"assessment {a.pk}",
+        )
         for a in latest
     ]
 
@@ -71,7 +123,8 @@ def _stop_alerts(user: User) -> list[Alert]:
 def _drafts_waiting(user: User) -> list[Alert]:
     """One alert for each self-service draft waiting to be merged (one query)."""
     return [
-        Alert(d.client, "draft", _draft_text(d), "answers", d.pk) for d in merge.pending(user=user)
+        Alert(d.client, "draft", _draft_text(d), "answers", f"draft {d.pk}", draft_id=d.pk)
+        for d in merge.pending(user=user)
     ]
 
 
@@ -81,6 +134,33 @@ def _draft_text(waiting: IntakeDraft) -> str:
     if waiting.preview_decision in STOP:
         text += f"; with them the decision would be {waiting.preview_decision}"
     return text
+
+
+def _adverse_events(user: User) -> list[Alert]:
+    """Sessions with an adverse event and no intake recorded since (one query): re-screen."""
+    newest_intake = (
+        Intake.objects.filter(client=OuterRef("client"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    noted = (
+        SessionNote.objects.filter(clinic=user.clinic)
+        .exclude(adverse_events="")
+        .annotate(rescreened=Subquery(newest_intake))
+        .filter(Q(rescreened__isnull=True) | Q(rescreened__lt=F("created_at")))
+        .select_related("client")
+    )
+    return [
+        Alert(
+            s.client,
+            "adverse",
+            f"Adverse event on {s.session_date:%-d %b %Y}: {s.adverse_events.strip()[:120]}. "
+            "Re-screen (update the intake) before the next session.",
+            "adverse",
+            situation=f"session {s.pk}",
+        )
+        for s in noted
+    ]
 
 
 def _reassessments_due(user: User) -> list[Alert]:
@@ -96,6 +176,7 @@ def _reassessments_due(user: User) -> list[Alert]:
             "reassess",
             f"Reassessment due: {p.done} sessions since the plan began",
             "reassess",
+            situation=f"plan {p.pk}",
         )
         for p in plans
         if p.done >= p.reassess_after_sessions

@@ -152,8 +152,9 @@ class PlanChange(Scoped):
         ordering = ["-changed_at", "-pk"]
 
 
-class SessionNote(Scoped):
-    """One treatment session, in SOAP form, with the body chart and pain before and after."""
+class SessionNote(Immutable):
+    """One treatment session, in SOAP form, with the body chart and pain before and after.
+    Written once: a correction is a dated addendum (``SessionAmendment``)."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sessions")
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True)
@@ -170,10 +171,56 @@ class SessionNote(Scoped):
     pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
     adverse_events = models.TextField(blank=True)
+    deviation_reason = models.TextField(
+        blank=True, help_text="Why regions or techniques the plan avoids were used anyway"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-session_date", "-pk"]
+
+
+class SessionAmendment(Immutable):
+    """A dated addendum to a session note by its author; the note itself is never changed."""
+
+    session = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class ClientChange(Immutable):
+    """One corrected client detail: the old and new value, who changed it, when and why."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=60)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+
+class AlertAcknowledgement(Immutable):
+    """A therapist saw a dashboard alert and noted what was done. It holds for one situation
+    only (``situation`` names it, e.g. the assessment); when that changes the alert returns."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30)
+    situation = models.CharField(max_length=120)
+    note = models.TextField()
+    acknowledged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "kind", "situation"])]
 
 
 class Clearance(Scoped):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from backcare.records.models import Client
+from backcare.records.summary import number
 from backcare.web.intake_form import ROWS
 from backcare.web.questions import red_flag_name, tri_value
 
@@ -34,7 +35,7 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         "occupation": client.get("occupation") or "",
         "has_pain": data.get("pain") is not None,
         "pain_regions": pain.get("regions", []),
-        "duration_weeks": pain.get("duration_weeks"),
+        "duration_weeks": number(pain.get("duration_weeks")),
         "intensity": pain.get("intensity"),
         "cause": pain.get("cause") or "",
         "radiates_below_knee": tri_value(pain.get("radiates_below_knee")),

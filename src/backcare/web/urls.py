@@ -10,7 +10,14 @@ urlpatterns = [
     path("setup/", pages.setup, name="setup"),
     path("clients/", clients.client_list, name="clients"),
     path("clients/new/", clients.client_new, name="client_new"),
+    path("alerts/acknowledge/", pages.alert_acknowledge, name="alert_acknowledge"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
+    path("clients/<int:client_id>/details/", clients.client_edit, name="client_edit"),
+    path(
+        "clients/<int:client_id>/intakes/<int:version>/",
+        intakes.intake_version,
+        name="intake_version",
+    ),
     path("clients/<int:client_id>/intake/", intakes.intake_new, name="intake_new"),
     path("clients/<int:client_id>/link/", links.link_new, name="link_new"),
     path(
@@ -37,7 +44,17 @@ urlpatterns = [
     path("clients/<int:client_id>/plan/", clients.plan_edit, name="plan_edit"),
     path("clients/<int:client_id>/self-care/", clients.selfcare_guide, name="selfcare"),
     path("clients/<int:client_id>/sessions/new/", sessions.session_new, name="session_new"),
+    path(
+        "clients/<int:client_id>/sessions/<int:session_id>/",
+        sessions.session_page,
+        name="session",
+    ),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
+    path(
+        "clients/<int:client_id>/clearances/<int:clearance_id>/document/",
+        clients.clearance_document,
+        name="clearance_document",
+    ),
     path("i/<str:token>/", links.self_intake, name="self_intake"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),

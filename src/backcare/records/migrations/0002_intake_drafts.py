@@ -6,58 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0001_initial'),
+        ("records", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='selfservicelink',
-            options={'ordering': ['-created_at', '-pk']},
+            name="selfservicelink",
+            options={"ordering": ["-created_at", "-pk"]},
         ),
         migrations.AddField(
-            model_name='selfservicelink',
-            name='nonce',
+            model_name="selfservicelink",
+            name="nonce",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='selfservicelink',
-            name='opened_at',
-            field=models.DateTimeField(blank=True, help_text='First opened', null=True),
+            model_name="selfservicelink",
+            name="opened_at",
+            field=models.DateTimeField(blank=True, help_text="First opened", null=True),
         ),
         migrations.AddField(
-            model_name='selfservicelink',
-            name='revoked_at',
+            model_name="selfservicelink",
+            name="revoked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='selfservicelink',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="selfservicelink",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='IntakeDraft',
+            name="IntakeDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(help_text='The client-editable parts of the intake, as sent.')),
-                ('client_note', models.TextField(blank=True)),
-                ('preview_decision', models.CharField(blank=True, help_text='The decision if every proposed change is taken.', max_length=20)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('state', models.CharField(choices=[('pending', 'Waiting to be merged'), ('merged', 'Merged'), ('discarded', 'Discarded')], default='pending', max_length=20)),
-                ('accepted', models.JSONField(blank=True, help_text='The item keys the therapist chose to take.', null=True)),
-                ('take_note', models.BooleanField(default=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.intake')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drafts', to='records.client')),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='records.clinic')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intake', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='draft', to='records.intake')),
-                ('link', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='draft', to='records.selfservicelink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answers",
+                    models.JSONField(help_text="The client-editable parts of the intake, as sent."),
+                ),
+                ("client_note", models.TextField(blank=True)),
+                (
+                    "preview_decision",
+                    models.CharField(
+                        blank=True,
+                        help_text="The decision if every proposed change is taken.",
+                        max_length=20,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be merged"),
+                            ("merged", "Merged"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "accepted",
+                    models.JSONField(
+                        blank=True,
+                        help_text="The item keys the therapist chose to take.",
+                        null=True,
+                    ),
+                ),
+                ("take_note", models.BooleanField(default=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.intake",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drafts",
+                        to="records.client",
+                    ),
+                ),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="records.clinic"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intake",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="draft",
+                        to="records.intake",
+                    ),
+                ),
+                (
+                    "link",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="draft",
+                        to="records.selfservicelink",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-pk'],
-                'indexes': [models.Index(fields=['clinic', 'state'], name='records_int_clinic__228c91_idx')],
+                "ordering": ["-submitted_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["clinic", "state"], name="records_int_clinic__228c91_idx")
+                ],
             },
         ),
     ]

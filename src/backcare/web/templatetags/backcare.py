@@ -8,6 +8,7 @@ from django import template
 
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label
+from backcare.records.summary import number as plain_number
 
 register = template.Library()
 
@@ -77,3 +78,9 @@ def getitem(mapping: Any, key: str) -> Any:
 @register.filter
 def getlist(query: Any, key: str) -> list[str]:
     return list(query.getlist(key)) if hasattr(query, "getlist") else []
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number as people write it: 2.0 -> 2, 2.5 -> 2.5."""
+    return plain_number(value)

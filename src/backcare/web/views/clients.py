@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from backcare.clinical.assessment import avoided_regions
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, clearances, clients, merge, plans, selfservice
+from backcare.records import (
+    audit,
+    clearances,
+    client_details,
+    clients,
+    merge,
+    plans,
+    selfservice,
+    sessions,
+    summary,
+)
+from backcare.records.models import Client
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web.forms import ClientForm
@@ -43,10 +54,38 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_page
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Correct the client's details; every changed field is kept with who, when and why."""
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="details")
+    form = ClientForm(request.POST or None, instance=clients.get(user=user, client_id=client_id))
+    if request.method == "POST" and form.is_valid():
+        changed = client_details.update_client(
+            user=user,
+            client=client,
+            data={name: form.cleaned_data[name] for name in form.changed_data},
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"Details saved ({len(changed)} changed); the change is kept.")
+        return redirect("client", client_id=client.pk)
+    return render(
+        request,
+        "web/client_edit.html",
+        {
+            "client": client,
+            "form": form,
+            "reason": request.POST.get("reason", ""),
+            "history": client_details.history(client),
+        },
+    )
+
+
+@clinic_page
 def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     view = clients.overview(user=user_of(request), client_id=client_id, today=today())
     result = view.assessment.result if view.assessment else None
+    data = view.intake.data if view.intake else {}
     avoided = avoided_regions(result) if result else {}
     points = [
         PainPoint(s.session_date, s.pain_before, s.pain_after)
@@ -60,6 +99,12 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": view.client,
             "result": result,
             "kb": kb,
+            "summary": summary.summary(data, result, kb, physician=view.client.physician),
+            "changes": summary.todays_changes(result, data, kb) if result else None,
+            "findings": summary.findings(result, data, kb) if result else [],
+            "stopped": sessions.stopped_by(view.client),
+            "rescreen": sessions.awaiting_rescreen(view.client),
+            "documents": {c.pk for c in view.clearances if c.document},
             "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
             if result and result["massage_today"]
             else "",
@@ -78,6 +123,7 @@ def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) ->
     client, assessment, history = clients.assessment(
         user=user_of(request), client_id=client_id, assessment_id=assessment_id
     )
+    kb = load_knowledge()
     return render(
         request,
         "web/assessment.html",
@@ -85,7 +131,11 @@ def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) ->
             "client": client,
             "assessment": assessment,
             "result": assessment.result,
-            "kb": load_knowledge(),
+            "findings": summary.findings(assessment.result, assessment.intake.data, kb),
+            "summary": summary.summary(
+                assessment.intake.data, assessment.result, kb, physician=client.physician
+            ),
+            "kb": kb,
             "history": history,
         },
     )
@@ -95,7 +145,9 @@ def assessment_page(request: HttpRequest, client_id: int, assessment_id: int) ->
 def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     user = user_of(request)
     client = clients.open_client(user=user, client_id=client_id, purpose="plan")
-    plan = plans.active_plan(client=client)
+    plan = plans.current(client)
+    if plan is None:
+        return _no_plan(request, client)
     kb = load_knowledge()
     errors: list[str] = []
     if request.method == "POST":
@@ -127,6 +179,7 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             "plan": plan,
             "kb": kb,
             "errors": errors,
+            "typed": request.POST if errors else {},
             "changes": plans.changes(plan),
             "excluded": {e["modality"] for e in plan.assessment.result["excluded_modalities"]},
             "outline": (outline := plans.outline(plan)),
@@ -139,7 +192,9 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 def selfcare_guide(request: HttpRequest, client_id: int) -> HttpResponse:
     """The client's printable home routine, with the map of where the ball goes."""
     client = clients.open_client(user=user_of(request), client_id=client_id, purpose="self-care")
-    plan = plans.active_plan(client=client)
+    plan = plans.current(client)
+    if plan is None:
+        return _no_plan(request, client)
     return render(
         request,
         "web/client_selfcare.html",
@@ -184,6 +239,33 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "errors": errors,
             "today": today(),
             "pending": clearances.pending(client),
+            "typed": request.POST,
+        },
+    )
+
+
+@clinic_page
+def clearance_document(request: HttpRequest, client_id: int, clearance_id: int) -> HttpResponseBase:
+    """The scanned clearance, downloaded (never shown inline), and the view audited."""
+    clearance = clearances.open_document(
+        user=user_of(request), client_id=client_id, clearance_id=clearance_id
+    )
+    response = FileResponse(clearance.document.open("rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _no_plan(request: HttpRequest, client: Client) -> HttpResponse:
+    """Why there is no plan now (a hold, a referral, no intake yet) and what to do next."""
+    latest = client.assessments.first()
+    return render(
+        request,
+        "web/plan_hold.html",
+        {
+            "client": client,
+            "stopped": sessions.stopped_by(client),
+            "result": latest.result if latest else None,
         },
     )
 

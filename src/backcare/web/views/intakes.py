@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
-from backcare.records import clients, draft, intakes
+from backcare.records import clients, draft, intakes, versions
 from backcare.web.intake_form import IntakeForm
 from backcare.web.prefill import initial_from, rows_for, today_initial
 from backcare.web.questions import bound_red_flags
@@ -64,4 +64,19 @@ def intake_new(request: HttpRequest, client_id: int) -> HttpResponse:
         request,
         "web/intake_form.html",
         context(form, client=client, correcting=previous is not None, self_service=False),
+    )
+
+
+@clinic_page
+def intake_version(request: HttpRequest, client_id: int, version: int) -> HttpResponse:
+    """What changed in an intake version against another (the one before it unless asked)."""
+    against = request.GET.get("against", "")
+    comparison = versions.compare_versions(
+        user=user_of(request),
+        client_id=client_id,
+        version=version,
+        against=int(against) if against.isdigit() else None,
+    )
+    return render(
+        request, "web/intake_version.html", {"c": comparison, "client": comparison.client}
     )

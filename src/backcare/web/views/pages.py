@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
-from backcare.records import accounts, audit
+from backcare.records import accounts, alerts, audit
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -23,6 +23,26 @@ LOOPBACK = {"127.0.0.1", "::1"}
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
     return render(request, "web/dashboard.html", {"board": board, "today": today()})
+
+
+@clinic_page
+def alert_acknowledge(request: HttpRequest) -> HttpResponse:
+    """Acknowledge a dashboard alert with a note; back to the dashboard either way."""
+    if request.method != "POST":
+        return redirect("dashboard")
+    post = request.POST
+    try:
+        alerts.acknowledge(
+            user=user_of(request),
+            client_id=int(post.get("client", "0") or 0),
+            kind=post.get("kind", ""),
+            situation=post.get("situation", ""),
+            note=post.get("note", ""),
+        )
+        messages.success(request, "Alert acknowledged; it comes back if the situation changes.")
+    except InvalidIntake as error:
+        messages.error(request, "; ".join(str(p) for p in error.problems))
+    return redirect("dashboard")
 
 
 @clinic_page

@@ -1,4 +1,4 @@
-"""The session note (SOAP) with the clickable body chart."""
+"""The session note (SOAP) with the clickable body chart; a note in full, and its addenda."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
-from backcare.records import clients, plans, sessions
+from backcare.records import amendments, clients, plans, sessions
 from backcare.reports.bodymap import body_map
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -23,6 +23,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     plan = plans.current(client)
     avoided = sessions.avoided_regions(plan)
+    avoided_techniques = sessions.avoided_techniques(plan)
     post = request.POST
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
@@ -41,6 +42,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 "pain_before": _pain(post.get("pain_before")),
                 "pain_after": _pain(post.get("pain_after")),
                 "adverse_events": post.get("adverse_events", ""),
+                "deviation_reason": post.get("deviation_reason", ""),
             }
             sessions.record_session(
                 user=user,
@@ -49,7 +51,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 today=today(),
                 confirm_avoided=post.get("confirm_avoided") == "on",
             )
-            messages.success(request, "Session recorded.")
+            messages.success(request, _recorded(post.get("adverse_events", "")))
             return redirect("client", client_id=client.pk)
         except ValueError:
             errors.append("Check the date (YYYY-MM-DD), the minutes and the pain scores (0-10).")
@@ -70,7 +72,11 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "avoided": avoided,
             "chosen": chosen,
             "avoided_chosen": [r for r in chosen if r in avoided],
+            "avoided_techniques": avoided_techniques,
+            "techniques_chosen": [t for t in post.getlist("techniques") if t in avoided_techniques],
             "stopped": sessions.stopped_by(client),
+            "rescreen": sessions.awaiting_rescreen(client),
+            "first_day": sessions.first_day(client),
             "outline": plans.outline(plan) if plan else None,
             "regions": [(r, kb.regions[r].name, r in avoided) for r in REGIONS],
             "map": body_map(
@@ -87,3 +93,42 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
 
 def _pain(text: str | None) -> int | None:
     return int(text) if text not in (None, "") else None
+
+
+@clinic_page
+def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
+    """A session note in full, as first written, with its dated addenda; POST adds one."""
+    user = user_of(request)
+    client, session = sessions.open_session(user=user, client_id=client_id, session_id=session_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            amendments.amend_session(user=user, session=session, text=request.POST.get("text", ""))
+            messages.success(request, "Addendum added; the note as first written is kept.")
+            return redirect("session", client_id=client.pk, session_id=session.pk)
+        except InvalidIntake as error:
+            errors.extend(str(p) for p in error.problems)
+    avoided = sessions.avoided_regions(session.plan)
+    return render(
+        request,
+        "web/session_page.html",
+        {
+            "client": client,
+            "session": session,
+            "amendments": list(session.amendments.select_related("author")),
+            "errors": errors,
+            "typed": request.POST.get("text", ""),
+            "map": body_map(
+                selected=session.regions,
+                avoided=avoided,
+                title="Regions treated",
+                legend=[("#3b82f6", "treated"), ("hatch", "to avoid")],
+            ),
+        },
+    )
+
+
+def _recorded(adverse_events: str) -> str:
+    if adverse_events.strip():
+        return "Session recorded. It notes an adverse event: re-screen (update the intake) first."
+    return "Session recorded."

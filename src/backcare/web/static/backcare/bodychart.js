@@ -1,6 +1,6 @@
 // Clickable body chart: a region click (or Enter/Space) ticks the matching checkbox below the
 // chart, so the form works the same with or without JavaScript. Choosing a region the plan
-// avoids shows a warning and asks for confirmation.
+// avoids, or ticking a technique it avoids, shows a warning and asks for confirmation.
 (function () {
   function init(chart) {
     var form = chart.closest("form");
@@ -17,6 +17,9 @@
         shape.classList.toggle("selected", input.checked);
         shape.setAttribute("aria-pressed", input.checked ? "true" : "false");
         if (input.checked && input.dataset.avoid) avoided.push(input.dataset.label + " (" + input.dataset.avoid + ")");
+      });
+      form.querySelectorAll('input[name="techniques"][data-avoid]').forEach(function (input) {
+        if (input.checked) avoided.push(input.dataset.label + " (" + input.dataset.avoid + ")");
       });
       if (warning) {
         warning.hidden = avoided.length === 0;
@@ -36,7 +39,7 @@
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(shape); }
       });
     });
-    form.querySelectorAll('input[name="regions"]').forEach(function (input) {
+    form.querySelectorAll('input[name="regions"], input[name="techniques"]').forEach(function (input) {
       input.addEventListener("change", refresh);
     });
     refresh();
