@@ -253,11 +253,12 @@ def test_an_action_that_asks_for_written_clearance_needs_at_least_a_clearance(tm
         load_knowledge(_break_condition(tmp_path, "osteoporosis", ask))
 
 
-def test_a_conditional_clearance_question_may_stay_a_modification(kb):
-    action = kb.conditions["bleeding_disorder"].active.action or ""
-    assert action.startswith("If")
-    assert "clearance" in action
-    assert kb.conditions["bleeding_disorder"].active.decision == "modify"
+def test_a_conditional_clearance_question_may_stay_a_modification(tmp_path):
+    def ask_if_severe(entry):
+        entry["active"]["action"] = "If the bone is very fragile, ask for written clearance first."
+
+    kb = load_knowledge(_break_condition(tmp_path, "osteoporosis", ask_if_severe))
+    assert kb.conditions["osteoporosis"].active.decision == "modify"
 
 
 def test_postpone_is_refused_for_a_condition_that_is_not_a_passing_state(tmp_path):
