@@ -350,3 +350,45 @@ def test_posting_the_intake_again_adds_a_version_instead_of_changing_the_first(
     first.refresh_from_db()
     assert first.data == stored
     assert first.data["medications"] == ["warfarin 5 mg"]
+
+
+def test_a_near_miss_spelling_is_offered_before_the_intake_is_saved(
+    browser_a: Browser, nina: Client
+) -> None:
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/", intake_form(medications="warfrin 5 mg\nramipril")
+    )
+
+    html = response.content.decode()
+    assert "&#x27;warfrin 5 mg&#x27; was read as warfarin: correct it, or tick below" in html
+    assert 'name="names_checked"' in html
+    assert not nina.assessments.exists()
+
+
+def test_a_queried_spelling_kept_on_purpose_is_saved_and_read_with_a_note_to_confirm(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(medications="warfrin 5 mg", names_checked="on"),
+    )
+
+    result = nina.assessments.get().result
+    assert "read 'warfrin 5 mg' as warfarin: confirm" in result["to_confirm"]
+    assert result["modifications"]["max_pressure"] == "light"
+
+
+def test_a_condition_left_without_a_status_is_not_assumed_to_be_an_attack(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(condition_0_id="migraine"))
+
+    assessment = nina.assessments.get()
+    assert "status" not in assessment.intake.data["conditions"][0]
+    assert assessment.decision == "proceed"
+
+
+def test_the_form_asks_whether_the_pain_is_new_or_changed(browser_a: Browser, nina: Client) -> None:
+    browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(new_or_changed="no"))
+
+    assert nina.assessments.get().intake.data["pain"]["new_or_changed"] is False

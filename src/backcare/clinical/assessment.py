@@ -41,21 +41,17 @@ class Assessment:
     @property
     def to_confirm(self) -> tuple[str, ...]:
         """Names read by their spelling, or not read, to check with the client, in words."""
-        readings = [(r.text, r.how, r.generics, r.suggestions) for r in self.medication_readings]
-        readings += [
-            (r.text, r.how, (r.condition or "",), r.suggestions) for r in self.condition_readings
-        ]
         notes: list[str] = []
-        for text, how, read_as, suggestions in readings:
-            if how == "spelling":
-                notes.append(f"read '{text}' as {_words(read_as)}: confirm")
-            elif how == "unrecognised" and suggestions:
-                notes.append(f"'{text}' not recognised; did you mean {_words(suggestions)}?")
+        readings: list[MedicationReading | ConditionReading] = [
+            *self.medication_readings,
+            *self.condition_readings,
+        ]
+        for r in readings:
+            if r.how == "spelling":
+                notes.append(f"read '{r.text}' as {r.read_as}: confirm")
+            elif r.how == "unrecognised" and r.suggestions:
+                notes.append(f"'{r.text}' not recognised; did you mean {r.suggested}?")
         return tuple(notes)
-
-
-def _words(names: tuple[str, ...]) -> str:
-    return ", ".join(name.replace("_", " ") for name in names)
 
 
 def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:

@@ -53,6 +53,14 @@ class MedicationReading:
     how: How
     suggestions: tuple[str, ...] = ()
 
+    @property
+    def read_as(self) -> str:
+        return ", ".join(self.generics)
+
+    @property
+    def suggested(self) -> str:
+        return _words(self.suggestions)
+
 
 @dataclass(frozen=True, slots=True)
 class ConditionReading:
@@ -60,6 +68,18 @@ class ConditionReading:
     condition: str | None
     how: How
     suggestions: tuple[str, ...] = ()
+
+    @property
+    def read_as(self) -> str:
+        return _words((self.condition,) if self.condition else ())
+
+    @property
+    def suggested(self) -> str:
+        return _words(self.suggestions)
+
+
+def _words(names: tuple[str, ...]) -> str:
+    return ", ".join(name.replace("_", " ") for name in names)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from backcare.errors import InvalidIntake, Problem
 from backcare.records import audit, saving
 from backcare.records.models import Client, ClientChange, User

@@ -35,6 +35,7 @@ PAIN = (
     "weakness",
     "worse_at_night",
     "morning_stiffness_minutes",
+    "new_or_changed",
 )
 PREFERENCES = (
     "pressure",

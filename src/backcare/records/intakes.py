@@ -37,7 +37,7 @@ def record_intake(
     return _store(
         user=user,
         client=client,
-        intake=intake.model_dump(mode="json"),
+        intake=intake.model_dump(mode="json", exclude_unset=True),
         result=to_json(result),
         decision=result.decision.name,
         knowledge_version=kb.version,

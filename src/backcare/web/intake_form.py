@@ -11,6 +11,7 @@ from django import forms
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS, SHORTHANDS
+from backcare.knowledge.names import ConditionReading, MedicationReading
 from backcare.web.questions import (
     compact,
     red_flag_answers,
@@ -19,6 +20,16 @@ from backcare.web.questions import (
     tri_field,
     yes_no,
 )
+
+
+def spelling_query(reading: MedicationReading | ConditionReading) -> str | None:
+    """What to ask about a name read by its spelling, or close to known names, if anything."""
+    if reading.how == "spelling":
+        return f"'{reading.text}' was read as {reading.read_as}: correct it, or tick below"
+    if reading.how == "unrecognised" and reading.suggestions:
+        return f"'{reading.text}' is unknown: did you mean {reading.suggested}? Or tick below"
+    return None
+
 
 ROWS = {
     "condition": 5,
@@ -64,6 +75,7 @@ class IntakeForm(forms.Form):
         self.for_client = for_client
         self.rows = {**ROWS, **(rows or {})}
         self.used_rows: dict[str, list[int]] = {}
+        self.has_spelling_queries = False
         kb = load_knowledge()
         f = self.fields
         if not for_client:  # the assessment date is the therapist's to set
@@ -127,11 +139,15 @@ class IntakeForm(forms.Form):
         f["numbness"] = _regions_field("Numbness")
         f["weakness"] = _regions_field("Weakness")
         f["worse_at_night"] = tri_field("Pain at night that rest or moving does not ease?")
+        f["new_or_changed"] = tri_field(
+            "Is this pain new, or different from pain a doctor already knows about?"
+        )
         f["morning_stiffness_minutes"] = forms.IntegerField(
             label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440
         )
         f.update(red_flag_fields())
         statuses = [
+            ("", "Not said"),
             ("active", "Current"),
             ("controlled", "Controlled"),
             ("history", "In the past"),
@@ -151,6 +167,10 @@ class IntakeForm(forms.Form):
             label="Medicines, one per line (with doses if known)",
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        f["names_checked"] = forms.BooleanField(
+            label="The names are right as written (keep them even where a spelling was queried)",
+            required=False,
         )
         for i in range(self.rows["procedure"]):
             f[f"procedure_{i}_kind"] = forms.ChoiceField(
@@ -275,6 +295,7 @@ class IntakeForm(forms.Form):
                     "weakness": d["weakness"],
                     "worse_at_night": yes_no(d["worse_at_night"]),
                     "morning_stiffness_minutes": d["morning_stiffness_minutes"],
+                    "new_or_changed": yes_no(d["new_or_changed"]),
                 }
             )
         intake["red_flags"] = red_flag_answers(d)
@@ -286,7 +307,7 @@ class IntakeForm(forms.Form):
             compact(
                 {
                     "id": d[f"condition_{i}_id"].strip(),
-                    "status": d[f"condition_{i}_status"] or "active",
+                    "status": d[f"condition_{i}_status"] or None,
                     "regions": d[f"condition_{i}_region"],
                 }
             )
@@ -339,7 +360,25 @@ class IntakeForm(forms.Form):
         for i in range(self.rows["skin"] if not self.for_client else 0):
             if data.get(f"skin_{i}_finding") and not data.get(f"skin_{i}_region"):
                 self.add_error(f"skin_{i}_region", "say where the finding is")
+        if not data.get("names_checked"):
+            self._query_spellings(data)
         return data
+
+    def _query_spellings(self, data: dict[str, Any]) -> None:
+        """Before saving, offer the known name for a near-miss spelling, so that it is corrected
+        (or kept on purpose) while the client is still there."""
+        kb = load_knowledge()
+        for line in split_answer(data.get("medications") or "", "\n"):
+            query = spelling_query(kb.read_medication(line))
+            if query:
+                self.has_spelling_queries = True
+                self.add_error("medications", query)
+        for i in range(self.rows["condition"]):
+            name = (data.get(f"condition_{i}_id") or "").strip()
+            query = spelling_query(kb.read_condition(name)) if name else None
+            if query:
+                self.has_spelling_queries = True
+                self.add_error(f"condition_{i}_id", query)
 
     def row_fields(self, kind: str, names: tuple[str, ...]) -> list[list[Any]]:
         """The bound fields of each row of one kind, for the template."""

@@ -43,6 +43,7 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
         "weakness": pain.get("weakness", []),
         "worse_at_night": tri_value(pain.get("worse_at_night")),
         "morning_stiffness_minutes": pain.get("morning_stiffness_minutes"),
+        "new_or_changed": tri_value(pain.get("new_or_changed")),
         "medications": "\n".join(data.get("medications", [])),
         "allergies": "\n".join(data.get("allergies", [])),
         "temperature_c": vitals.get("temperature_c"),
@@ -61,7 +62,7 @@ def initial_from(data: dict[str, Any]) -> dict[str, Any]:
             initial[red_flag_name(flag)] = "yes" if answer else "no"
     for i, condition in enumerate(data.get("conditions", [])):
         initial[f"condition_{i}_id"] = condition["id"]
-        initial[f"condition_{i}_status"] = condition.get("status", "active")
+        initial[f"condition_{i}_status"] = condition.get("status", "")
         initial[f"condition_{i}_region"] = list(condition.get("regions") or [])
     for i, procedure in enumerate(data.get("procedures", [])):
         initial[f"procedure_{i}_kind"] = procedure["kind"]
