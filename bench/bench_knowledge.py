@@ -3,7 +3,8 @@
 Anchor: the same knowledge base cut down to the conditions the contract names (``core.yaml``)
 and no brand names, measured in the same run on the same intakes. Printed: the median and p99
 of one ``assess`` on both, and their ratio (the target is at most 1.10); the load time of both
-(the target is under 0.5 s for the full one). A third line times the realistic mix the full
+parsed from YAML, and of the full one from its parsed cache, as a user starts it (the target is
+under 0.5 s). A third line times the realistic mix the full
 base exists for: brand names, lay names of conditions and near-miss spellings.
 
     .venv/bin/python bench/bench_knowledge.py [--intakes N] [--loads N]
@@ -95,7 +96,10 @@ def main(count: int, loads: int) -> None:
         same = [parse_intake(random_intake(rng, small), today=TODAY) for _ in range(count)]
         everyday = [parse_intake(everyday_intake(rng, full), today=TODAY) for _ in range(count)]
         anchor, grown, real = timings(same, small), timings(same, full), timings(everyday, full)
-        small_load, full_load = load_seconds(small_dir, loads), load_seconds(data_dir(), loads)
+        full_copy = Path(folder) / "full"
+        shutil.copytree(data_dir(), full_copy)  # not the packaged folder: parsed every time
+        small_load, full_load = load_seconds(small_dir, loads), load_seconds(full_copy, loads)
+        cached_load = load_seconds(data_dir(), loads)
     ratio = statistics.median(grown) / statistics.median(anchor)
     print(f"assess over {count:,} intakes (knowledge {full.version}):")
     print(line(f"cut-down base ({len(small.conditions)} conditions) [anchor]", anchor))
@@ -104,8 +108,12 @@ def main(count: int, loads: int) -> None:
     print(line("full base, everyday names and spellings", real))
     print(f"knowledge base load, median of {loads}:")
     print(
-        f"  cut-down base [anchor] {small_load:.3f} s   full base {full_load:.3f} s"
-        f"   ratio {full_load / small_load:.2f} (target: full under 0.5 s)"
+        f"  cut-down base, parsed [anchor] {small_load:.3f} s   full base, parsed"
+        f" {full_load:.3f} s (ratio {full_load / small_load:.2f})"
+    )
+    print(
+        f"  full base from its parsed cache, as a user starts it: {cached_load:.3f} s"
+        " (target under 0.5 s)"
     )
 
 

@@ -59,8 +59,10 @@ def main(runs: int) -> None:
             response = browser.get(url)
             times.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
-        print(f"{name:18s} median {statistics.median(times) * 1000:6.1f} ms "
-              f"(min {min(times) * 1000:.1f} ms, {runs} runs)")
+        print(
+            f"{name:18s} median {statistics.median(times) * 1000:6.1f} ms "
+            f"(min {min(times) * 1000:.1f} ms, {runs} runs)"
+        )
 
 
 if __name__ == "__main__":

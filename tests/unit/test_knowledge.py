@@ -279,3 +279,16 @@ def test_an_episodic_condition_must_say_what_to_do_when_no_status_is_written(tmp
 
 def test_no_active_clot_is_shown_under_the_passing_illness_headline(kb):
     assert kb.conditions["deep_vein_thrombosis"].active.decision == "clearance"
+
+
+def test_the_parsed_cache_gives_the_same_knowledge_and_a_damaged_one_is_ignored(
+    tmp_path, monkeypatch
+):
+    from backcare.knowledge import loader
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parsed = loader._parsed(data_dir())
+    (cached,) = (tmp_path / "backcare").glob("knowledge-*.json")
+    assert loader._parsed(data_dir()) == parsed
+    cached.write_text("{not json")
+    assert loader._parsed(data_dir()) == parsed

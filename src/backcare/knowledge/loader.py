@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -35,24 +39,24 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
 
 
 class _Reader:
+    """Every YAML file of a knowledge directory, parsed once, by name (``conditions/core``)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.files = _parsed(directory)
 
     def raw(self, name: str) -> Any:
-        path = self.directory / f"{name}.yaml"
-        try:
-            with path.open(encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=_Loader)
-        except (OSError, yaml.YAMLError) as error:
-            raise KnowledgeError(f"{path.name}: cannot read: {error}") from error
+        if name not in self.files:
+            raise KnowledgeError(f"{name}.yaml: missing")
+        return self.files[name]
 
     def one(self, name: str, model: type[E]) -> E:
         return _validate(model, self.raw(name), f"{name}.yaml")
 
     def many(self, name: str, model: type[E]) -> list[E]:
         """The entries of ``NAME.yaml`` and of every ``NAME/*.yaml`` in name order."""
-        files = [name] if (self.directory / f"{name}.yaml").exists() else []
-        files += [f"{name}/{path.stem}" for path in sorted((self.directory / name).glob("*.yaml"))]
+        files = [name] if name in self.files else []
+        files += sorted(f for f in self.files if f.rpartition("/")[0] == name)
         if not files:
             raise KnowledgeError(f"{name}.yaml: missing")
         entries: list[E] = []
@@ -64,6 +68,60 @@ class _Reader:
                 _validate(model, item, f"{file}.yaml entry {i + 1}") for i, item in enumerate(items)
             ]
         return entries
+
+
+def _parsed(directory: Path) -> dict[str, Any]:
+    """Parse every YAML file below ``directory``. Parsing is most of the load time, so the
+    packaged knowledge base keeps its parsed form as JSON in the user's cache, under the hash
+    of the files' contents: any change to a file makes a new entry."""
+    try:
+        texts = {
+            path.relative_to(directory).with_suffix("").as_posix(): path.read_bytes()
+            for path in sorted(directory.rglob("*.yaml"))
+        }
+    except OSError as error:
+        raise KnowledgeError(f"{directory}: cannot read: {error}") from error
+    digest = hashlib.sha256()
+    for name, text in texts.items():
+        digest.update(name.encode() + b"\0" + text + b"\0")
+    cache = _cache_file(digest.hexdigest()) if directory == data_dir() else None
+    if cache is not None and cache.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            return dict(json.loads(cache.read_bytes()))
+    parsed = {name: _parse(name, text) for name, text in texts.items()}
+    if cache is not None:
+        _keep(cache, parsed)
+    return parsed
+
+
+def _parse(name: str, text: bytes) -> Any:
+    try:
+        return yaml.load(text.decode("utf-8"), Loader=_Loader)
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise KnowledgeError(f"{name}.yaml: cannot read: {error}") from error
+
+
+def _cache_file(digest: str) -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "backcare" / f"knowledge-{digest[:32]}.json"
+
+
+def _keep(cache: Path, parsed: dict[str, Any]) -> None:
+    """Write the cache if JSON holds the data exactly (YAML dates would not); a cache that
+    cannot be written is only a slower start."""
+    try:
+        text = json.dumps(parsed, ensure_ascii=False)
+        if json.loads(text) != parsed:
+            return
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, cache)
+        for stale in cache.parent.glob("knowledge-*.json"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        return
 
 
 def _validate(model: type[E], raw: Any, where: str) -> E:
@@ -247,12 +305,18 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
         ("scoring", "policy", kb.scoring),
         *(("pressure", level.id, level) for level in kb.pressure.values()),
     ]
+    cited: set[str] = set()
     for kind, entry_id, entry in [*kb.entries(), *policies]:
         where = f"{kind} {entry_id}"
-        for source in values_named(entry, "sources"):
+        sources, named_seeds = (
+            list(values_named(entry, "sources")),
+            list(values_named(entry, "seeds")),
+        )
+        cited.update(sources, named_seeds)
+        for source in sources:
             if source not in kb.sources:
                 yield f"{where}: cites unknown source '{source}'"
-        for seed in values_named(entry, "seeds"):
+        for seed in named_seeds:
             if seed not in seeds:
                 yield f"{where}: names unknown seed '{seed}'"
         for mods in _all_modifications(entry):
@@ -269,12 +333,6 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_coverage(kb)
     yield from _check_claims(kb)
     yield from _check_self_care(kb)
-    cited = {
-        seed
-        for _, _, entry in [*kb.entries(), *policies]
-        for name in ("seeds", "sources")
-        for seed in values_named(entry, name)
-    }
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
 
