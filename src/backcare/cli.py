@@ -30,13 +30,14 @@ IntakeFile = Annotated[
 
 def _assessed(file: Path) -> tuple[Any, Any, Any]:
     """The knowledge base, the validated intake and its assessment (for assess and protocol)."""
+    from backcare import intake_file
     from backcare.clinical import assess as run_assessment
     from backcare.clinical import parse_intake
     from backcare.clinical.intake import check_against
     from backcare.knowledge import load_knowledge
 
+    intake = parse_intake(intake_file.read(file), today=date.today())  # refused before loading
     kb = load_knowledge()
-    intake = parse_intake(_read_intake(file), today=date.today())
     check_against(intake, kb.modalities)
     return kb, intake, run_assessment(intake, kb)
 
@@ -95,23 +96,6 @@ def protocol(
         from backcare.terminal import print_protocol
 
         print_protocol(outline, assessment, kb)
-
-
-def _read_intake(file: Path) -> Any:
-    import yaml
-
-    try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidIntake([Problem("FILE", f"cannot read {file}: {error.strerror}")]) from None
-    try:
-        if file.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        where = "JSON" if file.suffix.lower() == ".json" else "YAML"
-        message = str(error).replace("\n", " ")
-        raise InvalidIntake([Problem("FILE", f"is not valid {where}: {message}")]) from None
 
 
 @kb_app.command("list")
