@@ -212,7 +212,7 @@ class _Limits:
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser
 
-    class _Loader(_Limits, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _Loader(_Limits, Composer, CParser, SafeConstructor, Resolver):
         """libyaml's parser (fast) with PyYAML's composer (where the limits are checked)."""
 
         def __init__(self, stream: str) -> None:
@@ -227,7 +227,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
         pass
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _Limits.construct_whole)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Limits.construct_whole)  # type: ignore[type-var]
 
 
 def _yaml_load(text: str) -> Any:
