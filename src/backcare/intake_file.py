@@ -128,6 +128,9 @@ def _from_yaml(text: str) -> Any:
     except _Refusal as error:
         raise _refused(_marked(error)) from None
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):  # libyaml's own limit, met before ours
+            error.problem = _too_deep()
+            raise _refused(_marked(error)) from None
         raise _refused(f"is not valid YAML: {_marked(error)}") from None
     except yaml.YAMLError as error:
         raise _refused(f"is not valid YAML: {' '.join(str(error).split())}") from None
@@ -261,5 +264,8 @@ def _tree_problems(data: Any) -> Iterator[Problem]:
             if isinstance(value, dict) and any(isinstance(k, _LongNumber) for k in value):
                 yield Problem(field_path(loc), "field names must be text, not numbers")
                 continue
+            if values + len(stack) + len(value) > MAX_VALUES:
+                yield Problem("FILE", _too_many())
+                return
             items = value.items() if isinstance(value, dict) else enumerate(value)
             stack.extend((child, (*loc, key), depth + 1) for key, child in reversed(list(items)))
