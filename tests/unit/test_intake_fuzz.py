@@ -8,11 +8,12 @@ import copy
 import json
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from backcare import intake_file
 from backcare.clinical import Intake, parse_intake
@@ -52,6 +53,22 @@ values = st.recursive(
     ),
     max_leaves=20,
 )
+
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in models_in(arg)]
+
+
+def shaped(model: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
+    """Mappings with the model's own field names (nested models too), and any value in each."""
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, field in model.model_fields.items():
+        inner = models_in(field.annotation)
+        nested = st.deferred(lambda m=inner[0]: shaped(m)) if inner else st.nothing()
+        fields[name] = values | nested | st.lists(nested | values, max_size=3)
+    return st.fixed_dictionaries({}, optional=fields)
 
 
 def printable(error: InvalidIntake) -> bool:
@@ -96,6 +113,12 @@ def test_any_value_is_refused_with_readable_problems_or_is_a_valid_intake(data):
 @given(st.dictionaries(st.sampled_from(list(Intake.model_fields)), values, max_size=5))
 def test_any_value_in_any_intake_field_is_refused_or_valid(data):
     refused_or_valid({"client": {"age": 40}, **data})
+
+
+@settings(SETTINGS, max_examples=200)
+@given(shaped(Intake))
+def test_any_value_at_any_depth_of_the_intake_shape_is_refused_or_valid(data):
+    refused_or_valid(data)
 
 
 @SETTINGS
