@@ -128,13 +128,15 @@ def _dump_database(target: Path) -> None:
 def _restore_database(dump: Path) -> None:
     connections.close_all()
     if _vendor() == "sqlite":
-        source = sqlite3.connect(dump)
-        target = sqlite3.connect(_database()["NAME"])
+        path = Path(_database()["NAME"])
+        path.touch(mode=0o600)
+        source, target = sqlite3.connect(dump), sqlite3.connect(path)
         try:
             source.backup(target)
         finally:
             target.close()
             source.close()
+        path.chmod(0o600)
     else:
         _run(
             [
@@ -182,7 +184,8 @@ def _restore_documents(source: Path) -> None:
         shutil.copytree(source, target)
     else:
         target.mkdir(parents=True)
-    target.chmod(0o700)
+    for path in [target, *target.rglob("*")]:  # health data: readable by backcare's user only
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _existing_data() -> str:

@@ -54,6 +54,8 @@ def round_trip(source: dict[str, str], target: dict[str, str], archive: Path) ->
     restored = run(target, "-m", "backcare", "restore", str(archive))
     assert restored.returncode == 0, restored.stderr
     assert records(target, "show") == made
+    letter = Path(target["BACKCARE_HOME"]) / "documents" / "clearances" / "2026" / "letter.pdf"
+    assert letter.stat().st_mode & 0o777 == 0o600
 
     again = run(target, "-m", "backcare", "restore", str(archive))
     assert again.returncode == 2
