@@ -89,7 +89,7 @@ preferences = st.fixed_dictionaries(
         "massage_experience": st.sampled_from(["none", "some", "regular"]),
         "session_minutes": st.integers(10, 180),
         "sessions_per_month": st.integers(1, 31),
-        "goals": st.text(max_size=20),
+        "goals": st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20),
     },
 )
 

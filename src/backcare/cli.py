@@ -30,13 +30,14 @@ IntakeFile = Annotated[
 
 def _assessed(file: Path) -> tuple[Any, Any, Any]:
     """The knowledge base, the validated intake and its assessment (for assess and protocol)."""
+    from backcare import intake_file
     from backcare.clinical import assess as run_assessment
     from backcare.clinical import parse_intake
     from backcare.clinical.intake import check_against
     from backcare.knowledge import load_knowledge
 
+    intake = parse_intake(intake_file.read(file), today=date.today())  # refused before loading
     kb = load_knowledge()
-    intake = parse_intake(_read_intake(file), today=date.today())
     check_against(intake, kb.modalities)
     return kb, intake, run_assessment(intake, kb)
 
@@ -95,23 +96,6 @@ def protocol(
         from backcare.terminal import print_protocol
 
         print_protocol(outline, assessment, kb)
-
-
-def _read_intake(file: Path) -> Any:
-    import yaml
-
-    try:
-        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidIntake([Problem("FILE", f"cannot read {file}: {error.strerror}")]) from None
-    try:
-        if file.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        where = "JSON" if file.suffix.lower() == ".json" else "YAML"
-        message = str(error).replace("\n", " ")
-        raise InvalidIntake([Problem("FILE", f"is not valid {where}: {message}")]) from None
 
 
 @kb_app.command("list")
@@ -253,6 +237,39 @@ def demo() -> None:
     _django()
     _migrate()
     _print_demo()
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The archive to write (.tar.gz).")],
+) -> None:
+    """Back up the database (a consistent copy, while the app runs) and uploaded documents."""
+    _django()
+    from backcare import backup as backups
+
+    manifest = backups.create(file)
+    typer.echo(
+        f"Backed up the {manifest['database']} database and "
+        f"{len(manifest['files']) - 1} documents to {file} (mode 600: it holds health data)."
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An archive made by backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the data this installation already holds.")
+    ] = False,
+) -> None:
+    """Restore a backup into an empty installation (or, with --force, over the present data)."""
+    _django()
+    from backcare import backup as backups
+
+    manifest = backups.restore(file, force=force)
+    typer.echo(
+        f"Restored the backup of {manifest['created_at']} "
+        f"({len(manifest['files']) - 1} documents) from {file}."
+    )
 
 
 @user_app.command("create")

@@ -2,7 +2,8 @@
 
 Unknown fields and values are errors; a field left out means "not asked" (``None``), never
 "no". Region shorthands (``low_back``) expand to both sides. ``parse_intake`` turns any problem
-into ``InvalidIntake`` whose ``problems`` name the field path, what is wrong and what is allowed.
+into ``InvalidIntake`` whose ``problems`` name the field path, what is wrong and what is allowed;
+it accepts any Python value and raises nothing else. Text and lists are bounded (``text.py``).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
-    StrictStr,
     ValidationError,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from backcare.clinical.text import MAX_ITEMS, MAX_REGIONS, Name, Names, Text, shown
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge.contract import REGIONS, SHORTHANDS
 
@@ -32,8 +33,20 @@ def _regions(value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
         raise PydanticCustomError("regions", "must be a list of regions")
+    if len(items) > MAX_REGIONS:
+        raise PydanticCustomError(
+            "regions",
+            "has {count} regions; at most {most} allowed",
+            {"count": len(items), "most": MAX_REGIONS},
+        )
     expanded: list[str] = []
     for item in items:
+        if not isinstance(item, str):
+            raise PydanticCustomError(
+                "region",
+                "{value} is not a region; each region is written as text",
+                {"value": shown(item)},
+            )
         if item in SHORTHANDS:
             expanded.extend(SHORTHANDS[item])
         elif item in REGIONS:
@@ -44,7 +57,7 @@ def _regions(value: Any) -> tuple[str, ...]:
                 "unknown region {value}; allowed: {allowed}, or a shorthand for both sides: "
                 "{shorthands}",
                 {
-                    "value": repr(item),
+                    "value": shown(item),
                     "allowed": ", ".join(REGIONS),
                     "shorthands": ", ".join(SHORTHANDS),
                 },
@@ -60,7 +73,6 @@ def _day(value: Any) -> Any:
 
 Regions = Annotated[tuple[str, ...], BeforeValidator(_regions)]
 Day = Annotated[date, BeforeValidator(_day)]
-Words = list[StrictStr]
 
 
 class _Model(BaseModel):
@@ -71,14 +83,16 @@ class Client(_Model):
     age: StrictInt = Field(ge=0, le=120)
     sex: Literal["female", "male", "intersex", "unknown"] | None = None
     pregnant_weeks: StrictInt | None = Field(default=None, ge=1, le=42)
-    pregnancy_complications: Words = []
+    pregnancy_complications: Names = []
     breastfeeding: StrictBool | None = None
     occupation: Literal["desk", "manual", "athlete", "other"] | None = None
 
 
 class Pain(_Model):
     regions: Regions = ()
-    duration_weeks: float | None = Field(default=None, ge=0, le=5200, strict=True)
+    duration_weeks: float | None = Field(
+        default=None, ge=0, le=5200, strict=True, allow_inf_nan=False
+    )
     intensity: StrictInt | None = Field(default=None, ge=0, le=10)
     cause: (
         Literal["lifting", "trauma", "fall", "sport", "posture", "stress", "overuse", "unknown"]
@@ -109,11 +123,11 @@ class RedFlags(_Model):
 
 
 class ConditionEntry(_Model):
-    id: StrictStr = Field(min_length=1)
+    id: Name = Field(min_length=1)
     status: Literal["active", "controlled", "history", "suspected"] = "active"
     regions: Regions = ()
     since: Day | None = None
-    note: StrictStr = ""
+    note: Text = ""
 
 
 def _condition(value: Any) -> Any:
@@ -136,24 +150,26 @@ class SkinFinding(_Model):
 class ClearanceEntry(_Model):
     """Written clearance received for one finding (its rule id) of an earlier assessment."""
 
-    rule: StrictStr = Field(min_length=1)
-    received_from: StrictStr = Field(min_length=1)
+    rule: Name = Field(min_length=1)
+    received_from: Name = Field(min_length=1)
     received_on: Day
 
 
 class Vitals(_Model):
-    temperature_c: float | None = Field(default=None, ge=30, le=45, strict=True)
+    temperature_c: float | None = Field(
+        default=None, ge=30, le=45, strict=True, allow_inf_nan=False
+    )
     systolic: StrictInt | None = Field(default=None, ge=50, le=300)
     diastolic: StrictInt | None = Field(default=None, ge=20, le=200)
 
 
 class Preferences(_Model):
     pressure: Literal["light", "medium", "firm"] | None = None
-    modalities: Words = []
+    modalities: Names = []
     massage_experience: Literal["none", "some", "regular"] | None = None
     session_minutes: StrictInt | None = Field(default=None, ge=10, le=180)
     sessions_per_month: StrictInt | None = Field(default=None, ge=1, le=31)
-    goals: StrictStr = ""
+    goals: Text = ""
 
 
 class Intake(_Model):
@@ -161,15 +177,17 @@ class Intake(_Model):
     client: Client
     pain: Pain | None = None
     red_flags: RedFlags = RedFlags()
-    conditions: list[Annotated[ConditionEntry, BeforeValidator(_condition)]] = []
-    medications: Words = []
-    procedures: list[Procedure] = []
-    skin: list[SkinFinding] = []
+    conditions: list[Annotated[ConditionEntry, BeforeValidator(_condition)]] = Field(
+        default=[], max_length=MAX_ITEMS
+    )
+    medications: Names = []
+    procedures: list[Procedure] = Field(default=[], max_length=MAX_ITEMS)
+    skin: list[SkinFinding] = Field(default=[], max_length=MAX_ITEMS)
     vitals: Vitals = Vitals()
-    allergies: Words = []
+    allergies: Names = []
     preferences: Preferences = Preferences()
-    notes: StrictStr = ""
-    clearances: list[ClearanceEntry] = []
+    notes: Text = ""
+    clearances: list[ClearanceEntry] = Field(default=[], max_length=MAX_ITEMS)
 
     @field_validator("medications", "allergies")
     @classmethod
@@ -201,7 +219,8 @@ def check_against(intake: Intake, modalities: Iterable[str]) -> None:
     wanted = intake.preferences.modalities
     problems = [
         Problem(
-            f"preferences.modalities[{i}]", f"unknown modality {m!r}; allowed: {', '.join(known)}"
+            f"preferences.modalities[{i}]",
+            f"unknown modality {shown(m)}; allowed: {', '.join(known)}",
         )
         for i, m in enumerate(wanted)
         if m not in known
@@ -239,6 +258,7 @@ _MESSAGES = {
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",
     "float_type": "must be a number",
+    "finite_number": "must be a finite number",
     "bool_type": "must be true or false",
     "string_type": "must be text",
     "list_type": "must be a list",
@@ -250,20 +270,49 @@ _MESSAGES = {
 
 def _problem(error: Any) -> Problem:
     loc: tuple[Any, ...] = error["loc"]
-    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
-    kind = error["type"]
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "invalid_key":
+        return Problem(
+            field_path(loc[:-1]), f"field names must be text, not {shown(error['input'])}"
+        )
+    path = field_path(loc)
     if kind == "extra_forbidden":
         return Problem(
             path, f"unknown field; allowed fields here: {', '.join(_fields_at(loc[:-1]))}"
         )
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return Problem(path, f"{error['input']!r} is not allowed; allowed: {expected}")
+        return Problem(
+            path, f"{shown(error['input'])} is not allowed; allowed: {ctx.get('expected', '')}"
+        )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return Problem(path, f"{error['input']!r} is out of range: {error['msg'].lower()}")
+        return Problem(path, f"{shown(error['input'])} is out of range: {error['msg'].lower()}")
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return Problem(path, f"{error['input']!r} is not a date; write YYYY-MM-DD")
+        return Problem(path, f"{shown(error['input'])} is not a date; write YYYY-MM-DD")
+    if kind == "string_too_long":
+        return Problem(
+            path,
+            f"is too long ({len(error['input']):,} characters); "
+            f"at most {ctx['max_length']:,} allowed",
+        )
+    if kind == "too_long":
+        return Problem(
+            path,
+            f"has too many items ({ctx['actual_length']}); at most {ctx['max_length']} allowed",
+        )
     return Problem(path, _MESSAGES.get(kind, error["msg"]))
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A location as the contract writes it: ``conditions[0].since``; odd keys are quoted."""
+    return "".join(_part(part) for part in loc).lstrip(".")
+
+
+def _part(part: Any) -> str:
+    if isinstance(part, int) and not isinstance(part, bool):
+        return f"[{part}]"
+    if isinstance(part, str) and part.isidentifier() and part.isascii() and len(part) <= 60:
+        return f".{part}"
+    return f"[{shown(part)}]"
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
@@ -272,11 +321,13 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int) or model is None:
             continue
-        annotation = model.model_fields[part].annotation
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
         model = next(
             (
                 arg
-                for arg in _flatten(annotation)
+                for arg in _flatten(field.annotation)
                 if isinstance(arg, type) and issubclass(arg, _Model)
             ),
             None,
