@@ -1,8 +1,10 @@
 """Reading what clients write: medicine lines and condition names, exact or near-miss.
 
 Names are matched in a normal form (lower case, words joined by underscores). A medicine line
-("Xarelto 20mg once daily") is scanned for known names of up to three words; words left over
-are compared with the known names by rapidfuzz. A near miss is read as a name only when no
+("Xarelto 20mg once daily") is scanned for known names of up to three words: a generic, a brand
+(of a combination: every ingredient), a lay name (a class and no generic: "blood thinner") or a
+misspelling the data set lists (read as a spelling, to confirm). Words left over are compared
+with the known names by rapidfuzz. A near miss is read as a name only when no
 other name of a different medicine is as close, and no name of a riskier medicine (a class with
 a more severe decision) is among the suggestions: otherwise nothing is read and they are
 suggested, so a spelling is never read as the less risky of two medicines. The thresholds are
