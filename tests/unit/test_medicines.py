@@ -410,3 +410,21 @@ def test_the_loader_rejects_a_no_change_class_that_asks_nothing(tmp_path):
 
     with pytest.raises(KnowledgeError, match="medications statin: a class that changes nothing"):
         load_knowledge(broken_copy(tmp_path, "medications/cardiometabolic", drop_questions))
+
+
+def test_a_combination_naming_an_ingredient_no_class_lists_is_refused(tmp_path):
+    def add_combination(names):
+        names["typed"]["Madeupcombo"] = ["warfarin", "unobtainium"]
+        return names
+
+    with pytest.raises(KnowledgeError, match="'Madeupcombo' names 'unobtainium'"):
+        load_knowledge(broken_copy(tmp_path, "drug_names", add_combination))
+
+
+def test_a_name_listed_both_as_a_generic_and_a_lay_name_is_refused(tmp_path):
+    def lay_generic(classes):
+        classes[1]["lay_names"] = [*classes[1].get("lay_names", []), classes[0]["names"][0]]
+        return classes
+
+    with pytest.raises(KnowledgeError, match="listed both as generic and lay names"):
+        load_knowledge(broken_copy(tmp_path, "medications", lay_generic))
