@@ -309,6 +309,14 @@ def test_a_combination_brand_is_read_as_all_its_ingredients_and_their_classes():
     assert reading.how == "name"
 
 
+def test_a_lay_name_is_a_known_medicine_in_the_assessment_not_an_unknown_one():
+    result = assess(make_intake(medications=["blood thinners", "water tablets"]), KB)
+    assert result.unrecognised_medications == ()
+    rules = {finding.rule for finding in result.findings}
+    assert {"medication.anticoagulant", "medication.antihypertensive"} <= rules
+    assert "policy.unrecognised_medication" not in rules
+
+
 def test_a_misspelling_the_data_set_lists_is_read_as_a_spelling_to_confirm():
     reading = KB.read_medication("omeprazol 20mg")
     assert (reading.how, reading.generics) == ("spelling", ("omeprazole",))

@@ -41,7 +41,10 @@ class Assessment:
     @property
     def to_confirm(self) -> tuple[str, ...]:
         """Names read by their spelling, or not read, to check with the client, in words."""
-        readings = [(r.text, r.how, r.generics, r.suggestions) for r in self.medication_readings]
+        readings = [
+            (r.text, r.how, r.generics or r.classes, r.suggestions)
+            for r in self.medication_readings
+        ]
         readings += [
             (r.text, r.how, (r.condition or "",), r.suggestions) for r in self.condition_readings
         ]
