@@ -354,9 +354,10 @@ def render(result: Result, version: str, typed: dict[str, str | list[str]]) -> s
     body = {
         "sources": SOURCES,
         "note": (
-            f"names: {len(result.names)} brand and variant names from {PACKAGE} {version} (MIT) "
-            f"for {result.generics_found} of the {result.generics} names the classes list, "
-            f"{combinations} of them combinations; spellings: {len(result.spellings)} "
+            f"names: {len(result.names)} brand and variant names ({combinations} of them "
+            f"combination products) from {PACKAGE} {version} (MIT) for "
+            f"{result.generics_found} of the {result.generics} names the classes list; "
+            f"spellings: {len(result.spellings)} "
             f"misspellings the data set lists; left out: {counts}. typed: {len(typed)} names "
             "the data set lacks, typed by hand."
         ),
