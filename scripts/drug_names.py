@@ -2,8 +2,13 @@
 
 The medication classes list generic names (and plain lay names). This script takes, for each of
 them, the brand and variant names the data set gives for the same drug, leaves out the ones that
-would read ordinary text as a medicine, and writes them as ``names: {name: generic}``. Names the
-data set lacks are typed by hand under ``typed`` in the same file; the script keeps them.
+would read ordinary text as a medicine, and writes them as ``names: {name: generic}``. A
+combination the data set names by its ingredients ("losartan and hydrochlorothiazide",
+"budesonide/formoterol") maps its brands to the list of generics when a class lists every
+ingredient. A variant that is a near spelling of its one generic (rapidfuzz ratio at least
+matching.yaml's min_score: "acetominophen", "omeprazol") goes to ``spellings`` instead, read as
+a spelling to confirm. Names the data set lacks are typed by hand under ``typed`` in the same
+file; the script keeps them.
 
     .venv/bin/python scripts/drug_names.py          # write the file and say what was left out
     .venv/bin/python scripts/drug_names.py --check  # exit 1 if the file is not what it would write
@@ -16,7 +21,8 @@ A variant is left out when it:
   which is a one-word name a class lists ("codeine phosphate" stays, "eye drop" goes),
 - contains its own generic as a word, the other words naming nothing a class lists
   ("sertraline hydrochloride": the generic is read from it already, the rest is a salt), or
-- is a name a class already lists for other classes (it names another generic), or
+- is a name a class already lists for other classes (it names another generic), or a lay name
+  a class lists ("antacids": it names a class, not a generic), or
 - is a variant of generics that belong to different classes (ambiguous).
 
 The data set is read from the installed package's dictionary file without importing the package.
@@ -37,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "backcare" / "knowledge" / "data"
@@ -49,6 +56,8 @@ SOURCES = ["drug-ner-2-0-9", "english-words-2-0-2"]
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
 _APOSTROPHE = re.compile(r"['\u2019](?=[a-z])")
 _PLAIN = re.compile(r"[a-z][a-z0-9 '\-]*")
+_BIOSIMILAR = re.compile(r"-[a-z]{4}$")  # the four-letter suffix of US biologic names
+_JOINS = re.compile(r"\s*/\s*|,\s*(?:and\s+)?|\s+and\s+")
 # Form and strength words seen in the data set's variants, on top of matching.yaml's ignore words.
 FORM_WORDS = frozenset(
     [
@@ -101,6 +110,8 @@ FORM_WORDS = frozenset(
         "flexpen",
         "kwikpen",
         "penfill",
+        "implant",
+        "dimesylate",
     ]
 )
 
@@ -113,6 +124,7 @@ REASONS = {
     "ordinary_word": "an ordinary English word (or only ordinary words)",
     "other_class": "a name a class lists for other classes (names another generic)",
     "ambiguous": "a variant of generics of different classes",
+    "lay_name": "a lay name a class lists (names a class, not a generic)",
 }
 
 
@@ -127,7 +139,8 @@ def normalise(text: str) -> str:
 
 @dataclass
 class Result:
-    names: dict[str, str]
+    names: dict[str, str | list[str]]
+    spellings: dict[str, str] = field(default_factory=dict)
     left_out: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     generics: int = 0
@@ -148,9 +161,24 @@ def class_names() -> dict[str, tuple[str, tuple[str, ...]]]:
     return {key: (spelled[key], tuple(sorted(set(ids)))) for key, ids in classes.items()}
 
 
+def matching() -> dict[str, Any]:
+    policy: dict[str, Any] = yaml.safe_load((DATA / "matching.yaml").read_text(encoding="utf-8"))
+    return policy
+
+
+def lay_names() -> frozenset[str]:
+    """The lay names the classes list ("blood thinner"), normalised."""
+    files = [DATA / "medications.yaml", *sorted((DATA / "medications").glob("*.yaml"))]
+    return frozenset(
+        normalise(name)
+        for path in files
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name in entry.get("lay_names", [])
+    )
+
+
 def ignore_words() -> frozenset[str]:
-    policy = yaml.safe_load((DATA / "matching.yaml").read_text(encoding="utf-8"))
-    return frozenset(normalise(word) for word in policy["ignore_words"]) | FORM_WORDS
+    return frozenset(normalise(word) for word in matching()["ignore_words"]) | FORM_WORDS
 
 
 def dataset() -> tuple[dict[str, list[str]], str]:
@@ -175,45 +203,100 @@ def build(
     variant_to_canonical: dict[str, list[str]],
     ordinary: frozenset[str],
     dose_words: frozenset[str],
+    near_score: float,
+    lay: frozenset[str] = frozenset(),
 ) -> Result:
     canonical_to_variants: dict[str, list[str]] = defaultdict(list)
     for variant, canonicals in variant_to_canonical.items():
         for canonical in canonicals:
             canonical_to_variants[canonical].append(variant)
-    # Each data-set drug (canonical name) -> the class names that stand for it.
+    # Each data-set drug (canonical name) -> the class name that stands for it.
     generics_of: dict[str, list[str]] = defaultdict(list)
     found = 0
     for key, (name, _) in known.items():
-        canonicals = set(variant_to_canonical.get(name, []))
+        canonicals = {c for c in variant_to_canonical.get(name, []) if len(_parts(c)) == 1}
         if name in canonical_to_variants:
             canonicals.add(name)
         found += bool(canonicals)
         for canonical in sorted(canonicals):
             generics_of[canonical].append(key)
+    single = {
+        canonical: ([k for k in keys if known[k][0] == canonical] or keys[:1])[0]
+        for canonical, keys in generics_of.items()
+    }
+    # Combinations ("losartan and hydrochlorothiazide") whose every part a class lists, and
+    # single drugs named with a salt, form or biosimilar suffix ("erenumab-aooe").
+    medicines: dict[str, tuple[str, ...]] = {c: (key,) for c, key in single.items()}
+    for canonical in canonical_to_variants:
+        parts = _parts(canonical)
+        if canonical not in medicines:
+            keys = [
+                _resolve(part, known, single, variant_to_canonical, dose_words) for part in parts
+            ]
+            if all(keys):
+                medicines[canonical] = tuple(dict.fromkeys(k for k in keys if k))
     result = Result(names={}, generics=len(known), generics_found=found)
     drug_words = frozenset(key for key in known if "_" not in key)
-    candidates: dict[str, set[str]] = defaultdict(set)
-    for canonical, keys in generics_of.items():
-        own = [k for k in keys if known[k][0] == canonical] or keys[:1]
+    candidates: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for canonical, keys in medicines.items():
         for variant in canonical_to_variants[canonical]:
-            candidates[variant].add(own[0])
+            candidates[variant].add(keys)
     for variant in sorted(candidates):
         key = normalise(variant)
+        options = candidates[variant]
+        if key in lay:
+            _leave_out(result, "lay_name", variant)
+            continue
         if key in known:
-            if known[key][1] != known[min(candidates[variant])][1]:
+            if any(known[key][1] != _classes_of(keys, known) for keys in options):
                 _leave_out(result, "other_class", variant)
             continue
         reason = _guard(variant, key, ordinary, dose_words, drug_words)
-        if reason is None and len({known[g][1] for g in candidates[variant]}) > 1:
+        if reason is None and len({_classes_of(keys, known) for keys in options}) > 1:
             reason = "ambiguous"
-        if reason is None and _holds_generic(key, candidates[variant], known):
+        if reason is None and any(_holds_generics(key, keys, known) for keys in options):
             reason = "has_generic"
         if reason is not None:
             _leave_out(result, reason, variant)
             continue
-        generic = known[min(candidates[variant])][0]
-        result.names.setdefault(variant, generic)
+        keys = min(options)
+        generics = [known[k][0] for k in keys]
+        if len(generics) > 1:
+            result.names.setdefault(variant, generics)
+        elif fuzz.ratio(key, keys[0]) >= near_score:
+            result.spellings.setdefault(variant, generics[0])
+        else:
+            result.names.setdefault(variant, generics[0])
     return result
+
+
+def _parts(canonical: str) -> list[str]:
+    """The ingredients a data-set name lists ("a/b", "a and b", "a, b, and c")."""
+    return [part for part in _JOINS.split(canonical) if part]
+
+
+def _resolve(
+    part: str,
+    known: dict[str, tuple[str, tuple[str, ...]]],
+    single: dict[str, str],
+    variant_to_canonical: dict[str, list[str]],
+    dose_words: frozenset[str],
+) -> str | None:
+    """The class name one ingredient of a combination is, if any (salt words dropped)."""
+    plain = " ".join(w for w in words_of(part) if w not in dose_words)
+    for name in dict.fromkeys([part, plain, _BIOSIMILAR.sub("", part)]):
+        if normalise(name) in known:
+            return normalise(name)
+        for canonical in variant_to_canonical.get(name, []):
+            if canonical in single:
+                return single[canonical]
+    return None
+
+
+def _classes_of(
+    keys: tuple[str, ...], known: dict[str, tuple[str, tuple[str, ...]]]
+) -> tuple[str, ...]:
+    return tuple(sorted({c for key in keys for c in known[key][1]}))
 
 
 def _guard(
@@ -241,21 +324,17 @@ def _guard(
     return None
 
 
-def _holds_generic(
-    key: str, generics: set[str], known: dict[str, tuple[str, tuple[str, ...]]]
+def _holds_generics(
+    key: str, generics: tuple[str, ...], known: dict[str, tuple[str, tuple[str, ...]]]
 ) -> bool:
-    """Whether the variant contains its generic as whole words and nothing else a class lists."""
-    words = key.split("_")
+    """Whether the variant contains each of its generics as whole words and names nothing else
+    a class lists (it is read as them already)."""
+    rest = f"_{key}_"
     for generic in generics:
-        size = len(generic.split("_"))
-        spans = [
-            i for i in range(len(words) - size + 1) if "_".join(words[i : i + size]) == generic
-        ]
-        for i in spans:
-            rest = words[:i] + words[i + size :]
-            if not any(word in known for word in rest):
-                return True
-    return False
+        if f"_{generic}_" not in rest:
+            return False
+        rest = rest.replace(f"_{generic}_", "_", 1)
+    return not any(word in known for word in rest.split("_") if word)
 
 
 def _leave_out(result: Result, reason: str, variant: str) -> None:
@@ -264,8 +343,9 @@ def _leave_out(result: Result, reason: str, variant: str) -> None:
         result.examples[reason].append(variant)
 
 
-def render(result: Result, version: str, typed: dict[str, str]) -> str:
+def render(result: Result, version: str, typed: dict[str, str | list[str]]) -> str:
     counts = ", ".join(f"{result.left_out[r]} {r}" for r in REASONS if result.left_out[r])
+    combinations = sum(not isinstance(generic, str) for generic in result.names.values())
     head = [
         "# Brand names and other names of the generic medicines the medication classes list, each",
         "# mapped to its generic. A name here takes the classes of its generic.",
@@ -274,18 +354,22 @@ def render(result: Result, version: str, typed: dict[str, str]) -> str:
     body = {
         "sources": SOURCES,
         "note": (
-            f"names: {len(result.names)} brand and variant names from {PACKAGE} {version} (MIT) "
-            f"for {result.generics_found} of the {result.generics} names the classes list; "
-            f"left out: {counts}. typed: {len(typed)} names the data set lacks, typed by hand."
+            f"names: {len(result.names)} brand and variant names ({combinations} of them "
+            f"combination products) from {PACKAGE} {version} (MIT) for "
+            f"{result.generics_found} of the {result.generics} names the classes list; "
+            f"spellings: {len(result.spellings)} "
+            f"misspellings the data set lists; left out: {counts}. typed: {len(typed)} names "
+            "the data set lacks, typed by hand."
         ),
         "typed": dict(sorted(typed.items())),
+        "spellings": dict(sorted(result.spellings.items())),
         "names": dict(sorted(result.names.items())),
     }
     text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(head) + "\n" + text
 
 
-def current_typed() -> dict[str, str]:
+def current_typed() -> dict[str, str | list[str]]:
     if not OUTPUT.exists():
         return {}
     data = yaml.safe_load(OUTPUT.read_text(encoding="utf-8")) or {}
@@ -295,10 +379,12 @@ def current_typed() -> dict[str, str]:
 def generate() -> tuple[str, Result]:
     variant_to_canonical, version = dataset()
     known = class_names()
-    result = build(known, variant_to_canonical, english_words(), ignore_words())
+    near = float(matching()["min_score"])
+    result = build(known, variant_to_canonical, english_words(), ignore_words(), near, lay_names())
     typed = current_typed()
     for name in typed:
         result.names.pop(name.lower(), None)
+        result.spellings.pop(name.lower(), None)
     return render(result, version, typed), result
 
 
@@ -310,6 +396,7 @@ def main(argv: list[str]) -> int:
         return 0 if same else 1
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {len(result.names)} names to {OUTPUT.relative_to(ROOT)}")
+    print(f"misspellings read as a spelling to confirm: {len(result.spellings)}")
     print(f"class names found in the data set: {result.generics_found} of {result.generics}")
     for reason, label in REASONS.items():
         if result.left_out[reason]:

@@ -301,11 +301,14 @@ def print_counts(kb: KnowledgeBase) -> None:
     grades: dict[str, int] = {}
     for claim in kb.claims.values():
         grades[claim.grade] = grades.get(claim.grade, 0) + 1
-    names = sum(len(cls.names) for cls in kb.medications.values())
+    generics = sum(len(cls.names) for cls in kb.medications.values())
+    lay = sum(len(cls.lay_names) for cls in kb.medications.values())
+    brands = len(kb.drug_names.names) + len(kb.drug_names.typed)
     console = _console()
     console.print(table)
     console.print(
-        f"Medication names: {names}. Claims by grade: "
+        f"Medication names: {generics} generic, {lay} lay, {brands} brand and other, "
+        f"{len(kb.drug_names.spellings)} misspellings. Claims by grade: "
         + ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items()))
     )
     console.print(f"Seed items covered: {len(kb.coverage)}. Every entry cites a known source.")

@@ -152,7 +152,7 @@ def test_lay_names_are_read_as_their_own_class_only(written, cls):
         ("Ventolin inhaler", "albuterol", "inhaled_respiratory"),
         ("Nexium", "esomeprazole", "digestive_medicine"),
         ("Adderall XR", "amphetamine", "adhd_medicine"),
-        ("Ozempic weekly", "semaglutide", "glucose_lowering"),
+        ("Ozempic weekly", "semaglutide", "insulin_or_hypoglycemic"),
         ("Lantus 20 units at night", "insulin glargine", "insulin_or_hypoglycemic"),
         ("Humira", "adalimumab", "immunosuppressant"),
         ("Lyrica 75mg", "pregabalin", "gabapentinoid"),
@@ -254,7 +254,7 @@ def test_the_script_leaves_out_ordinary_words_dose_words_and_other_classes_names
         "calcium": ["warfarin"],  # names a generic of another class
         "mixtab": ["warfarin", "atorvastatin"],  # ambiguous
     }
-    result = script.build(known, dataset, frozenset({"daily"}), frozenset({"tablets"}))
+    result = script.build(known, dataset, frozenset({"daily"}), frozenset({"tablets"}), 85)
     assert result.names == {
         "coumadin": "warfarin",
         "lipitor": "atorvastatin",
@@ -268,6 +268,68 @@ def test_the_script_leaves_out_ordinary_words_dose_words_and_other_classes_names
         "other_class": 1,
         "ambiguous": 1,
     }
+
+
+def test_the_script_splits_combinations_and_keeps_misspellings_apart():
+    script = _script()
+    known = {
+        "losartan": ("losartan", ("antihypertensive",)),
+        "hydrochlorothiazide": ("hydrochlorothiazide", ("antihypertensive",)),
+        "codeine": ("codeine", ("analgesic", "opioid")),
+        "paracetamol": ("paracetamol", ("analgesic",)),
+        "erenumab": ("erenumab", ("migraine_medicine",)),
+    }
+    dataset = {
+        "hyzaar": ["losartan and hydrochlorothiazide"],
+        "kapake": ["codeine phosphate/paracetamol"],
+        "aimovig": ["erenumab-aooe"],
+        "losartan": ["losartan"],
+        "losartanum": ["losartan"],  # a near spelling of its generic
+        "cozaar": ["losartan"],
+        "mystery": ["losartan and unobtainium"],  # an ingredient no class lists
+        "painkillers": ["paracetamol"],  # a lay name a class lists
+    }
+    result = script.build(
+        known, dataset, frozenset(), frozenset({"phosphate"}), 85, frozenset({"painkillers"})
+    )
+    assert result.names == {
+        "hyzaar": ["losartan", "hydrochlorothiazide"],
+        "kapake": ["codeine", "paracetamol"],
+        "aimovig": "erenumab",
+        "cozaar": "losartan",
+    }
+    assert result.spellings == {"losartanum": "losartan"}
+    assert dict(result.left_out) == {"lay_name": 1}
+
+
+def test_a_combination_brand_is_read_as_all_its_ingredients_and_their_classes():
+    reading = KB.read_medication("co-codamol 30/500 two at night")
+    assert set(reading.generics) == {"codeine", "paracetamol"}
+    assert {"analgesic", "opioid"} <= set(reading.classes)
+    assert reading.how == "name"
+
+
+def test_a_lay_name_is_a_known_medicine_in_the_assessment_not_an_unknown_one():
+    result = assess(make_intake(medications=["blood thinners", "water tablets"]), KB)
+    assert result.unrecognised_medications == ()
+    rules = {finding.rule for finding in result.findings}
+    assert {"medication.anticoagulant", "medication.antihypertensive"} <= rules
+    assert "policy.unrecognised_medication" not in rules
+
+
+def test_a_misspelling_the_data_set_lists_is_read_as_a_spelling_to_confirm():
+    reading = KB.read_medication("omeprazol 20mg")
+    assert (reading.how, reading.generics) == ("spelling", ("omeprazole",))
+    assert reading.suggestions == ("omeprazole",)
+
+
+@pytest.mark.parametrize(
+    ("written", "cls"),
+    [("blood thinner", "anticoagulant"), ("the pill", "hormonal_contraception_hrt")],
+)
+def test_a_lay_name_names_a_class_and_no_generic(written, cls):
+    reading = KB.read_medication(written)
+    assert (reading.how, reading.generics, reading.classes) == ("name", (), (cls,))
 
 
 # The most prescribed medicines of the US, UK and Canada (generic names, as ranked lists such as
@@ -356,3 +418,21 @@ def test_the_loader_rejects_a_no_change_class_that_asks_nothing(tmp_path):
 
     with pytest.raises(KnowledgeError, match="medications statin: a class that changes nothing"):
         load_knowledge(broken_copy(tmp_path, "medications/cardiometabolic", drop_questions))
+
+
+def test_a_combination_naming_an_ingredient_no_class_lists_is_refused(tmp_path):
+    def add_combination(names):
+        names["typed"]["Madeupcombo"] = ["warfarin", "unobtainium"]
+        return names
+
+    with pytest.raises(KnowledgeError, match="'Madeupcombo' names 'unobtainium'"):
+        load_knowledge(broken_copy(tmp_path, "drug_names", add_combination))
+
+
+def test_a_name_listed_both_as_a_generic_and_a_lay_name_is_refused(tmp_path):
+    def lay_generic(classes):
+        classes[1]["lay_names"] = [*classes[1].get("lay_names", []), classes[0]["names"][0]]
+        return classes
+
+    with pytest.raises(KnowledgeError, match="listed both as generic and lay names"):
+        load_knowledge(broken_copy(tmp_path, "medications", lay_generic))

@@ -35,7 +35,7 @@ def test_medication_names_are_found_in_free_text_with_doses(kb):
         "medication.anticoagulant",
         "medication.antiplatelet",
         "medication.corticosteroid",
-        "medication.glucose_lowering",
+        "medication.insulin_or_hypoglycemic",
     } <= classes
     assert result.unrecognised_medications == ()
 

@@ -41,7 +41,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     conditions = _conditions(intake, condition_readings)
     classes = tuple(dict.fromkeys(c for r in medication_readings for c in r.classes))
     unknown_conditions = tuple(r.text for r in condition_readings if r.condition is None)
-    unknown_medications = tuple(r.text for r in medication_readings if not r.generics)
+    unknown_medications = tuple(r.text for r in medication_readings if r.how == "unrecognised")
     chronicity = _chronicity(intake, kb)
     facts: dict[str, Any] = {
         **_client_facts(intake),

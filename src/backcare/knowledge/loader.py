@@ -258,29 +258,59 @@ def _condition_names(conditions: dict[str, m.Condition]) -> dict[str, str]:
 def _medication_names(
     medications: dict[str, m.MedicationClass], drug_names: m.DrugNames
 ) -> dict[str, Drug]:
-    """Every name a medicine is known by, normalised, with its generic name and classes."""
+    """Every name a medicine is known by, normalised, with its generic names and classes.
+
+    A class's lay names ("blood thinner") name the class and no generic; a brand of a
+    combination names every ingredient and takes all their classes."""
     generics: dict[str, tuple[str, ...]] = {}
     spelled: dict[str, str] = {}
+    lay: dict[str, tuple[str, ...]] = {}
     for cls in medications.values():
-        for name in cls.names:
+        for name, table in [
+            *((n, generics) for n in cls.names),
+            *((n, lay) for n in cls.lay_names),
+        ]:
             key = normalise(name)
             if len(key.split("_")) > 3:
                 raise KnowledgeError(f"medications: '{name}' has more than three words")
-            if cls.id in generics.get(key, ()):
+            if cls.id in generics.get(key, ()) + lay.get(key, ()):
                 raise KnowledgeError(f"medications {cls.id}: '{name}' is listed twice")
-            generics[key] = (*generics.get(key, ()), cls.id)
+            table[key] = (*table.get(key, ()), cls.id)
             spelled.setdefault(key, name.lower())
-    names = {key: Drug(spelled[key], classes) for key, classes in generics.items()}
-    for name, generic in {**drug_names.names, **drug_names.typed}.items():
-        key, target = normalise(name), normalise(generic)
-        if target not in generics:
-            raise KnowledgeError(f"drug_names: '{name}' names '{generic}', which no class lists")
+    both = set(generics) & set(lay)
+    if both:
+        raise KnowledgeError(f"medications: {sorted(both)} listed both as generic and lay names")
+    own = {key: Drug((spelled[key],), classes) for key, classes in generics.items()}
+    names = {**own, **{key: Drug((), classes) for key, classes in lay.items()}}
+    brands = [
+        *(
+            (name, target, False)
+            for name, target in {**drug_names.names, **drug_names.typed}.items()
+        ),
+        *((name, target, True) for name, target in drug_names.spellings.items()),
+    ]
+    for name, target, spelling in brands:
+        key = normalise(name)
         if len(key.split("_")) > 3:
             raise KnowledgeError(f"drug_names: '{name}' has more than three words")
-        if key in generics and generics[key] != generics[target]:
+        drug = _brand(name, [target] if isinstance(target, str) else target, own, spelling)
+        if key in names and set(drug.classes) != set(names[key].classes):
             raise KnowledgeError(f"drug_names: '{name}' is also a generic of other classes")
-        names.setdefault(key, names[target])
+        names.setdefault(key, drug)
     return names
+
+
+def _brand(name: str, ingredients: list[str], own: dict[str, Drug], spelling: bool) -> Drug:
+    """The medicine a brand or spelling names: its ingredients' generics and classes."""
+    found = []
+    for ingredient in ingredients:
+        drug = own.get(normalise(ingredient))
+        if drug is None:
+            raise KnowledgeError(f"drug_names: '{name}' names '{ingredient}', which no class lists")
+        found.append(drug)
+    generics = tuple(dict.fromkeys(g for drug in found for g in drug.generics))
+    classes = tuple(dict.fromkeys(c for drug in found for c in drug.classes))
+    return Drug(generics, classes, spelling)
 
 
 def _risk(cls: m.MedicationClass, pressure: dict[str, m.PressureLevel]) -> int:

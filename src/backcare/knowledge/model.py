@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
@@ -139,8 +139,15 @@ class MedicationClass(Entry):
     modifications: Modifications = Modifications()
     sources: SourceIds
     questions: list[str] = []
-    names: Annotated[list[str], Field(min_length=1)]
+    names: list[str] = []
+    lay_names: list[str] = []
     disagreements: list[Disagreement] = []
+
+    @model_validator(mode="after")
+    def _named(self) -> MedicationClass:
+        if not self.names and not self.lay_names:
+            raise ValueError("a medication class needs names (generics) or lay_names")
+        return self
 
 
 class DoseRule(Entry):
@@ -154,16 +161,22 @@ class DoseRule(Entry):
     sources: SourceIds
 
 
-class DrugNames(Entry):
-    """Brand and other names of generic medicines (each maps to a generic a class lists).
+Generics = str | Annotated[list[str], Field(min_length=1)]
 
-    ``names`` is generated from a data set (scripts/drug_names.py); ``typed`` holds the names
-    the data set lacks, typed by hand, which the script keeps."""
+
+class DrugNames(Entry):
+    """Brand and other names of generic medicines, each mapped to the generic a class lists, or
+    to a list of them for a combination product (its classes are those of every ingredient).
+
+    ``names`` and ``spellings`` are generated from a data set (scripts/drug_names.py):
+    ``spellings`` are the data set's misspellings of a generic, read as a spelling to confirm.
+    ``typed`` holds the names the data set lacks, typed by hand, which the script keeps."""
 
     sources: SourceIds
     note: str = ""
-    typed: dict[str, str] = {}
-    names: dict[str, str]
+    typed: dict[str, Generics] = {}
+    spellings: dict[str, str] = {}
+    names: dict[str, Generics]
 
 
 class MatchingPolicy(Entry):
@@ -173,6 +186,7 @@ class MatchingPolicy(Entry):
     margin: float = Field(ge=0, le=50)
     min_length: int = Field(ge=3, le=20)
     suggest_score: float = Field(ge=40, le=100)
+    medicine_suggest_score: float = Field(ge=40, le=100)
     ignore_words: list[str]
     note: str
 

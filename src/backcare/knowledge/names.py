@@ -1,8 +1,10 @@
 """Reading what clients write: medicine lines and condition names, exact or near-miss.
 
 Names are matched in a normal form (lower case, words joined by underscores). A medicine line
-("Xarelto 20mg once daily") is scanned for known names of up to three words; words left over
-are compared with the known names by rapidfuzz. A near miss is read as a name only when no
+("Xarelto 20mg once daily") is scanned for known names of up to three words: a generic, a brand
+(of a combination: every ingredient), a lay name (a class and no generic: "blood thinner") or a
+misspelling the data set lists (read as a spelling, to confirm). Words left over are compared
+with the known names by rapidfuzz. A near miss is read as a name only when no
 other name of a different medicine is as close, and no name of a riskier medicine (a class with
 a more severe decision) is among the suggestions: otherwise nothing is read and they are
 suggested, so a spelling is never read as the less risky of two medicines. The thresholds are
@@ -39,8 +41,17 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Drug:
-    generic: str
+    """What a name stands for: its generics (none for a lay name such as "blood thinner", several
+    for a combination product) and classes; ``spelling`` for a known misspelling of a generic."""
+
+    generics: tuple[str, ...]
     classes: tuple[str, ...]
+    spelling: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the medicine is named in a suggestion."""
+        return " + ".join(self.generics) or self.classes[0].replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +66,8 @@ class MedicationReading:
 
     @property
     def read_as(self) -> str:
-        return ", ".join(self.generics)
+        """The generics found, or the kind of medicine for a lay name ("blood thinner")."""
+        return _words(self.generics or self.classes)
 
     @property
     def suggested(self) -> str:
@@ -119,14 +131,15 @@ class NameIndex:
     def medication(self, text: str) -> MedicationReading:
         words = words_of(text)
         found, used = self._exact_drugs(words)
-        how: How = "name"
-        suggestions: list[str] = []
+        how: How = "spelling" if any(drug.spelling for drug in found) else "name"
+        suggestions = [drug.label for drug in found if drug.spelling]
         for start, size in self._leftovers(words, used):
             near = self._near(
                 "_".join(words[start : start + size]),
                 self._drug_keys[size],
                 self._drug_of,
                 self._risk.__getitem__,
+                self._policy.medicine_suggest_score,
             )
             suggestions.extend(s for s in near.suggestions if s not in suggestions)
             if near.read is not None:
@@ -134,7 +147,7 @@ class NameIndex:
                 how = "spelling"
         if not found:
             return MedicationReading(text, (), (), "unrecognised", tuple(suggestions))
-        generics = tuple(dict.fromkeys(drug.generic for drug in found))
+        generics = tuple(dict.fromkeys(g for drug in found for g in drug.generics))
         classes = self._classes(found, text, words)
         if how == "name":
             suggestions = []
@@ -145,9 +158,12 @@ class NameIndex:
         exact = self._conditions.get(key)
         if exact is not None:
             return ConditionReading(text, exact, "name")
-        if len(key) < self._policy.min_length:
+        policy = self._policy
+        if len(key) < policy.min_length:
             return ConditionReading(text, None, "unrecognised")
-        near = self._near(key, self._condition_keys, self._conditions.__getitem__)
+        near = self._near(
+            key, self._condition_keys, self._conditions.__getitem__, None, policy.suggest_score
+        )
         if near.read is None:
             return ConditionReading(text, None, "unrecognised", near.suggestions)
         condition = self._conditions[near.read]
@@ -183,13 +199,14 @@ class NameIndex:
         key: str,
         choices: list[str],
         target_of: Callable[[str], str],
-        risk_of: Callable[[str], int] | None = None,
+        risk_of: Callable[[str], int] | None,
+        suggest_score: float,
     ) -> _Near:
         policy = self._policy
         if len(key) < policy.min_length:
             return _Near(None, ())
         found = process.extract(
-            key, choices, scorer=fuzz.ratio, score_cutoff=policy.suggest_score, limit=8
+            key, choices, scorer=fuzz.ratio, score_cutoff=suggest_score, limit=8
         )
         matches = [(name, score) for name, score, _ in found if name[0] == key[0]]
         if not matches:
@@ -207,15 +224,15 @@ class NameIndex:
         return _Near(None, suggestions)
 
     def _drug_of(self, key: str) -> str:
-        return self._drugs[key].generic
+        return self._drugs[key].label
 
     def _classes(self, found: list[Drug], text: str, words: list[str]) -> tuple[str, ...]:
         classes: list[str] = []
         for drug in found:
             own = drug.classes
-            rule = self._doses.get(normalise(drug.generic))
-            if rule is not None and self._low_dose_taken(rule, text, words):
-                own = tuple(c for c in own if c in rule.only)
+            rules = [self._doses[g] for g in map(normalise, drug.generics) if g in self._doses]
+            if len(drug.generics) == 1 and rules and self._low_dose_taken(rules[0], text, words):
+                own = tuple(c for c in own if c in rules[0].only)
             classes.extend(c for c in own if c not in classes)
         return tuple(classes)
 
