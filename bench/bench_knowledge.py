@@ -24,12 +24,12 @@ from typing import Any
 
 import yaml
 
-from backcare.clinical import Intake, assess, parse_intake
+from backcare.clinical import parse_intake
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.knowledge.loader import data_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_assess import TODAY, random_intake
+from bench_assess import TODAY, assess_timings, random_intake
 
 
 def cut_down_copy(target: Path) -> Path:
@@ -45,17 +45,6 @@ def cut_down_copy(target: Path) -> Path:
     raw.pop("typed", None)
     names.write_text(yaml.safe_dump(raw))
     return copy
-
-
-def timings(intakes: list[Intake], kb: KnowledgeBase) -> list[int]:
-    for intake in intakes[:200]:  # warm up
-        assess(intake, kb)
-    found = []
-    for intake in intakes:
-        start = time.perf_counter_ns()
-        assess(intake, kb)
-        found.append(time.perf_counter_ns() - start)
-    return sorted(found)
 
 
 def load_seconds(directory: Path, loads: int) -> float:
@@ -95,7 +84,8 @@ def main(count: int, loads: int) -> None:
         rng = random.Random(20261201)
         same = [parse_intake(random_intake(rng, small), today=TODAY) for _ in range(count)]
         everyday = [parse_intake(everyday_intake(rng, full), today=TODAY) for _ in range(count)]
-        anchor, grown, real = timings(same, small), timings(same, full), timings(everyday, full)
+        anchor, grown = assess_timings(same, small), assess_timings(same, full)
+        real = assess_timings(everyday, full)
         full_copy = Path(folder) / "full"
         shutil.copytree(data_dir(), full_copy)  # not the packaged folder: parsed every time
         small_load, full_load = load_seconds(small_dir, loads), load_seconds(full_copy, loads)
