@@ -151,3 +151,14 @@ def test_migraine_written_without_a_status_asks_instead_of_postponing(kb):
 def test_migraine_stated_active_is_an_attack_and_postpones(kb):
     result = screened(kb, 40, conditions=[{"id": "migraine", "status": "active"}])
     assert result.decision == Decision.postpone
+
+
+def test_new_back_pain_soon_after_a_skin_or_chest_infection_is_referred(kb):
+    for infection in ("cellulitis", "pneumonia", "bladder infection"):
+        result = screened(
+            kb,
+            45,
+            pain={"regions": ["low_back"], "duration_weeks": 1, "intensity": 5, "cause": "unknown"},
+            conditions=[{"id": infection, "status": "controlled"}],
+        )
+        assert "red_flag.fever_with_back_pain" in rules_of(result), infection
