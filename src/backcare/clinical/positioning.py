@@ -15,12 +15,12 @@ def ruled_out(positioning: Iterable[str], kb: KnowledgeBase) -> frozenset[str]:
 
 
 def session_position(positioning: Iterable[str], kb: KnowledgeBase) -> m.Positioning:
-    """The first position, in the knowledge base's order, among those asked for (or any, when
-    none is asked for) that nothing rules out; when every asked-for one is ruled out, the first
-    asked for, since a finding that names a position needs it."""
+    """The first position, in the knowledge base's order, among those asked for that nothing
+    rules out; when none is asked for, or every one asked for is ruled out, the first position
+    that nothing rules out (a restriction is the safer side of a conflict)."""
     asked = list(dict.fromkeys(positioning))
     excluded = ruled_out(asked, kb)
     positions = [entry for entry in kb.positioning.values() if entry.position]
-    named = [entry for entry in positions if entry.id in asked]
-    allowed = [entry for entry in (named or positions) if entry.position not in excluded]
-    return (allowed or named or positions)[0]
+    allowed = [entry for entry in positions if entry.position not in excluded]
+    named = [entry for entry in allowed if entry.id in asked]
+    return (named or allowed or positions)[0]
