@@ -451,3 +451,18 @@ def test_an_operation_without_its_place_is_refused_on_its_row(
 
     assert "say where the surgery was" in response.content.decode()
     assert not Intake.objects.exists()
+
+
+def test_the_plan_page_gives_the_outline_in_the_position_the_screening_asks_for(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(condition_0_id="copd", condition_0_status="controlled"),
+    )
+
+    html = browser_a.get(f"/clients/{nina.pk}/plan/").content.decode()
+
+    assert "client side-lying, with pillows" in html
+    assert "lies on their left side" in html
+    assert "lies on their right side" in html

@@ -87,6 +87,8 @@ def build_protocol(
     ]
     if not parts:
         parts = _fallback(template, usable, avoided, kb)
+    elif position.reaches != next(iter(_positions(kb))).reaches:
+        parts += _top_up(parts, template, usable, avoided, kb)
     steps = _positioned(
         [
             Step(
@@ -171,6 +173,32 @@ def _positioned(steps: list[Step], position: m.Positioning, kb: KnowledgeBase) -
 
 def _cued(step: Step, cue: str) -> Step:
     return Step(step.region, step.technique, step.minutes, step.pressure, f"{cue} {step.cue}")
+
+
+def _positions(kb: KnowledgeBase) -> list[m.Positioning]:
+    return [entry for entry in kb.positioning.values() if entry.position]
+
+
+# A position that reaches less than the standard one can leave most of a template out; below
+# half of it, the rest of the time goes to gentle work on what the position does reach.
+_TOP_UP_BELOW = 0.5
+
+
+def _top_up(
+    parts: list[_Part],
+    template: m.Protocol,
+    usable: list[str],
+    avoided: set[str],
+    kb: KnowledgeBase,
+) -> list[_Part]:
+    total = sum(step.share for step in (template.opening, *template.body, template.closing))
+    kept = sum(part.share for part in parts)
+    if kept >= _TOP_UP_BELOW * total:
+        return []
+    regions = tuple(r for r in kb.regions if r not in avoided and r != "spine")
+    gentlest = min(usable, key=lambda t: kb.pressure_rank(kb.techniques[t].pressure.min))
+    cue = "Slow, gentle strokes over what this position reaches, within the plan's pressure."
+    return [_Part(gentlest, regions, total - kept, cue)] if regions else []
 
 
 def _timed(parts: list[_Part], total: int) -> list[tuple[str, str, str, int]]:
