@@ -14,13 +14,18 @@ def ruled_out(positioning: Iterable[str], kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(p for entry in positioning for p in kb.positioning[entry].rules_out)
 
 
+def positions(kb: KnowledgeBase) -> list[m.Positioning]:
+    """The entries that are positions, the standard one first."""
+    return [entry for entry in kb.positioning.values() if entry.position]
+
+
 def session_position(positioning: Iterable[str], kb: KnowledgeBase) -> m.Positioning:
     """The first position, in the knowledge base's order, among those asked for that nothing
     rules out; when none is asked for, or every one asked for is ruled out, the first position
     that nothing rules out (a restriction is the safer side of a conflict)."""
     asked = list(dict.fromkeys(positioning))
     excluded = ruled_out(asked, kb)
-    positions = [entry for entry in kb.positioning.values() if entry.position]
-    allowed = [entry for entry in positions if entry.position not in excluded]
+    every = positions(kb)
+    allowed = [entry for entry in every if entry.position not in excluded]
     named = [entry for entry in allowed if entry.id in asked]
-    return (named or allowed or positions)[0]
+    return (named or allowed or every)[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.assessment import Assessment
 from backcare.clinical.intake import Intake
-from backcare.clinical.positioning import session_position
+from backcare.clinical.positioning import positions, session_position
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -87,7 +87,7 @@ def build_protocol(
     ]
     if not parts:
         parts = _fallback(template, usable, avoided, kb)
-    elif position.reaches != next(iter(_positions(kb))).reaches:
+    elif position is not positions(kb)[0]:
         parts += _top_up(parts, template, usable, avoided, kb)
     steps = _positioned(
         [
@@ -173,10 +173,6 @@ def _positioned(steps: list[Step], position: m.Positioning, kb: KnowledgeBase) -
 
 def _cued(step: Step, cue: str) -> Step:
     return Step(step.region, step.technique, step.minutes, step.pressure, f"{cue} {step.cue}")
-
-
-def _positions(kb: KnowledgeBase) -> list[m.Positioning]:
-    return [entry for entry in kb.positioning.values() if entry.position]
 
 
 # A position that reaches less than the standard one can leave most of a template out; below

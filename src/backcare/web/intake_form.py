@@ -61,9 +61,6 @@ def _regions_field(label: str) -> forms.MultipleChoiceField:
     )
 
 
-_PLACED_PROCEDURES = ("surgery", "injection", "radiotherapy")
-
-
 class IntakeForm(forms.Form):
     """Every field of the intake; ``for_client`` hides what only a therapist records."""
 
@@ -373,7 +370,8 @@ class IntakeForm(forms.Form):
         return data
 
     def _ask_where(self, data: dict[str, Any]) -> None:
-        """A local condition that limits the session, and a procedure, need their place."""
+        """A local condition that limits the session needs its place, and so does a procedure
+        whose site the screening keeps away from (surgery, injections, radiotherapy)."""
         kb = load_knowledge()
         for i in range(self.rows["condition"]):
             name = (data.get(f"condition_{i}_id") or "").strip()
@@ -385,9 +383,14 @@ class IntakeForm(forms.Form):
             if is_unplaced(known, kb):
                 entry = kb.conditions[condition].name.lower()
                 self.add_error(f"condition_{i}_region", f"say where the {entry} is")
+        placed = {
+            name.removesuffix(".regions")
+            for compiled in kb.rules
+            for name in compiled.rule.avoid_regions_from
+        }
         for i in range(self.rows["procedure"]):
             kind = data.get(f"procedure_{i}_kind")
-            if kind in _PLACED_PROCEDURES and not data.get(f"procedure_{i}_region"):
+            if kind in placed and not data.get(f"procedure_{i}_region"):
                 self.add_error(f"procedure_{i}_region", f"say where the {kind} was")
 
     def _query_spellings(self, data: dict[str, Any]) -> None:
