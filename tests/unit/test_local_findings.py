@@ -102,6 +102,21 @@ def test_an_open_wound_without_a_place_keeps_off_where_it_hurts():
     assert "Where is the open wound?" in {q for f in assessment.findings for q in f.questions}
 
 
+def test_a_condition_with_a_usual_place_keeps_off_that_place_not_where_it_hurts():
+    intake = make_intake(
+        pain={**LOW_BACK_LEFT_PAIN, "regions": ["low_back"]},
+        conditions=[{"id": "dialysis fistula"}],
+    )
+    assessment, outline, _ = worked(intake)
+
+    assert {"arm_left", "arm_right"} <= set(assessment.limits.avoid_regions)
+    assert "low_back_left" in outline
+    assert "policy.local_condition_without_place" not in {f.rule for f in assessment.findings}
+    assert "Where is the dialysis fistula or graft?" in {
+        q for f in assessment.findings for q in f.questions
+    }
+
+
 def test_an_operation_two_months_ago_without_a_place_asks_where_and_keeps_off_the_pain():
     intake = make_intake(
         pain=LOW_BACK_LEFT_PAIN,

@@ -174,7 +174,10 @@ def is_unplaced(known: KnownCondition, kb: KnowledgeBase) -> bool:
 
 
 def _unplaced(conditions: tuple[KnownCondition, ...], kb: KnowledgeBase) -> frozenset[str]:
-    return frozenset(c.id for c in conditions if is_unplaced(c, kb))
+    """Unplaced local conditions that have no usual place either."""
+    return frozenset(
+        c.id for c in conditions if is_unplaced(c, kb) and not kb.conditions[c.id].usual_regions
+    )
 
 
 def _chronicity(intake: Intake, kb: KnowledgeBase) -> str | None:

@@ -150,13 +150,15 @@ def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding
         status = status_of(known, kb)
         outcome = kb.condition_outcomes[known.id][status]
         local = condition.local and Decision[outcome.decision] >= Decision.modify
+        unplaced = is_unplaced(known, kb)
+        regions = condition.usual_regions if unplaced else known.regions
         finding = _finding(
             f"condition.{known.id}.{status}",
             outcome,
             outcome.title or condition.name,
-            known.regions if local else (),
+            regions if local else (),
         )
-        if is_unplaced(known, kb):  # policy.local_condition_without_place keeps away meanwhile
+        if unplaced:  # without usual regions, policy.local_condition_without_place keeps away
             where = f"Where is the {condition.name.lower()}?"
             finding = replace(finding, questions=(where, *finding.questions))
         yield finding

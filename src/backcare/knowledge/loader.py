@@ -515,6 +515,12 @@ def _check_positioning(kb: KnowledgeBase) -> Iterator[str]:
                 yield f"positioning {entry.id}: reaches unknown region '{region}'"
         if entry.position and not entry.reaches:
             yield f"positioning {entry.id}: a position must say which regions it reaches"
+    for condition in kb.conditions.values():
+        for region in condition.usual_regions:
+            if region not in kb.regions:
+                yield f"conditions {condition.id}: usual region '{region}' is not a region"
+        if condition.usual_regions and not condition.local:
+            yield f"conditions {condition.id}: usual_regions are for local conditions"
     if not any(entry.position for entry in kb.positioning.values()):
         yield "positioning: at least one entry must be a position (the standard one first)"
 

@@ -110,6 +110,7 @@ class Condition(Entry):
     seeds: list[Id] = []
     summary: str = ""
     local: bool = False
+    usual_regions: list[Id] = []
     episodic: bool = False
     passing: bool = False
     explains_back_pain: bool | None = None
