@@ -212,8 +212,10 @@ def print_protocol(outline: SessionProtocol, assessment: Assessment, kb: Knowled
         return
     modality = label(kb.modalities[outline.modality]) if outline.modality else ""
     head = f"{modality}, {outline.total_minutes} minutes"
+    if outline.position:
+        head += "; client " + kb.positioning[outline.position].name.lower()
     if outline.positioning:
-        head += "; position: " + _names(outline.positioning, kb.positioning)
+        head += " (asked for: " + _names(outline.positioning, kb.positioning) + ")"
     table = Table(title=head, expand=True, show_lines=True)
     for column in ("#", "Min", "Region"):
         table.add_column(column, no_wrap=True)

@@ -392,3 +392,77 @@ def test_the_form_asks_whether_the_pain_is_new_or_changed(browser_a: Browser, ni
     browser_a.post(f"/clients/{nina.pk}/intake/", intake_form(new_or_changed="no"))
 
     assert nina.assessments.get().intake.data["pain"]["new_or_changed"] is False
+
+
+def test_a_fresh_strain_without_its_place_is_refused_on_its_row(
+    browser_a: Browser, nina: Client
+) -> None:
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(condition_0_id="pulled muscle", condition_0_status="active"),
+    )
+
+    assert response.status_code == 200
+    assert "say where the muscle strain is" in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_a_strain_with_its_place_is_saved_and_kept_off(browser_a: Browser, nina: Client) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            condition_0_id="muscle strain",
+            condition_0_status="active",
+            condition_0_region="low_back_left",
+        ),
+    )
+
+    assessment = nina.assessments.get()
+    assert "low_back_left" in assessment.result["modifications"]["avoid_regions"]
+    assert "low_back_right" not in assessment.result["modifications"]["avoid_regions"]
+
+
+def test_a_settled_strain_and_a_condition_that_is_not_local_need_no_place(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            condition_0_id="muscle strain",
+            condition_0_status="controlled",
+            condition_1_id="hypertension",
+            condition_1_status="controlled",
+        ),
+    )
+
+    assert Intake.objects.filter(client=nina).exists()
+
+
+def test_an_operation_without_its_place_is_refused_on_its_row(
+    browser_a: Browser, nina: Client
+) -> None:
+    response = browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(
+            procedure_0_kind="surgery",
+            procedure_0_date=(TODAY - timedelta(days=40)).isoformat(),
+        ),
+    )
+
+    assert "say where the surgery was" in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_the_plan_page_gives_the_outline_in_the_position_the_screening_asks_for(
+    browser_a: Browser, nina: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{nina.pk}/intake/",
+        intake_form(condition_0_id="copd", condition_0_status="controlled"),
+    )
+
+    html = browser_a.get(f"/clients/{nina.pk}/plan/").content.decode()
+
+    assert "client side-lying, with pillows" in html
+    assert "lies on their left side" in html
+    assert "lies on their right side" in html

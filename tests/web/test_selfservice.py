@@ -384,3 +384,18 @@ def test_a_refused_link_opens_nothing_and_logs_no_client(
     anonymous.get(f"/i/{forged(token)}/")
 
     assert not AuditEvent.objects.filter(action="selfservice.open").exists()
+
+
+def test_the_client_is_asked_where_a_condition_is_and_may_leave_it(
+    anonymous: Browser, token: str, sam: Client
+) -> None:
+    html = anonymous.get(f"/i/{token}/").content.decode()
+    assert "Where is it?" in html
+
+    anonymous.post(
+        f"/i/{token}/", intake_form(condition_0_id="pulled muscle", condition_0_status="active")
+    )
+
+    waiting = IntakeDraft.objects.get(client=sam)
+    assert waiting.answers["conditions"][0]["id"] == "pulled muscle"
+    assert waiting.preview_decision == "modify"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backcare.clinical.intake import Intake
-from backcare.knowledge import KnowledgeBase
+from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, RED_FLAGS, SKIN_FINDINGS, STATUSES
 from backcare.knowledge.names import ConditionReading, MedicationReading
 
@@ -51,6 +51,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
         "conditions": frozenset(c.id for c in conditions),
         **_by_status(conditions),
         "medication_classes": frozenset(classes),
+        "conditions.unplaced": _unplaced(conditions, kb),
         **_procedure_facts(intake),
         **_skin_facts(intake),
         "temperature_c": intake.vitals.temperature_c,
@@ -76,6 +77,7 @@ _RED_FLAG_KEYS = tuple((name, f"red_flags.{name}") for name in RED_FLAGS)
 _STATUS_KEYS = {status: f"conditions.{status}" for status in STATUSES}
 _SKIN_KEYS = {finding: f"skin.{finding}" for finding in SKIN_FINDINGS}
 _PROCEDURE_KEYS = {kind: (f"{kind}.weeks_ago", f"{kind}.regions") for kind in PROCEDURE_KINDS}
+_UNPLACED_KEYS = {kind: f"{kind}.unplaced_weeks_ago" for kind in PROCEDURE_KINDS}
 _NOTHING: frozenset[str] = frozenset()
 
 
@@ -146,13 +148,36 @@ def _procedure_facts(intake: Intake) -> dict[str, Any]:
     for weeks_key, regions_key in _PROCEDURE_KEYS.values():
         facts[weeks_key] = None
         facts[regions_key] = _NOTHING
+    facts.update(dict.fromkeys(_UNPLACED_KEYS.values()))
     for procedure in intake.procedures:
         weeks_key, regions_key = _PROCEDURE_KEYS[procedure.kind]
         weeks = (intake.assessed_on - procedure.date).days / 7
-        if facts[weeks_key] is None or weeks < facts[weeks_key]:
-            facts[weeks_key] = weeks
+        keys = [weeks_key] if procedure.region else [weeks_key, _UNPLACED_KEYS[procedure.kind]]
+        for key in keys:
+            if facts[key] is None or weeks < facts[key]:
+                facts[key] = weeks
         facts[regions_key] = facts[regions_key].union(procedure.region)
     return facts
+
+
+def status_of(known: KnownCondition, kb: KnowledgeBase) -> str:
+    """The outcome a condition is read under: its status, or "unstated" when the status was
+    left out and the condition has an outcome for that."""
+    return known.status if known.stated or not kb.conditions[known.id].unstated else "unstated"
+
+
+def is_unplaced(known: KnownCondition, kb: KnowledgeBase) -> bool:
+    """A local condition that limits the session but whose place the intake does not give."""
+    outcome = kb.condition_outcomes[known.id][status_of(known, kb)]
+    local = kb.conditions[known.id].local and Decision[outcome.decision] >= Decision.modify
+    return local and not known.regions
+
+
+def _unplaced(conditions: tuple[KnownCondition, ...], kb: KnowledgeBase) -> frozenset[str]:
+    """Unplaced local conditions that have no usual place either."""
+    return frozenset(
+        c.id for c in conditions if is_unplaced(c, kb) and not kb.conditions[c.id].usual_regions
+    )
 
 
 def _chronicity(intake: Intake, kb: KnowledgeBase) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
@@ -89,9 +90,35 @@ def _reason(
     exclude, _ = kb.self_care_rules[item.id]
     if exclude is not None and exclude(reading.facts):
         return item.exclude_why or "the screening rules it out"
-    return _avoided_technique(item, screening, kb) or _too_firm(
-        item, screening.limits.max_pressure, screening.findings, kb
+    return (
+        _avoided_position(item, screening, kb)
+        or _avoided_technique(item, screening, kb)
+        or _too_firm(item, screening.limits.max_pressure, screening.findings, kb)
     )
+
+
+_POSITION_WORDS = {
+    "prone": "lying face down",
+    "supine": "lying on your back",
+    "side_lying": "lying on your side",
+    "semi_reclined": "half sitting, half lying",
+    "seated": "sitting",
+    "standing": "standing",
+}
+
+
+def _avoided_position(item: m.SelfCare, screening: Screening, kb: KnowledgeBase) -> str:
+    excluded = ruled_out(screening.limits.positioning, kb)
+    for position in item.positions:
+        if position in excluded:
+            by = [
+                f.title
+                for f in screening.findings
+                if position in ruled_out(f.modifications.positioning, kb)
+            ]
+            why = f" ({'; '.join(by)})" if by else ""
+            return f"it is done {_POSITION_WORDS[position]}, which the screening rules out{why}"
+    return ""
 
 
 def _pressure(item: m.SelfCare, cap: str | None, kb: KnowledgeBase) -> str | None:

@@ -2,7 +2,8 @@
 pressure, cue), following the modality's template in the knowledge base.
 
 Avoided techniques and regions are dropped and the time is shared among what is left; focus
-steps go to the painful regions; the minutes always add up to the session length.
+steps go to the painful regions; the minutes always add up to the session length. Only the
+regions the session's position reaches are worked, and side-lying works one side, then the other.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.assessment import Assessment
 from backcare.clinical.intake import Intake
+from backcare.clinical.positioning import positions, session_position
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -34,6 +36,7 @@ class SessionProtocol:
     positioning: tuple[str, ...]
     avoid_regions: tuple[str, ...]
     avoid_techniques: tuple[str, ...]
+    position: str | None = None
 
 
 def protocol_for(assessment: Assessment, intake: Intake, kb: KnowledgeBase) -> SessionProtocol:
@@ -69,7 +72,8 @@ def build_protocol(
     """Steps for a plan (as made, or as the therapist edited it) inside its limits."""
     template = kb.protocols[modality]
     cap = kb.pressure_rank(max_pressure)
-    avoided = set(avoid_regions)
+    position = session_position(positioning, kb)
+    avoided = set(avoid_regions) | (set(kb.regions) - set(position.reaches))
     usable = [
         technique
         for technique in kb.modalities[modality].techniques
@@ -83,15 +87,21 @@ def build_protocol(
     ]
     if not parts:
         parts = _fallback(template, usable, avoided, kb)
-    steps = tuple(
-        Step(
-            region,
-            technique,
-            step_minutes,
-            kb.gentlest(max_pressure, kb.techniques[technique].pressure.max),
-            cue,
-        )
-        for technique, cue, region, step_minutes in _timed(parts, minutes)
+    elif position is not positions(kb)[0]:
+        parts += _top_up(parts, template, usable, avoided, kb)
+    steps = _positioned(
+        [
+            Step(
+                region,
+                technique,
+                step_minutes,
+                kb.gentlest(max_pressure, kb.techniques[technique].pressure.max),
+                cue,
+            )
+            for technique, cue, region, step_minutes in _timed(parts, minutes)
+        ],
+        position,
+        kb,
     )
     return SessionProtocol(
         decision=decision,
@@ -101,6 +111,7 @@ def build_protocol(
         positioning=tuple(positioning),
         avoid_regions=tuple(avoid_regions),
         avoid_techniques=tuple(avoid_techniques),
+        position=position.id,
     )
 
 
@@ -136,6 +147,54 @@ def _fallback(
     regions = regions or tuple(r for r in kb.regions if r not in avoided and r != "spine")
     cue = "Only gentle work is allowed today; keep to the regions and pressure of the plan."
     return [_Part(gentlest, regions, 1.0, cue)] if regions else []
+
+
+_OTHER_SIDE = {"left": "right", "right": "left"}
+
+
+def _positioned(steps: list[Step], position: m.Positioning, kb: KnowledgeBase) -> tuple[Step, ...]:
+    """Steps in the order the position allows, its cue at the start (and at each turn)."""
+    if not steps or not position.cue:
+        return tuple(steps)
+    if not position.one_side_at_a_time:
+        return (_cued(steps[0], position.cue), *steps[1:])
+    lying = position.lies_first_on
+    first, second = _OTHER_SIDE[lying], lying
+    sides = [
+        [s for s in steps if kb.regions[s.region].side != second],
+        [s for s in steps if kb.regions[s.region].side == second],
+    ]
+    ordered: list[Step] = []
+    for (worked, lies), side in zip(((first, lying), (second, first)), sides, strict=True):
+        if side:
+            ordered += [_cued(side[0], position.cue.format(lying=lies, worked=worked)), *side[1:]]
+    return tuple(ordered)
+
+
+def _cued(step: Step, cue: str) -> Step:
+    return Step(step.region, step.technique, step.minutes, step.pressure, f"{cue} {step.cue}")
+
+
+# A position that reaches less than the standard one can leave most of a template out; below
+# half of it, the rest of the time goes to gentle work on what the position does reach.
+_TOP_UP_BELOW = 0.5
+
+
+def _top_up(
+    parts: list[_Part],
+    template: m.Protocol,
+    usable: list[str],
+    avoided: set[str],
+    kb: KnowledgeBase,
+) -> list[_Part]:
+    total = sum(step.share for step in (template.opening, *template.body, template.closing))
+    kept = sum(part.share for part in parts)
+    if kept >= _TOP_UP_BELOW * total:
+        return []
+    regions = tuple(r for r in kb.regions if r not in avoided and r != "spine")
+    gentlest = min(usable, key=lambda t: kb.pressure_rank(kb.techniques[t].pressure.min))
+    cue = "Slow, gentle strokes over what this position reaches, within the plan's pressure."
+    return [_Part(gentlest, regions, total - kept, cue)] if regions else []
 
 
 def _timed(parts: list[_Part], total: int) -> list[tuple[str, str, str, int]]:
@@ -216,6 +275,7 @@ def protocol_json(protocol: SessionProtocol) -> dict[str, object]:
             for s in protocol.steps
         ],
         "positioning": list(protocol.positioning),
+        "position": protocol.position,
         "avoid_regions": list(protocol.avoid_regions),
         "avoid_techniques": list(protocol.avoid_techniques),
     }

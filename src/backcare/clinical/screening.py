@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from backcare.clinical.facts import Reading
+from backcare.clinical.facts import Reading, is_unplaced, status_of
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -147,15 +147,21 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
 def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
     for known in reading.conditions:
         condition = kb.conditions[known.id]
-        status = known.status if known.stated or not condition.unstated else "unstated"
+        status = status_of(known, kb)
         outcome = kb.condition_outcomes[known.id][status]
         local = condition.local and Decision[outcome.decision] >= Decision.modify
-        yield _finding(
+        unplaced = is_unplaced(known, kb)
+        regions = condition.usual_regions if unplaced else known.regions
+        finding = _finding(
             f"condition.{known.id}.{status}",
             outcome,
             outcome.title or condition.name,
-            known.regions if local else (),
+            regions if local else (),
         )
+        if unplaced:  # without usual regions, policy.local_condition_without_place keeps away
+            where = f"Where is the {condition.name.lower()}?"
+            finding = replace(finding, questions=(where, *finding.questions))
+        yield finding
 
 
 def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:

@@ -363,6 +363,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_coverage(kb)
     yield from _check_claims(kb)
     yield from _check_self_care(kb)
+    yield from _check_positioning(kb)
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
 
@@ -535,6 +536,23 @@ def _check_self_care(kb: KnowledgeBase) -> Iterator[str]:
                 yield f"self_care {item.id}: unknown technique '{technique}'"
         if item.kind == "self_massage" and item.pressure is None:
             yield f"self_care {item.id}: a self-massage must say what pressure it asks for"
+
+
+def _check_positioning(kb: KnowledgeBase) -> Iterator[str]:
+    for entry in kb.positioning.values():
+        for region in entry.reaches:
+            if region not in kb.regions:
+                yield f"positioning {entry.id}: reaches unknown region '{region}'"
+        if entry.position and not entry.reaches:
+            yield f"positioning {entry.id}: a position must say which regions it reaches"
+    for condition in kb.conditions.values():
+        for region in condition.usual_regions:
+            if region not in kb.regions:
+                yield f"conditions {condition.id}: usual region '{region}' is not a region"
+        if condition.usual_regions and not condition.local:
+            yield f"conditions {condition.id}: usual_regions are for local conditions"
+    if not any(entry.position for entry in kb.positioning.values()):
+        yield "positioning: at least one entry must be a position (the standard one first)"
 
 
 # How a verdict opens when it rejects the claim as stated, in whole or in part.

@@ -31,6 +31,7 @@ DecisionName = Literal["proceed", "modify", "postpone", "clearance", "refer", "e
 PressureName = Literal["light", "medium", "firm"]
 Grade = Literal["supported", "weak", "unsupported", "contradicted", "unverified"]
 Status = Literal["active", "controlled", "history", "suspected"]
+BodyPosition = Literal["prone", "supine", "side_lying", "semi_reclined", "seated", "standing"]
 
 
 class Entry(BaseModel):
@@ -109,6 +110,7 @@ class Condition(Entry):
     seeds: list[Id] = []
     summary: str = ""
     local: bool = False
+    usual_regions: list[Id] = []
     episodic: bool = False
     passing: bool = False
     explains_back_pain: bool | None = None
@@ -317,6 +319,7 @@ class SelfCare(Entry):
     exclude_when: dict[str, Any] | None = None
     exclude_why: str = ""
     cautions: list[SelfCareCaution] = []
+    positions: list[BodyPosition] = []
     sources: SourceIds
 
 
@@ -438,9 +441,19 @@ class Meta(Entry):
 
 
 class Positioning(Entry):
+    """How the client lies or sits. An entry that is a ``position`` says which regions can be
+    worked in it (``reaches``) and whether the sides are worked one at a time; ``rules_out``
+    names the body positions it excludes, in the session and in the home routines."""
+
     id: Id
     name: str
     description: str
+    position: BodyPosition | None = None
+    reaches: list[Id] = []
+    one_side_at_a_time: bool = False
+    lies_first_on: Literal["left", "right"] = "left"
+    rules_out: list[BodyPosition] = []
+    cue: str = ""
     sources: SourceIds
 
 

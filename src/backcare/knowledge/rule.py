@@ -68,10 +68,12 @@ def _fact_types() -> dict[str, FactType]:
     }
     types.update({f"red_flags.{name}": "bool" for name in RED_FLAGS})
     types.update({f"conditions.{status}": "set" for status in STATUSES})
+    types["conditions.unplaced"] = "set"
     types.update({f"skin.{finding}": "set" for finding in SKIN_FINDINGS})
     for kind in PROCEDURE_KINDS:
         types[f"{kind}.weeks_ago"] = "number"
         types[f"{kind}.regions"] = "set"
+        types[f"{kind}.unplaced_weeks_ago"] = "number"
     return types
 
 

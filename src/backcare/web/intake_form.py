@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from backcare.clinical.facts import KnownCondition, is_unplaced
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS, SHORTHANDS
@@ -162,7 +163,9 @@ class IntakeForm(forms.Form):
             f[f"condition_{i}_status"] = forms.ChoiceField(
                 label="Status", choices=statuses, required=False
             )
-            f[f"condition_{i}_region"] = _row_regions("Where (if local)")
+            f[f"condition_{i}_region"] = _row_regions(
+                "Where is it?" if for_client else "Where (if local)"
+            )
         f["medications"] = forms.CharField(
             label="Medicines, one per line (with doses if known)",
             required=False,
@@ -360,9 +363,35 @@ class IntakeForm(forms.Form):
         for i in range(self.rows["skin"] if not self.for_client else 0):
             if data.get(f"skin_{i}_finding") and not data.get(f"skin_{i}_region"):
                 self.add_error(f"skin_{i}_region", "say where the finding is")
+        if not self.for_client:
+            self._ask_where(data)
         if not data.get("names_checked"):
             self._query_spellings(data)
         return data
+
+    def _ask_where(self, data: dict[str, Any]) -> None:
+        """A local condition that limits the session needs its place, and so does a procedure
+        whose site the screening keeps away from (surgery, injections, radiotherapy)."""
+        kb = load_knowledge()
+        for i in range(self.rows["condition"]):
+            name = (data.get(f"condition_{i}_id") or "").strip()
+            condition = kb.read_condition(name).condition if name else None
+            if condition is None or data.get(f"condition_{i}_region"):
+                continue
+            status = data.get(f"condition_{i}_status") or "active"
+            known = KnownCondition(condition, status, (), bool(data.get(f"condition_{i}_status")))
+            if is_unplaced(known, kb):
+                entry = kb.conditions[condition].name.lower()
+                self.add_error(f"condition_{i}_region", f"say where the {entry} is")
+        placed = {
+            name.removesuffix(".regions")
+            for compiled in kb.rules
+            for name in compiled.rule.avoid_regions_from
+        }
+        for i in range(self.rows["procedure"]):
+            kind = data.get(f"procedure_{i}_kind")
+            if kind in placed and not data.get(f"procedure_{i}_region"):
+                self.add_error(f"procedure_{i}_region", f"say where the {kind} was")
 
     def _query_spellings(self, data: dict[str, Any]) -> None:
         """Before saving, offer the known name for a near-miss spelling, so that it is corrected
