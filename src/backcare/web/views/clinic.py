@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.records import clinic_settings
 from backcare.records.clinic_settings import MAX_LOGO_BYTES
+from backcare.records.models import Clinic
 from backcare.web.handout import logo_src
 from backcare.web.views.common import clinic_page, user_of
 
@@ -41,13 +42,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "web/clinic_settings.html",
         {
             "clinic": clinic,
-            "typed": request.POST if errors else clinic.__dict__,
+            "typed": request.POST if errors else _stored(clinic),
             "errors": errors,
             "logo": logo_src(clinic),
             "max_kb": MAX_LOGO_BYTES // 1024,
         },
         status=400 if errors else 200,
     )
+
+
+def _stored(clinic: Clinic) -> dict[str, str]:
+    return {name: getattr(clinic, name) for name in clinic_settings.TEXT_FIELDS}
 
 
 def _read(upload, limit: int) -> bytes:  # type: ignore[no-untyped-def]
