@@ -50,6 +50,7 @@ def set_clinic_logo(page, server: str) -> None:  # type: ignore[no-untyped-def]
     )
     page.click("text=Save settings")
     expect(page.locator(".messages")).to_contain_text("Clinic settings saved")
+    shot(page, "clinic-settings")
 
 
 @pytest.mark.skipif(not shutil.which("pdfinfo"), reason="pdfinfo (poppler-utils) is missing")

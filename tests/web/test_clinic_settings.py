@@ -121,6 +121,15 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(
     assert (clinic.name, clinic.logo_type) == ("Clinic A", "")
 
 
+def test_saving_the_same_details_again_changes_nothing(admin_browser, clinic_a):
+    admin_browser.post(URL, DETAILS)
+    as_a_browser_sends_it = {**DETAILS, "address": DETAILS["address"].replace("\n", "\r\n")}
+
+    response = admin_browser.post(URL, as_a_browser_sends_it, follow=True)
+
+    assert b"Clinic settings saved (0 changed)" in response.content
+
+
 def test_the_logo_can_be_removed(admin_browser, clinic_a):
     admin_browser.post(URL, {**DETAILS, "logo": upload(image("PNG"))})
 

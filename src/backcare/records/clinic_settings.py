@@ -39,7 +39,7 @@ def update_settings(
         raise NotAllowed("only a clinic admin can change the clinic's settings")
     assert user.clinic is not None, "only clinic accounts have clinic settings"
     clinic = Clinic.objects.select_for_update().get(pk=user.clinic.pk)
-    values = {name: (data.get(name) or "").strip() for name in TEXT_FIELDS}
+    values = {name: _text(data.get(name)) for name in TEXT_FIELDS}
     problems = check(values)
     logo_type = ""
     if logo is not None:
@@ -64,6 +64,11 @@ def update_settings(
         detail={"fields": changed},
     )
     return changed
+
+
+def _text(value: str | None) -> str:
+    """Typed text without surrounding space, its lines ended the same way whatever the browser."""
+    return (value or "").replace("\r\n", "\n").strip()
 
 
 def check(values: dict[str, str]) -> list[Problem]:
