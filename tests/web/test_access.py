@@ -37,6 +37,8 @@ CLINIC_PAGES = [
     ("get", "knowledge_kind"),
     ("get", "knowledge_entry"),
     ("get", "audit"),
+    ("get", "clinic_settings"),
+    ("post", "clinic_settings"),
 ]
 CLIENT_PAGES = [
     ("get", "client"),

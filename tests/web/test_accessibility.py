@@ -81,7 +81,9 @@ def audit(html: str) -> list[str]:
 
 
 @pytest.fixture
-def pages(browser_a: Browser, client_a: Any, therapist_a: Any) -> dict[str, str]:
+def pages(
+    browser_a: Browser, admin_browser: Browser, client_a: Any, therapist_a: Any
+) -> dict[str, str]:
     from django.utils import timezone
 
     token = selfservice.create_link(user=therapist_a, client=client_a, now=timezone.now())
@@ -118,6 +120,7 @@ def pages(browser_a: Browser, client_a: Any, therapist_a: Any) -> dict[str, str]
     html["merged intake review"] = browser_a.get(f"{drafted}review/").content.decode()
     html["public check"] = anonymous.get("/check/").content.decode()
     html["login"] = anonymous.get("/login/").content.decode()
+    html["clinic settings"] = admin_browser.get("/clinic/settings/").content.decode()
     return html
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, intakes, plans, selfservice, sessions
+from backcare.records import accounts, clinic_settings, intakes, plans, selfservice, sessions
 from backcare.records.models import Client, Clinic, User
 
 CLINIC = "Demo clinic"
@@ -51,6 +51,15 @@ def _build(today: date) -> None:
         password=PASSWORD,
         full_name="Dana Admin",
         email="admin@demo.invalid",
+    )
+    clinic_settings.update_settings(
+        user=admin,
+        data={
+            "name": CLINIC,
+            "address": "1 Example Street\nSpringfield",
+            "phone": "+1 555 0100",  # 555-0100 to 0199: reserved for fiction
+            "email": "desk@demo.invalid",
+        },
     )
     clinic = admin.clinic
     assert clinic is not None

@@ -15,7 +15,14 @@ from backcare.errors import ImmutableRecord
 
 
 class Clinic(models.Model):
+    """A clinic; its details (set by a clinic admin) head the handouts its therapists print."""
+
     name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="The number clients call.")
+    email = models.EmailField(blank=True)
+    logo = models.BinaryField(blank=True, default=b"", help_text="A PNG or JPEG image.")
+    logo_type = models.CharField(max_length=20, blank=True, help_text="image/png or image/jpeg")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -24,8 +24,9 @@ from backcare.records import (
 from backcare.records.models import Client
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
+from backcare.web import handout
 from backcare.web.forms import ClientForm
-from backcare.web.pictures import guide_map, outline_map
+from backcare.web.pictures import outline_map
 from backcare.web.views.common import clinic_page, today, user_of
 from backcare.web.views.links import link_url
 
@@ -190,19 +191,35 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @clinic_page
 def selfcare_guide(request: HttpRequest, client_id: int) -> HttpResponse:
-    """The client's printable home routine, with the map of where the ball goes."""
-    client = clients.open_client(user=user_of(request), client_id=client_id, purpose="self-care")
+    """The client's printable home routines, as the therapist picked and ordered them (the
+    pick travels in the address: see web/handout.py), each with its map."""
+    user = user_of(request)
+    client = clients.open_client(user=user, client_id=client_id, purpose="self-care")
     plan = plans.current(client)
     if plan is None:
         return _no_plan(request, client)
+    home_care = plan.details["home_care"]
+    asked = request.GET.getlist("routine") if "routine" in request.GET else None
+    chosen, problems = handout.pick(home_care, asked)
+    avoided = avoided_regions(plan.assessment.result)
     return render(
         request,
         "web/client_selfcare.html",
         {
             "client": client,
-            "plan": plan,
-            "map": guide_map(plan.details["home_care"], avoided_regions(plan.assessment.result)),
+            "clinic": client.clinic,
+            "logo": handout.logo_src(client.clinic),
+            "therapist": handout.therapist_line(user),
+            "today": today(),
+            "home_care": home_care,
+            "routines": handout.routines(chosen, avoided),
+            "slots": [
+                chosen[i]["id"] if i < len(chosen) else "" for i in range(handout.MAX_ROUTINES)
+            ],
+            "sources": handout.sources(chosen),
+            "errors": [str(p) for p in problems],
         },
+        status=400 if problems else 200,
     )
 
 
