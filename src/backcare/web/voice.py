@@ -23,6 +23,20 @@ def client_text(kb: KnowledgeBase, rule_id: str) -> str | None:
     return next((c.rule.client_text for c in kb.rules if c.rule.id == rule_id), None)
 
 
+def rule_title(kb: KnowledgeBase, rule_id: str) -> str:
+    """The title of the finding a rule id makes, for pages that name a rule (a clearance)."""
+    kind, _, rest = rule_id.partition(".")
+    if kind == "condition":
+        condition, _, status = rest.rpartition(".")
+        outcome = kb.condition_outcomes.get(condition, {}).get(status)
+        if outcome is not None:
+            return outcome.title or kb.conditions[condition].name
+    if kind == "medication" and rest in kb.medications:
+        return kb.medications[rest].title
+    rule = next((c.rule for c in kb.rules if c.rule.id == rule_id), None)
+    return rule.title if rule else rule_id
+
+
 def told(kb: KnowledgeBase, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each finding as the client reads it: title, decision, and text (None when unwritten)."""
     return [
