@@ -59,7 +59,8 @@ def internal_names() -> re.Pattern[str]:
     """Rule ids, source keys, and entry ids written as identifiers (with _ or -)."""
     kb = load_knowledge()
     names = {compiled.rule.id for compiled in kb.rules}
-    names |= {f"condition.{c}.{status}" for c in kb.conditions for status in kb.condition_outcomes[c]}
+    for condition, outcomes in kb.condition_outcomes.items():
+        names |= {f"condition.{condition}.{status}" for status in outcomes}
     names |= {f"medication.{m}" for m in kb.medications}
     names |= set(kb.sources)
     for kind, entries in kb.kinds().items():

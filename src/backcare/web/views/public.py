@@ -12,8 +12,8 @@ from backcare.knowledge import load_knowledge
 from backcare.web.forms import SelfCheckForm
 from backcare.web.pictures import guide_map
 from backcare.web.questions import bound_red_flags
-from backcare.web.voice import told
 from backcare.web.views.common import today
+from backcare.web.voice import told
 
 
 def self_check(request: HttpRequest) -> HttpResponse:
