@@ -19,8 +19,16 @@ from backcare.web.views.common import clinic_page, today, user_of
 LOOPBACK = {"127.0.0.1", "::1"}
 
 
-@clinic_page
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The start page; on a fresh install (no account yet) it says how to make the first one."""
+    if accounts.first_run():
+        local = request.META.get("REMOTE_ADDR") in LOOPBACK
+        return render(request, "web/fresh_install.html", {"local": local, "public": True})
+    return _clinic_dashboard(request)
+
+
+@clinic_page
+def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
     return render(request, "web/dashboard.html", {"board": board, "today": today()})
 
