@@ -286,7 +286,7 @@ def test_a_cleared_finding_says_who_cleared_it_and_no_longer_asks_for_clearance(
 
     decision = section(text(browser_a.get(f"/clients/{person.pk}/")), "findings-h")
 
-    finding = decision[decision.index("(condition.hypertension.active)") :]
+    finding = decision[decision.index('data-rule="condition.hypertension.active"') :]
     finding = finding[: finding.index("</article>")]
     assert f"by Dr Gray, GP on {TODAY.day} {TODAY:%b %Y}" in finding
     assert "Cleared</strong>" in finding

@@ -165,3 +165,64 @@ def test_the_client_list_shows_each_clients_latest_decision(browser_a, client_a,
     row = html[html.index("Lovelace, Ada") : html.index("</tr>", html.index("Lovelace, Ada"))]
     assert ">modify</span>" in row
     assert "no intake" in html[html.index("Nointake, Noah") :]
+
+
+def first_screen(html: str) -> str:
+    """The answer as it opens: everything before the first folded-away detail."""
+    main = html[html.index("<main") :]
+    return main[: main.index("<details")]
+
+
+def test_the_answer_and_what_to_do_come_first_and_the_details_are_folded(visitor):
+    html = visitor.post("/check/", answers(medications="Eliquis 5mg")).content.decode()
+    top = first_screen(html)
+    assert "Massage with changes" in top
+    assert "Ask for <strong>light</strong> pressure" in top
+    assert "Kinds of massage that fit" not in top
+    assert "Tennis ball" not in top
+    assert html.count("<details") >= 3, "massage kinds, home care and sources"
+
+
+def test_an_unknown_medicine_is_named_with_whom_to_tell(visitor):
+    html = visitor.post("/check/", answers(medications="zorbicol 20mg")).content.decode()
+    top = first_screen(html)
+    assert "zorbicol" in top
+    assert "tell your therapist and your pharmacist" in top
+    assert 'see "unrecognised"' not in html
+
+
+def test_an_unknown_condition_is_named_with_whom_to_ask(visitor):
+    html = visitor.post("/check/", answers(other_conditions="glumbosis")).content.decode()
+    top = first_screen(html)
+    assert "glumbosis" in top
+    assert "ask your doctor" in top
+
+
+def test_an_emergency_shows_no_session_advice_even_with_severe_pain(visitor):
+    html = visitor.post("/check/", answers(rf_saddle_numbness="yes", intensity="9"))
+    text = html.content.decode()
+    assert "Seek emergency care now" in text
+    assert "Severe pain today" not in text
+    assert "pressure" not in first_screen(text).lower()
+    assert "minutes" not in text
+
+
+def test_the_therapists_page_of_an_emergency_shows_no_session_advice(browser_a, therapist_a):
+    from tests.web.conftest import NO_FLAGS, new_client
+
+    urgent = new_client(
+        therapist_a,
+        "Ed",
+        "Urgent",
+        client={"age": 50},
+        pain={"regions": ["low_back"], "duration_weeks": 2, "intensity": 9, "cause": "unknown"},
+        red_flags={**NO_FLAGS, "saddle_numbness": True},
+    )
+    html = browser_a.get(f"/clients/{urgent.pk}/").content.decode()
+    findings = html[html.index('aria-labelledby="findings-h"') :]
+    findings = findings[: findings.index("</section>")]
+    assert "Possible cauda equina syndrome" in findings
+    assert "Pressure at most" not in findings
+    assert "At most 45 minutes" not in findings
+    assert "no session advice is shown" in findings
+    assert "Severe pain today" in findings, "named, without its advice"

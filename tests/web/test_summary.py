@@ -97,7 +97,7 @@ def test_the_lowest_pressure_of_all_findings_is_the_one_in_the_box(
 def test_the_allergy_finding_names_the_allergen(browser_a: Browser, strained: Client) -> None:
     html = text(browser_a.get(f"/clients/{strained.pk}/"))
     decision = section(html, "findings-h")
-    allergy = decision[decision.index("(screening.allergies)") :]
+    allergy = decision[decision.index('data-rule="screening.allergies"') :]
     allergy = allergy[: allergy.index("</article>")]
 
     assert "Listed allergies:</strong> almond oil" in allergy

@@ -96,6 +96,7 @@ class Outcome(Entry):
     title: str | None = None
     why: str
     action: str | None = None
+    client_text: str | None = None
     questions: list[str] = []
     modifications: Modifications = Modifications()
     sources: SourceIds
@@ -138,6 +139,7 @@ class MedicationClass(Entry):
     decision: DecisionName
     why: str
     action: str | None = None
+    client_text: str | None = None
     modifications: Modifications = Modifications()
     sources: SourceIds
     questions: list[str] = []
@@ -203,6 +205,7 @@ class Rule(Entry):
     decision: DecisionName
     why: str
     action: str | None = None
+    client_text: str | None = None
     questions: list[str] = []
     passing: bool = False
     modifications: Modifications = Modifications()
@@ -232,6 +235,7 @@ class Modality(Entry):
     synonyms: list[str] = []
     seeds: list[Id] = []
     description: str
+    client_text: str | None = None
     techniques: Annotated[list[Id], Field(min_length=1)]
     core_techniques: Annotated[list[Id], Field(min_length=1)]
     pressure: PressureRange
@@ -424,10 +428,16 @@ class StatusDefaults(Entry):
 
 
 class PublicCheck(Entry):
+    """What the public check shows. The ``client_text`` of a rule, an outcome or a medication
+    class is the same finding told to the client: plain words, second person, what to do."""
+
     conditions: list[Id]
     urgent_signs: str
     urgent_sources: SourceIds
     not_this: str
+    decisions: dict[DecisionName, str]
+    unrecognised_medications: str
+    unrecognised_conditions: str
 
 
 class Meta(Entry):

@@ -9,6 +9,8 @@ from django import template
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label
 from backcare.records.summary import number as plain_number
+from backcare.web.voice import STOPS
+from backcare.web.voice import rule_title as title_of_rule
 
 register = template.Library()
 
@@ -31,6 +33,24 @@ def named(entry_id: str, kind: str) -> str:
     ) or kb.kinds().get(kind, {})
     entry = table.get(entry_id)
     return label(entry) if entry is not None else str(entry_id).replace("_", " ")
+
+
+@register.filter
+def rule_title(rule_id: str) -> str:
+    """A rule id as the title of its finding: condition.hypertension.active -> High blood..."""
+    return title_of_rule(load_knowledge(), rule_id)
+
+
+@register.filter
+def stops_massage(finding: dict[str, Any]) -> bool:
+    """Whether a finding rules out a session (postpone, clearance, refer, emergency)."""
+    return finding.get("decision") in STOPS
+
+
+@register.filter
+def session_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings that only shape a session: their advice is moot while massage is stopped."""
+    return [f for f in findings if f.get("decision") not in STOPS]
 
 
 @register.filter

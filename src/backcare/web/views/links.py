@@ -47,9 +47,8 @@ def link_revoke(request: HttpRequest, client_id: int, link_id: int) -> HttpRespo
 
 
 def _refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
-    return render(
-        request, "web/self_refused.html", {"message": str(error), "public": True}, status=410
-    )
+    context = {"heading": "This link cannot be used", "message": str(error)}
+    return render(request, "410.html", context, status=410)
 
 
 def self_intake(request: HttpRequest, token: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare.errors import InvalidIntake
@@ -19,8 +20,16 @@ from backcare.web.views.common import clinic_page, today, user_of
 LOOPBACK = {"127.0.0.1", "::1"}
 
 
+def dashboard(request: HttpRequest) -> HttpResponseBase:
+    """The start page; on a fresh install (no account yet) it says how to make the first one."""
+    if accounts.first_run():
+        local = request.META.get("REMOTE_ADDR") in LOOPBACK
+        return render(request, "web/fresh_install.html", {"local": local, "public": True})
+    return _clinic_dashboard(request)
+
+
 @clinic_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
     return render(request, "web/dashboard.html", {"board": board, "today": today()})
 

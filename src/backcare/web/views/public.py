@@ -13,6 +13,7 @@ from backcare.web.forms import SelfCheckForm
 from backcare.web.pictures import guide_map
 from backcare.web.questions import bound_red_flags
 from backcare.web.views.common import today
+from backcare.web.voice import told
 
 
 def self_check(request: HttpRequest) -> HttpResponse:
@@ -23,6 +24,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         "public": True,
         "not_this": kb.meta.public_check.not_this,
         "urgent_signs": kb.meta.public_check.urgent_signs,
+        "check": kb.meta.public_check,
         "red_flags": bound_red_flags(form),
     }
     if request.method == "POST" and form.is_valid():
@@ -36,6 +38,8 @@ def self_check(request: HttpRequest) -> HttpResponse:
             context.update(
                 {
                     "result": result,
+                    "headline": kb.meta.public_check.decisions[result["decision"]],
+                    "told": told(kb, result["findings"]),
                     "modalities": [
                         kb.modalities[r["modality"]] for r in result["recommendations"][:3]
                     ],
