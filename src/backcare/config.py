@@ -18,8 +18,7 @@ def data_dir() -> Path:
     """Where backcare keeps its database, secret key and uploaded documents."""
     configured = os.environ.get("BACKCARE_HOME")
     base = Path(configured) if configured else Path.home() / ".local" / "share" / "backcare"
-    if not base.exists():
-        base.mkdir(mode=0o700, parents=True)  # health data: only the owner may enter it
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)  # health data: the owner's alone
     return base
 
 

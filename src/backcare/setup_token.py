@@ -19,16 +19,19 @@ def _path() -> Path:
 
 
 def issue() -> str:
-    """The token, made now unless a server process made it already."""
+    """The token, made now unless a server process made it already (the first one wins)."""
     path = _path()
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
-    token = secrets.token_urlsafe(24)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(token)
-    return token
+    if not path.exists():
+        made = path.with_name(f"setup_token.{os.getpid()}")
+        made.touch(mode=0o600)
+        made.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        try:
+            os.link(made, path)  # appears whole, or not at all when another process was first
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def matches(candidate: str) -> bool:
