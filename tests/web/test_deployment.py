@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from waitress.server import create_server
 
 from backcare import setup_token
@@ -55,6 +56,10 @@ class Served:
 
 
 def serve(trusted_proxy: str | None) -> Iterator[Served]:
+    """The app served in threads; each request closes its database connection at the end, so
+    none is left open in a server thread (PostgreSQL would not drop the test database)."""
+    database = connections.settings["default"]
+    kept, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0
     server = create_server(
         behind_proxy(get_wsgi_application(), trusted_proxy=trusted_proxy),
         host="127.0.0.1",
@@ -62,11 +67,21 @@ def serve(trusted_proxy: str | None) -> Iterator[Served]:
         threads=2,
         clear_untrusted_proxy_headers=False,
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def run() -> None:  # waitress's loop, a tenth of a second at a time, until told to stop
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield Served(server.effective_port)
-    server.close()
+    stop.set()
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
+    for channel in list(server._map.values()):  # the listener, its trigger, open connections
+        channel.close()
+    database["CONN_MAX_AGE"] = kept
 
 
 @pytest.fixture
