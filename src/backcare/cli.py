@@ -187,37 +187,89 @@ def serve(
     threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
 ) -> None:
     """Run the web app (migrations applied, static files served) with a production server."""
-    if host in ("127.0.0.1", "localhost", "::1"):
-        # Traffic to a loopback address never leaves the machine, so cookies need no HTTPS there.
+    from backcare import config
+
+    os.umask(0o077)  # the database, its journal and every file written: the owner's alone
+    proxy = config.trusted_proxy()
+    if host in ("127.0.0.1", "localhost", "::1") and proxy is None:
+        # Traffic to a loopback address never leaves the machine, so cookies need no HTTPS there;
+        # behind a proxy it comes from the network, and the proxy says whether over HTTPS.
         os.environ.setdefault("BACKCARE_INSECURE_COOKIES", "1")
     _django()
+    from django.conf import settings
     from django.core.management import call_command
     from waitress.server import create_server
 
-    from backcare import config
+    from backcare import data_at_rest, setup_token
     from backcare.records import accounts
 
     _migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     from backcare.web.wsgi import application  # after collectstatic: WhiteNoise indexes at start
 
+    for path, mode in data_at_rest.tighten(config.data_dir(), _sqlite_file(settings)):
+        typer.echo(f"Made {path} private (mode {mode:o} -> {path.stat().st_mode & 0o777:o}).")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     url = f"http://{shown}:{port}/"
     if demo:
         _print_demo()
     elif accounts.first_run():
+        token = setup_token.issue()
+        local = "" if proxy else f"open {url}setup/ on this machine, or "
         typer.echo(
-            f"No account yet: open {url}setup/ on this machine, or run 'backcare user create'."
+            f"No account yet: {local}open /setup/?token={token} at the app's address "
+            "(a one-time link), or run 'backcare user create'."
         )
+    from backcare.web.proxy import behind_proxy
+
     try:
-        server = create_server(application, host=host, port=port, threads=threads, ident="backcare")
+        server = create_server(
+            behind_proxy(application, trusted_proxy=proxy),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="backcare",
+            clear_untrusted_proxy_headers=False,  # behind_proxy does it, after marking
+        )
     except OSError as error:
         raise BackcareError(
             f"cannot listen on {host}:{port} ({error.strerror}); is backcare already running? "
             "Choose another port with --port"
         ) from None
-    typer.echo(f"backcare is running at {url}  (data: {config.data_dir()}; Ctrl+C stops it)")
+    behind = f"; trusting the proxy at {proxy}" if proxy else ""
+    typer.echo(
+        f"backcare is running at {url}  (data: {config.data_dir()}{behind}; Ctrl+C stops it)"
+    )
     server.run()
+
+
+def _sqlite_file(settings: Any) -> Path | None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database["NAME"] == ":memory:":
+        return None
+    return Path(database["NAME"])
+
+
+@app.command()
+def check(
+    deploy: Annotated[
+        bool, typer.Option("--deploy", help="Check the settings for running in production.")
+    ] = False,
+) -> None:
+    """Check the installation; with --deploy, report every setting unsafe for production."""
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from backcare import deploy_check
+
+    call_command("check", verbosity=0)  # Django's own checks: models, URLs, settings
+    found = deploy_check.problems(settings, sqlite_file=_sqlite_file(settings)) if deploy else []
+    for problem in found:
+        typer.echo(f"unsafe: {problem}")
+    if found:
+        raise typer.Exit(1)
+    typer.echo("No unsafe setting found." if deploy else "OK (add --deploy for production).")
 
 
 def _print_demo() -> None:

@@ -5,9 +5,11 @@ Every variable is documented in docs/configuration.md.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from backcare.errors import BackcareError
 
@@ -16,7 +18,7 @@ def data_dir() -> Path:
     """Where backcare keeps its database, secret key and uploaded documents."""
     configured = os.environ.get("BACKCARE_HOME")
     base = Path(configured) if configured else Path.home() / ".local" / "share" / "backcare"
-    base.mkdir(parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)  # health data: the owner's alone
     return base
 
 
@@ -56,9 +58,52 @@ def secret_key() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _listed(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 def allowed_hosts() -> list[str]:
-    raw = os.environ.get("BACKCARE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    return [host.strip() for host in raw.split(",") if host.strip()]
+    """BACKCARE_ALLOWED_HOSTS: the host names the app answers to (the browser's Host header)."""
+    return _listed("BACKCARE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+
+def csrf_trusted_origins() -> list[str]:
+    """BACKCARE_CSRF_TRUSTED_ORIGINS: origins (``https://clinic.example``) a form may post from,
+    besides the page's own; needed only when the proxy changes the host name."""
+    origins = _listed("BACKCARE_CSRF_TRUSTED_ORIGINS")
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise BackcareError(
+                "BACKCARE_CSRF_TRUSTED_ORIGINS must list origins such as https://clinic.example "
+                f"(scheme and host, no path), not {origin!r}"
+            )
+    return origins
+
+
+def trusted_proxy() -> str | None:
+    """BACKCARE_TRUSTED_PROXY: the address of the proxy in front; only a request from it may say,
+    in X-Forwarded-For and X-Forwarded-Proto, which client sent it and whether over HTTPS."""
+    raw = os.environ.get("BACKCARE_TRUSTED_PROXY", "").strip()
+    if not raw:
+        return None
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise BackcareError(
+            f"BACKCARE_TRUSTED_PROXY must be one IP address (such as 127.0.0.1), not {raw!r}"
+        ) from None
+
+
+def hsts_seconds() -> int:
+    """BACKCARE_HSTS_SECONDS: how long a browser that reached the app over HTTPS keeps to HTTPS."""
+    raw = os.environ.get("BACKCARE_HSTS_SECONDS", str(365 * 24 * 60 * 60))
+    if not raw.isdigit() or int(raw) > 2 * 365 * 24 * 60 * 60:
+        raise BackcareError(
+            "BACKCARE_HSTS_SECONDS must be a whole number of seconds from 0 to 63072000, "
+            f"not {raw!r}"
+        )
+    return int(raw)
 
 
 def debug() -> bool:

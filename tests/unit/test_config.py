@@ -22,3 +22,37 @@ def test_a_busy_timeout_that_is_not_a_sensible_number_of_seconds_is_refused_by_n
     monkeypatch.setenv("BACKCARE_SQLITE_BUSY_TIMEOUT", value)
     with pytest.raises(BackcareError, match=f"BACKCARE_SQLITE_BUSY_TIMEOUT.*{value!r}"):
         config.sqlite_busy_timeout()
+
+
+def test_deployment_settings_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BACKCARE_TRUSTED_PROXY", "10.0.0.5")
+    monkeypatch.setenv("BACKCARE_CSRF_TRUSTED_ORIGINS", "https://clinic.example, https://b.example")
+    monkeypatch.setenv("BACKCARE_HSTS_SECONDS", "0")
+    assert config.trusted_proxy() == "10.0.0.5"
+    assert config.csrf_trusted_origins() == ["https://clinic.example", "https://b.example"]
+    assert config.hsts_seconds() == 0
+
+
+def test_without_deployment_settings_no_proxy_is_trusted_and_hsts_lasts_a_year(monkeypatch):
+    for name in ("TRUSTED_PROXY", "CSRF_TRUSTED_ORIGINS", "HSTS_SECONDS"):
+        monkeypatch.delenv(f"BACKCARE_{name}", raising=False)
+    assert config.trusted_proxy() is None
+    assert config.csrf_trusted_origins() == []
+    assert config.hsts_seconds() == 365 * 24 * 60 * 60
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("BACKCARE_TRUSTED_PROXY", "proxy.local", config.trusted_proxy),
+        ("BACKCARE_TRUSTED_PROXY", "*", config.trusted_proxy),
+        ("BACKCARE_CSRF_TRUSTED_ORIGINS", "clinic.example", config.csrf_trusted_origins),
+        ("BACKCARE_CSRF_TRUSTED_ORIGINS", "https://a.example/app", config.csrf_trusted_origins),
+        ("BACKCARE_HSTS_SECONDS", "-1", config.hsts_seconds),
+        ("BACKCARE_HSTS_SECONDS", "a year", config.hsts_seconds),
+    ],
+)
+def test_a_bad_deployment_setting_is_refused_by_name(monkeypatch, name, value, read):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(BackcareError, match=name):
+        read()

@@ -11,7 +11,7 @@ from backcare.records.models import Clinic, User
 
 
 def first_run() -> bool:
-    """True while no account exists: the one-time setup page is open (to localhost only)."""
+    """True while no account exists: the one-time setup page is open (web/setup_access.py)."""
     return not User.objects.exists()
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 import dj_database_url
 
-from backcare import config
+from backcare import config, data_at_rest
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = config.secret_key()
 DEBUG = config.debug()
 ALLOWED_HOSTS = config.allowed_hosts()
+CSRF_TRUSTED_ORIGINS = config.csrf_trusted_origins()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -21,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_htmx",
     "axes",
     "backcare.records",
@@ -30,6 +32,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "backcare.web.caching.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,6 +75,9 @@ def _database(url: str) -> dict[str, Any]:
     """
     database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(database["NAME"])
+        if database["NAME"] != ":memory:" and path.parent.is_dir():
+            data_at_rest.private_file(path)
         database["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": config.sqlite_busy_timeout(),
@@ -119,9 +126,29 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = config.secure_cookies() and not DEBUG
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS is known from the request itself, or from the proxy named by BACKCARE_TRUSTED_PROXY
+# (``backcare serve`` lets only that address set X-Forwarded-Proto and X-Forwarded-For).
+SECURE_HSTS_SECONDS = config.hsts_seconds()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts, styles, images and requests from this site only; no inline
+# script or style, no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -130,6 +157,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = config.data_dir() / "static"
+FILE_UPLOAD_PERMISSIONS = data_at_rest.PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = data_at_rest.PRIVATE_DIR
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

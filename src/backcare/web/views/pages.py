@@ -10,20 +10,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
+from backcare import setup_token
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts, audit
 from backcare.records.dashboard import dashboard as build_dashboard
+from backcare.web.setup_access import from_this_machine, may_set_up, token_of
 from backcare.web.views.common import clinic_page, today, user_of
-
-LOOPBACK = {"127.0.0.1", "::1"}
 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
     """The start page; on a fresh install (no account yet) it says how to make the first one."""
     if accounts.first_run():
-        local = request.META.get("REMOTE_ADDR") in LOOPBACK
+        local = from_this_machine(request)
         return render(request, "web/fresh_install.html", {"local": local, "public": True})
     return _clinic_dashboard(request)
 
@@ -111,11 +111,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def setup(request: HttpRequest) -> HttpResponse:
-    """First run only, and only from this machine: create the clinic and its first account."""
+    """First run only, from this machine or with the setup token: the clinic and its admin."""
     if not accounts.first_run():
         raise Http404("setup is done")
-    if request.META.get("REMOTE_ADDR") not in LOOPBACK:
-        raise PermissionDenied("the setup page answers only on this machine (localhost)")
+    if not may_set_up(request):
+        raise PermissionDenied(
+            "the setup page answers only on this machine (localhost, not through a proxy), "
+            "or with the one-time link that 'backcare serve' prints"
+        )
     errors: list[str] = []
     if request.method == "POST":
         post = request.POST
@@ -130,9 +133,14 @@ def setup(request: HttpRequest) -> HttpResponse:
                     email=post.get("email", ""),
                     full_name=post.get("full_name", ""),
                 )
+                setup_token.discard()
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, "Welcome. Your clinic is ready; add your first client.")
                 return redirect("dashboard")
             except InvalidIntake as error:
                 errors.extend(str(p) for p in error.problems)
-    return render(request, "web/setup.html", {"errors": errors, "post": request.POST})
+    return render(
+        request,
+        "web/setup.html",
+        {"errors": errors, "post": request.POST, "token": token_of(request)},
+    )
