@@ -46,6 +46,18 @@ def sqlite_busy_timeout() -> float:
     return seconds
 
 
+def idle_minutes() -> int:
+    """Minutes without a request after which a signed-in session ends (BACKCARE_IDLE_MINUTES)."""
+    raw = os.environ.get("BACKCARE_IDLE_MINUTES", "30")
+    minutes = int(raw) if raw.strip().isdigit() else 0
+    if not 1 <= minutes <= 24 * 60:
+        raise BackcareError(
+            "BACKCARE_IDLE_MINUTES must be a whole number of minutes from 1 to 1440, "
+            f"not {raw!r}"
+        )
+    return minutes
+
+
 def secret_key() -> str:
     """BACKCARE_SECRET_KEY, or a key generated on first run and kept (mode 600) in the data dir."""
     configured = os.environ.get("BACKCARE_SECRET_KEY")

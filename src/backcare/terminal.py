@@ -314,3 +314,19 @@ def print_counts(kb: KnowledgeBase) -> None:
         + ", ".join(f"{grade} {count}" for grade, count in sorted(grades.items()))
     )
     console.print(f"Seed items covered: {len(kb.coverage)}. Every entry cites a known source.")
+
+
+def print_users(users: Iterable[Any]) -> None:
+    """The accounts, one a row (``second_factor`` annotated: records/second_factor.py)."""
+    table = Table("user", "name", "clinic", "role", "last sign-in", "active", "second factor")
+    for user in users:
+        table.add_row(
+            user.username,
+            user.get_full_name(),
+            user.clinic.name if user.clinic else "",
+            user.role,
+            user.last_login.strftime("%Y-%m-%d %H:%M") if user.last_login else "never",
+            "yes" if user.is_active else "no",
+            "on" if user.second_factor else "off",
+        )
+    _console().print(table)

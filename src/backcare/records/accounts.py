@@ -30,19 +30,24 @@ def create_clinic_with_admin(
     )
 
 
+def audit_target(user: User) -> str:
+    """How the audit log names an account."""
+    return f"user:{user.username}"
+
+
 def create_user(
     *,
     clinic: Clinic,
     username: str,
-    password: str,
+    password: str | None,
     role: str = User.Role.THERAPIST,
     email: str = "",
     full_name: str = "",
     credentials: str = "",
 ) -> User:
-    """A new account; the password must pass Django's validators (length, common, similarity)."""
-    if User.objects.filter(username=username).exists():
-        raise InvalidIntake([Problem("username", f"{username!r} is taken")])
+    """A new account; the password must pass the validators (web/settings.py). Without a password
+    the account cannot sign in until one is set (an invitation: web/views/account.py)."""
+    _check_username(username)
     first, _, last = full_name.strip().partition(" ")
     user = User(
         username=username,
@@ -53,10 +58,33 @@ def create_user(
         last_name=last,
         credentials=credentials,
     )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        check_password(password, user)
+        user.set_password(password)
+    user.save()
+    return user
+
+
+def check_password(password: str, user: User) -> None:
+    """Refuse a password the validators refuse, with each of their messages."""
     try:
         validate_password(password, user)
     except ValidationError as error:
         raise InvalidIntake([Problem("password", message) for message in error.messages]) from None
-    user.set_password(password)
-    user.save()
-    return user
+
+
+def _check_username(username: str) -> None:
+    if not username:
+        raise InvalidIntake([Problem("username", "a user name is needed")])
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise InvalidIntake(
+            [Problem("username", f"{username!r} may hold only letters, digits and @ . + - _")]
+        ) from None
+    if len(username) > 150:
+        raise InvalidIntake([Problem("username", "at most 150 characters")])
+    if User.objects.filter(username=username).exists():
+        raise InvalidIntake([Problem("username", f"{username!r} is taken")])

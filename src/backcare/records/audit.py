@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from backcare.records.models import AuditEvent, Client, User
+from backcare.records.models import AuditEvent, Client, Clinic, User
 
 
 def record(
@@ -16,8 +16,14 @@ def record(
     client: Client | None = None,
     target: str = "",
     detail: dict[str, Any] | None = None,
+    clinic: Clinic | None = None,
 ) -> None:
-    clinic = client.clinic if client is not None else (user.clinic if user else None)
+    """One event; its clinic is the client's, else ``clinic`` (an event with no user, such as a
+    command run on the server), else the user's."""
+    if client is not None:
+        clinic = client.clinic
+    elif clinic is None and user is not None:
+        clinic = user.clinic
     AuditEvent.objects.create(
         clinic=clinic, user=user, client=client, action=action, target=target, detail=detail or {}
     )

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "backcare.records",
     "backcare.web",
 ]
@@ -38,10 +40,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "backcare.web.idle.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "backcare.web.second_factor.SecondFactorMiddleware",
     "backcare.web.busy.BusyDatabaseMiddleware",
 ]
 
@@ -95,11 +100,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every form that sets a password and `backcare user passwd` apply these, with their messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "backcare.records.password_rules.NotBuiltFromNameValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -112,18 +119,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures for a user name from one address lock it for 15 minutes.
+# Login throttling: five failed passwords or second-factor codes within 15 minutes lock the user
+# name (from every address) and, separately, the address (for every user name) for 15 minutes.
+# Failures are not wiped by a correct password, so a guesser who knows the password still gets
+# only five tries at the code.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
-# Sessions end after 8 hours or when the browser closes.
+# A one-time link to set a password (an invitation or a reset) works for 72 hours and only once.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
+# Second factor: the issuer name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "backcare"
+
+# Sessions end after 8 hours, when the browser closes, or after BACKCARE_IDLE_MINUTES without a
+# request (web/idle.py).
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+BACKCARE_IDLE_MINUTES = config.idle_minutes()
 SESSION_COOKIE_SECURE = config.secure_cookies() and not DEBUG
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS is known from the request itself, or from the proxy named by BACKCARE_TRUSTED_PROXY

@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    account,
+    clients,
+    clinic,
+    drafts,
+    intakes,
+    links,
+    pages,
+    public,
+    sessions,
+    users,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -62,4 +73,14 @@ urlpatterns = [
     path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),
     path("audit/", pages.audit_log, name="audit"),
     path("clinic/settings/", clinic.settings_page, name="clinic_settings"),
+    path("clinic/users/", users.user_list, name="users"),
+    path("clinic/users/<int:user_id>/", users.user_change, name="user_change"),
+    path("account/password/", account.PasswordChange.as_view(), name="password_change"),
+    path("account/two-factor/", account.two_factor, name="two_factor"),
+    path("account/verify/", account.verify, name="two_factor_verify"),
+    path(
+        "account/set-password/<str:uidb64>/<str:token>/",
+        account.SetPassword.as_view(),
+        name="set_password",
+    ),
 ]

@@ -1,0 +1,47 @@
+"""Sessions end after BACKCARE_IDLE_MINUTES without a request (30 by default), so a clinic
+computer left signed in does not stay open to the next person; the login page then says why."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponseBase
+
+LAST_SEEN = "backcare_last_seen"
+# The time of the last request is saved at most once a minute (not a session write per request),
+# so a session ends between the idle time and a minute after it.
+RESOLUTION_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            minutes = settings.BACKCARE_IDLE_MINUTES
+            if isinstance(last, int) and now - last > minutes * 60:
+                return _signed_out(request, minutes)
+            if not isinstance(last, int) or now - last >= RESOLUTION_SECONDS:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def _signed_out(request: HttpRequest, minutes: int) -> HttpResponseBase:
+    logout(request)
+    messages.info(
+        request,
+        f"You were signed out after {minutes} minutes without activity. "
+        "Sign in again to go on; nothing you had saved is lost.",
+    )
+    response = redirect_to_login(request.get_full_path())
+    if request.headers.get("HX-Request"):
+        response["HX-Redirect"] = response["Location"]  # htmx: load the login page whole
+    return response
