@@ -52,8 +52,7 @@ def idle_minutes() -> int:
     minutes = int(raw) if raw.strip().isdigit() else 0
     if not 1 <= minutes <= 24 * 60:
         raise BackcareError(
-            "BACKCARE_IDLE_MINUTES must be a whole number of minutes from 1 to 1440, "
-            f"not {raw!r}"
+            f"BACKCARE_IDLE_MINUTES must be a whole number of minutes from 1 to 1440, not {raw!r}"
         )
     return minutes
 

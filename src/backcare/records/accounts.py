@@ -47,7 +47,7 @@ def create_user(
 ) -> User:
     """A new account; the password must pass the validators (web/settings.py). Without a password
     the account cannot sign in until one is set (an invitation: web/views/account.py)."""
-    _check_username(username)
+    check_username(username)
     first, _, last = full_name.strip().partition(" ")
     user = User(
         username=username,
@@ -75,7 +75,8 @@ def check_password(password: str, user: User) -> None:
         raise InvalidIntake([Problem("password", message) for message in error.messages]) from None
 
 
-def _check_username(username: str) -> None:
+def check_username(username: str) -> None:
+    """Refuse an empty, malformed or taken user name."""
     if not username:
         raise InvalidIntake([Problem("username", "a user name is needed")])
     try:

@@ -9,8 +9,11 @@ phone is lost. Anyone who has one set up is asked for a code after the password
 
 from __future__ import annotations
 
+import time
+
 import django_otp
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backcare.errors import InvalidIntake, Problem
@@ -57,6 +60,17 @@ def check(*, user: User, code: str) -> TOTPDevice | None:
     digits = _digits(code)  # a malformed code is a clear error, not a failed try
     if device is None:
         return None
+    allowed, why = device.verify_is_allowed()
+    if not allowed:  # django-otp's slow-down: each wrong code doubles the wait before the next
+        until = (why or {}).get("locked_until") or timezone.now()
+        wait = max(1, round(until.timestamp() - time.time()))
+        raise InvalidIntake(
+            [
+                Problem(
+                    "code", f"too soon after a wrong code: wait {wait} s, then enter the new code"
+                )
+            ]
+        )
     return django_otp.verify_token(user, device.persistent_id, digits)
 
 

@@ -56,11 +56,19 @@ def invite(*, actor: User, username: str, role: str, full_name: str = "", email:
     """A new account of the actor's clinic with no password yet: its one-time link sets one."""
     _must_be_admin(actor)
     assert actor.clinic is not None
+    username = username.strip()
+    problems = [] if role in ROLES else [_role_problem(role)]
+    try:
+        accounts.check_username(username)
+    except InvalidIntake as error:
+        problems = [*error.problems, *problems]
+    if problems:
+        raise InvalidIntake(problems)
     user = accounts.create_user(
         clinic=actor.clinic,
-        username=username.strip(),
+        username=username,
         password=None,
-        role=_role(role),
+        role=role,
         email=email.strip(),
         full_name=full_name,
     )
@@ -145,10 +153,12 @@ def end_sessions(user: User) -> int:
 
 def _role(role: str) -> str:
     if role not in ROLES:
-        raise InvalidIntake(
-            [Problem("role", f"{role!r} is not a role; allowed: {', '.join(ROLES)}")]
-        )
+        raise InvalidIntake([_role_problem(role)])
     return role
+
+
+def _role_problem(role: str) -> Problem:
+    return Problem("role", f"{role!r} is not a role; allowed: {', '.join(ROLES)}")
 
 
 def _must_be_admin(actor: User) -> None:
