@@ -36,7 +36,7 @@ def test_a_user_sets_up_an_authenticator_from_the_qr_code_and_confirms_it_with_a
 ) -> None:
     page = admin_browser.get("/account/two-factor/").content.decode()
     assert 'src="data:image/png;base64,' in page
-    secret = re.search(r'<span class="secret">([A-Z2-7 ]+)</span>', page)
+    secret = re.search(r'<p class="secret">([A-Z2-7 ]+)</p>', page)
     assert secret
     device = TOTPDevice.objects.get(user=admin_a, confirmed=False)
     import base64
