@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backcare.records.models import AuditEvent, User
-from backcare.web.idle import LAST_SEEN
+from backcare.web.idle import LAST_SEEN, SIGNED_IN
 from tests.web.conftest import PASSWORD
 
 KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key, as django-otp stores it
@@ -141,3 +141,14 @@ def test_a_session_idle_past_the_limit_ends_and_the_login_page_says_why(
     assert response.redirect_chain[0][0] == "/login/?next=/clients/"
     assert b"You were signed out after 30 minutes without activity" in response.content
     assert browser_a.get("/clients/").status_code == 302
+
+
+def test_a_busy_session_still_ends_eight_hours_after_sign_in(browser_a: Browser) -> None:
+    assert browser_a.get("/clients/").status_code == 200
+    session = browser_a.session
+    session[SIGNED_IN] = int(time.time()) - 8 * 60 * 60 - 1
+    session.save()  # LAST_SEEN is a moment ago: the session is busy
+
+    response = browser_a.get("/clients/", follow=True)
+
+    assert b"You were signed out because a session lasts at most 8 hours" in response.content

@@ -1,5 +1,10 @@
 """Sessions end after BACKCARE_IDLE_MINUTES without a request (30 by default), so a clinic
-computer left signed in does not stay open to the next person; the login page then says why."""
+computer left signed in does not stay open to the next person, and in any case
+SESSION_COOKIE_AGE (8 hours) after sign-in; the login page then says why.
+
+The 8 hours are counted here because Django counts them from the session's last save, and the
+time of the last request saved below would otherwise push them on for ever.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 
 LAST_SEEN = "backcare_last_seen"
+SIGNED_IN = "backcare_signed_in"
 # The time of the last request is saved at most once a minute (not a session write per request),
 # so a session ends between the idle time and a minute after it.
 RESOLUTION_SECONDS = 60
@@ -25,21 +31,25 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             now = int(time.time())
-            last = request.session.get(LAST_SEEN)
+            session = request.session
+            last, started = session.get(LAST_SEEN), session.get(SIGNED_IN)
             minutes = settings.BACKCARE_IDLE_MINUTES
             if isinstance(last, int) and now - last > minutes * 60:
-                return _signed_out(request, minutes)
+                return _signed_out(request, f"after {minutes} minutes without activity")
+            if isinstance(started, int) and now - started > settings.SESSION_COOKIE_AGE:
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                return _signed_out(request, f"because a session lasts at most {hours} hours")
+            if not isinstance(started, int):
+                session[SIGNED_IN] = now
             if not isinstance(last, int) or now - last >= RESOLUTION_SECONDS:
-                request.session[LAST_SEEN] = now
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 
-def _signed_out(request: HttpRequest, minutes: int) -> HttpResponseBase:
+def _signed_out(request: HttpRequest, why: str) -> HttpResponseBase:
     logout(request)
     messages.info(
-        request,
-        f"You were signed out after {minutes} minutes without activity. "
-        "Sign in again to go on; nothing you had saved is lost.",
+        request, f"You were signed out {why}. Sign in again to go on; nothing you saved is lost."
     )
     response = redirect_to_login(request.get_full_path())
     if request.headers.get("HX-Request"):
