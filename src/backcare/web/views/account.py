@@ -27,40 +27,41 @@ from backcare.records.accounts import audit_target
 from backcare.web.views.common import user_of
 
 
-class _PasswordRules:
-    """Show every password rule (the validators' own texts) beside the fields."""
+class _PasswordPage:
+    """A page that sets a password: every rule shown beside the fields (the validators' own
+    texts); once set, audited and confirmed."""
+
+    audit_action: str
+    done: str
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["rules"] = password_validators_help_texts()
         return context
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)  # type: ignore[misc]
+        audit.record(user=form.user, action=self.audit_action, target=audit_target(form.user))
+        messages.success(self.request, self.done)  # type: ignore[attr-defined]
+        return response
 
-class PasswordChange(_PasswordRules, auth_views.PasswordChangeView):
+
+class PasswordChange(_PasswordPage, auth_views.PasswordChangeView):
     """Change one's own password, giving the current one; other sessions of the user end."""
 
     template_name = "web/password_change.html"
     success_url = reverse_lazy("dashboard")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        user = user_of(self.request)
-        audit.record(user=user, action="password_changed", target=audit_target(user))
-        messages.success(self.request, "Your password is changed.")
-        return response
+    audit_action = "password_changed"
+    done = "Your password is changed."
 
 
-class SetPassword(_PasswordRules, auth_views.PasswordResetConfirmView):
+class SetPassword(_PasswordPage, auth_views.PasswordResetConfirmView):
     """The page a one-time link opens: choose a password, then sign in with it."""
 
     template_name = "web/set_password.html"
     success_url = reverse_lazy("login")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record(user=form.user, action="password_set", target=audit_target(form.user))
-        messages.success(self.request, "Your password is set. Sign in with it now.")
-        return response
+    audit_action = "password_set"
+    done = "Your password is set. Sign in with it now."
 
 
 @login_required
