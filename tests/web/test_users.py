@@ -123,6 +123,10 @@ def test_the_clinics_last_active_admin_can_be_neither_demoted_nor_deactivated(
     assert b"last active admin" in refused.content
     admin_a.refresh_from_db()
     assert admin_a.is_clinic_admin
+    for own in ("deactivate", "reset"):
+        refused = admin_browser.post(f"/clinic/users/{admin_a.pk}/", {"action": own}, follow=True)
+        assert b"you cannot" in refused.content, own
+    assert User.objects.get(pk=admin_a.pk).has_usable_password()
 
     admin_browser.post(f"/clinic/users/{therapist_a.pk}/", {"action": "role", "role": "admin"})
     anna = Browser()

@@ -111,6 +111,8 @@ def reset(*, actor: User | None, account: User) -> None:
     """Forget the password and the second factor: the account signs in again only through a new
     one-time link (web/set_password_link.py). Its sessions end and any lockout is lifted."""
     _may_change(actor, account)
+    if actor is not None and actor.pk == account.pk:
+        raise NotAllowed("you cannot reset your own account; change your password instead")
     account.set_unusable_password()
     account.save(update_fields=["password"])
     had_second_factor = second_factor.remove(account=account)
