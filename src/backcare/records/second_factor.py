@@ -22,6 +22,10 @@ from backcare.records.accounts import audit_target
 from backcare.records.models import User
 
 CODE_DIGITS = 6
+WRONG_CODE = (
+    f"that is not the current code; enter the {CODE_DIGITS} digits the authenticator app shows "
+    "now (a code lasts 30 seconds; check that the phone's clock is right)"
+)
 
 
 def has_second_factor(user: User) -> bool:
@@ -44,10 +48,11 @@ def pending(user: User) -> TOTPDevice:
 
 def confirm(*, user: User, code: str) -> TOTPDevice:
     """Turn the pending authenticator on once ``code`` shows the app holds its secret."""
+    if has_second_factor(user):
+        raise InvalidIntake([Problem("code", "a second factor is on already; turn it off first")])
     device = pending(user)
     if not device.verify_token(_digits(code)):
-        raise InvalidIntake([Problem("code", _WRONG)])
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        raise InvalidIntake([Problem("code", WRONG_CODE)])
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record(user=user, action="second_factor_on", target=audit_target(user))
@@ -77,7 +82,7 @@ def check(*, user: User, code: str) -> TOTPDevice | None:
 def turn_off(*, user: User, code: str) -> None:
     """The user turns their own second factor off, proving it with a current code."""
     if check(user=user, code=code) is None:
-        raise InvalidIntake([Problem("code", _WRONG)])
+        raise InvalidIntake([Problem("code", WRONG_CODE)])
     TOTPDevice.objects.filter(user=user).delete()
     audit.record(user=user, action="second_factor_off", target=audit_target(user))
 
@@ -87,12 +92,6 @@ def remove(*, account: User) -> bool:
     had = has_second_factor(account)
     TOTPDevice.objects.filter(user=account).delete()
     return had
-
-
-_WRONG = (
-    f"that is not the current code; enter the {CODE_DIGITS} digits the authenticator app shows "
-    "now (a code lasts 30 seconds; check that the phone's clock is right)"
-)
 
 
 def _digits(code: str) -> str:

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backcare.errors import InvalidIntake
+from backcare.errors import InvalidIntake, Problem
 from backcare.records import audit, second_factor
 from backcare.records.accounts import audit_target
 from backcare.web.views.common import user_of
@@ -118,7 +118,7 @@ def verify(request: HttpRequest) -> HttpResponseBase:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 return _locked(request, credentials)
-            errors.append("code: that is not the current code; try the code the app shows now")
+            errors.append(str(Problem("code", second_factor.WRONG_CODE)))
         except InvalidIntake as error:
             errors.extend(str(p) for p in error.problems)
     return render(
