@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from backcare.errors import InvalidIntake, Problem
 from backcare.records.models import Clinic, User
@@ -63,7 +63,11 @@ def create_user(
     else:
         check_password(password, user)
         user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same name taken at the same moment by another save
+        raise InvalidIntake([Problem("username", f"{username!r} is taken")]) from None
     return user
 
 
