@@ -56,3 +56,19 @@ def test_a_bad_deployment_setting_is_refused_by_name(monkeypatch, name, value, r
     monkeypatch.setenv(name, value)
     with pytest.raises(BackcareError, match=name):
         read()
+
+
+def test_idle_sessions_end_after_thirty_minutes_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("BACKCARE_IDLE_MINUTES", raising=False)
+    assert config.idle_minutes() == 30
+    monkeypatch.setenv("BACKCARE_IDLE_MINUTES", "45")
+    assert config.idle_minutes() == 45
+
+
+@pytest.mark.parametrize("value", ["half an hour", "0", "-5", "1441", "7.5"])
+def test_an_idle_limit_that_is_not_a_sensible_number_of_minutes_is_refused_by_name(
+    monkeypatch, value
+):
+    monkeypatch.setenv("BACKCARE_IDLE_MINUTES", value)
+    with pytest.raises(BackcareError, match=f"BACKCARE_IDLE_MINUTES.*{value!r}"):
+        config.idle_minutes()
