@@ -73,6 +73,7 @@ class Question:
     required: bool = False
     separator: str = "\n"
     row: str = ""
+    folded: bool = False  # the client opens it when it applies (a long list of places)
 
     @property
     def for_client(self) -> bool:
@@ -369,6 +370,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Numbness",
         "Is any place numb? Tick every place.",
         step="pain",
+        folded=True,
     ),
     Question(
         "weakness",
@@ -377,6 +379,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Weakness",
         "Is any place weak? Tick every place.",
         step="pain",
+        folded=True,
     ),
     *(
         Question(
@@ -431,6 +434,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Only if it is in one place, such as a hip.",
         step="health",
         row="condition",
+        folded=True,
     ),
     Question(
         "kind",
@@ -462,6 +466,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Where on your body?",
         step="health",
         row="procedure",
+        folded=True,
     ),
     Question(
         "date",

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    clients,
+    clinic,
+    drafts,
+    intakes,
+    links,
+    pages,
+    public,
+    self_intake,
+    sessions,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -55,7 +65,8 @@ urlpatterns = [
         clients.clearance_document,
         name="clearance_document",
     ),
-    path("i/<str:token>/", links.self_intake, name="self_intake"),
+    path("i/<str:token>/", self_intake.self_intake, name="self_intake"),
+    path("i/<str:token>/<slug:step_id>/", self_intake.self_intake, name="self_intake_step"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),

@@ -1,0 +1,168 @@
+"""The client's own intake from a link, one topic a step: no login, nothing of the therapist's
+shown. Back and Next are plain form posts; each keeps the step's answers before moving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
+from backcare.knowledge import load_knowledge
+from backcare.records import consent, progress, selfservice
+from backcare.records.models import SelfServiceLink
+from backcare.web import steps
+from backcare.web.intake_form import IntakeForm
+from backcare.web.prefill import client_initial, rows_for
+from backcare.web.views.common import today
+from backcare.web.views.intakes import condition_names
+
+
+def _refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
+    context = {"heading": "This link cannot be used", "message": str(error)}
+    return render(request, "410.html", context, status=410)
+
+
+def self_intake(request: HttpRequest, token: str, step_id: str = "about") -> HttpResponse:
+    step = steps.step_of(step_id)
+    if step is None:
+        raise Http404("no such step")
+    try:
+        link = selfservice.open_link(token=token, now=timezone.now())
+        return _page(request, token, link, step)
+    except LinkRefused as error:
+        return _refused(request, error)
+
+
+def _page(
+    request: HttpRequest, token: str, link: SelfServiceLink, step: steps.Step
+) -> HttpResponse:
+    kept = progress.kept(link)
+    start = selfservice.form_start(link)
+    rows = rows_for(start)
+    reached = next((s for s in steps.ALL if s.id not in kept), steps.ALL[-1])
+    if step.number > reached.number:
+        return redirect("self_intake_step", token=token, step_id=reached.id)
+    if request.method == "POST":
+        shape = IntakeForm(for_client=True, rows=rows)
+        values = {name: request.POST.getlist(name) for name in steps.field_names(step, shape)}
+        progress.keep_step(token=token, step=step.id, values=values, now=timezone.now())
+        kept[step.id] = values
+    answered = IntakeForm(steps.data_of(kept), for_client=True, rows=rows)
+    go = request.POST.get("go") if request.method == "POST" else None
+    if go == "back":
+        return _to(token, steps.neighbour(step, -1))
+    errors: dict[str, list[str]] = {}
+    if go in ("next", "send"):
+        answered.is_valid()
+        errors = steps.step_errors(step, answered)
+        if step.id == "consent":
+            errors |= _consent_problems(kept)
+        if not errors and step.last:
+            return _send(request, token, answered, kept)
+        if not errors:
+            return _to(token, steps.neighbour(step, 1))
+    shown = answered
+    if step.id not in kept:  # not yet answered: the client's earlier answers, if any
+        initial = client_initial(start, link.client, today())
+        shown = IntakeForm(for_client=True, rows=rows, initial=initial)
+    context = _context(token, link, step, shown, answered, kept, errors, start)
+    return render(request, "web/self_step.html", context)
+
+
+def _to(token: str, step: steps.Step) -> HttpResponse:
+    return redirect("self_intake_step", token=token, step_id=step.id)
+
+
+def _consent_of(kept: dict[str, progress.Values]) -> consent.Consent:
+    given = kept.get("consent", {})
+    return consent.given(
+        agreed=bool(given.get("consent")),
+        name=(given.get("consent_name") or [""])[0],
+        now=timezone.now(),
+    )
+
+
+def _consent_problems(kept: dict[str, progress.Values]) -> dict[str, list[str]]:
+    try:
+        _consent_of(kept)
+    except InvalidIntake as error:
+        return {p.path: [p.message] for p in error.problems}
+    return {}
+
+
+def _send(
+    request: HttpRequest,
+    token: str,
+    form: IntakeForm,
+    kept: dict[str, progress.Values],
+) -> HttpResponse:
+    """Check every step, then send: a step with a problem is named, and nothing is sent."""
+    wrong = [s for s in steps.ALL if steps.step_errors(s, form)]
+    if s := next(iter(wrong), None):
+        return _to(token, s)
+    try:
+        signed = _consent_of(kept)
+        selfservice.submit(
+            token=token,
+            data=form.to_intake(),
+            consent=signed,
+            unsure=steps.unsure(form),
+            now=timezone.now(),
+            today=today(),
+        )
+    except InvalidIntake as error:
+        form.add_problems(error.problems)
+        wrong = [s for s in steps.ALL if steps.step_errors(s, form)]
+        if wrong:
+            return _to(token, wrong[0])
+        raise
+    except SaveFailed as error:
+        return render(request, "503.html", {"message": str(error)}, status=503)
+    context = {
+        "public": True,
+        "urgent_signs": load_knowledge().meta.public_check.urgent_signs,
+        "advice": steps.told_now(form, today()),
+        "unsure": steps.unsure(form),
+    }
+    return render(request, "web/self_thanks.html", context)
+
+
+def _context(
+    token: str,
+    link: SelfServiceLink,
+    step: steps.Step,
+    form: IntakeForm,
+    answered: IntakeForm,
+    kept: dict[str, progress.Values],
+    errors: dict[str, list[str]],
+    start: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The page of one step: ``form`` shows it, ``answered`` holds every step's kept answers."""
+    context: dict[str, Any] = {
+        "public": True,
+        "step": step,
+        "steps": steps.ALL,
+        "form": form,
+        "blocks": steps.blocks(step, form),
+        "errors": errors,
+        "show_errors": bool(errors),
+        "token": token,
+        "first_name": link.client.first_name,
+        "prefilled": start is not None,
+        "condition_names": condition_names(),
+        "clinic": link.clinic,
+        "today": today(),
+    }
+    if steps.after_warning_signs(step):
+        context["advice"] = steps.told_now(answered, today())
+        context["unsure"] = steps.unsure(answered)
+    if step.id == "consent":
+        given = kept.get("consent", {})
+        context["agreed"] = bool(given.get("consent"))
+        context["signed_name"] = (given.get("consent_name") or [""])[0]
+    if step.last:
+        context["review"] = [(s, steps.answers(s, answered)) for s in steps.ALL[:-2]]
+    return context
