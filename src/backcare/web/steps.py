@@ -106,7 +106,7 @@ def data_of(kept: dict[str, Values]) -> MultiValueDict[str, Any]:
 def step_errors(step: Step, form: IntakeForm) -> dict[str, list[str]]:
     """The problems with a step's own answers (other steps' are theirs to show)."""
     names = set(field_names(step, form))
-    return {name: list(errors) for name, errors in form.errors.items() if name in names}
+    return {n: [str(e) for e in errors] for n, errors in form.errors.items() if n in names}
 
 
 def unsure(form: IntakeForm) -> list[str]:

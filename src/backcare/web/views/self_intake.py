@@ -42,9 +42,6 @@ def _page(
     kept = progress.kept(link)
     start = selfservice.form_start(link)
     rows = rows_for(start)
-    reached = next((s for s in steps.ALL if s.id not in kept), steps.ALL[-1])
-    if step.number > reached.number:
-        return redirect("self_intake_step", token=token, step_id=reached.id)
     if request.method == "POST":
         shape = IntakeForm(for_client=True, rows=rows)
         values = {name: request.POST.getlist(name) for name in steps.field_names(step, shape)}
@@ -99,8 +96,9 @@ def _send(
     form: IntakeForm,
     kept: dict[str, progress.Values],
 ) -> HttpResponse:
-    """Check every step, then send: a step with a problem is named, and nothing is sent."""
-    wrong = [s for s in steps.ALL if steps.step_errors(s, form)]
+    """Check every step, then send: a step not yet seen, or with a problem, is shown again, and
+    nothing is sent."""
+    wrong = [s for s in steps.ALL if s.id not in kept or steps.step_errors(s, form)]
     if s := next(iter(wrong), None):
         return _to(token, s)
     try:
