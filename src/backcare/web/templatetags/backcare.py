@@ -9,6 +9,7 @@ from django import template
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label
 from backcare.records.summary import number as plain_number
+from backcare.web import intake_questions
 from backcare.web.voice import STOPS
 from backcare.web.voice import rule_title as title_of_rule
 
@@ -104,3 +105,10 @@ def getlist(query: Any, key: str) -> list[str]:
 def number(value: Any) -> str:
     """A number as people write it: 2.0 -> 2, 2.5 -> 2.5."""
     return plain_number(value)
+
+
+@register.filter
+def question_label(path: str) -> str:
+    """The therapist's words for the intake question at a path (``red_flags.fever``)."""
+    question = intake_questions.by_path(path)
+    return question.label if question is not None else path

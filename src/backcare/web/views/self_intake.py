@@ -101,6 +101,8 @@ def _send(
     wrong = [s for s in steps.ALL if s.id not in kept or steps.step_errors(s, form)]
     if s := next(iter(wrong), None):
         return _to(token, s)
+    if _consent_problems(kept):
+        return _to(token, steps.ALL[-2])
     try:
         signed = _consent_of(kept)
         selfservice.submit(
