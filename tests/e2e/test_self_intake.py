@@ -1,0 +1,50 @@
+"""The client's own intake in a real browser: every step at a phone's and a desktop's width,
+with a screenshot of each, and no sideways scrolling."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from backcare.knowledge.contract import RED_FLAGS
+from tests.e2e.conftest import log_in, shot
+
+STEPS = 8
+
+
+def walk(page, link: str, width: int, medicines: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Answer every step from the link's first page to the thank-you page, by Next and Send."""
+    page.goto(link)
+    for number in range(1, STEPS + 1):
+        expect(page.locator("#step-count")).to_contain_text(f"Step {number} of {STEPS}")
+        if page.locator("input[name=age]").count():
+            page.fill("input[name=age]", "47")
+        if page.locator("input[name=rf_saddle_numbness]").count():
+            for flag in RED_FLAGS:
+                page.locator(f"input[name=rf_{flag}][value=no]").check()
+        if medicines and page.locator("textarea[name=medications]").count():
+            page.fill("textarea[name=medications]", medicines)
+        if page.locator("input[name=consent]").count():
+            page.check("input[name=consent]")
+            page.fill("input[name=consent_name]", "Iris Vale")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"step {number} scrolls sideways at {width}px ({scroll}px)"
+        shot(page, f"self-intake-{width}-step-{number}")
+        page.click("button[name=go][value=next], button[name=go][value=send]")
+    expect(page.locator("h1")).to_have_text("Thank you")
+    shot(page, f"self-intake-{width}-thanks")
+
+
+def test_a_client_walks_every_step_at_390_and_1280_pixels(server, chromium, page):
+    log_in(page, server)
+    for width in (390, 1280):
+        page.goto(f"{server}/clients/new/")
+        page.fill("#id_first_name", "Wren")
+        page.fill("#id_last_name", f"Steps{width}")
+        page.click("text=Add client")
+        page.goto(page.url.split("/intake/")[0] + "/")
+        page.click("text=Send a self-service intake link")
+        link = page.input_value("#link")
+        context = chromium.new_context(viewport={"width": width, "height": 844}, has_touch=True)
+        client = context.new_page()
+        walk(client, link, width)
+        context.close()
