@@ -1,5 +1,6 @@
 """The client's own intake in a real browser: every step at a phone's and a desktop's width,
-with a screenshot of each, and no sideways scrolling."""
+with a screenshot of each, no sideways scrolling, touch targets of 44 px and nothing the
+Content-Security-Policy refuses."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from playwright.sync_api import expect
 
 from backcare.knowledge.contract import RED_FLAGS
 from tests.e2e.conftest import log_in, shot
+from tests.e2e.test_content_security import refused, watch
 
 STEPS = 8
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+  ".step-form .options label, .step-form .tick, .step-actions button, .step-form summary,"
+  + " .step-form input[type=text], .step-form input[type=number], .change-link")]
+  .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+  .map((e) => e.textContent.trim().slice(0, 30) || e.name)"""
 
 
 def walk(page, link: str, width: int, medicines: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -28,6 +35,9 @@ def walk(page, link: str, width: int, medicines: str = "") -> None:  # type: ign
             page.fill("input[name=consent_name]", "Iris Vale")
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"step {number} scrolls sideways at {width}px ({scroll}px)"
+        small = page.evaluate(SMALL_TARGETS)
+        assert small == [], f"step {number}: touch targets under 44 px at {width}px: {small}"
+        assert refused(page) == []
         shot(page, f"self-intake-{width}-step-{number}")
         page.click("button[name=go][value=next], button[name=go][value=send]")
     expect(page.locator("h1")).to_have_text("Thank you")
@@ -46,5 +56,7 @@ def test_a_client_walks_every_step_at_390_and_1280_pixels(server, chromium, page
         link = page.input_value("#link")
         context = chromium.new_context(viewport={"width": width, "height": 844}, has_touch=True)
         client = context.new_page()
+        messages = watch(client)
         walk(client, link, width)
+        assert messages == []
         context.close()

@@ -67,14 +67,14 @@ class Block:
     folded: frozenset[str] = frozenset()
 
 
-def field_names(step: Step, form: IntakeForm) -> list[str]:
-    """The form fields a step asks (and keeps), in order."""
+def field_names(step: Step, rows: dict[str, int]) -> list[str]:
+    """The form fields a step asks (and keeps), with ``rows`` of each repeated entry."""
     if step.id == "consent":
         return list(CONSENT_FIELDS)
-    names = [name for block in blocks(step, form) for name in (f.name for f in block.fields)]
-    if step.id == "medicines":
-        names.append("names_checked")
-    return names
+    questions = in_step(step.id)
+    names = [q.name for q in questions if not q.row]
+    names += [q.field_name(i) for q in questions if q.row for i in range(rows[q.row])]
+    return [*names, "names_checked"] if step.id == "medicines" else names
 
 
 def blocks(step: Step, form: IntakeForm) -> list[Block]:
@@ -105,13 +105,21 @@ def data_of(kept: dict[str, Values]) -> MultiValueDict[str, Any]:
 
 def step_errors(step: Step, form: IntakeForm) -> dict[str, list[str]]:
     """The problems with a step's own answers (other steps' are theirs to show)."""
-    names = set(field_names(step, form))
+    names = set(field_names(step, form.rows))
     return {n: [str(e) for e in errors] for n, errors in form.errors.items() if n in names}
 
 
 def unsure(form: IntakeForm) -> list[str]:
-    """The intake paths of the questions answered "I'm not sure"."""
-    return [q.path for q in form.questions if not q.row and form.cleaned_data.get(q.name) == UNSURE]
+    """The intake paths of the questions answered "I'm not sure", and ``conditions[NAME].status``
+    for each condition the client did not say was current or past."""
+    d = form.cleaned_data
+    asked = [q.path for q in form.questions if not q.row and d.get(q.name) == UNSURE]
+    named = (d.get(f"condition_{i}_id") or "" for i in range(form.rows["condition"]))
+    return asked + [
+        f"conditions[{name}].status"
+        for i, name in enumerate(named)
+        if name and not d.get(f"condition_{i}_status")
+    ]
 
 
 def told_now(form: IntakeForm, today: date) -> dict[str, Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -109,6 +110,10 @@ def number(value: Any) -> str:
 
 @register.filter
 def question_label(path: str) -> str:
-    """The therapist's words for the intake question at a path (``red_flags.fever``)."""
+    """The therapist's words for the intake question at a path (``red_flags.fever``), or for
+    ``conditions[NAME].status``: whether that condition is current."""
+    status = re.fullmatch(r"conditions\[(.+)\]\.status", path)
+    if status:
+        return f"whether {status.group(1)} is current or in the past"
     question = intake_questions.by_path(path)
     return question.label if question is not None else path

@@ -43,8 +43,7 @@ def _page(
     start = selfservice.form_start(link)
     rows = rows_for(start)
     if request.method == "POST":
-        shape = IntakeForm(for_client=True, rows=rows)
-        values = {name: request.POST.getlist(name) for name in steps.field_names(step, shape)}
+        values = {name: request.POST.getlist(name) for name in steps.field_names(step, rows)}
         progress.keep_step(token=token, step=step.id, values=values, now=timezone.now())
         kept[step.id] = values
     answered = IntakeForm(steps.data_of(kept), for_client=True, rows=rows)
