@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from django.test import Client as Browser
+from django.utils import timezone
 
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clients, intakes
+from backcare.records import accounts, clients, intakes, selfservice
 from backcare.records.models import Client, Clinic, User
 from backcare.web import steps
 from backcare.web.intake_questions import QUESTIONS
@@ -79,6 +80,18 @@ def client_b(therapist_b: User) -> Client:
     )
     intakes.record_intake(user=therapist_b, client=person, today=TODAY, data=chronic_back_pain())
     return person
+
+
+@pytest.fixture
+def sam(therapist_a: User) -> Client:
+    """A new client of clinic A who will fill the intake at home."""
+    return new_client(therapist_a, "Samira", "Selfridge")
+
+
+@pytest.fixture
+def token(therapist_a: User, sam: Client) -> str:
+    """Sam's self-service link."""
+    return selfservice.create_link(user=therapist_a, client=sam, now=timezone.now())
 
 
 @pytest.fixture

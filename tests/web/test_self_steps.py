@@ -6,38 +6,27 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.test import Client as Browser
 from django.utils import timezone
 from pydantic import BaseModel
 
 from backcare.clinical.intake import Intake
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import draft, merge, selfservice
+from backcare.records import draft, merge
 from backcare.records.models import Client, IntakeDraft, User
 from backcare.web import steps
 from backcare.web.comparison import sections
 from backcare.web.intake_form import IntakeForm
-from backcare.web.intake_questions import QUESTIONS, _model_in, in_step
+from backcare.web.intake_questions import QUESTIONS, in_step
 from backcare.web.prefill import initial_from
+from backcare.web.question import model_in
 from tests.web.conftest import (
     TODAY,
     chronic_back_pain,
     form_as_shown,
     intake_form,
-    new_client,
     send_self_service,
 )
-
-
-@pytest.fixture
-def sam(therapist_a: User) -> Client:
-    return new_client(therapist_a, "Samira", "Selfridge")
-
-
-@pytest.fixture
-def token(therapist_a: User, sam: Client) -> str:
-    return selfservice.create_link(user=therapist_a, client=sam, now=timezone.now())
 
 
 def test_each_step_says_where_the_client_is_asks_plainly_and_posts_plainly(
@@ -103,8 +92,9 @@ def test_sending_without_consent_is_refused_and_nothing_is_sent(
     assert "cannot be sent without your consent" in html
     assert "type your full name to sign" in html
     assert not merge.pending_for(sam)
-    checked = anonymous.post(f"/i/{token}/check/", {"go": "send"})
-    assert checked["Location"] == f"/i/{token}/consent/"
+    checked = anonymous.post(f"/i/{token}/check/", {"go": "send"}, follow=True)
+    assert checked.redirect_chain == [(f"/i/{token}/consent/", 302)]
+    assert "cannot be sent without your consent" in checked.content.decode()
     assert not merge.pending_for(sam)
 
 
@@ -237,7 +227,7 @@ def test_every_declared_path_is_a_field_of_the_contract_and_every_client_field_i
         model: type[BaseModel] = Intake
         *parents, last = question.path.replace("[]", "").split(".")
         for part in parents:
-            model = _model_in(model.model_fields[part].annotation)
+            model = model_in(model.model_fields[part].annotation)
         assert last in model.model_fields, question.path
     paths = {q.path for q in QUESTIONS}
     editable = {

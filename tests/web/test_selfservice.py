@@ -23,17 +23,6 @@ from backcare.web import steps
 from tests.web.conftest import form_as_shown, intake_form, new_client, send_self_service
 
 
-@pytest.fixture
-def sam(therapist_a: User) -> Client:
-    """A new client of clinic A who will fill the intake at home."""
-    return new_client(therapist_a, "Samira", "Selfridge")
-
-
-@pytest.fixture
-def token(therapist_a: User, sam: Client) -> str:
-    return selfservice.create_link(user=therapist_a, client=sam, now=timezone.now())
-
-
 def refusal(response: object, reason: str) -> str:
     """The text of a refused link's page, after checking it refuses for this reason."""
     html = response.content.decode()  # type: ignore[attr-defined]

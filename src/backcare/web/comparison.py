@@ -9,7 +9,8 @@ from typing import Any
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label
 from backcare.records.draft import Item
-from backcare.web.intake_questions import Question, by_path, row_region_choices
+from backcare.web.intake_questions import by_path
+from backcare.web.question import Question, row_region_choices
 
 TITLES = {
     "client": "About the client",

@@ -14,13 +14,8 @@ from backcare.clinical.facts import KnownCondition, is_unplaced
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.names import ConditionReading, MedicationReading
-from backcare.web.intake_questions import (
-    QUESTIONS,
-    ROW_KINDS,
-    ROW_SECTIONS,
-    UNSURE,
-    Question,
-)
+from backcare.web.intake_questions import QUESTIONS
+from backcare.web.question import ROW_KINDS, ROW_SECTIONS, UNSURE, Question
 from backcare.web.questions import TRI, YES_NO, compact, split_answer, yes_no
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from backcare.records.models import Client
 from backcare.records.summary import number
 from backcare.web.intake_form import ROWS
-from backcare.web.intake_questions import QUESTIONS, ROW_KINDS, ROW_SECTIONS, Question
+from backcare.web.intake_questions import QUESTIONS
+from backcare.web.question import ROW_KINDS, ROW_SECTIONS, Question
 from backcare.web.questions import tri_value
 
 

@@ -17,7 +17,8 @@ from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.records.progress import Values
 from backcare.web.intake_form import IntakeForm
-from backcare.web.intake_questions import STEPS, UNSURE, in_step
+from backcare.web.intake_questions import STEPS, in_step
+from backcare.web.question import UNSURE
 from backcare.web.voice import stop_advice
 
 CONSENT_FIELDS = ("consent", "consent_name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -89,37 +90,41 @@ def _consent_problems(kept: dict[str, progress.Values]) -> dict[str, list[str]]:
     return {}
 
 
+LOOK_AGAIN = "Some answers on this step need another look before your answers can be sent."
+
+
 def _send(
     request: HttpRequest,
     token: str,
     form: IntakeForm,
     kept: dict[str, progress.Values],
 ) -> HttpResponse:
-    """Check every step, then send: a step not yet seen, or with a problem, is shown again, and
-    nothing is sent."""
-    wrong = [s for s in steps.ALL if s.id not in kept or steps.step_errors(s, form)]
-    if s := next(iter(wrong), None):
-        return _to(token, s)
+    """Check every step, then send. A step not yet seen or with a problem, or the consent not
+    given, is shown again with what to do, and nothing is sent; the answers stay kept."""
+    wrong = next((s for s in steps.ALL if s.id not in kept or steps.step_errors(s, form)), None)
+    if wrong is not None:
+        messages.error(request, LOOK_AGAIN)
+        return _to(token, wrong)
     if _consent_problems(kept):
-        return _to(token, steps.ALL[-2])
+        messages.error(request, consent.REFUSED)
+        return _to(token, steps.step_of("consent") or steps.ALL[0])
     try:
-        signed = _consent_of(kept)
         selfservice.submit(
             token=token,
             data=form.to_intake(),
-            consent=signed,
+            consent=_consent_of(kept),
             unsure=steps.unsure(form),
             now=timezone.now(),
             today=today(),
         )
     except InvalidIntake as error:
         form.add_problems(error.problems)
-        wrong = [s for s in steps.ALL if steps.step_errors(s, form)]
-        if wrong:
-            return _to(token, wrong[0])
-        raise
+        wrong = next((s for s in steps.ALL if steps.step_errors(s, form)), steps.ALL[-1])
+        messages.error(request, "; ".join(str(p) for p in error.problems))
+        return _to(token, wrong)
     except SaveFailed as error:
-        return render(request, "503.html", {"message": str(error)}, status=503)
+        messages.error(request, f"{error} Your answers are kept: press Send again in a moment.")
+        return _to(token, steps.ALL[-1])
     context = {
         "public": True,
         "urgent_signs": load_knowledge().meta.public_check.urgent_signs,
