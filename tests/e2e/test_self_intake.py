@@ -44,7 +44,7 @@ def walk(page, link: str, width: int, medicines: str = "") -> None:  # type: ign
     shot(page, f"self-intake-{width}-thanks")
 
 
-def test_a_client_walks_every_step_at_390_and_1280_pixels(server, chromium, page):
+def test_a_client_walks_every_step_at_390_without_javascript_and_at_1280(server, chromium, page):
     log_in(page, server)
     for width in (390, 1280):
         page.goto(f"{server}/clients/new/")
@@ -54,7 +54,11 @@ def test_a_client_walks_every_step_at_390_and_1280_pixels(server, chromium, page
         page.goto(page.url.split("/intake/")[0] + "/")
         page.click("text=Send a self-service intake link")
         link = page.input_value("#link")
-        context = chromium.new_context(viewport={"width": width, "height": 844}, has_touch=True)
+        context = chromium.new_context(  # on the phone with JavaScript off: plain posts only
+            viewport={"width": width, "height": 844},
+            has_touch=True,
+            java_script_enabled=width > 390,
+        )
         client = context.new_page()
         messages = watch(client)
         walk(client, link, width)

@@ -163,7 +163,7 @@ def _context(
     if steps.after_warning_signs(step):
         context["advice"] = steps.told_now(answered, today())
         context["unsure"] = steps.unsure(answered)
-    if step.id == "consent":
+    if step.id == "consent" or step.last:
         given = kept.get("consent", {})
         context["agreed"] = bool(given.get("consent"))
         context["signed_name"] = (given.get("consent_name") or [""])[0]
