@@ -75,7 +75,7 @@ def make_field(question: Question, *, for_client: bool, index: int = 0) -> forms
         return forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
         )
-    attrs = {"list": "conditions"} if question.path == "conditions[].id" else {}
+    attrs = {"list": question.suggestions} if question.suggestions else {}
     long_text = kind == "note" or (kind == "lines" and question.separator == "\n")
     widget = forms.Textarea(attrs={"rows": 3}) if long_text else forms.TextInput(attrs=attrs)
     return forms.CharField(widget=widget, **common)

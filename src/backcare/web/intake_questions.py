@@ -305,6 +305,7 @@ QUESTIONS: tuple[Question, ...] = (
         "For example osteoporosis, high blood pressure or diabetes.",
         step="health",
         row="condition",
+        suggestions="conditions",
     ),
     Question(
         "status",

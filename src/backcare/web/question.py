@@ -61,6 +61,7 @@ class Question:
     separator: str = "\n"
     row: str = ""
     folded: bool = False  # the client opens it when it applies (a long list of places)
+    suggestions: str = ""  # the page's list of names to suggest as the answer is typed
 
     @property
     def for_client(self) -> bool:
