@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.test import Client as Browser
+from django.utils import timezone
 
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clients, intakes
+from backcare.records import accounts, clients, intakes, selfservice
 from backcare.records.models import Client, Clinic, User
+from backcare.web import steps
+from backcare.web.intake_questions import QUESTIONS
 
 PASSWORD = "a-long-test-password-42"
 TODAY = date.today()
@@ -76,6 +80,18 @@ def client_b(therapist_b: User) -> Client:
     )
     intakes.record_intake(user=therapist_b, client=person, today=TODAY, data=chronic_back_pain())
     return person
+
+
+@pytest.fixture
+def sam(therapist_a: User) -> Client:
+    """A new client of clinic A who will fill the intake at home."""
+    return new_client(therapist_a, "Samira", "Selfridge")
+
+
+@pytest.fixture
+def token(therapist_a: User, sam: Client) -> str:
+    """Sam's self-service link."""
+    return selfservice.create_link(user=therapist_a, client=sam, now=timezone.now())
 
 
 @pytest.fixture
@@ -216,3 +232,37 @@ def form_as_shown(html: str) -> dict[str, list[str]]:
     reader.feed(html)
     reader.values.pop("csrfmiddlewaretoken", None)
     return reader.values
+
+
+def _step_of_field(name: str) -> str:
+    """The client's step that asks a form field (a row's field as condition_0_id)."""
+    row = re.match(r"^(condition|procedure|skin)_\d+_(\w+)$", name)
+    for question in QUESTIONS:
+        if (question.row, question.name) == ((row.group(1), row.group(2)) if row else ("", name)):
+            return question.step
+    return "medicines" if name == "names_checked" else ""
+
+
+def send_self_service(
+    browser: Browser, token: str, data: dict[str, Any] | None = None, *, sign: str = "Sam Client"
+) -> Any:
+    """Go through the client's steps at /i/<token>/ as a browser does: each step as shown, with
+    the fields of ``data`` (intake form POST data) that the step asks changed, then Next; on the
+    consent step, agree and sign with ``sign`` (none: leave it unsigned); then Send. Returns the
+    last page: the thanks page, or the step that showed a problem."""
+    response = None
+    for step in steps.ALL:
+        page = browser.get(f"/i/{token}/{step.id}/")
+        if page.status_code != 200:
+            return page
+        posted: dict[str, Any] = form_as_shown(page.content.decode())
+        for name, value in (data or {}).items():
+            if _step_of_field(name) == step.id:
+                posted[name] = value
+        if step.id == "consent" and sign:
+            posted |= {"consent": "on", "consent_name": sign}
+        posted["go"] = "send" if step.last else "next"
+        response = browser.post(f"/i/{token}/{step.id}/", posted)
+        if response.status_code != 302:
+            return response
+    return response

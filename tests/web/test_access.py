@@ -10,7 +10,7 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.records import clearances, selfservice, sessions
+from backcare.records import clearances, consent, selfservice, sessions
 from backcare.records.models import (
     AuditEvent,
     Clearance,
@@ -77,7 +77,11 @@ def with_draft(person: Client) -> Client:
         form = IntakeForm(data, for_client=True)
         assert form.is_valid(), form.errors
         selfservice.submit(
-            token=token, data=form.to_intake(), now=timezone.now(), today=timezone.localdate()
+            token=token,
+            data=form.to_intake(),
+            consent=consent.given(agreed=True, name="A Client", now=timezone.now()),
+            now=timezone.now(),
+            today=timezone.localdate(),
         )
         selfservice.create_link(user=person.created_by, client=person, now=timezone.now())
     return person

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client as Browser
 
 from backcare.records import intakes, selfservice, sessions
-from tests.web.conftest import TODAY, chronic_back_pain, intake_form, new_client
+from tests.web.conftest import TODAY, chronic_back_pain, intake_form, new_client, send_self_service
 
 
 class Audit(HTMLParser):
@@ -114,7 +114,7 @@ def pages(
     html = {name: browser_a.get(url).content.decode() for name, url in urls.items()}
     anonymous = Browser()
     html["self-service"] = anonymous.get(f"/i/{token}/").content.decode()
-    anonymous.post(f"/i/{token}/", intake_form(medications="ibuprofen", notes="new job"))
+    send_self_service(anonymous, token, intake_form(medications="ibuprofen", notes="new job"))
     drafted = f"/clients/{client_a.pk}/drafts/{client_a.drafts.get().pk}/"
     html["self-service comparison"] = browser_a.get(drafted).content.decode()
     html["merged intake review"] = browser_a.get(f"{drafted}review/").content.decode()

@@ -14,7 +14,7 @@ from backcare.clinical import parse_intake
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import clearances, selfservice
 from backcare.records.models import AuditEvent, Client, Intake, IntakeDraft, User
-from tests.web.conftest import TODAY, form_as_shown, new_client
+from tests.web.conftest import TODAY, form_as_shown, new_client, send_self_service
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def sent(anonymous: Browser, therapist: User, person: Client, **changes: Any) ->
     form.update(
         {name: [value] if isinstance(value, str) else value for name, value in changes.items()}
     )
-    response = anonymous.post(f"/i/{token}/", form)
+    response = send_self_service(anonymous, token, form)
     assert "Thank you" in response.content.decode(), response.content.decode()[:3000]
     return IntakeDraft.objects.filter(client=person).latest("pk")
 

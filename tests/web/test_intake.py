@@ -334,7 +334,7 @@ def test_no_address_edits_a_stored_intake() -> None:
 
     intake_pages = {name for route, name in routes.items() if "intake" in (name or "")}
 
-    assert intake_pages == {"intake_new", "intake_version", "self_intake"}
+    assert intake_pages == {"intake_new", "intake_version", "self_intake", "self_intake_step"}
     assert not [route for route in routes if "edit" in route and "plan" not in route]
 
 

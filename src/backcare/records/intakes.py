@@ -10,6 +10,7 @@ from backcare.clinical.intake import check_against
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, saving
+from backcare.records.consent import Consent
 from backcare.records.models import Assessment, Client, Intake, Plan, User
 
 
@@ -21,8 +22,10 @@ def record_intake(
     today: date,
     source: str = Intake.Source.THERAPIST,
     reason: str = "",
+    consent: Consent | None = None,
 ) -> Assessment:
     """Store a new intake version and its assessment; a plan replaces the active one.
+    ``consent`` is the client's signed consent that came with a self-service intake.
 
     Raises InvalidIntake (nothing is stored) when the intake breaks the contract, SaveFailed when
     the database cannot take the save. The intake is checked and assessed before the save
@@ -43,6 +46,7 @@ def record_intake(
         knowledge_version=kb.version,
         source=source,
         reason=reason,
+        consent=consent,
     )
 
 
@@ -57,6 +61,7 @@ def _store(
     knowledge_version: str,
     source: str,
     reason: str,
+    consent: Consent | None,
 ) -> Assessment:
     saving.lock_client(client)
     previous = client.intakes.order_by("-version").first()
@@ -69,6 +74,8 @@ def _store(
         recorded_by=user,
         correction_of=previous if previous and reason else None,
         reason=reason,
+        consent_name=consent.name if consent else "",
+        consented_at=consent.at if consent else None,
     )
     assessment = Assessment.objects.create(
         clinic=client.clinic,

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from backcare.errors import InvalidIntake, NotFound, Problem
-from backcare.records import audit, clients, draft, saving
+from backcare.records import audit, clients, consent, draft, saving
 from backcare.records.draft import Item
 from backcare.records.intakes import record_intake
 from backcare.records.models import Assessment, Client, Intake, IntakeDraft, User
@@ -98,7 +98,8 @@ class Review:
 def open_draft(*, user: User, client_id: int, draft_id: int) -> Review:
     """A draft of a client of the user's clinic, beside their newest intake (audited)."""
     client = clients.open_client(user=user, client_id=client_id, purpose=f"draft {draft_id}")
-    found = client.drafts.filter(pk=draft_id).select_related("based_on").first()
+    sent = client.drafts.exclude(state=IntakeDraft.State.FILLING)  # still being filled: not yet
+    found = sent.filter(pk=draft_id).select_related("based_on").first()
     if found is None:
         raise NotFound(f"no self-service draft {draft_id}")
     current = client.intakes.order_by("-version").first()
@@ -162,6 +163,7 @@ def _save(
         today=today,
         source=Intake.Source.SELF_SERVICE,
         reason=reason or review.reason,
+        consent=consent.of(locked),
     )
     locked.state, locked.intake = IntakeDraft.State.MERGED, assessment.intake
     locked.accepted, locked.decided_by, locked.decided_at = sorted(accepted), user, timezone.now()

@@ -104,6 +104,10 @@ class Intake(Immutable):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     correction_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    consent_name = models.CharField(
+        max_length=200, blank=True, help_text="The client's typed name, consenting (self-service)."
+    )
+    consented_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -272,10 +276,13 @@ class SelfServiceLink(Scoped):
 class IntakeDraft(Scoped):
     """A client's answers from a self-service link, waiting for the therapist to merge them.
 
-    Only the therapist's merge makes a new intake version (``intake``) and its assessment.
+    While the client goes through the steps it is ``filling``: each step's answers are kept, as
+    typed, in ``progress``; sending makes it ``pending``. Only the therapist's merge makes a new
+    intake version (``intake``) and its assessment.
     """
 
     class State(models.TextChoices):
+        FILLING = "filling", "Being filled in by the client"
         PENDING = "pending", "Waiting to be merged"
         MERGED = "merged", "Merged"
         DISCARDED = "discarded", "Discarded"
@@ -287,6 +294,16 @@ class IntakeDraft(Scoped):
     )
     answers = models.JSONField(help_text="The client-editable parts of the intake, as sent.")
     client_note = models.TextField(blank=True)
+    progress = models.JSONField(
+        default=dict, blank=True, help_text="Each step's answers as the client typed them."
+    )
+    unsure = models.JSONField(
+        default=list, blank=True, help_text="Intake paths the client answered 'not sure'."
+    )
+    consent_name = models.CharField(
+        max_length=200, blank=True, help_text="The client's typed name, consenting."
+    )
+    consented_at = models.DateTimeField(null=True, blank=True)
     preview_decision = models.CharField(
         max_length=20, blank=True, help_text="The decision if every proposed change is taken."
     )

@@ -24,6 +24,7 @@ from backcare.clinical.intake import check_against
 from backcare.errors import InvalidIntake, LinkRefused, NotFound
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, draft, saving
+from backcare.records.consent import Consent
 from backcare.records.models import Client, Intake, IntakeDraft, SelfServiceLink, User
 
 ASK_AGAIN = "Please ask your therapist for a new one."
@@ -155,8 +156,17 @@ def preview(base: dict[str, Any] | None, answers: dict[str, Any], *, today: date
 
 
 @saving.atomic
-def submit(*, token: str, data: dict[str, Any], now: datetime, today: date) -> IntakeDraft:
-    """Keep the client's answers through a link, once, as a draft for the therapist to merge.
+def submit(
+    *,
+    token: str,
+    data: dict[str, Any],
+    consent: Consent,
+    now: datetime,
+    today: date,
+    unsure: list[str] | None = None,
+) -> IntakeDraft:
+    """Keep the client's answers through a link, once, as a draft for the therapist to merge,
+    with their consent and the questions they were not sure of (``unsure``: intake paths).
 
     Only the client-editable parts are kept; the assessment date is the therapist's to set.
     Raises InvalidIntake (nothing is stored) when the answers break the contract.
@@ -172,15 +182,14 @@ def submit(*, token: str, data: dict[str, Any], now: datetime, today: date) -> I
     answers = draft.client_view(sent.model_dump(mode="json"))
     latest = Intake.objects.filter(client=link.client).order_by("-version").first()
     base = latest.data if latest else None
-    made = IntakeDraft.objects.create(
-        clinic=link.clinic,
-        client=link.client,
-        link=link,
-        based_on=latest,
-        answers=answers,
-        client_note=note,
-        preview_decision=preview(base, answers, today=today),
+    made = IntakeDraft.objects.filter(link=link).first() or IntakeDraft(
+        clinic=link.clinic, client=link.client, link=link
     )
+    made.based_on, made.answers, made.client_note = latest, answers, note
+    made.preview_decision = preview(base, answers, today=today)
+    made.state, made.submitted_at, made.unsure = IntakeDraft.State.PENDING, now, unsure or []
+    made.consent_name, made.consented_at = consent.name, consent.at
+    made.save()
     link.used_at = now
     link.save(update_fields=["used_at"])
     audit.record(

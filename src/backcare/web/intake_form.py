@@ -1,9 +1,11 @@
-"""The intake form: every field of the intake of spec v1, turned into an intake, with the
-contract's problems (dotted paths) mapped back onto the fields they concern."""
+"""The intake form: every question of the intake (declared in ``intake_questions``) as a form
+field, turned into an intake of spec v1, with the contract's problems (dotted paths) mapped back
+onto the fields they concern."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,16 +13,10 @@ from django import forms
 from backcare.clinical.facts import KnownCondition, is_unplaced
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
-from backcare.knowledge.contract import REGIONS, SHORTHANDS
 from backcare.knowledge.names import ConditionReading, MedicationReading
-from backcare.web.questions import (
-    compact,
-    red_flag_answers,
-    red_flag_fields,
-    split_answer,
-    tri_field,
-    yes_no,
-)
+from backcare.web.intake_questions import QUESTIONS
+from backcare.web.question import ROW_KINDS, ROW_SECTIONS, UNSURE, Question
+from backcare.web.questions import TRI, YES_NO, compact, split_answer, yes_no
 
 
 def spelling_query(reading: MedicationReading | ConditionReading) -> str | None:
@@ -37,32 +33,81 @@ ROWS = {
     "procedure": 3,
     "skin": 4,
 }  # empty rows shown; more when an intake needs them
+UNSURE_CHOICE = (UNSURE, "I'm not sure")
 
 
-def _row_regions(label: str) -> forms.MultipleChoiceField:
-    """Regions of one row (a condition, procedure or skin finding): any number of them."""
-    kb = load_knowledge()
-    choices = [(r, kb.regions[r].name) for r in REGIONS]
-    choices += [(s, f"{s.replace('_', ' ').capitalize()} (both sides)") for s in SHORTHANDS]
-    return forms.MultipleChoiceField(
-        label=label,
-        required=False,
-        choices=choices,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
+def make_field(question: Question, *, for_client: bool, index: int = 0) -> forms.Field:
+    """The form field that asks a question, in the therapist's words or the client's."""
+    words = question.ask if for_client and question.ask else question.label
+    common: dict[str, Any] = {
+        "label": words.format(n=index + 1),
+        "required": question.required,
+        "help_text": question.help if for_client else "",
+    }
+    choices = question.offered(for_client)
+    kind = question.kind
+    if kind in ("yes_no", "tri"):
+        offered = [*YES_NO, UNSURE_CHOICE] if for_client else (YES_NO if kind == "yes_no" else TRI)
+        return forms.ChoiceField(choices=offered, widget=forms.RadioSelect, **common)
+    if kind == "flag":
+        return forms.BooleanField(**common)
+    if kind == "choice":
+        one: type[forms.Widget] = forms.RadioSelect if for_client else forms.Select
+        return forms.ChoiceField(choices=choices, widget=one, **common)
+    if kind == "choices":
+        listed = question.row and not for_client  # the therapist's rows keep a compact list
+        several = (
+            forms.SelectMultiple(attrs={"size": 4}) if listed else forms.CheckboxSelectMultiple()
+        )
+        return forms.MultipleChoiceField(choices=choices, widget=several, **common)
+    low, high = question.bounds() if kind in ("number", "decimal") else (None, None)
+    if kind == "number":
+        return forms.IntegerField(min_value=_whole(low), max_value=_whole(high), **common)
+    if kind == "decimal":
+        return forms.DecimalField(
+            min_value=_decimal(low),
+            max_value=_decimal(high),
+            max_digits=6,
+            decimal_places=1,
+            **common,
+        )
+    if kind == "date":
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
+    attrs = {"list": question.suggestions} if question.suggestions else {}
+    long_text = kind == "note" or (kind == "lines" and question.separator == "\n")
+    widget = forms.Textarea(attrs={"rows": 3}) if long_text else forms.TextInput(attrs=attrs)
+    return forms.CharField(widget=widget, **common)
 
 
-def _regions_field(label: str) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=label,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(r, load_knowledge().regions[r].name) for r in REGIONS],
-    )
+def _whole(bound: float | None) -> int | None:
+    return None if bound is None else int(bound)
+
+
+def _decimal(bound: float | None) -> Decimal | None:
+    return None if bound is None else Decimal(str(bound))
+
+
+def answer(question: Question, value: Any) -> Any:
+    """A cleaned form value as the intake's value; None when it was left out (or not sure)."""
+    kind = question.kind
+    if kind in ("yes_no", "tri"):
+        return yes_no(value)
+    if kind == "flag":
+        return bool(value)
+    if kind == "lines":
+        return split_answer(value or "", question.separator) or None
+    if kind == "decimal" and value is not None:
+        return float(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value if value not in ("", []) else None
 
 
 class IntakeForm(forms.Form):
-    """Every field of the intake; ``for_client`` hides what only a therapist records."""
+    """Every question of the intake (see intake_questions); ``for_client`` asks only what a
+    client answers, in the client's words."""
 
     def __init__(
         self,
@@ -77,193 +122,18 @@ class IntakeForm(forms.Form):
         self.rows = {**ROWS, **(rows or {})}
         self.used_rows: dict[str, list[int]] = {}
         self.has_spelling_queries = False
-        kb = load_knowledge()
-        f = self.fields
-        if not for_client:  # the assessment date is the therapist's to set
-            f["assessed_on"] = forms.DateField(
-                label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            )
-        f["age"] = forms.IntegerField(label="Age (years)", min_value=0, max_value=120)
-        f["sex"] = forms.ChoiceField(
-            label="Sex",
-            required=False,
-            choices=[
-                ("", "Not given"),
-                ("female", "Female"),
-                ("male", "Male"),
-                ("intersex", "Intersex"),
-                ("unknown", "Prefer not to say"),
-            ],
-        )
-        f["pregnant_weeks"] = forms.IntegerField(
-            label="If pregnant: weeks of pregnancy", required=False, min_value=1, max_value=42
-        )
-        f["pregnancy_complications"] = forms.CharField(
-            label="Pregnancy complications (comma-separated)", required=False
-        )
-        f["breastfeeding"] = tri_field("Breastfeeding?")
-        f["occupation"] = forms.ChoiceField(
-            label="Work",
-            required=False,
-            choices=[
-                ("", "Not given"),
-                ("desk", "Desk work"),
-                ("manual", "Manual work"),
-                ("athlete", "Athlete"),
-                ("other", "Other"),
-            ],
-        )
-        f["has_pain"] = forms.BooleanField(label="Back pain now", required=False, initial=True)
-        f["pain_regions"] = _regions_field("Where is the pain?")
-        f["duration_weeks"] = forms.DecimalField(
-            label="For how many weeks?", required=False, min_value=0, max_digits=6, decimal_places=1
-        )
-        f["intensity"] = forms.IntegerField(
-            label="Pain now, 0 (none) to 10 (worst)", required=False, min_value=0, max_value=10
-        )
-        f["cause"] = forms.ChoiceField(
-            label="How did it start?",
-            required=False,
-            choices=[
-                ("", "Not given"),
-                ("lifting", "Lifting"),
-                ("trauma", "An injury"),
-                ("fall", "A fall"),
-                ("sport", "Sport"),
-                ("posture", "Posture, long sitting"),
-                ("stress", "Stress"),
-                ("overuse", "Overuse"),
-                ("unknown", "No clear cause"),
-            ],
-        )
-        f["radiates_below_knee"] = tri_field("Does pain go down below the knee?")
-        f["numbness"] = _regions_field("Numbness")
-        f["weakness"] = _regions_field("Weakness")
-        f["worse_at_night"] = tri_field("Pain at night that rest or moving does not ease?")
-        f["new_or_changed"] = tri_field(
-            "Is this pain new, or different from pain a doctor already knows about?"
-        )
-        f["morning_stiffness_minutes"] = forms.IntegerField(
-            label="Morning stiffness (minutes)", required=False, min_value=0, max_value=1440
-        )
-        f.update(red_flag_fields())
-        statuses = [
-            ("", "Not said"),
-            ("active", "Current"),
-            ("controlled", "Controlled"),
-            ("history", "In the past"),
-            ("suspected", "Suspected"),
-        ]
-        for i in range(self.rows["condition"]):
-            f[f"condition_{i}_id"] = forms.CharField(
-                label=f"Condition {i + 1}",
-                required=False,
-                widget=forms.TextInput(attrs={"list": "conditions"}),
-            )
-            f[f"condition_{i}_status"] = forms.ChoiceField(
-                label="Status", choices=statuses, required=False
-            )
-            f[f"condition_{i}_region"] = _row_regions(
-                "Where is it?" if for_client else "Where (if local)"
-            )
-        f["medications"] = forms.CharField(
-            label="Medicines, one per line (with doses if known)",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-        )
-        f["names_checked"] = forms.BooleanField(
+        self.questions = [q for q in QUESTIONS if q.for_client or not for_client]
+        for question in self.questions:
+            for i in range(self.rows[question.row]) if question.row else (0,):
+                self.fields[question.field_name(i)] = make_field(
+                    question, for_client=for_client, index=i
+                )
+        self.fields["names_checked"] = forms.BooleanField(
             label="The names are right as written (keep them even where a spelling was queried)",
             required=False,
         )
-        for i in range(self.rows["procedure"]):
-            f[f"procedure_{i}_kind"] = forms.ChoiceField(
-                label=f"Procedure {i + 1}",
-                required=False,
-                choices=[
-                    ("", "None"),
-                    ("surgery", "Surgery"),
-                    ("injection", "Injection"),
-                    ("chemotherapy", "Chemotherapy"),
-                    ("radiotherapy", "Radiotherapy"),
-                ],
-            )
-            f[f"procedure_{i}_region"] = _row_regions("Where")
-            f[f"procedure_{i}_date"] = forms.DateField(
-                label="When",
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            )
-        if not for_client:
-            findings = [
-                ("", "None"),
-                ("bruise", "Bruise"),
-                ("swelling", "Swelling"),
-                ("open_wound", "Open wound"),
-                ("rash", "Rash"),
-                ("burn", "Burn"),
-                ("inflamed", "Inflamed"),
-                ("tender", "Tender"),
-                ("varicose_vein", "Varicose vein"),
-            ]
-            for i in range(self.rows["skin"]):
-                f[f"skin_{i}_finding"] = forms.ChoiceField(
-                    label=f"Skin finding {i + 1}", choices=findings, required=False
-                )
-                f[f"skin_{i}_region"] = _row_regions("Where")
-            f["temperature_c"] = forms.DecimalField(
-                label="Temperature (°C)", required=False, max_digits=4, decimal_places=1
-            )
-            f["systolic"] = forms.IntegerField(label="Blood pressure, systolic", required=False)
-            f["diastolic"] = forms.IntegerField(label="Blood pressure, diastolic", required=False)
-        f["allergies"] = forms.CharField(
-            label="Allergies (oils, lotions, latex...), one per line",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        )
-        f["pressure"] = forms.ChoiceField(
-            label="Preferred pressure",
-            required=False,
-            choices=[
-                ("", "No preference"),
-                ("light", "Light"),
-                ("medium", "Medium"),
-                ("firm", "Firm"),
-            ],
-        )
-        f["modalities"] = forms.MultipleChoiceField(
-            label="Kinds of massage wanted",
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            choices=[(m.id, m.name) for m in kb.modalities.values()],
-        )
-        f["massage_experience"] = forms.ChoiceField(
-            label="Massage before?",
-            required=False,
-            choices=[
-                ("", "Not given"),
-                ("none", "Never"),
-                ("some", "A few times"),
-                ("regular", "Regularly"),
-            ],
-        )
-        f["session_minutes"] = forms.IntegerField(
-            label="Preferred session length (minutes)", required=False, min_value=10, max_value=180
-        )
-        f["sessions_per_month"] = forms.IntegerField(
-            label="Sessions a month you can come", required=False, min_value=1, max_value=31
-        )
-        f["goals"] = forms.CharField(
-            label="What would you like to be able to do again?", required=False
-        )
-        f["notes"] = forms.CharField(
-            label="Anything else you want your therapist to know"
-            if for_client
-            else "Anything else",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        )
         if correcting:
-            f["reason"] = forms.CharField(
+            self.fields["reason"] = forms.CharField(
                 label="What changed, or what this corrects (kept with the new version)",
                 required=False,
             )
@@ -272,91 +142,45 @@ class IntakeForm(forms.Form):
         """The cleaned fields as an intake of spec v1 (left-out answers are left out)."""
         d = self.cleaned_data
         intake: dict[str, Any] = {
-            **({} if self.for_client else {"assessed_on": d["assessed_on"]}),
-            "client": compact(
-                {
-                    "age": d["age"],
-                    "sex": d["sex"],
-                    "pregnant_weeks": d["pregnant_weeks"],
-                    "pregnancy_complications": split_answer(d["pregnancy_complications"], ","),
-                    "breastfeeding": yes_no(d["breastfeeding"]),
-                    "occupation": d["occupation"],
-                }
-            ),
+            "client": {},
+            "red_flags": {},
+            "conditions": [],
+            "medications": [],
+            "procedures": [],
+            "allergies": [],
+            "preferences": {},
+            **({} if self.for_client else {"skin": [], "vitals": {}}),
         }
-        if d["has_pain"]:
-            intake["pain"] = compact(
-                {
-                    "regions": d["pain_regions"],
-                    "duration_weeks": float(d["duration_weeks"])
-                    if d["duration_weeks"] is not None
-                    else None,
-                    "intensity": d["intensity"],
-                    "cause": d["cause"],
-                    "radiates_below_knee": yes_no(d["radiates_below_knee"]),
-                    "numbness": d["numbness"],
-                    "weakness": d["weakness"],
-                    "worse_at_night": yes_no(d["worse_at_night"]),
-                    "morning_stiffness_minutes": d["morning_stiffness_minutes"],
-                    "new_or_changed": yes_no(d["new_or_changed"]),
-                }
-            )
-        intake["red_flags"] = red_flag_answers(d)
-        used = self.used_rows
-        used["conditions"] = [
-            i for i in range(self.rows["condition"]) if d[f"condition_{i}_id"].strip()
-        ]
-        intake["conditions"] = [
-            compact(
-                {
-                    "id": d[f"condition_{i}_id"].strip(),
-                    "status": d[f"condition_{i}_status"] or None,
-                    "regions": d[f"condition_{i}_region"],
-                }
-            )
-            for i in used["conditions"]
-        ]
-        intake["medications"] = split_answer(d["medications"], "\n")
-        used["procedures"] = [i for i in range(self.rows["procedure"]) if d[f"procedure_{i}_kind"]]
-        intake["procedures"] = [
-            compact(
-                {
-                    "kind": d[f"procedure_{i}_kind"],
-                    "date": d[f"procedure_{i}_date"],
-                    "region": d[f"procedure_{i}_region"],
-                }
-            )
-            for i in used["procedures"]
-        ]
-        if not self.for_client:
-            used["skin"] = [i for i in range(self.rows["skin"]) if d[f"skin_{i}_finding"]]
-            intake["skin"] = [
-                {"finding": d[f"skin_{i}_finding"], "region": d[f"skin_{i}_region"]}
-                for i in used["skin"]
-            ]
-            intake["vitals"] = compact(
-                {
-                    "temperature_c": float(d["temperature_c"])
-                    if d["temperature_c"] is not None
-                    else None,
-                    "systolic": d["systolic"],
-                    "diastolic": d["diastolic"],
-                }
-            )
-        intake["allergies"] = split_answer(d["allergies"], "\n")
-        intake["preferences"] = compact(
-            {
-                "pressure": d["pressure"],
-                "modalities": d["modalities"],
-                "massage_experience": d["massage_experience"],
-                "session_minutes": d["session_minutes"],
-                "sessions_per_month": d["sessions_per_month"],
-                "goals": d["goals"],
-            }
-        )
-        if d["notes"]:
-            intake["notes"] = d["notes"]
+        has_pain = bool(d.get("has_pain"))
+        if has_pain:
+            intake["pain"] = {}
+        for question in self.questions:
+            section, _, key = question.path.rpartition(".")
+            if question.row or question.kind == "flag" or (section == "pain" and not has_pain):
+                continue
+            value = answer(question, d.get(question.name))
+            if value is not None:
+                (intake.setdefault(section, {}) if section else intake)[key] = value
+        for row in ROW_KINDS:
+            self._rows_to(intake, row)
         return intake
+
+    def _rows_to(self, intake: dict[str, Any], row: str) -> None:
+        """The filled rows of one kind (a row counts when its first question is answered)."""
+        asked = [q for q in self.questions if q.row == row]
+        if not asked:
+            return
+        section = ROW_SECTIONS[row]
+        entries = [
+            {
+                q.path.rpartition(".")[2]: answer(q, self.cleaned_data.get(q.field_name(i)))
+                for q in asked
+            }
+            for i in range(self.rows[row])
+        ]
+        first = asked[0].path.rpartition(".")[2]
+        self.used_rows[section] = [i for i, entry in enumerate(entries) if entry[first]]
+        intake[section] = [compact(entries[i]) for i in self.used_rows[section]]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,5 +1,6 @@
-"""The warning-sign questions in plain words, and the small helpers that turn form answers
-into intake values; shared by the therapist's intake form and the public check."""
+"""The warning-sign questions (declared in ``intake_questions``) as the public check asks them,
+and the small helpers that turn form answers into intake values; shared by the therapist's
+intake form and the public check."""
 
 from __future__ import annotations
 
@@ -8,28 +9,10 @@ from typing import Any
 from django import forms
 
 from backcare.knowledge.contract import RED_FLAGS
+from backcare.web.intake_questions import RED_FLAG_QUESTIONS, red_flag_name
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TRI = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
-RED_FLAG_QUESTIONS = {
-    "saddle_numbness": (
-        "Numbness or tingling between the legs or around the bottom (the 'saddle' area)?"
-    ),
-    "bladder_or_bowel_change": (
-        "Any new problem passing or holding urine or stools, or loss of feeling there?"
-    ),
-    "progressive_weakness": "Weakness in a leg that is getting worse?",
-    "bilateral_leg_symptoms": "Pain, numbness or tingling in both legs?",
-    "unexplained_weight_loss": "Weight loss without trying?",
-    "history_of_cancer": "Have you ever had cancer?",
-    "fever": "A fever, or feeling hot and shivery, now or in the last few days?",
-    "iv_drug_use": "Do you inject drugs?",
-    "immunosuppressed": "Is your immune system weakened (by illness or medicines)?",
-    "significant_trauma": "Did the pain start after a serious fall, accident or blow?",
-    "pulsatile_abdominal_mass": "A lump in the belly that you can feel beating?",
-    "calf_swelling_one_side": "A warm, painful, swollen calf on one side?",
-    "chest_pain_or_breathlessness": "Chest pain, or sudden shortness of breath?",
-}
 
 
 def tri_field(label: str) -> forms.ChoiceField:
@@ -50,11 +33,6 @@ def yes_no(answer: str) -> bool | None:
 
 def tri_value(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
-
-
-def red_flag_name(flag: str) -> str:
-    """The form field that asks one warning-sign question."""
-    return f"rf_{flag}"
 
 
 def red_flag_fields() -> dict[str, forms.ChoiceField]:

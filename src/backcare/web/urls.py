@@ -10,6 +10,7 @@ from backcare.web.views import (
     links,
     pages,
     public,
+    self_intake,
     sessions,
     users,
 )
@@ -66,7 +67,8 @@ urlpatterns = [
         clients.clearance_document,
         name="clearance_document",
     ),
-    path("i/<str:token>/", links.self_intake, name="self_intake"),
+    path("i/<str:token>/", self_intake.self_intake, name="self_intake"),
+    path("i/<str:token>/<slug:step_id>/", self_intake.self_intake, name="self_intake_step"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),

@@ -48,3 +48,19 @@ def told(kb: KnowledgeBase, findings: list[dict[str, Any]]) -> list[dict[str, An
         }
         for f in findings
     ]
+
+
+URGENT = ("refer", "emergency")
+
+
+def stop_advice(kb: KnowledgeBase, result: dict[str, Any]) -> dict[str, Any] | None:
+    """What to do at once when an assessment calls for a doctor soon or emergency care now: the
+    headline and the findings behind it, in the client's words; None for any other decision."""
+    decision = result["decision"]
+    if decision not in URGENT:
+        return None
+    return {
+        "decision": decision,
+        "headline": kb.meta.public_check.decisions[decision],
+        "told": [f for f in told(kb, result["findings"]) if f["decision"] in URGENT],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -9,6 +10,7 @@ from django import template
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label
 from backcare.records.summary import number as plain_number
+from backcare.web import intake_questions
 from backcare.web.voice import STOPS
 from backcare.web.voice import rule_title as title_of_rule
 
@@ -104,3 +106,14 @@ def getlist(query: Any, key: str) -> list[str]:
 def number(value: Any) -> str:
     """A number as people write it: 2.0 -> 2, 2.5 -> 2.5."""
     return plain_number(value)
+
+
+@register.filter
+def question_label(path: str) -> str:
+    """The therapist's words for the intake question at a path (``red_flags.fever``), or for
+    ``conditions[NAME].status``: whether that condition is current."""
+    status = re.fullmatch(r"conditions\[(.+)\]\.status", path)
+    if status:
+        return f"whether {status.group(1)} is current or in the past"
+    question = intake_questions.by_path(path)
+    return question.label if question is not None else path

@@ -15,12 +15,16 @@ from backcare.web.questions import bound_red_flags
 from backcare.web.views.common import clinic_page, today, user_of
 
 
-def context(form: IntakeForm, **extra: object) -> dict[str, object]:
+def condition_names() -> list[str]:
+    """Every condition id and synonym, to suggest as a name is typed."""
     kb = load_knowledge()
-    names = sorted({*kb.conditions, *(s for c in kb.conditions.values() for s in c.synonyms)})
+    return sorted({*kb.conditions, *(s for c in kb.conditions.values() for s in c.synonyms)})
+
+
+def context(form: IntakeForm, **extra: object) -> dict[str, object]:
     return {
         "form": form,
-        "condition_names": names,
+        "condition_names": condition_names(),
         "red_flags": bound_red_flags(form),
         **extra,
     }
