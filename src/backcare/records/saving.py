@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 
 from backcare.errors import SaveFailed
 from backcare.records.models import Client
@@ -62,3 +62,20 @@ def lock_client(client: Client) -> None:
     leaves free, so only saves wait for saves.
     """
     Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk").get()
+
+
+_AUDIT_CHAIN_LOCKS = 0x61756474  # a namespace of PostgreSQL advisory locks: the audit chains
+
+
+def lock_audit_chain(clinic_id: int | None) -> None:
+    """Hold the head of the clinic's audit chain until the transaction ends, so two events
+    written at once never both follow the same event (which would fork the chain).
+
+    An advisory lock, not a row lock: a chain with no event yet has no row to lock, and
+    events without a clinic have no clinic row. SQLite's write lock, taken at the start of
+    every transaction, already lets one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = (clinic_id or 0) % 2**31
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUDIT_CHAIN_LOCKS, key])
