@@ -324,6 +324,41 @@ def restore(
     )
 
 
+audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    clinic: Annotated[
+        int | None, typer.Option(help="Check only this clinic's trail (its id).")
+    ] = None,
+) -> None:
+    """Walk each clinic's chain of audit events; exit 1 at a broken link or missing guard."""
+    _django()
+    from backcare.records import verify
+
+    whole = True
+    for report in verify.verify(clinic_id=clinic):
+        name = f"clinic {report.clinic_id} ({report.clinic})" if report.clinic_id else report.clinic
+        if report.broken is None:
+            typer.echo(f"{name}: {report.checked} events, chain whole")
+            continue
+        whole, link = False, report.broken
+        typer.echo(
+            f"{name}: BROKEN at event {link.seq} (id {link.pk}, {link.at:%Y-%m-%d %H:%M:%S} UTC),"
+            f" after {report.checked} good events: {link.problem}"
+        )
+    unguarded = verify.unguarded_tables()
+    if unguarded:
+        whole = False
+        typer.echo(
+            f"guards missing: the database no longer refuses changes to {', '.join(unguarded)}"
+        )
+    if not whole:
+        raise typer.Exit(1)
+
+
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Argument(help="The new user name.")],

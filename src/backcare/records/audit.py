@@ -23,12 +23,13 @@ def record(
 ) -> AuditEvent:
     """Write one event at the head of its clinic's chain (waiting for a writer ahead of it)."""
     clinic = client.clinic if client is not None else (user.clinic if user else None)
+    at, detail = timezone.now(), detail or {}
     content = {
-        "at": timezone.now(),
+        "at": at,
         "user": user.username if user else None,
         "action": action,
         "target": target,
-        "detail": detail or {},
+        "detail": detail,
     }
     with transaction.atomic():
         saving.lock_audit_chain(clinic.pk if clinic else None)
@@ -45,8 +46,8 @@ def record(
             client=client,
             action=action,
             target=target,
-            detail=content["detail"],
-            at=content["at"],
+            detail=detail,
+            at=at,
             seq=seq,
             prev_hash=prev_hash,
             hash=chain.digest(seq=seq, prev_hash=prev_hash, **content),

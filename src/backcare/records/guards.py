@@ -52,7 +52,7 @@ def remove(connection: BaseDatabaseWrapper) -> None:
             cursor.execute("DROP FUNCTION IF EXISTS backcare_refuse_change()")
 
 
-def present(connection: BaseDatabaseWrapper) -> list[str]:
+def missing(connection: BaseDatabaseWrapper) -> list[str]:
     """The guarded tables whose triggers are missing (an empty list when all are there)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
