@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    audit,
+    clients,
+    clinic,
+    drafts,
+    intakes,
+    links,
+    pages,
+    public,
+    sessions,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -60,6 +70,7 @@ urlpatterns = [
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),
     path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),
-    path("audit/", pages.audit_log, name="audit"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("clinic/settings/", clinic.settings_page, name="clinic_settings"),
 ]
