@@ -145,7 +145,9 @@ class SelfCheckForm(forms.Form):
 class AuditFilterForm(forms.Form):
     """The audit log's filters; every field may be left empty."""
 
-    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="User", empty_label="Any user"
+    )
     client = forms.CharField(required=False, max_length=100, label="Client name")
     action = forms.ChoiceField(required=False, label="Action")
     since = forms.DateField(
