@@ -4,6 +4,7 @@ run of tests/integration (test_postgres.py)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -194,3 +195,25 @@ def test_the_migration_chains_the_events_written_before_it_in_order() -> None:
     targets = AuditEvent.objects.filter(clinic=clinic.pk).order_by("seq").values_list("target")
     assert [t for (t,) in targets] == ["view 0", "view 1", "view 2"]
     assert verify.unguarded_tables() == []
+
+
+def test_an_anchor_noted_earlier_shows_a_trail_cut_back_from_its_newest_events(
+    person: Client, therapist: User
+) -> None:
+    cli = CliRunner()
+    clinic = str(therapist.clinic_id)
+    first = cli.invoke(app, ["audit", "verify", "--clinic", clinic])
+    noted = re.search(r"head (\d+:[0-9a-f]{16})", first.output)
+    assert noted is not None, first.output
+    anchored = ["audit", "verify", "--clinic", clinic, "--anchor", noted.group(1)]
+    assert cli.invoke(app, anchored).exit_code == 0
+
+    newest = AuditEvent.objects.filter(clinic=therapist.clinic).order_by("-seq")[0]
+    guards.remove(connection)
+    AuditEvent.objects.filter(pk=newest.pk).delete()  # the rest of the chain still links
+    guards.install(connection)
+    plain, cut = cli.invoke(app, ["audit", "verify"]), cli.invoke(app, anchored)
+
+    assert plain.exit_code == 0
+    assert cut.exit_code == 1
+    assert f"event {newest.seq} of the anchor is missing" in cut.output

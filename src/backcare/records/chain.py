@@ -64,11 +64,12 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Break:
-    """The first place a chain does not hold: the event, its time, and what differs."""
+    """The first place a chain does not hold: the event, its time, and what differs (no event
+    at all, and no time, when an anchored chain has none left)."""
 
     pk: int
     seq: int
-    at: datetime
+    at: datetime | None
     problem: str
 
 
