@@ -69,7 +69,7 @@ def main() -> None:
         for _ in AuditEvent.objects.filter(clinic=clinic)
         .order_by("seq")
         .values_list(
-            "pk", "seq", "prev_hash", "hash", "at", "user__username", "action", "target", "detail"
+            "pk", "seq", "prev_hash", "hash", "at", "actor", "action", "target", "detail"
         )
         .iterator(chunk_size=verify.CHUNK)
     )

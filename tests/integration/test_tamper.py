@@ -217,3 +217,15 @@ def test_an_anchor_noted_earlier_shows_a_trail_cut_back_from_its_newest_events(
     assert plain.exit_code == 0
     assert cut.exit_code == 1
     assert f"event {newest.seq} of the anchor is missing" in cut.output
+
+
+def test_renaming_a_user_later_leaves_the_events_they_wrote_verifiable(
+    person: Client, therapist: User
+) -> None:
+    therapist.username = "gina.new"
+    therapist.save(update_fields=["username"])
+
+    assert [r.broken for r in verify.verify()] == [None]
+    assert set(AuditEvent.objects.filter(user=therapist).values_list("actor", flat=True)) == {
+        "gina"
+    }

@@ -26,10 +26,10 @@ def record(
 ) -> AuditEvent:
     """Write one event at the head of its clinic's chain (waiting for a writer ahead of it)."""
     clinic = client.clinic if client is not None else (user.clinic if user else None)
-    at, detail = timezone.now(), detail or {}
+    at, detail, actor = timezone.now(), detail or {}, user.username if user else ""
     content = {
         "at": at,
-        "user": user.username if user else None,
+        "user": actor,
         "action": action,
         "target": target,
         "detail": detail,
@@ -46,6 +46,7 @@ def record(
         return AuditEvent.objects.create(
             clinic=clinic,
             user=user,
+            actor=actor,
             client=client,
             action=action,
             target=target,

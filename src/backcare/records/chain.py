@@ -2,8 +2,9 @@
 sha256 over its own content and the hash of the event before it.
 
 Changing, removing or reordering an event breaks the chain from that event on, which
-``walk`` finds. The hash covers what an event says (number, time, who, action, target, detail)
-and never a database id: an export copied into another installation gets new ids, and its
+``walk`` finds. The hash covers what an event says (number, time, who, action, target, detail), all
+held in the event's own row (the user name as it was then, not a join that a rename would
+change), and never a database id: an export copied into another installation gets new ids, and its
 chain must still verify there. Events written without a clinic form one chain of their own.
 """
 
@@ -24,7 +25,7 @@ def canonical(
     seq: int,
     prev_hash: str,
     at: datetime,
-    user: str | None,
+    user: str,
     action: str,
     target: str,
     detail: Any,
@@ -49,14 +50,15 @@ def digest(**content: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One stored event as the chain sees it (``user`` is the username, or None)."""
+    """One stored event as the chain sees it (``user``: the user name it was written with, or
+    "" for an event of no user)."""
 
     pk: int
     seq: int
     prev_hash: str
     hash: str
     at: datetime
-    user: str | None
+    user: str
     action: str
     target: str
     detail: Any

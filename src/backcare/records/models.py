@@ -324,6 +324,9 @@ class AuditEvent(models.Model):
     target = models.CharField(max_length=120, blank=True)
     detail = models.JSONField(default=dict)
     at = models.DateTimeField(default=timezone.now, help_text="Set once, as hashed; kept on copy.")
+    actor = models.CharField(
+        max_length=150, blank=True, help_text="The user's name when it was written; hashed."
+    )
     seq = models.PositiveBigIntegerField(help_text="Its number in the clinic's chain, from 1.")
     prev_hash = models.CharField(max_length=64, help_text="The hash of the event before.")
     hash = models.CharField(max_length=64, help_text="sha256 over its content and prev_hash.")

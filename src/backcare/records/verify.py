@@ -12,7 +12,7 @@ from backcare.errors import InvalidIntake, NotFound, Problem
 from backcare.records import chain, guards
 from backcare.records.models import AuditEvent, Clinic
 
-_FIELDS = ("pk", "seq", "prev_hash", "hash", "at", "user__username", "action", "target", "detail")
+_FIELDS = ("pk", "seq", "prev_hash", "hash", "at", "actor", "action", "target", "detail")
 CHUNK = 2000  # events read from the database at a time: memory stays bounded
 
 

@@ -23,21 +23,23 @@ def chain_existing(apps: Any, _schema_editor: Any) -> None:
         contents = (
             {
                 "at": e["at"],
-                "user": e["user__username"],
+                "user": e["user__username"] or "",
                 "action": e["action"],
                 "target": e["target"],
                 "detail": e["detail"],
             }
             for e in rows.values("at", "user__username", "action", "target", "detail").iterator()
         )
-        pks = rows.values_list("pk", flat=True).iterator()
         batch = []
-        for pk, (seq, prev_hash, value) in zip(pks, chain.chained(contents), strict=True):
-            batch.append(events(pk=pk, seq=seq, prev_hash=prev_hash, hash=value))
+        actors = rows.values_list("pk", "user__username").iterator()
+        fields = ["actor", "seq", "prev_hash", "hash"]
+        for (pk, actor), link in zip(actors, chain.chained(contents), strict=True):
+            seq, prev_hash, value = link
+            batch.append(events(pk=pk, actor=actor or "", seq=seq, prev_hash=prev_hash, hash=value))
             if len(batch) == BATCH:
-                events.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
+                events.objects.bulk_update(batch, fields)
                 batch = []
-        events.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
+        events.objects.bulk_update(batch, fields)
 
 
 def install_guards(_apps: Any, schema_editor: Any) -> None:
@@ -59,6 +61,15 @@ class Migration(migrations.Migration):
             name="at",
             field=models.DateTimeField(
                 default=django.utils.timezone.now, help_text="Set once, as hashed; kept on copy."
+            ),
+        ),
+        migrations.AddField(
+            model_name="auditevent",
+            name="actor",
+            field=models.CharField(
+                blank=True,
+                help_text="The user's name when it was written; hashed.",
+                max_length=150,
             ),
         ),
         migrations.AddField(

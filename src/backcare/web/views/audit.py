@@ -71,7 +71,7 @@ def _csv(events: Iterable[AuditEvent]) -> Iterator[str]:
         row = [
             e.at.isoformat(),
             str(e.seq),
-            e.user.username if e.user else "",
+            e.actor,
             str(e.client_id or ""),
             str(e.client) if e.client else "",
             e.action,
