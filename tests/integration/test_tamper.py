@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from typer.testing import CliRunner
 
 from backcare.cli import app
-from backcare.records import accounts, audit, clients, guards, intakes, verify
+from backcare.records import accounts, audit, clients, clinic_settings, guards, intakes, verify
 from backcare.records.models import AuditEvent, Client, Clinic, User
 from tests.integration.test_concurrency import TODAY, intake_data
 
@@ -229,3 +229,51 @@ def test_renaming_a_user_later_leaves_the_events_they_wrote_verifiable(
     assert set(AuditEvent.objects.filter(user=therapist).values_list("actor", flat=True)) == {
         "gina"
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clinic_settings_save_and_a_page_view_at_once_both_get_their_audit_event() -> None:
+    """The settings save holds the clinic's row while it writes its event; a page view writing
+    its own event at that moment must wait its turn, not deadlock with it."""
+    clinic = Clinic.objects.create(name="Busy clinic")
+    admin = accounts.create_user(
+        clinic=clinic, username="ada", password="a-long-test-password-42", role="admin"
+    )
+    written, locked, failures = threading.Event(), threading.Event(), []
+
+    def page_view() -> None:
+        try:
+            with transaction.atomic():
+                audit.record(user=admin, action="dashboard.view")
+                written.set()
+                locked.wait(1)  # the settings save takes the clinic row now, if it can
+        except Exception as error:  # every failure is counted and shown, none hidden
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    def settings_save() -> None:
+        try:
+            written.wait(10)
+            with connection.execute_wrapper(take_row):
+                clinic_settings.update_settings(user=admin, data={"name": "Busy clinic B"})
+        except Exception as error:  # every failure is counted and shown, none hidden
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    def take_row(execute: Any, sql: str, *args: Any) -> Any:
+        result = execute(sql, *args)
+        if "FOR UPDATE" in sql or "FOR NO KEY UPDATE" in sql:
+            locked.set()
+        return result
+
+    threads = [threading.Thread(target=page_view), threading.Thread(target=settings_save)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert failures == []
+    assert [r.broken for r in verify.verify()] == [None]
+    assert AuditEvent.objects.filter(action="clinic.settings").count() == 1

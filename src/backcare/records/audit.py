@@ -35,7 +35,7 @@ def record(
         "detail": detail,
     }
     with transaction.atomic():
-        saving.lock_audit_chain(clinic.pk if clinic else None)
+        saving.lock_audit_chain(clinic=clinic, user=user, client=client)
         head = (
             AuditEvent.objects.filter(clinic=clinic)
             .order_by("-seq")
