@@ -54,7 +54,8 @@ class Scoped(models.Model):
 
 
 class Immutable(Scoped):
-    """A record written once: saving it again or deleting it raises ImmutableRecord."""
+    """A record written once: saving it again or deleting it raises ImmutableRecord (and the
+    database's triggers refuse it too, whatever asks: records/guards.py)."""
 
     class Meta:
         abstract = True
