@@ -68,9 +68,7 @@ def main() -> None:
         1
         for _ in AuditEvent.objects.filter(clinic=clinic)
         .order_by("seq")
-        .values_list(
-            "pk", "seq", "prev_hash", "hash", "at", "actor", "action", "target", "detail"
-        )
+        .values_list("pk", "seq", "prev_hash", "hash", "at", "actor", "action", "target", "detail")
         .iterator(chunk_size=verify.CHUNK)
     )
     reading = time.perf_counter() - started
