@@ -37,3 +37,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"{len(skipped)} test(s) skipped; CI requires every test to run.", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Emptying the database between transactional tests deletes rows the database otherwise
+    refuses to delete (records/guards.py): the flush, and only the flush, switches erasing on."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from backcare.records import guards
+
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def erasing_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        with guards.erasing(self.connection):
+            flush(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = erasing_flush  # type: ignore[method-assign]

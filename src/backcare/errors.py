@@ -3,6 +3,11 @@
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
 ├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
+├── NotFound            no such record in the user's clinic
+│   └── OutsideClinic   a client id the user's clinic does not hold: refused, and audited
+├── NotAllowed          the user's role may not do this
+├── LinkRefused         a self-service link that cannot be used
+├── ImmutableRecord     a change to a record written once
 └── SaveFailed          the database could not take a save just now; nothing of it was stored
 """
 
@@ -38,6 +43,18 @@ class KnowledgeError(BackcareError):
 
 class NotFound(BackcareError):
     """No such record in the user's clinic; a record of another clinic is "not found" too."""
+
+
+class OutsideClinic(NotFound):
+    """A client id that is not one of the user's clinic's clients (another clinic's, or none).
+
+    The page answers "not found", as for any missing record; the interface that maps it writes
+    the attempt to the user's own clinic's audit trail once the refused work is rolled back.
+    """
+
+    def __init__(self, client_id: int) -> None:
+        self.client_id = client_id
+        super().__init__(f"no client {client_id}")
 
 
 class NotAllowed(BackcareError):

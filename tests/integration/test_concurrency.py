@@ -30,7 +30,7 @@ from django.test import Client as Browser
 
 from backcare.errors import SaveFailed
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clients, intakes, saving, sessions
+from backcare.records import accounts, audit, clients, intakes, saving, sessions
 from backcare.records.models import Client, Clinic, Intake, SessionNote, User
 from tests.web.conftest import intake_form, session_form
 
@@ -158,6 +158,17 @@ def _short_lock_wait(wait_ms: int | None) -> None:
         cursor.execute(sql)
 
 
+def _writing_audit_entry() -> bool:
+    """Whether this thread is inside audit.record, whose own short transaction comes before
+    the save's (a page writes its audit entry, then saves)."""
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is audit.record.__code__:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 @contextmanager
 def held(client: Client, *, when: str, wait_ms: int = 200) -> Iterator[None]:
     """Another transaction holds the client (SQLite: the database's one write lock; PostgreSQL:
@@ -165,7 +176,8 @@ def held(client: Client, *, when: str, wait_ms: int = 200) -> Iterator[None]:
     this thread waits at most ``wait_ms`` for a lock.
 
     ``when="now"`` holds from the start; ``when="at the save"`` just as this thread's save
-    begins, so whatever the page wrote before it (its audit entry) is written by then.
+    begins, so whatever the page wrote before it (its audit entry, in a transaction of its
+    own) is written by then.
     """
     taken, release = threading.Event(), threading.Event()
 
@@ -182,7 +194,8 @@ def held(client: Client, *, when: str, wait_ms: int = 200) -> Iterator[None]:
             connection.close()
 
     def at_the_save(execute: Any, sql: str, *args: Any) -> Any:
-        if not taken.is_set() and (sql.startswith("BEGIN") or "FOR NO KEY UPDATE" in sql):
+        begins = sql.startswith("BEGIN") and not _writing_audit_entry()
+        if not taken.is_set() and (begins or "FOR NO KEY UPDATE" in sql):
             threading.Thread(target=hold, daemon=True).start()
             assert taken.wait(TIMEOUT)
         return execute(sql, *args)

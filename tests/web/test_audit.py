@@ -9,7 +9,7 @@ from django.test import Client as Browser
 from django.utils import timezone
 
 from backcare.errors import ImmutableRecord
-from backcare.records import clearances, selfservice
+from backcare.records import audit, clearances, selfservice
 from backcare.records.models import AuditEvent, Client, User
 from backcare.web import steps
 from tests.web.conftest import TODAY, intake_form, new_client, send_self_service, session_form
@@ -100,7 +100,8 @@ def test_the_audit_log_names_the_client_as_the_author_of_their_own_intake(
     html = admin_browser.get("/audit/").content.decode()
 
     for action in ("selfservice.open", "selfservice.submit"):
-        assert re.search(rf"<td>client \(link\)</td><td>{action}</td><td><a [^>]*>Samira", html)
+        row = rf"<td[^>]*>client \(link\)</td><td[^>]*>{action}</td><td[^>]*><a [^>]*>Samira"
+        assert re.search(row, html)
 
 
 def test_recording_a_session_is_logged(
@@ -202,3 +203,44 @@ def test_the_dashboard_logs_which_clients_it_showed(browser_a: Browser, therapis
     event = AuditEvent.objects.filter(action="dashboard.view").get()
     assert event.user == therapist_a
     assert event.detail["clients"] == [flagged.pk]
+
+
+def test_asking_for_another_clinics_client_is_refused_and_logged_in_the_askers_own_trail(
+    browser_a: Browser, therapist_a: User, client_a: Client, client_b: Client
+) -> None:
+    pages = [
+        browser_a.get(f"/clients/{client_b.pk}/"),
+        browser_a.post(  # a save, rolled back when refused: the refusal is still kept
+            "/alerts/acknowledge/",
+            {"client": client_b.pk, "kind": "red_flag", "situation": "x", "note": "seen"},
+        ),
+    ]
+
+    assert [page.status_code for page in pages] == [404, 404]
+    refusals = events("client.refused")
+    assert [(e.user, e.clinic, e.client, e.target) for e in refusals] == [
+        (therapist_a, client_a.clinic, None, f"client {client_b.pk}")
+    ] * 2
+    assert not AuditEvent.objects.filter(clinic=client_b.clinic, user=therapist_a).exists()
+
+
+def test_a_search_logs_which_clients_it_showed(
+    browser_a: Browser, therapist_a: User, client_a: Client, client_b: Client
+) -> None:
+    other = new_client(therapist_a, "Ada", "Byron")
+    browser_a.get("/clients/", {"q": "ada"})
+    browser_a.get("/clients/", {"q": "nobody"})
+
+    shown = [e.detail for e in AuditEvent.objects.filter(action="client.search").order_by("seq")]
+    assert shown == [{"clients": sorted([client_a.pk, other.pk])}, {"clients": []}]
+
+
+def test_reading_the_audit_log_is_itself_logged_with_its_filters(
+    admin_browser: Browser, admin_a: User
+) -> None:
+    audit.record(user=admin_a, action="clinic.settings")
+    admin_browser.get("/audit/", {"action": "clinic.settings", "page": "1"})
+
+    [event] = events("audit.view")
+    assert (event.user, event.clinic) == (admin_a, admin_a.clinic)
+    assert event.detail == {"action": "clinic.settings", "page": 1}

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from backcare.errors import NotFound
+from backcare.errors import NotFound, OutsideClinic
 from backcare.records import audit, plans, saving
 from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
 
@@ -19,6 +19,11 @@ def create_client(*, user: User, data: dict[str, Any]) -> Client:
     client = Client.objects.create(clinic=user.clinic, created_by=user, **data)
     audit.record(user=user, action="client.create", client=client)
     return client
+
+
+def refused(*, user: User, error: OutsideClinic) -> None:
+    """Write a refused request for a client outside the user's clinic to the clinic's trail."""
+    audit.record(user=user, action="client.refused", target=f"client {error.client_id}")
 
 
 def search(*, user: User, query: str = "") -> QuerySet[Client]:
@@ -43,7 +48,7 @@ def get(*, user: User, client_id: int) -> Client:
     try:
         return Client.objects.get(pk=client_id, clinic=user.clinic)
     except Client.DoesNotExist:
-        raise NotFound(f"no client {client_id}") from None
+        raise OutsideClinic(client_id) from None
 
 
 def open_client(*, user: User, client_id: int, purpose: str) -> Client:

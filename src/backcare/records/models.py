@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from backcare.errors import ImmutableRecord
 
@@ -53,7 +54,8 @@ class Scoped(models.Model):
 
 
 class Immutable(Scoped):
-    """A record written once: saving it again or deleting it raises ImmutableRecord."""
+    """A record written once: saving it again or deleting it raises ImmutableRecord (and the
+    database's triggers refuse it too, whatever asks: records/guards.py)."""
 
     class Meta:
         abstract = True
@@ -327,7 +329,11 @@ class IntakeDraft(Scoped):
 
 
 class AuditEvent(models.Model):
-    """Who saw or changed what of a client's record, and when. Never changed or deleted."""
+    """Who saw or changed what of a client's record, and when. Never changed or deleted.
+
+    Each clinic's events form a hash chain (records/chain.py): ``seq`` numbers them 1, 2, 3 ...
+    and ``hash`` covers the event's content and ``prev_hash``, the hash of the event before.
+    """
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
@@ -335,11 +341,20 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=60)
     target = models.CharField(max_length=120, blank=True)
     detail = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, help_text="Set once, as hashed; kept on copy.")
+    actor = models.CharField(
+        max_length=150, blank=True, help_text="The user's name when it was written; hashed."
+    )
+    seq = models.PositiveBigIntegerField(help_text="Its number in the clinic's chain, from 1.")
+    prev_hash = models.CharField(max_length=64, help_text="The hash of the event before.")
+    hash = models.CharField(max_length=64, help_text="sha256 over its content and prev_hash.")
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["clinic", "-at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "seq"], name="one_audit_event_per_link")
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -25,10 +25,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 
 from backcare.errors import SaveFailed
-from backcare.records.models import Client
+from backcare.records.models import Client, Clinic, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,3 +62,31 @@ def lock_client(client: Client) -> None:
     leaves free, so only saves wait for saves.
     """
     Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk").get()
+
+
+_AUDIT_CHAIN_LOCKS = 0x61756474  # a namespace of PostgreSQL advisory locks: the audit chains
+
+
+def lock_audit_chain(*, clinic: Clinic | None, user: User | None, client: Client | None) -> None:
+    """Hold the head of the clinic's audit chain until the transaction ends, so two events
+    written at once never both follow the same event (which would fork the chain).
+
+    An advisory lock, not a row lock: a chain with no event yet has no row to lock, and
+    events without a clinic have no clinic row. SQLite's write lock, taken at the start of
+    every transaction, already lets one writer in at a time.
+
+    First, the rows the event will refer to are key-shared, as the foreign-key check at commit
+    would key-share them: a save that holds one of them (the clinic's settings hold the clinic
+    row) and then writes its own event would otherwise wait for this chain head while this
+    writer, holding the head, waited at its commit for that row: a deadlock. Taken in this
+    order, this writer waits before it holds the head.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for row in (clinic, user, client):
+            if row is not None:
+                table = connection.ops.quote_name(row._meta.db_table)
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [row.pk])
+        key = (clinic.pk if clinic else 0) % 2**31
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUDIT_CHAIN_LOCKS, key])

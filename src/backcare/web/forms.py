@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from backcare.knowledge import load_knowledge
-from backcare.records.models import Client
+from backcare.records import audit
+from backcare.records.models import Client, User
 from backcare.web.questions import (
     compact,
     red_flag_answers,
@@ -139,3 +140,45 @@ class SelfCheckForm(forms.Form):
                 }
             )
         return intake
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every field may be left empty."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label="User", empty_label="Any user"
+    )
+    client = forms.CharField(required=False, max_length=100, label="Client name")
+    action = forms.ChoiceField(required=False, label="Action")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.fields["user"].queryset = User.objects.filter(clinic=user.clinic).order_by("username")  # type: ignore[attr-defined]
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            ("", "Any action"),
+            *((a, a) for a in audit.actions(user=user)),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", f"the last day ({until}) is before the first ({since})")
+        return cleaned
+
+    def chosen(self) -> audit.Filter:
+        """The filter; call after is_valid()."""
+        data = self.cleaned_data
+        return audit.Filter(
+            user=data["user"],
+            client=data["client"].strip(),
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
+        )

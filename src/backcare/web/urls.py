@@ -3,6 +3,7 @@ from django.urls import path
 
 from backcare.web.views import (
     account,
+    audit,
     clients,
     clinic,
     drafts,
@@ -73,7 +74,8 @@ urlpatterns = [
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),
     path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),
-    path("audit/", pages.audit_log, name="audit"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("clinic/settings/", clinic.settings_page, name="clinic_settings"),
     path("clinic/users/", users.user_list, name="users"),
     path("clinic/users/<int:user_id>/", users.user_change, name="user_change"),

@@ -34,8 +34,13 @@ from backcare.web.views.links import link_url
 @clinic_page
 def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    found = clients.search(user=user_of(request), query=query)[:200]
-    audit.record(user=user_of(request), action="client.search", target=query[:100])
+    found = list(clients.search(user=user_of(request), query=query)[:200])
+    audit.record(
+        user=user_of(request),
+        action="client.search",
+        target=query[:100],
+        detail={"clients": sorted(c.pk for c in found)},
+    )
     template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
     return render(request, template, {"clients": found, "query": query})
 

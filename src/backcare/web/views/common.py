@@ -12,14 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 
-from backcare.errors import NotAllowed, NotFound
+from backcare.errors import NotAllowed, NotFound, OutsideClinic
+from backcare.records import clients
 from backcare.records.models import User
 
 View = Callable[..., HttpResponseBase]
 
 
 def clinic_page(view: View) -> View:
-    """Login required; a record outside the user's clinic is a 404, a role problem a 403."""
+    """Login required; a record outside the user's clinic is a 404 (a client outside it is
+    also written to the audit trail), a role problem a 403."""
 
     @login_required
     @wraps(view)
@@ -29,6 +31,9 @@ def clinic_page(view: View) -> View:
             raise PermissionDenied("this account belongs to no clinic")
         try:
             return view(request, *args, **kwargs)
+        except OutsideClinic as error:  # recorded here, after the refused work was rolled back
+            clients.refused(user=user, error=error)
+            raise Http404(str(error)) from None
         except NotFound as error:
             raise Http404(str(error)) from None
         except NotAllowed as error:

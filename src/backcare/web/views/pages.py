@@ -1,4 +1,4 @@
-"""Dashboard, knowledge browser, audit log, and the one-time setup page."""
+"""Dashboard, knowledge browser, and the one-time setup page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from backcare import setup_token
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
-from backcare.records import accounts, alerts, audit
+from backcare.records import accounts, alerts
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
 from backcare.web.views.common import clinic_page, today, user_of
@@ -100,14 +100,6 @@ def knowledge_entry(request: HttpRequest, kind: str, entry_id: str) -> HttpRespo
             "statuses": kb.condition_outcomes.get(entry_id) if kind == "conditions" else None,
         },
     )
-
-
-@clinic_page
-def audit_log(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    if not user.is_clinic_admin:
-        raise PermissionDenied("only a clinic admin can read the audit log")
-    return render(request, "web/audit.html", {"events": audit.events(user=user)})
 
 
 def setup(request: HttpRequest) -> HttpResponse:
