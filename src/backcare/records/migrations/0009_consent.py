@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0004_clinic_settings"),
+        ("records", "0005_tamper_evident"),
     ]
 
     operations = [
