@@ -46,6 +46,14 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def stamp_sign_in(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    """Stamp a new session with its sign-in time, saved with the sign-in itself, so the first
+    pages after signing in do not have to write the session again."""
+    now = int(time.time())
+    request.session[SIGNED_IN] = now
+    request.session[LAST_SEEN] = now
+
+
 def _signed_out(request: HttpRequest, why: str) -> HttpResponseBase:
     logout(request)
     messages.info(
