@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    clients,
+    clinic,
+    drafts,
+    exchange,
+    intakes,
+    links,
+    pages,
+    public,
+    referrals,
+    sessions,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -55,6 +66,8 @@ urlpatterns = [
         clients.clearance_document,
         name="clearance_document",
     ),
+    path("clients/<int:client_id>/referrals/new/", referrals.referral_new, name="referral_new"),
+    path("clients/<int:client_id>/own-copy/", exchange.own_copy, name="own_copy"),
     path("i/<str:token>/", links.self_intake, name="self_intake"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
@@ -62,4 +75,5 @@ urlpatterns = [
     path("knowledge/<str:kind>/<str:entry_id>/", pages.knowledge_entry, name="knowledge_entry"),
     path("audit/", pages.audit_log, name="audit"),
     path("clinic/settings/", clinic.settings_page, name="clinic_settings"),
+    path("clinic/export/", exchange.export_page, name="clinic_export"),
 ]
