@@ -60,3 +60,17 @@ def create_user(
     user.set_password(password)
     user.save()
     return user
+
+
+def set_password(*, username: str, password: str) -> User:
+    """A new password for an account (imported accounts have none); checked like a new one."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise InvalidIntake([Problem("username", f"no account {username!r}")])
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidIntake([Problem("password", message) for message in error.messages]) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from backcare.records.models import AuditEvent, Client, User
+from backcare.records.models import AuditEvent, Client, Clinic, User
 
 
 def record(
@@ -14,10 +14,12 @@ def record(
     user: User | None,
     action: str,
     client: Client | None = None,
+    clinic: Clinic | None = None,
     target: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    clinic = client.clinic if client is not None else (user.clinic if user else None)
+    if clinic is None:
+        clinic = client.clinic if client is not None else (user.clinic if user else None)
     AuditEvent.objects.create(
         clinic=clinic, user=user, client=client, action=action, target=target, detail=detail or {}
     )

@@ -133,6 +133,4 @@ def latest_in_clinic(user: User, *, today: date) -> list[Standing]:
     """The newest referral of each client of the user's clinic (one query)."""
     newest = Referral.objects.filter(client=OuterRef("client")).order_by("-referred_on", "-pk")
     latest = Referral.objects.filter(clinic=user.clinic, pk=Subquery(newest.values("pk")[:1]))
-    return [
-        standing(r, today=today) for r in with_visits_used(latest.select_related("client"))
-    ]
+    return [standing(r, today=today) for r in with_visits_used(latest.select_related("client"))]

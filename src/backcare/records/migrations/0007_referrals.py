@@ -6,32 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0004_clinic_settings'),
+        ("records", "0004_clinic_settings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referrer', models.CharField(help_text='Who referred: name and role.', max_length=200)),
-                ('referrer_contact', models.CharField(blank=True, help_text='Phone or email.', max_length=200)),
-                ('referred_on', models.DateField(help_text='The date of the referral.')),
-                ('diagnosis', models.CharField(help_text='The diagnosis, as written.', max_length=300)),
-                ('icd10', models.CharField(blank=True, help_text='ICD-10 code, where known.', max_length=10)),
-                ('frequency', models.CharField(blank=True, help_text='How often, as written (e.g. twice a week).', max_length=100)),
-                ('visits_authorised', models.PositiveIntegerField(help_text='Number of visits authorised.')),
-                ('expires_on', models.DateField(blank=True, help_text='Last day it is valid.', null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='records.client')),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='records.clinic')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.CharField(help_text="Who referred: name and role.", max_length=200),
+                ),
+                (
+                    "referrer_contact",
+                    models.CharField(blank=True, help_text="Phone or email.", max_length=200),
+                ),
+                ("referred_on", models.DateField(help_text="The date of the referral.")),
+                (
+                    "diagnosis",
+                    models.CharField(help_text="The diagnosis, as written.", max_length=300),
+                ),
+                (
+                    "icd10",
+                    models.CharField(
+                        blank=True, help_text="ICD-10 code, where known.", max_length=10
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        blank=True,
+                        help_text="How often, as written (e.g. twice a week).",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "visits_authorised",
+                    models.PositiveIntegerField(help_text="Number of visits authorised."),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, help_text="Last day it is valid.", null=True),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="records.client",
+                    ),
+                ),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="records.clinic"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referred_on', '-pk'],
+                "ordering": ["-referred_on", "-pk"],
             },
         ),
     ]

@@ -1,0 +1,195 @@
+"""Exporting a clinic, or one client, as a zip that needs no backcare to read.
+
+The zip holds, for each table of ``exchange.tables()``, ``csv/<table>.csv`` and
+``json/<table>.jsonl`` (JSON Lines: one object a row), the uploaded documents under
+``documents/``, and ``manifest.json`` (format version, knowledge version, clinic, scope, created
+at, the row count of each table, the size and SHA-256 of every file). Rows are read in chunks and
+written straight into the zip, so memory stays bounded however big the clinic; everything is read
+in one transaction (a repeatable-read snapshot on PostgreSQL), so the files agree with each other.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from zipfile import ZIP_DEFLATED, ZipFile
+
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from backcare import __version__
+from backcare.errors import NotFound
+from backcare.knowledge import load_knowledge
+from backcare.records import audit
+from backcare.records.exchange import FORMAT, VERSION, Table, tables, to_csv, to_json
+from backcare.records.models import Client, Clinic, User
+
+CHUNK = 2000
+BLOCK = 1 << 16
+
+
+@dataclass
+class Scope:
+    """What an export holds: a whole clinic, or one client of it (and the accounts their
+    record names)."""
+
+    clinic: Clinic
+    client: Client | None = None
+    users: set[int] = field(default_factory=set)
+
+    def rows(self, table: Table) -> QuerySet[Any] | None:
+        """The table's rows in this scope, oldest first; None when the table has no place in it."""
+        manager = table.model._default_manager
+        if self.client is None:
+            return manager.filter(**{table.clinic_path: self.clinic.pk}).order_by("pk")
+        if table.model is User:
+            return manager.filter(pk__in=self.users, clinic=self.clinic).order_by("pk")
+        if table.model is Clinic:
+            return manager.filter(pk=self.clinic.pk)
+        if table.client_path is None:
+            return None
+        return manager.filter(**{table.client_path: self.client.pk}).order_by("pk")
+
+    def describe(self) -> dict[str, Any]:
+        described: dict[str, Any] = {"clinic": {"id": self.clinic.pk, "name": self.clinic.name}}
+        if self.client is not None:
+            described["client"] = {"id": self.client.pk, "name": str(self.client)}
+        return described
+
+
+def clinic_scope(clinic: Clinic) -> Scope:
+    return Scope(clinic)
+
+
+def client_scope(client: Client) -> Scope:
+    """One client's record, with only the accounts it names (who recorded, changed, saw it)."""
+    scope = Scope(client.clinic, client)
+    for table in tables():
+        rows = scope.rows(table) if table.model is not User else None
+        for key in table.foreign_keys() if rows is not None else []:
+            if key.related_model is User:
+                scope.users.update(
+                    rows.exclude(**{key.attname: None}).values_list(key.attname, flat=True)  # type: ignore[union-attr]
+                )
+    return scope
+
+
+def export(*, scope: Scope, target: IO[bytes], user: User | None) -> dict[str, Any]:
+    """Write the scope's zip to ``target`` and audit it; returns the manifest."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if scope.client is not None and not scope.users:
+            scope = client_scope(scope.client)
+        manifest = _write(scope, target)
+    audit.record(
+        user=user,
+        clinic=scope.clinic,
+        action="export.client" if scope.client else "export.clinic",
+        client=scope.client,
+        target=scope.clinic.name,
+        detail={"counts": manifest["counts"], "by": "web" if user else "command line"},
+    )
+    return manifest
+
+
+def _write(scope: Scope, target: IO[bytes]) -> dict[str, Any]:
+    files: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    documents: list[str] = []
+    with ZipFile(target, "w", compression=ZIP_DEFLATED) as zipped:
+        for table in tables():
+            rows = scope.rows(table)
+            if rows is None:
+                continue
+            counts[table.name] = _member(zipped, f"csv/{table.name}.csv", _csv(table, rows), files)
+            _member(zipped, f"json/{table.name}.jsonl", _jsonl(table, rows), files)
+            for file_field in table.file_fields():
+                documents += [n for n in rows.values_list(file_field.attname, flat=True) if n]
+        for name in sorted(set(documents)):
+            _member(zipped, f"documents/{name}", _document(name), files)
+        manifest = {
+            "format": FORMAT,
+            "format_version": VERSION,
+            "backcare": __version__,
+            "knowledge_version": load_knowledge().version,
+            **scope.describe(),
+            "scope": "client" if scope.client else "clinic",
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tables": list(counts),
+            "counts": counts,
+            "files": files,
+        }
+        zipped.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    return manifest
+
+
+def _member(
+    zipped: ZipFile, name: str, chunks: Iterator[bytes], files: list[dict[str, Any]]
+) -> int:
+    """Write one file into the zip from ``chunks``, noting its size and hash; returns the
+    number of chunks after the first (for a table: its rows, the header aside)."""
+    digest, size, count = hashlib.sha256(), 0, -1
+    with zipped.open(name, "w", force_zip64=True) as member:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            count += 1
+            member.write(chunk)
+    files.append({"path": name, "size": size, "sha256": digest.hexdigest()})
+    return count
+
+
+def _csv(table: Table, rows: QuerySet[Any]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: list[str]) -> bytes:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue().encode("utf-8")
+
+    yield line(table.columns)
+    for values in rows.values_list(*table.columns).iterator(chunk_size=CHUNK):
+        yield line([to_csv(f, v) for f, v in zip(table.fields, values, strict=True)])
+
+
+def _jsonl(table: Table, rows: QuerySet[Any]) -> Iterator[bytes]:
+    yield b""  # in step with the CSV's header, so both count the rows alike
+    for values in rows.values_list(*table.columns).iterator(chunk_size=CHUNK):
+        row = {f.attname: to_json(f, v) for f, v in zip(table.fields, values, strict=True)}
+        yield json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _document(name: str) -> Iterator[bytes]:
+    with default_storage.open(name, "rb") as stored:
+        while block := stored.read(BLOCK):
+            yield block
+
+
+def write_file(*, scope: Scope, path: Path, user: User | None) -> dict[str, Any]:
+    """Export into a file (mode 600: it holds health data)."""
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    with path.open("wb") as target:
+        return export(scope=scope, target=target, user=user)
+
+
+def scope_for(*, clinic: Clinic, client_id: int | None) -> Scope:
+    """The clinic, or one of its clients (another clinic's client is not found)."""
+    if client_id is None:
+        return clinic_scope(clinic)
+    found = Client.objects.filter(clinic=clinic, pk=client_id).first()
+    if found is None:
+        raise NotFound(f"no client {client_id} in clinic {clinic.name!r}")
+    return client_scope(found)

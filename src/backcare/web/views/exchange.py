@@ -1,0 +1,64 @@
+"""The clinic export page (admins only) and a client's own copy of their record: each a zip,
+built in a temporary file on disk and streamed from there, so memory stays bounded."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from backcare.errors import NotFound
+from backcare.records import export
+from backcare.records import own_copy as copies
+from backcare.web.views.common import clinic_page, today, user_of
+
+
+@clinic_page
+def export_page(request: HttpRequest) -> HttpResponseBase:
+    user = user_of(request)
+    if not user.is_clinic_admin:
+        raise PermissionDenied("only a clinic admin can export the clinic's records")
+    assert user.clinic is not None
+    errors: list[str] = []
+    if request.method == "POST":
+        raw = request.POST.get("client", "").strip()
+        try:
+            if raw and not raw.isdigit():
+                raise NotFound(f"client: {raw!r} is not a client number; leave it empty for all")
+            scope = export.scope_for(clinic=user.clinic, client_id=int(raw) if raw else None)
+        except NotFound as error:
+            errors.append(str(error))
+        else:
+            target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, and so deletes it)
+            export.export(scope=scope, target=target, user=user)
+            target.seek(0)
+            who = f"client-{scope.client.pk}" if scope.client else "clinic"
+            return _download(target, f"backcare-{who}-{today():%Y-%m-%d}.zip")
+    return render(
+        request,
+        "web/clinic_export.html",
+        {"clinic": user.clinic, "errors": errors, "typed": request.POST},
+        status=400 if errors else 200,
+    )
+
+
+@clinic_page
+def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
+    """The client's own copy of their record, in one click: readable HTML and JSON in a zip."""
+    copy = copies.collect(user=user_of(request), client_id=client_id)
+    html = render_to_string("web/own_copy.html", {"copy": copy})
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, and so deletes it)
+    copies.write_zip(copy, html=html, target=target)
+    target.seek(0)
+    return _download(target, f"record-{copy.client.last_name or 'client'}-{today():%Y-%m-%d}.zip")
+
+
+def _download(target: object, name: str) -> HttpResponse | FileResponse:
+    response = FileResponse(
+        target, as_attachment=True, filename=name, content_type="application/zip"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
