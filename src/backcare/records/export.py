@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -139,7 +139,9 @@ def _member(
     """Write one file into the zip from ``chunks``, noting its size and hash; returns the
     number of chunks after the first (for a table: its rows, the header aside)."""
     digest, size, count = hashlib.sha256(), 0, -1
-    with zipped.open(name, "w", force_zip64=True) as member:
+    entry = ZipInfo(name, date_time=datetime.now().timetuple()[:6])
+    entry.compress_type = ZIP_DEFLATED
+    with zipped.open(entry, "w", force_zip64=True) as member:
         for chunk in chunks:
             digest.update(chunk)
             size += len(chunk)
