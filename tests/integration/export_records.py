@@ -104,7 +104,7 @@ def snapshot() -> dict[str, Any]:
 
     from backcare.records.dashboard import current_alerts
     from backcare.records.exchange import tables
-    from backcare.records.models import Clinic, User
+    from backcare.records.models import Clearance, Clinic, User
 
     clinic = Clinic.objects.get(name=CLINIC)
     places: dict[str, dict[int, int]] = {}
@@ -121,7 +121,7 @@ def snapshot() -> dict[str, Any]:
         ]
     shown["documents"] = {
         name: hashlib.sha256(default_storage.open(name).read()).hexdigest()
-        for name in (shown.get("clearance") and _documents(shown["clearance"]) or [])
+        for name in Clearance.objects.filter(clinic=clinic).values_list("document", flat=True)
     }
     admin = User.objects.get(username="eve")
     shown["alerts"] = [
@@ -156,15 +156,6 @@ def _situation(text: str, places: dict[str, dict[int, int]]) -> str:
     if not found or found[1] not in WORDS:
         return text
     return f"{found[1]} #{places[WORDS[found[1]]][int(found[2])]}{found[3]}"
-
-
-def _documents(rows: list[list[Any]]) -> list[str]:
-    return [
-        value
-        for row in rows
-        for value in row
-        if isinstance(value, str) and value.startswith("clearances/")
-    ]
 
 
 if __name__ == "__main__":
