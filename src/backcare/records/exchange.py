@@ -200,7 +200,10 @@ def columns_doc() -> str:
         lines += [f"### {table.name}", "", "| column | kind | meaning |", "| --- | --- | --- |"]
         for field in table.fields:
             meaning = str(field.help_text or field.verbose_name).replace("|", "/")
-            empty = " (may be empty)" if field.null or field.blank else ""
+            if field.primary_key:
+                meaning = "this row's id, which other tables' `..._id` columns name"
+            text = isinstance(field, models.CharField | models.TextField | models.FileField)
+            empty = " (may be empty)" if field.null or (field.blank and text) else ""
             lines.append(f"| `{field.attname}` | {kind_of(field)} | {meaning}{empty} |")
         lines.append("")
     return "\n".join(lines)
