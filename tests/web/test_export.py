@@ -26,7 +26,9 @@ BLOCK = re.compile(r"(<!-- columns:start -->\n)(.*?)(<!-- columns:end -->)", re.
 
 
 def zip_of(response: Any) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = b"".join(response.streaming_content)
+    response.close()  # the temporary file behind the download is removed
+    return zipfile.ZipFile(io.BytesIO(data))
 
 
 def test_every_records_model_is_exported_or_left_out_with_its_reason(db):
@@ -100,8 +102,11 @@ def test_a_clients_own_copy_holds_their_record_and_no_secret_in_one_click(
     browser_a: Browser, client_a: Client, client_b: Client, therapist_a: User
 ):
     page = text(browser_a.get(f"/clients/{client_a.pk}/"))
-    assert f'href="/clients/{client_a.pk}/own-copy/"' in page
-    response = browser_a.get(f"/clients/{client_a.pk}/own-copy/")
+    assert f'action="/clients/{client_a.pk}/own-copy/"' in page
+    assert (
+        browser_a.get(f"/clients/{client_a.pk}/own-copy/")["Location"] == f"/clients/{client_a.pk}/"
+    )
+    response = browser_a.post(f"/clients/{client_a.pk}/own-copy/")
     assert response.status_code == 200
     with zip_of(response) as zipped:
         html = zipped.read("record.html").decode()
@@ -114,7 +119,7 @@ def test_a_clients_own_copy_holds_their_record_and_no_secret_in_one_click(
     assert "password" not in json.dumps(record)
     assert therapist_a.password not in html
     assert AuditEvent.objects.filter(action="client.own_copy", client=client_a).count() == 1
-    assert browser_a.get(f"/clients/{client_b.pk}/own-copy/").status_code == 404
+    assert browser_a.post(f"/clients/{client_b.pk}/own-copy/").status_code == 404
 
 
 def import_cli(path: Path, *extra: str, monkeypatch: Any, capsys: Any) -> tuple[int, str]:
@@ -127,7 +132,10 @@ def import_cli(path: Path, *extra: str, monkeypatch: Any, capsys: Any) -> tuple[
 
 
 def exported(admin_browser: Browser) -> bytes:
-    return b"".join(admin_browser.post("/clinic/export/").streaming_content)  # type: ignore[attr-defined]
+    response: Any = admin_browser.post("/clinic/export/")
+    data = b"".join(response.streaming_content)
+    response.close()
+    return data
 
 
 def rewritten(original: bytes, change: Any) -> bytes:

@@ -7,7 +7,7 @@ import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from backcare.errors import NotFound
@@ -47,7 +47,10 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
 
 @clinic_page
 def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
-    """The client's own copy of their record, in one click: readable HTML and JSON in a zip."""
+    """The client's own copy of their record, in one click: readable HTML and JSON in a zip.
+    A POST, so that no link prefetch makes (and audits) a copy nobody asked for."""
+    if request.method != "POST":
+        return redirect("client", client_id=client_id)
     copy = copies.collect(user=user_of(request), client_id=client_id)
     html = render_to_string("web/own_copy.html", {"copy": copy})
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, and so deletes it)
