@@ -27,7 +27,6 @@ BLOCK = re.compile(r"(<!-- columns:start -->\n)(.*?)(<!-- columns:end -->)", re.
 
 def zip_of(response: Any) -> zipfile.ZipFile:
     data = b"".join(response.streaming_content)
-    response.close()  # the temporary file behind the download is removed
     return zipfile.ZipFile(io.BytesIO(data))
 
 
@@ -133,9 +132,7 @@ def import_cli(path: Path, *extra: str, monkeypatch: Any, capsys: Any) -> tuple[
 
 def exported(admin_browser: Browser) -> bytes:
     response: Any = admin_browser.post("/clinic/export/")
-    data = b"".join(response.streaming_content)
-    response.close()
-    return data
+    return b"".join(response.streaming_content)
 
 
 def rewritten(original: bytes, change: Any) -> bytes:
