@@ -32,7 +32,7 @@ from backcare.records import audit
 from backcare.records.exchange import FORMAT, VERSION, Table, tables, to_csv, to_json
 from backcare.records.models import Client, Clinic, User
 
-CHUNK = 2000
+CHUNK = 500  # rows read at a time: an assessment is about 8 KB of JSON
 BLOCK = 1 << 16
 
 
