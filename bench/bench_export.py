@@ -27,16 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def measure(clients: int, home: Path) -> dict[str, Any]:
     """In the child: fill a clinic, then time the anchor, the export and the import."""
-    os.environ.update(
-        BACKCARE_HOME=str(home / "source"), DJANGO_SETTINGS_MODULE="backcare.web.settings"
-    )
-    os.environ.setdefault("BACKCARE_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    installation(home / "source")
     from backcare.records import exchange, export
 
     clinic = fill(clients)
@@ -63,6 +54,18 @@ def measure(clients: int, home: Path) -> dict[str, Any]:
         "zip_mb": archive.stat().st_size / 2**20,
         "archive": str(archive),
     }
+
+
+def installation(home: Path) -> None:
+    """Django set up on a new, migrated installation in ``home``."""
+    os.environ.update(BACKCARE_HOME=str(home), DJANGO_SETTINGS_MODULE="backcare.web.settings")
+    os.environ.setdefault("BACKCARE_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
 
 
 def fill(clients: int) -> Any:
@@ -147,16 +150,7 @@ def fill(clients: int) -> Any:
 
 def measure_import(home: Path, archive: str) -> dict[str, Any]:
     """In a second child, an empty installation: time the import."""
-    os.environ.update(
-        BACKCARE_HOME=str(home / "target"), DJANGO_SETTINGS_MODULE="backcare.web.settings"
-    )
-    os.environ.setdefault("BACKCARE_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    installation(home / "target")
     from backcare.records import importer
 
     started = time.perf_counter()

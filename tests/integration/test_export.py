@@ -5,15 +5,18 @@ on SQLite and on PostgreSQL, and the zip holds nothing of another clinic."""
 from __future__ import annotations
 
 import json
-import os
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.integration.export_records import CLINIC
-from tests.integration.test_backup import PG_URL, installation, run
+from tests.integration.test_backup import (  # the fixture: two new PostgreSQL databases
+    PG_URL,
+    installation,
+    run,
+    two_postgres_databases,  # noqa: F401 (a fixture)
+)
 
 
 def snapshot(env: dict[str, str], action: str) -> dict[str, list[object]]:
@@ -51,24 +54,6 @@ def test_a_clinic_exported_and_imported_has_the_same_records_and_decisions_on_sq
     )
 
 
-@pytest.fixture
-def two_postgres_databases() -> Iterator[tuple[str, str]]:
-    import psycopg
-
-    assert PG_URL
-    names = [f"backcare_export_{os.getpid()}_{side}" for side in ("a", "b")]
-    base = PG_URL.rsplit("/", 1)[0]
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        for name in names:
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
-        try:
-            yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-        finally:
-            for name in names:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(
     not PG_URL,
@@ -76,7 +61,8 @@ def two_postgres_databases() -> Iterator[tuple[str, str]]:
     "against (CI sets it to the machine's server)",
 )
 def test_a_clinic_exported_and_imported_has_the_same_records_and_decisions_on_postgresql(
-    tmp_path, two_postgres_databases
+    tmp_path,
+    two_postgres_databases,  # noqa: F811 (a fixture, named to be used)
 ):
     first, second = two_postgres_databases
     round_trip(
