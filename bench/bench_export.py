@@ -39,10 +39,10 @@ def measure(clients: int, home: Path) -> dict[str, Any]:
     anchor = time.perf_counter() - started
     archive = home / "clinic.zip"
     started = time.perf_counter()
-    export.write_file(scope=export.clinic_scope(clinic), path=archive, user=None)
+    export.write_file(scope=export.Scope(clinic), path=archive, user=None)
     exported = time.perf_counter() - started
     tracemalloc.start()  # a second export for the memory: tracing slows Python down
-    export.write_file(scope=export.clinic_scope(clinic), path=home / "again.zip", user=None)
+    export.write_file(scope=export.Scope(clinic), path=home / "again.zip", user=None)
     export_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {

@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -36,14 +36,13 @@ CHUNK = 500  # rows read at a time: an assessment is about 8 KB of JSON
 BLOCK = 1 << 16
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scope:
     """What an export holds: a whole clinic, or one client of it (and the accounts their
     record names)."""
 
     clinic: Clinic
     client: Client | None = None
-    users: set[int] = field(default_factory=set)
 
     def rows(self, table: Table) -> QuerySet[Any] | None:
         """The table's rows in this scope, oldest first; None when the table has no place in it."""
@@ -51,12 +50,26 @@ class Scope:
         if self.client is None:
             return manager.filter(**{table.clinic_path: self.clinic.pk}).order_by("pk")
         if table.model is User:
-            return manager.filter(pk__in=self.users, clinic=self.clinic).order_by("pk")
+            return manager.filter(pk__in=self._accounts(), clinic=self.clinic).order_by("pk")
         if table.model is Clinic:
             return manager.filter(pk=self.clinic.pk)
         if table.client_path is None:
             return None
         return manager.filter(**{table.client_path: self.client.pk}).order_by("pk")
+
+    def _accounts(self) -> set[int]:
+        """The accounts a client's record names: who recorded, changed or saw it."""
+        named: set[int] = set()
+        for table in tables():
+            rows = self.rows(table) if table.model is not User else None
+            if rows is None:
+                continue
+            for key in table.foreign_keys():
+                if key.related_model is User:
+                    named.update(
+                        rows.exclude(**{key.attname: None}).values_list(key.attname, flat=True)
+                    )
+        return named
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {"clinic": {"id": self.clinic.pk, "name": self.clinic.name}}
@@ -65,31 +78,13 @@ class Scope:
         return described
 
 
-def clinic_scope(clinic: Clinic) -> Scope:
-    return Scope(clinic)
-
-
-def client_scope(client: Client) -> Scope:
-    """One client's record, with only the accounts it names (who recorded, changed, saw it)."""
-    scope = Scope(client.clinic, client)
-    for table in tables():
-        rows = scope.rows(table) if table.model is not User else None
-        for key in table.foreign_keys() if rows is not None else []:
-            if key.related_model is User:
-                scope.users.update(
-                    rows.exclude(**{key.attname: None}).values_list(key.attname, flat=True)  # type: ignore[union-attr]
-                )
-    return scope
-
-
 def export(*, scope: Scope, target: IO[bytes], user: User | None) -> dict[str, Any]:
     """Write the scope's zip to ``target`` and audit it; returns the manifest."""
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if snapshot:  # one snapshot for every table (it must open the transaction)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        if scope.client is not None and not scope.users:
-            scope = client_scope(scope.client)
         manifest = _write(scope, target)
     audit.record(
         user=user,
@@ -190,8 +185,8 @@ def write_file(*, scope: Scope, path: Path, user: User | None) -> dict[str, Any]
 def scope_for(*, clinic: Clinic, client_id: int | None) -> Scope:
     """The clinic, or one of its clients (another clinic's client is not found)."""
     if client_id is None:
-        return clinic_scope(clinic)
+        return Scope(clinic)
     found = Client.objects.filter(clinic=clinic, pk=client_id).first()
     if found is None:
         raise NotFound(f"no client {client_id} in clinic {clinic.name!r}")
-    return client_scope(found)
+    return Scope(clinic, found)

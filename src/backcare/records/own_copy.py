@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 
 from backcare.records import audit, clients
 from backcare.records.exchange import tables, to_json
-from backcare.records.export import client_scope
+from backcare.records.export import Scope
 from backcare.records.models import Client, User
 
 # Columns that are the installation's, not the client's: left out of the copy.
@@ -70,7 +70,7 @@ class OwnCopy:
 def collect(*, user: User, client_id: int) -> OwnCopy:
     """Everything held about a client of the user's clinic; the copy is audited."""
     client = clients.get(user=user, client_id=client_id)
-    scope = client_scope(client)
+    scope = Scope(client.clinic, client)
     sections, documents = [], []
     for table in tables():
         rows = scope.rows(table)
