@@ -17,7 +17,7 @@ from django.apps import apps
 from django.test import Client as Browser
 
 from backcare import cli
-from backcare.records import exchange, importer
+from backcare.records import accounts, exchange, importer
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.test_pages import errors, text
 
@@ -121,13 +121,40 @@ def test_a_clients_own_copy_holds_their_record_and_no_secret_in_one_click(
     assert browser_a.post(f"/clients/{client_b.pk}/own-copy/").status_code == 404
 
 
-def import_cli(path: Path, *extra: str, monkeypatch: Any, capsys: Any) -> tuple[int, str]:
-    """``backcare import`` run in this process (on the test database); exit code and output."""
-    monkeypatch.setattr(sys, "argv", ["backcare", "import", *extra, str(path)])
+def backcare(*args: str, monkeypatch: Any, capsys: Any) -> tuple[int, str]:
+    """The command line run in this process (on the test database): exit code and output."""
+    monkeypatch.setattr(sys, "argv", ["backcare", *args])
     with pytest.raises(SystemExit) as done:
         cli.main()
     out = capsys.readouterr()
     return int(done.value.code or 0), out.out + out.err
+
+
+def import_cli(path: Path, *extra: str, monkeypatch: Any, capsys: Any) -> tuple[int, str]:
+    return backcare("import", *extra, str(path), monkeypatch=monkeypatch, capsys=capsys)
+
+
+def test_the_export_command_names_what_it_needs_and_writes_a_private_file(
+    client_a: Client, client_b: Client, tmp_path: Path, monkeypatch: Any, capsys: Any
+):
+    def run(*args: str) -> tuple[int, str]:
+        return backcare("export", *args, monkeypatch=monkeypatch, capsys=capsys)
+
+    assert run(str(tmp_path / "x.zip")) == (
+        2,
+        "error: --clinic: name the clinic to export; clinics: 'Clinic A', 'Clinic B'\n",
+    )
+    code, output = run("--clinic", "Clinic A", "--client", str(client_b.pk), "x.zip")
+    assert (code, output) == (2, f"error: no client {client_b.pk} in clinic 'Clinic A'\n")
+    code, output = run("--clinic", "Clinic A", str(tmp_path / "no" / "x.zip"))
+    assert code == 2
+    assert "cannot write" in output
+    code, output = run(
+        "--clinic", "Clinic A", "--client", str(client_a.pk), str(tmp_path / "a.zip")
+    )
+    assert code == 0, output
+    assert (tmp_path / "a.zip").stat().st_mode & 0o777 == 0o600
+    assert AuditEvent.objects.get(action="export.client").detail["by"] == "command line"
 
 
 def exported(admin_browser: Browser) -> bytes:
@@ -205,6 +232,10 @@ def test_a_dry_run_reports_the_counts_and_an_import_keeps_the_decisions(
         **counts,
         "auditevent": counts["auditevent"] + 1,  # the import itself
     }
+    account = User.objects.get(username="alice")
+    assert not account.has_usable_password()  # no password hash travels in an export
+    accounts.set_password(username="alice", password="another-long-password-9")
+    assert User.objects.get(username="alice").check_password("another-long-password-9")
     imported = Client.objects.get()
     assert imported.assessments.get().decision == decision
     assert imported.intakes.get().data["medications"] == ["warfarin 5 mg"]

@@ -29,7 +29,15 @@ from backcare import __version__
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
 from backcare.records import audit
-from backcare.records.exchange import FORMAT, VERSION, Table, tables, to_csv, to_json
+from backcare.records.exchange import (
+    FORMAT,
+    VERSION,
+    ExchangeError,
+    Table,
+    tables,
+    to_csv,
+    to_json,
+)
 from backcare.records.models import Client, Clinic, User
 
 CHUNK = 500  # rows read at a time: an assessment is about 8 KB of JSON
@@ -176,9 +184,13 @@ def _document(name: str) -> Iterator[bytes]:
 
 def write_file(*, scope: Scope, path: Path, user: User | None) -> dict[str, Any]:
     """Export into a file (mode 600: it holds health data)."""
-    path.touch(mode=0o600)
-    path.chmod(0o600)
-    with path.open("wb") as target:
+    try:
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        target = path.open("wb")
+    except OSError as error:
+        raise ExchangeError(f"cannot write {path}: {error.strerror}") from None
+    with target:
         return export(scope=scope, target=target, user=user)
 
 

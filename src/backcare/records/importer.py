@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile, ZipFile
 
+from django.contrib.auth.hashers import make_password
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, models, transaction
@@ -28,7 +29,7 @@ from django.db import DatabaseError, models, transaction
 from backcare.records import audit
 from backcare.records.exchange import FORMAT, VERSION, ExchangeError, Table, from_json, tables
 from backcare.records.export import BLOCK
-from backcare.records.models import AlertAcknowledgement, Clinic
+from backcare.records.models import AlertAcknowledgement, Clinic, User
 
 BATCH = 500
 # The word an acknowledged alert's situation starts with, and the table its id is in.
@@ -171,12 +172,20 @@ class _Load:
                 row = json.loads(line)
                 old = row.pop("id")
                 values = {
-                    f.attname: from_json(f, self._value(f, row[f.attname], number))
+                    f.attname: from_json(f, self._value(f, self._given(f, row, number), number))
                     for f in table.fields
                     if not f.primary_key
                 }
+                unknown = set(row) - set(table.columns)
+                if unknown:
+                    raise ValueError(
+                        f"{table.name} row {number} has columns this backcare does not know: "
+                        f"{', '.join(sorted(unknown))}"
+                    )
                 if table.model is AlertAcknowledgement:
                     values["situation"] = self._situation(values["situation"])
+                if table.model is User:  # no password travels: none works until one is set
+                    values["password"] = make_password(None)
                 self.pending.append((old, table.model(**values)))
                 if len(self.pending) >= BATCH:
                     self._flush()
@@ -187,6 +196,14 @@ class _Load:
         made = self.table.model._default_manager.bulk_create([row for _, row in self.pending])
         self.mapped.update((old, row.pk) for (old, _), row in zip(self.pending, made, strict=True))
         self.pending.clear()
+
+    def _given(self, field: models.Field[Any, Any], row: dict[str, Any], number: int) -> Any:
+        """The row's value; a column added after the export was made takes its default."""
+        if field.attname in row:
+            return row[field.attname]
+        if field.has_default() or field.null:
+            return field.get_default()
+        raise ValueError(f"{self.table.name} row {number} has no {field.attname}")
 
     def _value(self, field: models.Field[Any, Any], value: Any, number: int) -> Any:
         if isinstance(field, models.ForeignKey) and value is not None:
