@@ -19,6 +19,7 @@ from django.test import Client as Browser
 from backcare import cli
 from backcare.records import accounts, exchange, importer
 from backcare.records.models import AuditEvent, Client, User
+from tests.web.test_accessibility import audit
 from tests.web.test_pages import errors, text
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "export.md"
@@ -110,6 +111,7 @@ def test_a_clients_own_copy_holds_their_record_and_no_secret_in_one_click(
     with zip_of(response) as zipped:
         html = zipped.read("record.html").decode()
         record = json.loads(zipped.read("record.json"))
+    assert audit(html) == []  # a language, one h1, named controls
     assert "The record of Ada Lovelace" in html
     assert "warfarin 5 mg" in html
     assert record["client"] == "Ada Lovelace"
