@@ -89,10 +89,12 @@ def collect(*, user: User, client_id: int) -> OwnCopy:
     return OwnCopy(client, datetime.now(UTC), sections, documents)
 
 
-def write_zip(copy: OwnCopy, *, html: str, target: IO[bytes]) -> None:
-    """The copy as a zip: record.html to read, record.json for a program, the documents."""
+def write_zip(copy: OwnCopy, *, html: str, styles: bytes, target: IO[bytes]) -> None:
+    """The copy as a zip: record.html (with record.css) to read, record.json for a program,
+    and the documents."""
     with ZipFile(target, "w", compression=ZIP_DEFLATED) as zipped:
         zipped.writestr("record.html", html)
+        zipped.writestr("record.css", styles)
         zipped.writestr("record.json", json.dumps(copy.as_json(), indent=2, ensure_ascii=False))
         for name in copy.documents:
             with default_storage.open(name, "rb") as stored:

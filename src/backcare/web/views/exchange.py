@@ -4,9 +4,13 @@ built in a temporary file on disk and streamed from there, so memory stays bound
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
 
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -32,11 +36,11 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
         except NotFound as error:
             errors.append(str(error))
         else:
-            target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, and so deletes it)
-            export.export(scope=scope, target=target, user=user)
-            target.seek(0)
             who = f"client-{scope.client.pk}" if scope.client else "clinic"
-            return _download(target, f"backcare-{who}-{today():%Y-%m-%d}.zip")
+            return _download(
+                lambda target: export.export(scope=scope, target=target, user=user),
+                f"backcare-{who}-{today():%Y-%m-%d}.zip",
+            )
     return render(
         request,
         "web/clinic_export.html",
@@ -53,13 +57,23 @@ def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
         return redirect("client", client_id=client_id)
     copy = copies.collect(user=user_of(request), client_id=client_id)
     html = render_to_string("web/own_copy.html", {"copy": copy})
-    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it, and so deletes it)
-    copies.write_zip(copy, html=html, target=target)
-    target.seek(0)
-    return _download(target, f"record-{copy.client.last_name or 'client'}-{today():%Y-%m-%d}.zip")
+    styles = Path(str(finders.find("backcare/record.css"))).read_bytes()
+    return _download(
+        lambda target: copies.write_zip(copy, html=html, styles=styles, target=target),
+        f"record-{copy.client.last_name or 'client'}-{today():%Y-%m-%d}.zip",
+    )
 
 
-def _download(target: object, name: str) -> HttpResponse | FileResponse:
+def _download(write: Callable[[IO[bytes]], object], name: str) -> FileResponse:
+    """A zip written by ``write`` into an unnamed temporary file, then streamed from it;
+    FileResponse closes the file at the end, which removes it."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (closed here on failure, else by the response)
+    try:
+        write(target)
+        target.seek(0)
+    except BaseException:
+        target.close()
+        raise
     response = FileResponse(
         target, as_attachment=True, filename=name, content_type="application/zip"
     )
