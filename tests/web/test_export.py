@@ -114,6 +114,7 @@ def test_a_clients_own_copy_holds_their_record_and_no_secret_in_one_click(
     assert audit(html) == []  # a language, one h1, named controls
     assert "The record of Ada Lovelace" in html
     assert "warfarin 5 mg" in html
+    assert "In short" in html  # the latest intake in words, before the tables
     assert record["client"] == "Ada Lovelace"
     assert record["record"]["assessment"][0]["decision"] == client_a.assessments.get().decision
     assert "Bea" not in html

@@ -56,6 +56,11 @@ class OwnCopy:
     sections: list[Section]
     documents: list[str]
 
+    def latest(self, name: str, column: str) -> dict[str, Any] | None:
+        """The newest row's ``column`` of a table (the latest intake's data, for one)."""
+        rows = next((s.rows for s in self.sections if s.name == name), [])
+        return rows[-1][column] if rows else None
+
     def as_json(self) -> dict[str, Any]:
         """One JSON document: who, when, and each table's rows by column name."""
         return {

@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from backcare.errors import NotFound
+from backcare.knowledge import load_knowledge
 from backcare.records import export
 from backcare.records import own_copy as copies
+from backcare.records.summary import summary
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -56,7 +58,12 @@ def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return redirect("client", client_id=client_id)
     copy = copies.collect(user=user_of(request), client_id=client_id)
-    html = render_to_string("web/own_copy.html", {"copy": copy})
+    data, result = copy.latest("intake", "data"), copy.latest("assessment", "result")
+    physician = copy.client.physician
+    readable = summary(data, result, load_knowledge(), physician=physician) if data else None
+    html = render_to_string(
+        "web/own_copy.html", {"copy": copy, "summary": readable, "result": result}
+    )
     styles = Path(str(finders.find("backcare/record.css"))).read_bytes()
     return _download(
         lambda target: copies.write_zip(copy, html=html, styles=styles, target=target),
