@@ -119,10 +119,10 @@ def snapshot() -> dict[str, Any]:
         shown[table.name] = [
             [_placed(f, v, places) for f, v in zip(table.fields, row, strict=True)] for row in rows
         ]
-    shown["documents"] = {
-        name: hashlib.sha256(default_storage.open(name).read()).hexdigest()
-        for name in Clearance.objects.filter(clinic=clinic).values_list("document", flat=True)
-    }
+    shown["documents"] = {}
+    for name in Clearance.objects.filter(clinic=clinic).values_list("document", flat=True):
+        with default_storage.open(name) as stored:
+            shown["documents"][name] = hashlib.sha256(stored.read()).hexdigest()
     admin = User.objects.get(username="eve")
     shown["alerts"] = [
         [str(a.client), a.kind, _situation(a.situation, places), a.acknowledged is not None]

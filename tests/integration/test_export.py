@@ -1,6 +1,7 @@
 """``backcare export`` and ``backcare import`` as a user runs them: a clinic exported from one
-installation and imported into an empty one holds the same records and decisions (ids aside),
-on SQLite and on PostgreSQL, and the zip holds nothing of another clinic."""
+installation and imported into a new, empty one holds the same records and decisions (ids
+aside), and the zip holds nothing of another clinic. The same round trip runs in-process on
+SQLite and on PostgreSQL in tests/web/test_export.py (the PostgreSQL run repeats tests/web)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,8 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.integration.export_records import CLINIC
-from tests.integration.test_backup import (  # the fixture: two new PostgreSQL databases
-    PG_URL,
-    installation,
-    run,
-    two_postgres_databases,  # noqa: F401 (a fixture)
-)
+from tests.integration.test_backup import installation, run
 
 
 def snapshot(env: dict[str, str], action: str) -> dict[str, list[object]]:
@@ -51,22 +45,4 @@ def round_trip(source: dict[str, str], target: dict[str, str], archive: Path) ->
 def test_a_clinic_exported_and_imported_has_the_same_records_and_decisions_on_sqlite(tmp_path):
     round_trip(
         installation(tmp_path / "first"), installation(tmp_path / "second"), tmp_path / "e.zip"
-    )
-
-
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    not PG_URL,
-    reason="BACKCARE_TEST_DATABASE_URL is not set, so there is no PostgreSQL server to test "
-    "against (CI sets it to the machine's server)",
-)
-def test_a_clinic_exported_and_imported_has_the_same_records_and_decisions_on_postgresql(
-    tmp_path,
-    two_postgres_databases,  # noqa: F811 (a fixture, named to be used)
-):
-    first, second = two_postgres_databases
-    round_trip(
-        installation(tmp_path / "first", first),
-        installation(tmp_path / "second", second),
-        tmp_path / "e.zip",
     )

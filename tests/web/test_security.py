@@ -38,9 +38,7 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-def test_every_page_that_shows_a_client_tells_the_browser_to_store_nothing(
-    browser_a, client_a
-):
+def test_every_page_that_shows_a_client_tells_the_browser_to_store_nothing(browser_a, client_a):
     for path in [
         "/",
         "/clients/",
