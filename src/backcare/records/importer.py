@@ -43,6 +43,17 @@ SITUATIONS = {
 SITUATION = re.compile(r"(?P<word>[a-z]+) (?P<id>\d+)(?P<rest>.*)", re.DOTALL)
 
 
+# What an import reads from the manifest, and its JSON type.
+MANIFEST = {
+    "format_version": int,
+    "clinic": dict,
+    "created_at": str,
+    "tables": list,
+    "counts": dict,
+    "files": list,
+}
+
+
 @dataclass(frozen=True)
 class Imported:
     manifest: dict[str, Any]
@@ -65,15 +76,15 @@ def import_file(path: Path, *, dry_run: bool = False) -> Imported:
     return Imported(manifest, dict(manifest["counts"]), dry_run)
 
 
-@contextmanager
-def _opened(path: Path) -> Iterator[ZipFile]:
+def _opened(path: Path) -> ZipFile:
     try:
-        with ZipFile(path) as zipped:
-            yield zipped
+        return ZipFile(path)
     except FileNotFoundError:
         raise ExchangeError(f"{path}: no such file") from None
     except (BadZipFile, EOFError) as error:
         raise ExchangeError(f"{path} is not a readable zip ({error}); it may be damaged") from None
+    except OSError as error:
+        raise ExchangeError(f"cannot read {path}: {error.strerror}") from None
 
 
 def _checked(zipped: ZipFile, path: Path) -> dict[str, Any]:
@@ -86,13 +97,16 @@ def _checked(zipped: ZipFile, path: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ExchangeError(f"{path} is not a backcare export (its manifest names no {FORMAT})")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version > VERSION:
+    if isinstance(version, int) and version > VERSION:
         raise ExchangeError(
-            f"{path} has export format version {version!r}, newer than this backcare reads "
+            f"{path} has export format version {version}, newer than this backcare reads "
             f"(up to {VERSION}); import it with a newer backcare"
         )
+    for key, kind in MANIFEST.items():
+        if not isinstance(manifest.get(key), kind):
+            raise ExchangeError(f"{path}: manifest.json has no valid {key!r}; it may be damaged")
     names = set(zipped.namelist()) - {"manifest.json"}
-    listed = {f["path"]: f for f in manifest.get("files", [])}
+    listed = {f.get("path"): f for f in manifest["files"] if isinstance(f, dict)}
     if names - set(listed):
         raise ExchangeError(
             f"{path} holds files its manifest does not list: {sorted(names - set(listed))[:5]}"
@@ -100,7 +114,7 @@ def _checked(zipped: ZipFile, path: Path) -> dict[str, Any]:
     for name, entry in listed.items():
         if name not in names:
             raise ExchangeError(f"{path} is damaged: {name} is missing")
-        if _sha256(zipped, name) != entry["sha256"]:
+        if _sha256(zipped, name) != entry.get("sha256"):
             raise ExchangeError(
                 f"{path} is damaged: {name} does not match its SHA-256 in the manifest"
             )
