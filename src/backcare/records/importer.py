@@ -258,7 +258,9 @@ def _document(zipped: ZipFile, name: str, saved: list[str]) -> str:
 
 @contextmanager
 def _saved_times_kept(table: Table) -> Iterator[None]:
-    """Insert the exported times rather than now: ``auto_now`` is off while the table loads."""
+    """Insert the exported times rather than now: ``auto_now`` is off while the table loads.
+    The switch is process-wide, which is safe because an import runs from the command line,
+    alone in its process (never inside the web app)."""
     stamped = [
         (f, f.auto_now, f.auto_now_add)  # type: ignore[attr-defined]
         for f in table.fields
