@@ -114,7 +114,8 @@ def _write(scope: Scope, target: IO[bytes]) -> dict[str, Any]:
             rows = scope.rows(table)
             if rows is None:
                 continue
-            counts[table.name] = _member(zipped, f"csv/{table.name}.csv", _csv(table, rows), files)
+            lines = _member(zipped, f"csv/{table.name}.csv", _csv(table, rows), files)
+            counts[table.name] = lines - 1  # the header aside
             _member(zipped, f"json/{table.name}.jsonl", _jsonl(table, rows), files)
             for file_field in table.file_fields():
                 documents += [n for n in rows.values_list(file_field.attname, flat=True) if n]
@@ -140,8 +141,8 @@ def _member(
     zipped: ZipFile, name: str, chunks: Iterator[bytes], files: list[dict[str, Any]]
 ) -> int:
     """Write one file into the zip from ``chunks``, noting its size and hash; returns the
-    number of chunks after the first (for a table: its rows, the header aside)."""
-    digest, size, count = hashlib.sha256(), 0, -1
+    number of chunks (for a CSV file: its lines)."""
+    digest, size, count = hashlib.sha256(), 0, 0
     entry = ZipInfo(name, date_time=datetime.now().timetuple()[:6])
     entry.compress_type = ZIP_DEFLATED
     with zipped.open(entry, "w", force_zip64=True) as member:
@@ -170,14 +171,20 @@ def _csv(table: Table, rows: QuerySet[Any]) -> Iterator[bytes]:
 
 
 def _jsonl(table: Table, rows: QuerySet[Any]) -> Iterator[bytes]:
-    yield b""  # in step with the CSV's header, so both count the rows alike
     for values in rows.values_list(*table.columns).iterator(chunk_size=CHUNK):
         row = {f.attname: to_json(f, v) for f, v in zip(table.fields, values, strict=True)}
         yield json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 def _document(name: str) -> Iterator[bytes]:
-    with default_storage.open(name, "rb") as stored:
+    try:
+        stored = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise ExchangeError(
+            f"the document {name} that a clearance names is missing from the data directory; "
+            "restore it from a backup, then export again"
+        ) from None
+    with stored:
         while block := stored.read(BLOCK):
             yield block
 
@@ -190,8 +197,12 @@ def write_file(*, scope: Scope, path: Path, user: User | None) -> dict[str, Any]
         target = path.open("wb")
     except OSError as error:
         raise ExchangeError(f"cannot write {path}: {error.strerror}") from None
-    with target:
-        return export(scope=scope, target=target, user=user)
+    try:
+        with target:
+            return export(scope=scope, target=target, user=user)
+    except BaseException:
+        path.unlink(missing_ok=True)  # no half-written export is left behind
+        raise
 
 
 def scope_for(*, clinic: Clinic, client_id: int | None) -> Scope:

@@ -25,6 +25,12 @@ HIDDEN = {
 }
 
 
+MISSING = (
+    "These documents are named in the record but their files could not be found when this "
+    "copy was made; ask the clinic for them:\n"
+)
+
+
 @dataclass(frozen=True)
 class Section:
     """One table of the record: its title, column labels and rows (JSON values)."""
@@ -101,6 +107,12 @@ def write_zip(copy: OwnCopy, *, html: str, styles: bytes, target: IO[bytes]) -> 
         zipped.writestr("record.html", html)
         zipped.writestr("record.css", styles)
         zipped.writestr("record.json", json.dumps(copy.as_json(), indent=2, ensure_ascii=False))
+        missing = []
         for name in copy.documents:
-            with default_storage.open(name, "rb") as stored:
-                zipped.writestr(f"documents/{name}", stored.read())
+            try:
+                with default_storage.open(name, "rb") as stored:
+                    zipped.writestr(f"documents/{name}", stored.read())
+            except FileNotFoundError:
+                missing.append(name)
+        if missing:  # said in the copy, never left out silently
+            zipped.writestr("documents/MISSING.txt", MISSING + "\n".join(missing) + "\n")

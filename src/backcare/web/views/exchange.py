@@ -18,6 +18,7 @@ from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
 from backcare.records import export
 from backcare.records import own_copy as copies
+from backcare.records.exchange import ExchangeError
 from backcare.records.summary import summary
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -35,14 +36,13 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
             if raw and not raw.isdigit():
                 raise NotFound(f"client: {raw!r} is not a client number; leave it empty for all")
             scope = export.scope_for(clinic=user.clinic, client_id=int(raw) if raw else None)
-        except NotFound as error:
-            errors.append(str(error))
-        else:
             who = f"client-{scope.client.pk}" if scope.client else "clinic"
             return _download(
                 lambda target: export.export(scope=scope, target=target, user=user),
                 f"backcare-{who}-{today():%Y-%m-%d}.zip",
             )
+        except (NotFound, ExchangeError) as error:
+            errors.append(str(error))
     return render(
         request,
         "web/clinic_export.html",
