@@ -247,3 +247,23 @@ def test_a_clinic_imported_into_an_empty_database_has_the_same_records_and_decis
     assert not account.has_usable_password()  # no password hash travels in an export
     accounts.set_password(username="anna", password="another-long-password-9")
     assert User.objects.get(username="anna").check_password("another-long-password-9")
+
+
+def test_a_document_gone_from_the_data_directory_is_named_never_a_server_error(
+    admin_browser: Browser, client_a: Client, admin_a: User
+):
+    Clearance.objects.create(
+        clinic=client_a.clinic,
+        client=client_a,
+        received_from="Dr Who",
+        received_on=client_a.created_at.date(),
+        recorded_by=admin_a,
+        document="clearances/2026/gone.pdf",
+    )
+    refused = admin_browser.post("/clinic/export/")
+    assert refused.status_code == 400
+    assert "the document clearances/2026/gone.pdf that a clearance names is missing" in errors(
+        text(refused)
+    )
+    with zip_of(admin_browser.post(f"/clients/{client_a.pk}/own-copy/")) as zipped:
+        assert "clearances/2026/gone.pdf" in zipped.read("documents/MISSING.txt").decode()
