@@ -324,6 +324,72 @@ def restore(
     )
 
 
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE.zip", help="The zip to write.")],
+    client: Annotated[
+        int | None, typer.Option("--client", metavar="ID", help="Only this client's record.")
+    ] = None,
+    clinic: Annotated[
+        str | None, typer.Option(help="The clinic's name; needed when several exist.")
+    ] = None,
+) -> None:
+    """Export a clinic (or one client) as CSV and JSON in a zip with a manifest (docs/export.md)."""
+    _django()
+    from backcare.records import export
+
+    scope = export.scope_for(clinic=_clinic_named(clinic), client_id=client)
+    manifest = export.write_file(scope=scope, path=file, user=None)
+    rows = sum(manifest["counts"].values())
+    typer.echo(
+        f"Exported {rows} rows in {len(manifest['counts'])} tables and "
+        f"{sum(f['path'].startswith('documents/') for f in manifest['files'])} documents of "
+        f"{scope.client or scope.clinic} to {file} (mode 600: it holds health data)."
+    )
+
+
+def _clinic_named(name: str | None) -> Any:
+    from backcare.records.models import Clinic
+
+    names = sorted(Clinic.objects.values_list("name", flat=True))
+    if name is not None:
+        found = Clinic.objects.filter(name=name).first()
+        if found is None:
+            raise InvalidIntake(
+                [Problem("--clinic", f"no clinic {name!r}; clinics: {', '.join(names) or 'none'}")]
+            )
+        return found
+    if len(names) != 1:
+        listed = ", ".join(repr(n) for n in names) if names else "none yet"
+        raise InvalidIntake([Problem("--clinic", f"name the clinic to export; clinics: {listed}")])
+    return Clinic.objects.get()
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE.zip", help="A zip made by export.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the zip and report its counts; import nothing.")
+    ] = False,
+) -> None:
+    """Import an export into an empty installation: the same records, with new ids."""
+    _django()
+    _migrate()
+    from backcare.records import importer
+
+    done = importer.import_file(file, dry_run=dry_run)
+    manifest = done.manifest
+    for table, count in done.counts.items():
+        typer.echo(f"{table:24} {count:>8}")
+    verb = "Would import" if dry_run else "Imported"
+    typer.echo(
+        f"{verb} {sum(done.counts.values())} rows of {manifest['clinic']['name']!r}, exported "
+        f"{manifest['created_at']} (knowledge {manifest['knowledge_version']}) from {file}."
+    )
+    if not dry_run:
+        typer.echo("Accounts have no password yet: set one with 'backcare user passwd NAME'.")
+
+
 def _read_password(from_stdin: bool) -> str:
     """A new password: one line of standard input (for scripts), or typed twice at a prompt."""
     import getpass

@@ -117,6 +117,25 @@ def hsts_seconds() -> int:
     return int(raw)
 
 
+def _whole_number(name: str, default: int, most: int) -> int:
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isdigit() or int(raw) > most:
+        raise BackcareError(f"{name} must be a whole number from 0 to {most}, not {raw!r}")
+    return int(raw)
+
+
+def referral_visits_warning() -> int:
+    """BACKCARE_REFERRAL_VISITS_WARNING: the dashboard warns when a referral has this many
+    authorised visits left, or fewer (none left is always an alert)."""
+    return _whole_number("BACKCARE_REFERRAL_VISITS_WARNING", 2, 100)
+
+
+def referral_expiry_warning_days() -> int:
+    """BACKCARE_REFERRAL_EXPIRY_WARNING_DAYS: the dashboard warns this many days before a
+    referral expires (an expired referral is always an alert)."""
+    return _whole_number("BACKCARE_REFERRAL_EXPIRY_WARNING_DAYS", 14, 365)
+
+
 def debug() -> bool:
     return os.environ.get("BACKCARE_WEB_DEBUG", "") == "1"
 

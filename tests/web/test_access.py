@@ -20,6 +20,7 @@ from backcare.records.models import (
     Intake,
     IntakeDraft,
     PlanChange,
+    Referral,
     SelfServiceLink,
     SessionAmendment,
     SessionNote,
@@ -39,6 +40,8 @@ CLINIC_PAGES = [
     ("get", "audit"),
     ("get", "clinic_settings"),
     ("post", "clinic_settings"),
+    ("get", "clinic_export"),
+    ("post", "clinic_export"),
 ]
 CLIENT_PAGES = [
     ("get", "client"),
@@ -65,6 +68,9 @@ CLIENT_PAGES = [
     ("get", "session"),
     ("post", "session"),
     ("get", "clearance_document"),
+    ("get", "referral_new"),
+    ("post", "referral_new"),
+    ("post", "own_copy"),
 ]
 WITH_DRAFT = ("draft", "draft_review", "draft_discard", "link_revoke")
 
@@ -140,6 +146,12 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
         "draft_review": intake_form(reason="checking access"),
         "session": {"text": "pain 2 by the evening, said on the phone"},
         "client_edit": {"first_name": "Nina", "last_name": "Renamed", "reason": "married"},
+        "referral_new": {
+            "referrer": "Dr Who, GP",
+            "referred_on": "2020-01-01",
+            "diagnosis": "Low back pain",
+            "visits_authorised": "6",
+        },
         "clearance_new": {
             "received_from": "Dr Who, GP",
             "received_on": "2020-01-01",
@@ -161,6 +173,7 @@ def records_of(person: Client) -> dict[str, int]:
         .count(),
         "amendments": SessionAmendment.objects.filter(session__client=person).count(),
         "client changes": ClientChange.objects.filter(client=person).count(),
+        "referrals": Referral.objects.filter(client=person).count(),
     }
 
 
@@ -323,6 +336,7 @@ def test_another_clinics_client_is_not_found_on_any_client_page(
         ("draft_review", "intakes"),
         ("session", "amendments"),
         ("client_edit", "client changes"),
+        ("referral_new", "referrals"),
     ],
 )
 def test_the_same_posts_from_the_clients_own_clinic_are_recorded(

@@ -110,6 +110,7 @@ def pages(
         "held client": f"/clients/{held.pk}/",
         "knowledge": "/knowledge/?q=back",
         "knowledge entry": "/knowledge/conditions/osteoporosis/",
+        "new referral": f"/clients/{client_a.pk}/referrals/new/",
     }
     html = {name: browser_a.get(url).content.decode() for name, url in urls.items()}
     anonymous = Browser()
@@ -121,6 +122,7 @@ def pages(
     html["public check"] = anonymous.get("/check/").content.decode()
     html["login"] = anonymous.get("/login/").content.decode()
     html["clinic settings"] = admin_browser.get("/clinic/settings/").content.decode()
+    html["clinic export"] = admin_browser.get("/clinic/export/").content.decode()
     return html
 
 

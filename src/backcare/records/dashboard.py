@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
-from backcare.records import audit, merge
+from backcare.records import audit, merge, referrals
 from backcare.records.models import (
     AlertAcknowledgement,
     Assessment,
@@ -55,7 +56,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     for session in recent.select_related("client").order_by("-session_date", "-pk"):
         seen.setdefault(session.client_id, session.client)
     board.recent_clients = list(seen.values())[:12]
-    every = current_alerts(user)
+    every = current_alerts(user, today=today)
     board.alerts = [a for a in every if a.acknowledged is None]
     board.acknowledged = [a for a in every if a.acknowledged is not None]
     shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in every}
@@ -72,16 +73,18 @@ ORDER = {
     "answers": 4,
     "postpone": 5,
     "reassess": 6,
+    "referral": 7,
 }
 
 
-def current_alerts(user: User) -> list[Alert]:
+def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
     """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
     alerts = [
         *_stop_alerts(user),
         *_drafts_waiting(user),
         *_adverse_events(user),
         *_reassessments_due(user),
+        *_referrals_running_out(user, today or timezone.localdate()),
     ]
     seen = {
         (a.client_id, a.kind, a.situation): a
@@ -180,4 +183,20 @@ def _reassessments_due(user: User) -> list[Alert]:
         )
         for p in plans
         if p.done >= p.reassess_after_sessions
+    ]
+
+
+def _referrals_running_out(user: User, today: date) -> list[Alert]:
+    """Each client's newest referral whose visits are used up or nearly, or that expires soon
+    or has expired (thresholds: BACKCARE_REFERRAL_* in docs/configuration.md)."""
+    return [
+        Alert(
+            s.referral.client,
+            "referral",
+            f"Referral from {s.referral.referrer}: {text}",
+            "referral",
+            situation=f"referral {s.referral.pk} {situation}",
+        )
+        for s in referrals.latest_in_clinic(user, today=today)
+        for situation, text in s.warnings()
     ]

@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clinic_settings, intakes, plans, selfservice, sessions
+from backcare.records import (
+    accounts,
+    clinic_settings,
+    intakes,
+    plans,
+    referrals,
+    selfservice,
+    sessions,
+)
 from backcare.records.models import Client, Clinic, User
 
 CLINIC = "Demo clinic"
@@ -95,10 +103,30 @@ def _build(today: date) -> None:
         taken = today - timedelta(weeks=weeks_ago)
         intakes.record_intake(user=therapist, client=client, data=_dated(data, taken), today=taken)
         _sessions(therapist, client, taken, today, rng)
+        if "referral" in person:
+            _referral(therapist, client, person["referral"], today)
     selfservice.create_link(
         user=therapists[0],
         client=Client.objects.get(clinic=clinic, last_name="Petrova"),
         now=timezone.now(),
+    )
+
+
+def _referral(therapist: User, client: Client, given: dict[str, Any], today: date) -> None:
+    """A referral whose visits left (after the demo's sessions) and expiry are as given."""
+    written = today - timedelta(days=given["days_ago"])
+    used = client.sessions.filter(session_date__gte=written).count()
+    referrals.record_referral(
+        user=therapist,
+        client=client,
+        today=today,
+        data={
+            **{k: given[k] for k in ("referrer", "referrer_contact", "diagnosis", "icd10")},
+            "frequency": given["frequency"],
+            "referred_on": written,
+            "visits_authorised": used + given["visits_left"],
+            "expires_on": written + timedelta(days=given["valid_days"]),
+        },
     )
 
 

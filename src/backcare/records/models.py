@@ -363,3 +363,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableRecord("audit events cannot be deleted")
+
+
+class Referral(Scoped):
+    """A referral or prescription for massage: who sent the client, for what, and how many
+    visits it authorises until when. Visits used are the client's sessions since ``referred_on``."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    referrer = models.CharField(max_length=200, help_text="Who referred: name and role.")
+    referrer_contact = models.CharField(max_length=200, blank=True, help_text="Phone or email.")
+    referred_on = models.DateField(help_text="The date of the referral.")
+    diagnosis = models.CharField(max_length=300, help_text="The diagnosis, as written.")
+    icd10 = models.CharField(max_length=10, blank=True, help_text="ICD-10 code, where known.")
+    frequency = models.CharField(
+        max_length=100, blank=True, help_text="How often, as written (e.g. twice a week)."
+    )
+    visits_authorised = models.PositiveIntegerField(help_text="Number of visits authorised.")
+    expires_on = models.DateField(null=True, blank=True, help_text="Last day it is valid.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]

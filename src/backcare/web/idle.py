@@ -46,7 +46,7 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def stamp_sign_in(sender: object, request: HttpRequest, **kwargs: object) -> None:
+def stamp_sign_in(sender: object, request: HttpRequest, **kwargs: object) -> None:  # noqa: ARG001
     """Stamp a new session with its sign-in time, saved with the sign-in itself, so the first
     pages after signing in do not have to write the session again."""
     now = int(time.time())

@@ -17,6 +17,7 @@ from backcare.records import (
     clients,
     merge,
     plans,
+    referrals,
     selfservice,
     sessions,
     summary,
@@ -116,6 +117,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             else "",
             "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
             "drafts": merge.pending_for(view.client),
+            "referrals": referrals.of_client(view.client, today=today()),
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())
