@@ -1,0 +1,211 @@
+"""Every page of the app, on a 390 px phone and a 1280 px desktop: nothing scrolls sideways and
+every link, button and form control is a target at least 44 by 44 px (WCAG 2.5.5), counting a
+checkbox's label as part of it. Links inside a sentence are the exception WCAG allows.
+
+The pages come from the URL map: each named route has an entry saying how to reach it with the
+demo clinic's data, or why it is no page (a POST that redirects, a download). A new route with
+no entry fails the test, so new pages get covered. Screenshots of each page at each width are
+saved under test-artifacts/screenshots/layout/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.urls import URLPattern, URLResolver
+
+from backcare.knowledge.contract import RED_FLAGS
+from backcare.web.urls import urlpatterns
+from tests.e2e.conftest import SHOTS
+
+WIDTHS = (390, 1280)
+TARGET = 44
+
+# Routes that never answer with a page of their own.
+NOT_PAGES = {
+    "logout": "a POST that logs out and redirects",
+    "alert_acknowledge": "a POST that redirects to the dashboard",
+    "link_revoke": "a POST that redirects to the client",
+    "draft_discard": "a POST that redirects to the client",
+    "clearance_document": "a download (Content-Disposition: attachment), not a page",
+}
+# Routes reached by a form rather than a link: the test submits the form.
+BY_FORM = {"link_new": "the link page after 'Send a self-service intake link'"}
+ANONYMOUS = {"login", "self_check", "self_intake"}
+# Routes no link leads to: the start page, and setup (a 404 once the clinic is set up).
+FIXED = {"dashboard": "/", "setup": "/setup/"}
+
+# The size of every target too small to hit, or [] (runs in the page).
+TARGETS_JS = """(min) => {
+  const inline = (el) => {
+    if (el.tagName !== 'A') return false;
+    const block = el.parentElement.closest('p, li, dd, td, th, h1, h2, h3, figcaption, label, small');
+    if (!block) return false;
+    return block.textContent.replace(/\\s+/g, '').length > el.textContent.replace(/\\s+/g, '').length;
+  };
+  const hitArea = (el) => {
+    let r = el.getBoundingClientRect();
+    const label = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`));
+    if (label && (el.type === 'checkbox' || el.type === 'radio')) r = label.getBoundingClientRect();
+    return r;
+  };
+  const small = [];
+  const seen = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  for (const el of document.querySelectorAll(seen)) {
+    if (!el.checkVisibility({visibilityProperty: true}) || el.closest('.sr-only')) continue;
+    if (inline(el)) continue;
+    const r = hitArea(el);
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.height < min - 0.5 || r.width < min - 0.5) {
+      const name = (el.textContent || el.value || el.name || el.id || '').trim().slice(0, 40);
+      small.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def route_names() -> set[str]:
+    names: set[str] = set()
+    for entry in urlpatterns:
+        assert isinstance(entry, URLPattern | URLResolver)
+        if isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def route_regex() -> dict[str, re.Pattern[str]]:
+    """Each named route as a regular expression over paths (``<int:x>`` is digits)."""
+    found = {}
+    for entry in urlpatterns:
+        if isinstance(entry, URLPattern) and entry.name:
+            text = re.sub(r"<int:\w+>", r"\\d+", str(entry.pattern))
+            text = re.sub(r"<str:\w+>", r"[^/]+", text)
+            found[entry.name] = re.compile(f"^/{text}$")
+    return found
+
+
+def discover(request: Any, base: str) -> dict[str, str]:
+    """A path for every route that a link reaches, from the demo clinic's pages (GET only,
+    breadth first, stopping once every route has one)."""
+    patterns = route_regex()
+    wanted = set(patterns) - set(NOT_PAGES) - set(BY_FORM) - ANONYMOUS
+    found = dict(FIXED)
+    todo, seen = ["/"], set()
+    while todo and wanted - set(found):
+        path = todo.pop(0)
+        seen.add(path)
+        html = request.get(f"{base}{path}").text()
+        for link in re.findall(r'href="(/[^"#?]*)', html):
+            if link in seen or link in todo or link.startswith(("/static/", "/logout/")):
+                continue
+            name = next((n for n, p in patterns.items() if p.match(link)), None)
+            if name in wanted and name not in found:
+                found[name] = link
+            if name not in ("knowledge_kind", "knowledge_entry") or len(seen) < 60:
+                todo.append(link)
+    if "draft" in found:  # reached by the draft page's button, a POST that redirects here
+        found["draft_review"] = f"{found['draft']}review/"
+    return found
+
+
+def answer(page: Any, saddle: str = "no", medications: str = "") -> None:
+    for flag in RED_FLAGS:
+        value = saddle if flag == "saddle_numbness" else "no"
+        page.check(f"input[name=rf_{flag}][value={value}]")
+    page.fill("#id_age", "38")
+    page.fill("#id_medications", medications)
+    page.check("input[name=areas][value=low_back]")
+    page.fill("#id_duration_weeks", "26")
+    page.fill("#id_intensity", "5")
+    page.select_option("#id_cause", "posture")
+
+
+def problems_on(page: Any, width: int, name: str) -> list[str]:
+    import time
+    t0 = time.monotonic()
+    page.wait_for_load_state("load")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    found = [f"{wide} px wide"] if wide > width else []
+    found += page.evaluate(TARGETS_JS, TARGET)
+    (SHOTS / "layout").mkdir(parents=True, exist_ok=True)
+    t1 = time.monotonic()
+    high = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
+    page.screenshot(
+        path=str(SHOTS / "layout" / f"{name}-{width}.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": high},
+    )
+    print("TIME", name, width, round(t1 - t0, 2), round(time.monotonic() - t1, 2))
+    return found
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "backcare-demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_every_route_is_a_page_here_or_said_not_to_be_one():
+    covered = set(NOT_PAGES) | set(BY_FORM) | ANONYMOUS | set(route_regex())
+    assert route_names() <= covered
+    assert set(NOT_PAGES) | set(BY_FORM) | ANONYMOUS <= route_names(), "an entry names no route"
+
+
+def test_every_page_fits_a_phone_and_a_desktop_with_targets_big_enough(server, chromium):
+    problems: dict[str, list[str]] = {}
+    admin = chromium.new_context()
+    log_in(admin.new_page(), server, "demo-admin")
+    paths = discover(admin.request, server)
+    missing = set(route_regex()) - set(paths) - set(NOT_PAGES) - set(BY_FORM) - ANONYMOUS
+    assert not missing, f"no demo data reaches {sorted(missing)}: add it to the demo clinic"
+    admin.close()
+    for width in WIDTHS:
+        context = chromium.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+
+        def check(name: str) -> None:
+            found = problems_on(page, width, name)  # noqa: B023 - used within the loop
+            if found:
+                problems[f"{name} at {width}"] = found  # noqa: B023
+
+        page.goto(f"{server}/login/")
+        check("login")
+        page.goto(f"{server}/check/")
+        check("self_check")
+        for case, kwargs in {
+            "healthy": {},
+            "anticoagulant": {"medications": "warfarin 5mg"},
+            "emergency": {"saddle": "yes"},
+        }.items():
+            page.goto(f"{server}/check/")
+            answer(page, **kwargs)
+            page.click("text=See my answer")
+            for summary in page.locator("details > summary").all():
+                summary.click()
+            check(f"self_check-{case}")
+        log_in(page, server, "demo-admin")
+        for name, path in sorted(paths.items()):
+            page.goto(f"{server}{path}")
+            check(name)
+        page.goto(f"{server}{paths['client']}")
+        page.click("text=Send a self-service intake link")
+        check("link_new")
+        link = page.locator("input[readonly]").first.input_value()
+        page.goto(f"{server}/clients/999999/")
+        check("error-404")
+        context.clear_cookies()
+        page.goto(link)
+        check("self_intake")
+        page.goto(link.replace("/i/", "/i/x"))
+        check("error-410")
+        log_in(page, server, "demo-therapist")
+        page.goto(f"{server}/clinic/settings/")
+        check("error-403")
+        context.close()
+    import json
+    (SHOTS / "layout" / "problems.json").write_text(json.dumps(problems, indent=1))
+    assert problems == {}
