@@ -4,11 +4,13 @@ checkbox's label as part of it. Links inside a sentence are the exception WCAG a
 
 The pages come from the URL map: each named route has an entry saying how to reach it with the
 demo clinic's data, or why it is no page (a POST that redirects, a download). A new route with
-no entry fails the test, so new pages get covered. Screenshots of each page at each width are
-saved under test-artifacts/screenshots/layout/."""
+no entry fails the test, so new pages get covered. With BACKCARE_LAYOUT_SHOTS=1 a screenshot of
+each page at each width is saved under test-artifacts/screenshots/layout/ (left out by default:
+they take longer than the checks)."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -39,9 +41,9 @@ FIXED = {"dashboard": "/", "setup": "/setup/"}
 TARGETS_JS = """(min) => {
   const inline = (el) => {
     if (el.tagName !== 'A') return false;
-    const block = el.parentElement.closest('p, li, dd, td, th, h1, h2, h3, figcaption, label, small');
-    if (!block) return false;
-    return block.textContent.replace(/\\s+/g, '').length > el.textContent.replace(/\\s+/g, '').length;
+    const text = (node) => node.textContent.replace(/\\s+/g, '').length;
+    const block = el.parentElement.closest('p, li, dd, td, th, h1, h2, h3, figcaption, label');
+    return block !== null && text(block) > text(el);
   };
   const hitArea = (el) => {
     let r = el.getBoundingClientRect();
@@ -58,7 +60,8 @@ TARGETS_JS = """(min) => {
     if (r.width === 0 && r.height === 0) continue;
     if (r.height < min - 0.5 || r.width < min - 0.5) {
       const name = (el.textContent || el.value || el.name || el.id || '').trim().slice(0, 40);
-      small.push(`${el.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      small.push(`${el.tagName.toLowerCase()} "${name}" ${size}`);
     }
   }
   return small;
@@ -86,24 +89,22 @@ def route_regex() -> dict[str, re.Pattern[str]]:
 
 
 def discover(request: Any, base: str) -> dict[str, str]:
-    """A path for every route that a link reaches, from the demo clinic's pages (GET only,
-    breadth first, stopping once every route has one)."""
+    """A path for every route that a link reaches, from the demo clinic's pages: breadth first
+    over GET links, following a link only to a route not found yet or to another client (whose
+    data may reach more), and stopping once every route has a path."""
     patterns = route_regex()
     wanted = set(patterns) - set(NOT_PAGES) - set(BY_FORM) - ANONYMOUS
     found = dict(FIXED)
-    todo, seen = ["/"], set()
+    todo, seen = ["/"], {"/"}
     while todo and wanted - set(found):
-        path = todo.pop(0)
-        seen.add(path)
-        html = request.get(f"{base}{path}").text()
+        html = request.get(f"{base}{todo.pop(0)}").text()
         for link in re.findall(r'href="(/[^"#?]*)', html):
-            if link in seen or link in todo or link.startswith(("/static/", "/logout/")):
-                continue
             name = next((n for n, p in patterns.items() if p.match(link)), None)
-            if name in wanted and name not in found:
-                found[name] = link
-            if name not in ("knowledge_kind", "knowledge_entry") or len(seen) < 60:
-                todo.append(link)
+            if link in seen or name not in wanted or (name in found and name != "client"):
+                continue
+            seen.add(link)
+            found.setdefault(name, link)
+            todo.append(link)
     if "draft" in found:  # reached by the draft page's button, a POST that redirects here
         found["draft_review"] = f"{found['draft']}review/"
     return found
@@ -121,23 +122,30 @@ def answer(page: Any, saddle: str = "no", medications: str = "") -> None:
     page.select_option("#id_cause", "posture")
 
 
-def problems_on(page: Any, width: int, name: str) -> list[str]:
-    import time
-    t0 = time.monotonic()
+def problems_on(page: Any, name: str) -> dict[str, list[str]]:
+    """What is wrong with the page at each width: sideways scrolling, targets too small."""
     page.wait_for_load_state("load")
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    found = [f"{wide} px wide"] if wide > width else []
-    found += page.evaluate(TARGETS_JS, TARGET)
-    (SHOTS / "layout").mkdir(parents=True, exist_ok=True)
-    t1 = time.monotonic()
-    high = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
-    page.screenshot(
-        path=str(SHOTS / "layout" / f"{name}-{width}.png"),
-        full_page=True,
-        clip={"x": 0, "y": 0, "width": width, "height": high},
-    )
-    print("TIME", name, width, round(t1 - t0, 2), round(time.monotonic() - t1, 2))
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844})
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        wrong = [f"{wide} px wide"] if wide > width else []
+        wrong += page.evaluate(TARGETS_JS, TARGET)
+        if wrong:
+            found[f"{name} at {width}"] = wrong
+        if os.environ.get("BACKCARE_LAYOUT_SHOTS"):
+            (SHOTS / "layout").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "layout" / f"{name}-{width}.png"), full_page=True)
     return found
+
+
+def serve_error_page(route: Any) -> None:
+    """The 500 page exactly as the app renders it; the live server has no page that fails."""
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    page = server_error(RequestFactory().get("/"))
+    route.fulfill(status=500, body=page.content, content_type="text/html; charset=utf-8")
 
 
 def log_in(page: Any, base: str, username: str) -> None:
@@ -156,56 +164,46 @@ def test_every_route_is_a_page_here_or_said_not_to_be_one():
 
 def test_every_page_fits_a_phone_and_a_desktop_with_targets_big_enough(server, chromium):
     problems: dict[str, list[str]] = {}
-    admin = chromium.new_context()
-    log_in(admin.new_page(), server, "demo-admin")
-    paths = discover(admin.request, server)
+    clinic = chromium.new_context()
+    page = clinic.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server, "demo-admin")
+    paths = discover(clinic.request, server)
     missing = set(route_regex()) - set(paths) - set(NOT_PAGES) - set(BY_FORM) - ANONYMOUS
     assert not missing, f"no demo data reaches {sorted(missing)}: add it to the demo clinic"
-    admin.close()
-    for width in WIDTHS:
-        context = chromium.new_context(viewport={"width": width, "height": 844})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-
-        def check(name: str) -> None:
-            found = problems_on(page, width, name)  # noqa: B023 - used within the loop
-            if found:
-                problems[f"{name} at {width}"] = found  # noqa: B023
-
-        page.goto(f"{server}/login/")
-        check("login")
+    for name, path in sorted(paths.items()):
+        page.goto(f"{server}{path}")
+        problems |= problems_on(page, name)
+    page.goto(f"{server}{paths['client']}")
+    page.click("text=Send a self-service intake link")
+    problems |= problems_on(page, "link_new")
+    link = page.locator("input[readonly]").first.input_value()
+    page.goto(f"{server}/clients/999999/")
+    problems |= problems_on(page, "error-404")
+    page.goto(server.replace("127.0.0.1", "0.0.0.0") + "/check/")  # a host it does not serve
+    problems |= problems_on(page, "error-400")
+    page.route(f"{server}/error-500/", serve_error_page)
+    page.goto(f"{server}/error-500/")
+    problems |= problems_on(page, "error-500")
+    clinic.clear_cookies()
+    for name, path in {"login": "/login/", "self_check": "/check/", "self_intake": link}.items():
+        page.goto(path if path.startswith("http") else f"{server}{path}")
+        problems |= problems_on(page, name)
+    page.goto(link.replace("/i/", "/i/x"))
+    problems |= problems_on(page, "error-410")
+    for case, kwargs in {
+        "healthy": {},
+        "anticoagulant": {"medications": "warfarin 5mg"},
+        "emergency": {"saddle": "yes"},
+    }.items():
         page.goto(f"{server}/check/")
-        check("self_check")
-        for case, kwargs in {
-            "healthy": {},
-            "anticoagulant": {"medications": "warfarin 5mg"},
-            "emergency": {"saddle": "yes"},
-        }.items():
-            page.goto(f"{server}/check/")
-            answer(page, **kwargs)
-            page.click("text=See my answer")
-            for summary in page.locator("details > summary").all():
-                summary.click()
-            check(f"self_check-{case}")
-        log_in(page, server, "demo-admin")
-        for name, path in sorted(paths.items()):
-            page.goto(f"{server}{path}")
-            check(name)
-        page.goto(f"{server}{paths['client']}")
-        page.click("text=Send a self-service intake link")
-        check("link_new")
-        link = page.locator("input[readonly]").first.input_value()
-        page.goto(f"{server}/clients/999999/")
-        check("error-404")
-        context.clear_cookies()
-        page.goto(link)
-        check("self_intake")
-        page.goto(link.replace("/i/", "/i/x"))
-        check("error-410")
-        log_in(page, server, "demo-therapist")
-        page.goto(f"{server}/clinic/settings/")
-        check("error-403")
-        context.close()
-    import json
-    (SHOTS / "layout" / "problems.json").write_text(json.dumps(problems, indent=1))
+        answer(page, **kwargs)
+        page.click("text=See my answer")
+        for summary in page.locator("details > summary").all():
+            summary.click()
+        problems |= problems_on(page, f"self_check-{case}")
+    log_in(page, server, "demo-therapist")
+    page.goto(f"{server}/clinic/settings/")
+    problems |= problems_on(page, "error-403")
+    clinic.close()
     assert problems == {}
