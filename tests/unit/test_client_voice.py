@@ -15,12 +15,15 @@ from collections.abc import Iterator
 import pytest
 import textstat
 
+from backcare.clinical import assess
 from backcare.knowledge import load_knowledge
 from tests.internal_names import internal_names
 
 GRADE = 8.0
 SHORT_WORDS = 10
 SHORT_GRADE = 10.0
+# The app's own words for its workings, which a client has no use for.
+JARGON = re.compile(r"\b(screening|findings?|modalit(y|ies)|contraindicat\w*|intake)\b", re.I)
 THIRD_PERSON = re.compile(
     r"\b(the (client|patient|person)s?|clients|patients|he|she|his|hers?|him)\b", re.I
 )
@@ -90,6 +93,10 @@ def test_every_client_text_speaks_to_the_reader():
     assert about == {}
 
 
+def test_no_client_text_uses_the_apps_own_words():
+    assert {where: text for where, text in TEXTS if JARGON.search(text)} == {}
+
+
 def test_no_client_text_shows_an_internal_name():
     pattern = internal_names()
     named = {where: pattern.findall(text) for where, text in TEXTS if pattern.search(text)}
@@ -102,3 +109,20 @@ def test_no_client_text_shows_an_internal_name():
 )
 def test_a_text_about_the_client_is_caught(text):
     assert THIRD_PERSON.search(text)
+
+
+def test_a_text_in_the_apps_own_words_is_caught():
+    assert JARGON.search("Keep the pressure light: the screening allows no more.")
+
+
+def test_the_notes_a_handout_prints_under_a_routine_are_plain_and_spoken_to_you(kb):
+    from tests.conftest import make_intake
+
+    pain = {"regions": ["upper_back", "neck", "shoulders"], "duration_weeks": 26, "intensity": 5}
+    intake = make_intake(pain=pain, medications=["warfarin", "prednisolone"])
+    plan = assess(intake, kb).plan
+    assert plan is not None
+    notes = [n for item in plan.home_care for n in item.notes]
+    assert any(n.startswith("Keep the pressure light") for n in notes)
+    hard = [n for n in notes if too_hard(n) or THIRD_PERSON.search(n) or JARGON.search(n)]
+    assert hard == []
