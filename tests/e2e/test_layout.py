@@ -16,9 +16,9 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver
 
-from backcare.knowledge.contract import RED_FLAGS
 from backcare.web.urls import urlpatterns
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import SHOTS, log_in
+from tests.e2e.test_public import answer
 
 WIDTHS = (390, 1280)
 TARGET = 44
@@ -110,18 +110,6 @@ def discover(request: Any, base: str) -> dict[str, str]:
     return found
 
 
-def answer(page: Any, saddle: str = "no", medications: str = "") -> None:
-    for flag in RED_FLAGS:
-        value = saddle if flag == "saddle_numbness" else "no"
-        page.check(f"input[name=rf_{flag}][value={value}]")
-    page.fill("#id_age", "38")
-    page.fill("#id_medications", medications)
-    page.check("input[name=areas][value=low_back]")
-    page.fill("#id_duration_weeks", "26")
-    page.fill("#id_intensity", "5")
-    page.select_option("#id_cause", "posture")
-
-
 def problems_on(page: Any, name: str) -> dict[str, list[str]]:
     """What is wrong with the page at each width: sideways scrolling, targets too small."""
     page.wait_for_load_state("load")
@@ -146,14 +134,6 @@ def serve_error_page(route: Any) -> None:
 
     page = server_error(RequestFactory().get("/"))
     route.fulfill(status=500, body=page.content, content_type="text/html; charset=utf-8")
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "backcare-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_every_route_is_a_page_here_or_said_not_to_be_one():
