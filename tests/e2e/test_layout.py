@@ -98,6 +98,8 @@ def discover(request: Any, base: str) -> dict[str, str]:
             todo.append(link)
     if "draft" in found:  # reached by the draft page's button, a POST that redirects here
         found["draft_review"] = f"{found['draft']}review/"
+    if "clearance_new" in found:  # a client waiting for a clearance has no plan: the hold page
+        found["plan on hold"] = found["clearance_new"].replace("clearances/new/", "plan/")
     return found
 
 
