@@ -1,6 +1,7 @@
 """The self-care handout printed to PDF by Chromium, as a clinic prints it: at most two pages
-of A4 or Letter with the four longest routines a client may be given, and its pages saved as
-PNG images (pdftoppm) under test-artifacts/handout/ to be looked at."""
+of A4 or Letter with the four longest routines a client may be given. The PDFs are saved under
+test-artifacts/handout/ and their pages as PNG images (pdftoppm) beside the other screenshots,
+to be looked at."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from backcare.knowledge import load_knowledge
 from backcare.web.handout import MAX_ROUTINES
-from tests.e2e.conftest import log_in, shot
+from tests.e2e.conftest import SHOTS, log_in, shot
 
 OUT = Path(__file__).resolve().parents[2] / "test-artifacts" / "handout"
 
@@ -82,6 +83,6 @@ def test_the_handout_prints_on_at_most_two_pages_of_a4_or_letter(server, page):
         assert pages_of(pdf) <= 2, f"the handout prints on {pages_of(pdf)} {paper} pages"
         if shutil.which("pdftoppm"):
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", str(pdf), str(OUT / f"handout-{paper}")],
+                ["pdftoppm", "-png", "-r", "100", str(pdf), str(SHOTS / f"handout-{paper}-page")],
                 check=True,
             )

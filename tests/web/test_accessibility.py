@@ -1,5 +1,6 @@
-"""Every page can be used with a screen reader: a language, one main heading, a label for every
-form control, a name for every picture and button."""
+"""Every page can be used with a screen reader: a language, a main landmark, one main heading and
+no skipped heading level, a label for every form control, a name for every picture, image and
+button, and column headers on every table of data."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.test import Client as Browser
 
 from backcare.records import intakes, selfservice, sessions
 from tests.web.conftest import TODAY, chronic_back_pain, intake_form, new_client, send_self_service
+from tests.web.test_visible_text import PUBLIC_CASES
 
 
 class Audit(HTMLParser):
@@ -24,13 +26,26 @@ class Audit(HTMLParser):
         self.svgs: list[dict[str, str | None]] = []
         self.buttons: list[str] = []
         self._button: list[str] | None = None
+        self.mains = 0
+        self.headings: list[int] = []
+        self.images: list[dict[str, str | None]] = []
+        self.tables: list[int] = []  # the header cells of each table
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "html":
             self.lang = a.get("lang") or ""
-        elif tag == "h1":
-            self.h1 += 1
+        elif tag == "main":
+            self.mains += 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.h1 += tag == "h1"
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.images.append(a)
+        elif tag == "table":
+            self.tables.append(0)
+        elif tag == "th" and self.tables:
+            self.tables[-1] += 1
         elif tag == "label":
             self.label_depth += 1
             if a.get("for"):
@@ -77,6 +92,13 @@ def audit(html: str) -> list[str]:
         if not (svg.get("aria-labelledby") or svg.get("aria-label") or svg.get("aria-hidden")):
             problems.append("an svg without a name")
     problems += ["a button without text" for text in page.buttons if not text]
+    if page.mains != 1:
+        problems.append(f"{page.mains} main landmarks")
+    for before, after in zip(page.headings, page.headings[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"h{before} followed by h{after}")
+    problems += ["an img without alt" for img in page.images if img.get("alt") is None]
+    problems += ["a table without column headers" for count in page.tables if not count]
     return problems
 
 
@@ -123,7 +145,31 @@ def pages(
     html["login"] = anonymous.get("/login/").content.decode()
     html["clinic settings"] = admin_browser.get("/clinic/settings/").content.decode()
     html["clinic export"] = admin_browser.get("/clinic/export/").content.decode()
+    html["audit log"] = admin_browser.get("/audit/").content.decode()
+    html["knowledge kind"] = browser_a.get("/knowledge/sources/").content.decode()
+    html["link created"] = browser_a.post(f"/clients/{client_a.pk}/link/").content.decode()
+    for case in ("healthy", "anticoagulant and an unknown medicine", "emergency with severe pain"):
+        html[f"public check, {case}"] = anonymous.post(
+            "/check/", PUBLIC_CASES[case]
+        ).content.decode()
+    html |= error_pages(browser_a, anonymous, token)
     return html
+
+
+def error_pages(therapist: Browser, anonymous: Browser, used_token: str) -> dict[str, str]:
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    pages = {
+        400: anonymous.get("/check/", HTTP_HOST="not-served.invalid"),
+        403: therapist.get("/clinic/settings/"),
+        404: therapist.get("/clients/999999/"),
+        410: anonymous.get(f"/i/{used_token}/"),
+        500: server_error(RequestFactory().get("/")),
+    }
+    for status, page in pages.items():
+        assert page.status_code == status
+    return {f"error {status}": page.content.decode() for status, page in pages.items()}
 
 
 def test_every_page_has_labels_headings_and_named_pictures(pages):
@@ -133,7 +179,8 @@ def test_every_page_has_labels_headings_and_named_pictures(pages):
 
 def test_a_page_that_breaks_the_rules_is_caught():
     bad = (
-        '<html><body><h1>a</h1><h1>b</h1><input name="x"><svg></svg><button></button></body></html>'
+        '<html><body><h1>a</h1><h1>b</h1><h3>c</h3><input name="x"><svg></svg><button></button>'
+        '<img src="x.png"><table><tr><td>1</td></tr></table></body></html>'
     )
     assert audit(bad) == [
         "no lang on <html>",
@@ -141,4 +188,8 @@ def test_a_page_that_breaks_the_rules_is_caught():
         "unlabelled input name=x",
         "an svg without a name",
         "a button without text",
+        "0 main landmarks",
+        "h1 followed by h3",
+        "an img without alt",
+        "a table without column headers",
     ]

@@ -112,7 +112,7 @@ def test_the_plan_page_shows_a_session_outline_that_fills_the_session(browser_a,
     html = browser_a.get(f"/clients/{client_a.pk}/plan/").content.decode()
     assert "Session outline" in html
     table = html[html.index("Session outline") : html.index("<h2>Changes</h2>")]
-    minutes = [int(m) for m in re.findall(r"<tr><td>\d+</td><td>(\d+)</td>", table)]
+    minutes = [int(m) for m in re.findall(r"<td data-label=\"Minutes\">(\d+)</td>", table)]
     assert sum(minutes) == client_a.plans.get(active=True).session_minutes
     assert "Low back, left</td>" not in table, "the bruised region is not worked"
 

@@ -5,7 +5,6 @@ page of every kind with real content; the public check is answered in several wa
 from __future__ import annotations
 
 import re
-from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -16,6 +15,7 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import demo
 from backcare.records.models import Client, User
+from tests.internal_names import internal_names
 
 # The knowledge browser shows entries by their ids on purpose; its pages are left out.
 BROWSER_OF_IDS = "/knowledge/"
@@ -52,22 +52,6 @@ def visible(html: str) -> str:
     parser = VisibleText()
     parser.feed(html)
     return " ".join(parser.parts)
-
-
-@cache
-def internal_names() -> re.Pattern[str]:
-    """Rule ids, source keys, and entry ids written as identifiers (with _ or -)."""
-    kb = load_knowledge()
-    names = {compiled.rule.id for compiled in kb.rules}
-    for condition, outcomes in kb.condition_outcomes.items():
-        names |= {f"condition.{condition}.{status}" for status in outcomes}
-    names |= {f"medication.{m}" for m in kb.medications}
-    names |= set(kb.sources)
-    for kind, entries in kb.kinds().items():
-        if kind != "sources":
-            names |= {str(i) for i in entries if re.search(r"[_.]", str(i))}
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
 
 
 def leaks(html: str) -> list[str]:

@@ -71,7 +71,7 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
         notes = [c.note for c, holds in zip(item.cautions, cautions, strict=True) if holds(facts)]
         pressure = _pressure(item, limits.max_pressure, kb)
         if item.pressure and pressure != item.pressure.max:
-            notes.insert(0, _softened(pressure, screening.findings))
+            notes.insert(0, _softened(pressure))
         chosen.append(HomeCare(item, regions, tuple(notes), pressure))
     return Selection(tuple(chosen), tuple(left_out))
 
@@ -149,11 +149,10 @@ def _too_firm(
     )
 
 
-def _softened(pressure: str | None, findings: tuple[Finding, ...]) -> str:
-    return (
-        f"Keep the pressure {pressure}: the screening allows no more "
-        f"({'; '.join(capped_by(pressure, findings))})."
-    )
+def _softened(pressure: str | None) -> str:
+    """The note a client reads on a routine made gentler: the therapist's reasons are in the
+    findings, not on the client's handout."""
+    return f"Keep the pressure {pressure}, never harder: more is not safe for you now."
 
 
 def capped_by(pressure: str | None, findings: tuple[Finding, ...]) -> list[str]:

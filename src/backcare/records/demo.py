@@ -110,6 +110,27 @@ def _build(today: date) -> None:
         client=Client.objects.get(clinic=clinic, last_name="Petrova"),
         now=timezone.now(),
     )
+    _later_changes(therapists[0], clinic, today)
+
+
+def _later_changes(therapist: User, clinic: Clinic, today: date) -> None:
+    """A second intake version, and self-service answers waiting to be merged, so that the
+    pages comparing versions and merging answers have something to show."""
+    eased = Client.objects.get(clinic=clinic, last_name="Baker")
+    latest = eased.intakes.first()
+    assert latest is not None
+    data = {**latest.data, "assessed_on": today - timedelta(weeks=1)}
+    data["pain"] = {**data["pain"], "intensity": 4}
+    intakes.record_intake(
+        user=therapist, client=eased, data=data, today=today, reason="pain has eased"
+    )
+    answering = Client.objects.get(clinic=clinic, last_name="Shah")
+    token = selfservice.create_link(user=therapist, client=answering, now=timezone.now())
+    first = answering.intakes.first()
+    assert first is not None
+    answers = {k: v for k, v in first.data.items() if k != "assessed_on"}
+    answers["medications"] = [*answers.get("medications", []), "paracetamol"]
+    selfservice.submit(token=token, data=answers, now=timezone.now(), today=today)
 
 
 def _referral(therapist: User, client: Client, given: dict[str, Any], today: date) -> None:
