@@ -20,6 +20,7 @@ from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import (
     accounts,
     clinic_settings,
+    consent,
     intakes,
     plans,
     referrals,
@@ -130,7 +131,11 @@ def _later_changes(therapist: User, clinic: Clinic, today: date) -> None:
     assert first is not None
     answers = {k: v for k, v in first.data.items() if k != "assessed_on"}
     answers["medications"] = [*answers.get("medications", []), "paracetamol"]
-    selfservice.submit(token=token, data=answers, now=timezone.now(), today=today)
+    now = timezone.now()
+    signed = consent.given(
+        agreed=True, name=f"{answering.first_name} {answering.last_name}", now=now
+    )
+    selfservice.submit(token=token, data=answers, consent=signed, now=now, today=today)
 
 
 def _referral(therapist: User, client: Client, given: dict[str, Any], today: date) -> None:
