@@ -82,7 +82,7 @@ def _rounded(instrument: Instrument, value: float) -> float:
 
 
 def _entered(instrument: Instrument, total: Any) -> Scored:
-    value = _number(total)
+    value = as_number(total)
     if value is None or not instrument.min <= value <= instrument.max:
         raise InvalidIntake([Problem("total", _range_text(instrument.min, instrument.max))])
     if instrument.decimals == 0 and value != int(value):
@@ -100,7 +100,7 @@ def _numbers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, fl
     values: dict[str, float | None] = {}
     for item in instrument.items:
         raw = answers.get(item.id)
-        value = _number(raw)
+        value = as_number(raw)
         if raw not in (None, "") and (value is None or not low <= value <= high):
             problems.append(Problem(item.id, _range_text(low, high)))
         values[item.id] = value
@@ -120,7 +120,7 @@ def _activities(instrument: Instrument, activities: Any) -> Scored:
         problems.append(Problem("activities", f"at most {scoring.max_items} activities"))
     ratings = []
     for number, row in enumerate(rows, start=1):
-        rating = _number(row.get("rating"))
+        rating = as_number(row.get("rating"))
         if rating is None or not low <= rating <= high:
             problems.append(Problem(f"activities.{number}.rating", _range_text(low, high)))
         else:
@@ -156,7 +156,8 @@ def _count_positive(
     return Scored(float(facts["total"]), len(positive), group=group, subscores=subscores)
 
 
-def _number(raw: Any) -> float | None:
+def as_number(raw: Any) -> float | None:
+    """A number from a form or JSON value; None for blank, a yes/no or anything else."""
     if raw is None or raw == "" or isinstance(raw, bool):
         return None
     try:
