@@ -6,7 +6,7 @@ the clinic see it, and the view is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,8 +40,11 @@ class ClinicOutcomes:
 def clinic_outcomes(*, user: User, today: date, kb: KnowledgeBase) -> ClinicOutcomes:
     assert user.clinic is not None  # the page is for users of a clinic (checked by the view)
     every = courses(clinic=user.clinic, today=today, kb=kb)
-    judged = [(c, c.responder(kb)) for c in every if c.status == "completed"]
-    judged = [(c, r) for c, r in judged if r is not None]
+    judged = [
+        (c, responded)
+        for c in every
+        if c.status == "completed" and (responded := c.responder(kb)) is not None
+    ]
     ended = [c for c in every if c.status != "ongoing"]
     completed = sum(c.status == "completed" for c in ended)
     groups = kb.instruments["start_back"].scoring.groups
@@ -69,6 +72,6 @@ def _rates(judged: list[tuple[Course, bool]], key: Callable[[Course], str]) -> t
     return tuple(Group(name, wilson(hits, total)) for name, (hits, total) in sorted(counts.items()))
 
 
-def _name(table: dict[str, object], entry_id: str) -> str:
+def _name(table: Mapping[str, object], entry_id: str) -> str:
     entry = table.get(entry_id)
     return str(getattr(entry, "name", entry_id.replace("_", " ")))
