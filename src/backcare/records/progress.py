@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from backcare.clinical.course import Expected, Similar, expected, well_below
 from backcare.clinical.measuring import Due, due
 from backcare.clinical.progress import CourseFacts, Progress, progress
-from backcare.knowledge import KnowledgeBase
+from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.records import courses, sessions
-from backcare.records.models import Client, Plan, SessionNote
+from backcare.records.models import Client, Plan, SessionNote, User
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,78 @@ def _against_expected(
     )
     below = well_below(course, baseline, pain[-1][1], len(notes), plan.total_sessions, kb)
     return course, rows, below
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A course the dashboard should show: stopping, behind the expected course, or due."""
+
+    client: Client
+    kind: str
+    text: str
+    severity: str
+    situation: str
+
+
+def needing_attention(*, user: User, today: date) -> list[Attention]:
+    """Active plans of the user's clinic with a session in the last weeks whose progress says
+    stop, whose pain falls well short of the expected course, or that have measures due."""
+    assert user.clinic is not None
+    kb = load_knowledge()
+    recent = today - timedelta(days=kb.progress.dropout_after_days)
+    plans = Plan.objects.filter(
+        clinic=user.clinic, active=True, sessionnote__session_date__gte=recent
+    ).distinct()
+    clients = Client.objects.filter(pk__in=plans.values("client_id"))
+    clinic_courses = courses.courses(clinic=user.clinic, today=today, kb=kb)
+    found = []
+    for client in clients:
+        state = client_progress(client=client, today=today, kb=kb, clinic_courses=clinic_courses)
+        if state is None:
+            continue
+        found.extend(_attention(client, state))
+    return found
+
+
+def _attention(client: Client, state: ClientProgress) -> list[Attention]:
+    where = f"plan {state.plan.pk} after {len(state.rows)} sessions"
+    found = []
+    said = state.progress
+    if said.action == "stop" and state.progress.rule != "progress.warning_sign":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{said.action_text}: {said.title.lower()}. {said.why}",
+                "refer",
+                where,
+            )
+        )
+    elif state.progress.action == "change":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{state.progress.action_text}: {state.progress.why}",
+                "progress",
+                where,
+            )
+        )
+    if state.below_expected:
+        found.append(
+            Attention(
+                client,
+                "behind",
+                "Pain is falling well short of the expected course: review the plan before the "
+                "planned sessions run out.",
+                "progress",
+                where,
+            )
+        )
+    if state.due_text:
+        found.append(
+            Attention(
+                client, "measure", "Measure due: " + "; ".join(state.due_text), "reassess", where
+            )
+        )
+    return found

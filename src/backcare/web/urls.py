@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    clients,
+    clinic,
+    drafts,
+    intakes,
+    links,
+    measures,
+    outcomes,
+    pages,
+    painlog,
+    public,
+    sessions,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -55,7 +67,16 @@ urlpatterns = [
         clients.clearance_document,
         name="clearance_document",
     ),
+    path("clients/<int:client_id>/measures/new/", measures.measure_new, name="measure_new"),
+    path("clients/<int:client_id>/pain-log-link/", measures.log_link_new, name="log_link_new"),
+    path(
+        "clients/<int:client_id>/pain-log-links/<int:link_id>/revoke/",
+        measures.log_link_revoke,
+        name="log_link_revoke",
+    ),
+    path("outcomes/", outcomes.outcomes_page, name="outcomes"),
     path("i/<str:token>/", links.self_intake, name="self_intake"),
+    path("p/<str:token>/", painlog.pain_log, name="pain_log"),
     path("check/", public.self_check, name="self_check"),
     path("knowledge/", pages.knowledge, name="knowledge"),
     path("knowledge/<str:kind>/", pages.knowledge_kind, name="knowledge_kind"),
