@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from backcare.records import painlog, sessions
 from backcare.records.models import AuditEvent, Client, Measure, PainLogEntry, User
-from tests.web.conftest import TODAY, new_client
+from tests.web.conftest import TODAY, new_client, session_form
 
 PAIN_6 = {"regions": ["low_back"], "duration_weeks": 20, "intensity": 6, "cause": "posture"}
 
@@ -199,3 +199,30 @@ def test_the_clinic_outcomes_page_counts_only_its_own_clinic(
     other = Browser()
     other.force_login(therapist_b)
     assert "0 of 1</strong> responded" in text(other.get("/outcomes/"))
+
+
+def test_a_new_warning_sign_at_the_visit_stops_the_session_and_updates_the_intake(
+    browser_a: Browser, ola: Client
+) -> None:
+    response = browser_a.post(
+        f"/clients/{ola.pk}/sessions/new/",
+        session_form(new_warning_signs=["fever"]),
+        follow=True,
+    )
+    assert "The follow-up screening stops massage" in text(response)
+    assert "No session was recorded" in text(response)
+    assert not ola.sessions.exists()
+    newest = ola.intakes.order_by("-version").first()
+    assert (newest.version, newest.data["red_flags"]["fever"]) == (2, True)
+
+
+def test_a_new_medicine_that_changes_nothing_is_kept_and_the_session_recorded(
+    browser_a: Browser, ola: Client
+) -> None:
+    browser_a.post(
+        f"/clients/{ola.pk}/sessions/new/", session_form(new_medications="paracetamol 1 g")
+    )
+    assert ola.sessions.count() == 1
+    newest = ola.intakes.order_by("-version").first()
+    assert "paracetamol 1 g" in newest.data["medications"]
+    assert "Follow-up at the session" in newest.reason
