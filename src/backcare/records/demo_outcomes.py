@@ -30,11 +30,8 @@ FINISHED = [
     ("Ines", "Juarez"),
     ("Jonas", "Kerr"),
     ("Kaia", "Lund"),
-    ("Leo", "Mercier"),
-    ("Mina", "Nyberg"),
-    ("Nils", "Olsen"),
 ]
-DROPPED = [("Omar", "Pike"), ("Pia", "Quist"), ("Rui", "Sato")]
+DROPPED = [("Omar", "Pike"), ("Pia", "Quist")]
 LOW_RISK = {"leg_pain": "agree", "shoulder_neck": "agree", "bothersome": "moderately"}
 MEDIUM_RISK = {**LOW_RISK, "walking": "agree", "dressing": "agree", "fear": "agree"}
 
@@ -55,7 +52,7 @@ def build(*, therapists: list[User], clinic: Clinic, today: date, rng: random.Ra
             pain=rng.choice([5, 6]),
             falls=falls,
             rng=rng,
-            start_back=LOW_RISK if index % 5 else MEDIUM_RISK,
+            start_back=MEDIUM_RISK if index == len(FINISHED) - 1 else LOW_RISK,
         )
     for index, (first, last) in enumerate(DROPPED):
         _course(
