@@ -5,7 +5,7 @@ to note pain today and last night's sleep. Entries feed the client's series
 The token is made for this purpose only (``records/tokens.py``): an intake link's token opens
 no log and the other way round. One link per client is active (a new one revokes the old); it
 works until it expires or is revoked; each opening and entry is audited; a client may log at
-most ``ENTRIES_PER_DAY`` entries a day, so a leaked link cannot flood the record.
+most ``ENTRIES_PER_DAY`` entries in any 24 hours, so a leaked link cannot flood the record.
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ def log(*, token: str, data: dict[str, Any], now: datetime, today: date) -> Pain
     link = resolve(token=token, now=now)
     link = PainLogLink.objects.select_for_update().get(pk=link.pk)
     entry = _checked(data, today)
-    if link.client.pain_log.filter(created_at__date=now.date()).count() >= ENTRIES_PER_DAY:
+    sent = link.client.pain_log.filter(created_at__gt=now - timedelta(days=1))
+    if sent.count() >= ENTRIES_PER_DAY:
         raise InvalidIntake(
             [
                 Problem(
