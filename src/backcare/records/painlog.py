@@ -16,6 +16,7 @@ from typing import Any
 
 from backcare.clinical.instruments import as_number
 from backcare.errors import InvalidIntake, LinkRefused, NotFound, Problem
+from backcare.knowledge import load_knowledge
 from backcare.records import audit, saving, tokens
 from backcare.records.models import Client, PainLogEntry, PainLogLink, User
 
@@ -145,9 +146,15 @@ def log(*, token: str, data: dict[str, Any], now: datetime, today: date) -> Pain
 
 def _checked(data: dict[str, Any], today: date) -> dict[str, Any]:
     problems = []
+    scale = load_knowledge().instruments["nprs"]
     pain = as_number(data.get("pain"))
-    if pain is None or pain != int(pain) or not 0 <= pain <= 10:
-        problems.append(Problem("pain", "choose a whole number from 0 (no pain) to 10 (worst)"))
+    if pain is None or pain != int(pain) or not scale.min <= pain <= scale.max:
+        problems.append(
+            Problem(
+                "pain",
+                f"choose a whole number from {scale.min:g} (no pain) to {scale.max:g} (worst)",
+            )
+        )
     sleep = as_number(data.get("sleep_hours"))
     if data.get("sleep_hours") not in (None, "") and (sleep is None or not 0 <= sleep <= 24):
         problems.append(Problem("sleep_hours", "hours of sleep, from 0 to 24 (or leave it empty)"))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
+from backcare.knowledge import load_knowledge
 from backcare.records import painlog
 from backcare.web.views.common import today
 from backcare.web.views.links import refused
@@ -51,5 +52,6 @@ def pain_log(request: HttpRequest, token: str) -> HttpResponse:
             "today": today(),
             "scale": range(11),
             "recent": painlog.recent(link),
+            "urgent_signs": load_knowledge().meta.public_check.urgent_signs,
         },
     )
