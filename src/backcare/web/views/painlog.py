@@ -26,6 +26,7 @@ def pain_log(request: HttpRequest, token: str) -> HttpResponse:
         link = painlog.open_link(token=token, now=timezone.now())
     except LinkRefused as error:
         return refused(request, error)
+    scale = load_knowledge().instruments["nprs"]
     errors: list[str] = []
     saved = False
     post = request.POST
@@ -50,7 +51,7 @@ def pain_log(request: HttpRequest, token: str) -> HttpResponse:
             "saved": saved,
             "post": post,
             "today": today(),
-            "scale": range(11),
+            "scale": range(int(scale.min), int(scale.max) + 1),
             "recent": painlog.recent(link),
             "urgent_signs": load_knowledge().meta.public_check.urgent_signs,
         },
