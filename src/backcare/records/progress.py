@@ -14,7 +14,7 @@ from backcare.clinical.course import Expected, Similar, expected, pain_band, wel
 from backcare.clinical.measuring import Due, due
 from backcare.clinical.progress import CourseFacts, Progress, progress
 from backcare.knowledge import KnowledgeBase, load_knowledge
-from backcare.records import courses, sessions
+from backcare.records import courses, outcomes, sessions
 from backcare.records.models import Client, Plan, SessionNote, User
 
 
@@ -100,7 +100,9 @@ def _read_course(
     scored: Scores = defaultdict(list)
     taken: dict[str, list[date]] = defaultdict(list)
     group = None
-    for measure in client.measures.filter(measured_on__gte=start):
+    for measure in outcomes.measures(client):
+        if measure.measured_on < start:
+            continue
         taken[measure.instrument].append(measure.measured_on)
         if measure.score is not None:
             scored[measure.instrument].append((measure.measured_on, measure.score))
