@@ -19,6 +19,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
+from backcare.records.progress import Attention, needing_attention
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -74,17 +75,20 @@ ORDER = {
     "postpone": 5,
     "reassess": 6,
     "referral": 7,
+    "progress": 8,
 }
 
 
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
     """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
+    today = today or timezone.localdate()
     alerts = [
         *_stop_alerts(user),
         *_drafts_waiting(user),
         *_adverse_events(user),
         *_reassessments_due(user),
-        *_referrals_running_out(user, today or timezone.localdate()),
+        *_referrals_running_out(user, today),
+        *(_from_progress(a) for a in needing_attention(user=user, today=today)),
     ]
     seen = {
         (a.client_id, a.kind, a.situation): a
@@ -200,3 +204,7 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
         for s in referrals.latest_in_clinic(user, today=today)
         for situation, text in s.warnings()
     ]
+
+
+def _from_progress(found: Attention) -> Alert:
+    return Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)

@@ -21,6 +21,7 @@ from backcare.records import (
     accounts,
     clinic_settings,
     consent,
+    demo_outcomes,
     intakes,
     plans,
     referrals,
@@ -112,6 +113,7 @@ def _build(today: date) -> None:
         now=timezone.now(),
     )
     _later_changes(therapists[0], clinic, today)
+    demo_outcomes.build(therapists=therapists, clinic=clinic, today=today, rng=rng)
 
 
 def _later_changes(therapist: User, clinic: Clinic, today: date) -> None:

@@ -29,6 +29,7 @@ TABLES = (
     "records_sessionamendment",
     "records_clientchange",
     "records_alertacknowledgement",
+    "records_measure",
 )
 GUARDED_FROM = "0005_tamper_evident"  # the migration that first created the triggers
 _SWITCH = "backcare.may_erase"
@@ -38,7 +39,7 @@ _REFUSAL = "rows of {table} are written once and never changed or deleted (backc
 def install(connection: BaseDatabaseWrapper) -> None:
     """Create the triggers on every guarded table (again after a table was rebuilt)."""
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor):
+        for statement in _statements(connection.vendor, _present(connection)):
             cursor.execute(statement)
 
 
@@ -60,7 +61,17 @@ def missing(connection: BaseDatabaseWrapper) -> list[str]:
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         names = {row[0] for row in cursor.fetchall()}
-    return [t for t in TABLES if any(_name(t, e) not in names for e in _events(connection.vendor))]
+    return [
+        t
+        for t in _present(connection)
+        if any(_name(t, e) not in names for e in _events(connection.vendor))
+    ]
+
+
+def _present(connection: BaseDatabaseWrapper) -> list[str]:
+    """The guarded tables that exist (a table made by a later migration is guarded after it)."""
+    existing = set(connection.introspection.table_names())
+    return [table for table in TABLES if table in existing]
 
 
 @contextmanager
@@ -117,9 +128,9 @@ def _name(table: str, event: str) -> str:
     return f"backcare_keep_{table.removeprefix('records_')}_{event}"
 
 
-def _statements(vendor: str) -> Iterator[str]:
+def _statements(vendor: str, tables: list[str]) -> Iterator[str]:
     if vendor == "sqlite":
-        for table in TABLES:
+        for table in tables:
             refusal = _REFUSAL.format(table=table)
             yield (
                 f"CREATE TRIGGER IF NOT EXISTS {_name(table, 'update')} BEFORE UPDATE ON {table} "
@@ -143,7 +154,7 @@ def _statements(vendor: str) -> Iterator[str]:
         " (backcare)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';"
         " END $$"
     )
-    for table in TABLES:
+    for table in tables:
         for event, each in (("update", "ROW"), ("delete", "ROW"), ("truncate", "STATEMENT")):
             yield (
                 f"CREATE OR REPLACE TRIGGER {_name(table, event)} BEFORE {event.upper()} "

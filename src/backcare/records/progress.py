@@ -1,40 +1,218 @@
-"""A self-service intake kept step by step: each step's answers, as the client typed them, are
-saved on the link's draft (state ``filling``) when they leave the step, by Next or Back, so that
-nothing is lost when they go back, close the page or lose the connection. The draft is the
-therapist's to see only once it is sent (``selfservice.submit``)."""
+"""A client's progress on the current plan, for the client page and the dashboard: what the
+progress rules say (``clinical/progress.py``), the actual course against the expected one
+(``clinical/course.py``, from the clinic's similar finished courses) and the measures due now
+(``clinical/measuring.py``). Reads only; the caller has opened the client (scoped, audited).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from backcare.errors import LinkRefused
-from backcare.records import saving, selfservice
-from backcare.records.models import IntakeDraft, SelfServiceLink
+from backcare.clinical.course import Expected, Similar, expected, pain_band, well_below
+from backcare.clinical.measuring import Due, due
+from backcare.clinical.progress import CourseFacts, Progress, progress
+from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.records import courses, outcomes, sessions
+from backcare.records.models import Client, Plan, SessionNote, User
 
-Values = dict[str, list[str]]
+
+@dataclass(frozen=True)
+class Row:
+    session: int
+    day: date
+    actual: float | None
+    expected: float
 
 
-@saving.atomic
-def keep_step(*, token: str, step: str, values: Values, now: datetime) -> None:
-    """Keep one step's answers (replacing what that step held before)."""
-    link = selfservice.resolve(token=token, now=now)
-    link = SelfServiceLink.objects.select_for_update().get(pk=link.pk)
-    if link.used_at is not None:
-        raise LinkRefused(f"This link has already been used. {selfservice.ASK_AGAIN}")
-    found, _ = IntakeDraft.objects.get_or_create(
-        link=link,
-        defaults={
-            "clinic": link.clinic,
-            "client": link.client,
-            "answers": {},
-            "state": IntakeDraft.State.FILLING,
-        },
+@dataclass(frozen=True)
+class ClientProgress:
+    plan: Plan
+    progress: Progress
+    expected: Expected | None
+    similar: Similar
+    rows: tuple[Row, ...]
+    below_expected: bool
+    due: tuple[Due, ...]
+    due_text: tuple[str, ...] = field(default=())
+
+
+def client_progress(
+    *,
+    client: Client,
+    today: date,
+    kb: KnowledgeBase,
+    clinic_courses: list[courses.Course] | None = None,
+) -> ClientProgress | None:
+    """The progress of the client's active plan (None without one). ``clinic_courses`` are
+    the clinic's courses when the caller has read them already (the dashboard, for many)."""
+    plan = client.plans.filter(active=True).select_related("assessment__intake").first()
+    if plan is None:
+        return None
+    notes = list(plan.sessionnote_set.order_by("session_date", "pk"))
+    pain, scored, taken, similar = _read_course(client, plan, notes, kb)
+    # the pain course is pain at intake then before each session; an entered rating is the
+    # worst pain of a week, another question, so it is shown but does not replace the course
+    found = progress({**scored, "nprs": pain}, _facts(client, plan, len(notes)), kb)
+    if clinic_courses is None:
+        clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
+    falls = [
+        c.fall
+        for c in clinic_courses
+        if c.status == "completed" and c.similar == similar and c.plan_id != plan.pk
+    ]
+    course, rows, below = _against_expected(
+        plan, notes, pain, [f for f in falls if f is not None], kb
     )
-    found.progress = {**found.progress, step: values}
-    found.save(update_fields=["progress"])
+    measures_due = due(
+        sessions=[n.session_date for n in notes],
+        taken=taken,
+        reassess_after_sessions=plan.reassess_after_sessions,
+        total_sessions=plan.total_sessions,
+        kb=kb,
+    )
+    return ClientProgress(
+        plan,
+        found,
+        course,
+        similar,
+        rows,
+        below,
+        tuple(measures_due),
+        tuple(d.text(kb) for d in measures_due),
+    )
 
 
-def kept(link: SelfServiceLink) -> dict[str, Values]:
-    """Each step's kept answers, by step, for a link still being filled in."""
-    found = IntakeDraft.objects.filter(link=link, state=IntakeDraft.State.FILLING).first()
-    return dict(found.progress) if found else {}
+Scores = dict[str, list[tuple[date, float]]]
+
+
+def _read_course(
+    client: Client, plan: Plan, notes: list[SessionNote], kb: KnowledgeBase
+) -> tuple[list[tuple[date, float]], Scores, dict[str, list[date]], Similar]:
+    """The pain course, each instrument's scores and dates since the plan's intake, and who
+    counts as a similar client."""
+    intake = plan.assessment.intake.data
+    start = date.fromisoformat(intake["assessed_on"])
+    baseline = (intake.get("pain") or {}).get("intensity")
+    pain = [(start, float(baseline))] if baseline is not None else []
+    pain += [(n.session_date, float(n.pain_before)) for n in notes if n.pain_before is not None]
+    scored: Scores = defaultdict(list)
+    taken: dict[str, list[date]] = defaultdict(list)
+    group = None
+    for measure in outcomes.measures(client):
+        if measure.measured_on < start:
+            continue
+        taken[measure.instrument].append(measure.measured_on)
+        if measure.score is not None:
+            scored[measure.instrument].append((measure.measured_on, measure.score))
+            group = group or measure.result.get("group")
+    chronicity = plan.assessment.result.get("chronicity")
+    first = pain[0][1] if pain else None
+    return pain, scored, taken, Similar(chronicity, pain_band(first, kb), group)
+
+
+def _facts(client: Client, plan: Plan, sessions_done: int) -> CourseFacts:
+    latest = client.assessments.first()
+    return CourseFacts(
+        sessions=sessions_done,
+        reassess_after_sessions=plan.reassess_after_sessions,
+        pain_goal=plan.pain_goal,
+        new_warning_sign=latest is not None and not latest.result["massage_today"],
+        adverse_event=bool(sessions.awaiting_rescreen(client)),
+    )
+
+
+def _against_expected(
+    plan: Plan,
+    notes: list[SessionNote],
+    pain: list[tuple[date, float]],
+    falls: list[float],
+    kb: KnowledgeBase,
+) -> tuple[Expected | None, tuple[Row, ...], bool]:
+    """The expected course, each session's pain against it, and whether it falls well short."""
+    if not pain:
+        return None, (), False
+    baseline = pain[0][1]
+    course = expected(falls, plan.total_sessions, kb)
+    rows = tuple(
+        Row(number, note.session_date, note.pain_before, course.score_at(baseline, number))
+        for number, note in enumerate(notes, start=1)
+    )
+    below = well_below(course, baseline, pain[-1][1], len(notes), plan.total_sessions, kb)
+    return course, rows, below
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A course the dashboard should show: stopping, behind the expected course, or due."""
+
+    client: Client
+    kind: str
+    text: str
+    severity: str
+    situation: str
+
+
+def needing_attention(*, user: User, today: date) -> list[Attention]:
+    """Active plans of the user's clinic with a session in the last weeks whose progress says
+    stop, whose pain falls well short of the expected course, or that have measures due."""
+    assert user.clinic is not None
+    kb = load_knowledge()
+    recent = today - timedelta(days=kb.progress.dropout_after_days)
+    plans = Plan.objects.filter(
+        clinic=user.clinic, active=True, sessionnote__session_date__gte=recent
+    ).distinct()
+    clients = Client.objects.filter(pk__in=plans.values("client_id"))
+    clinic_courses = courses.courses(clinic=user.clinic, today=today, kb=kb)
+    found = []
+    for client in clients:
+        state = client_progress(client=client, today=today, kb=kb, clinic_courses=clinic_courses)
+        if state is None:
+            continue
+        found.extend(_attention(client, state))
+    return found
+
+
+def _attention(client: Client, state: ClientProgress) -> list[Attention]:
+    where = f"plan {state.plan.pk} after {len(state.rows)} sessions"
+    found = []
+    said = state.progress
+    if said.action == "stop" and state.progress.rule != "progress.warning_sign":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{said.action_text}: {said.title.lower()}. {said.why}",
+                "refer",
+                where,
+            )
+        )
+    elif state.progress.action == "change":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{state.progress.action_text}: {state.progress.why}",
+                "progress",
+                where,
+            )
+        )
+    if state.below_expected:
+        found.append(
+            Attention(
+                client,
+                "behind",
+                "Pain is falling well short of the expected course: review the plan before the "
+                "planned sessions run out.",
+                "progress",
+                where,
+            )
+        )
+    if state.due_text:
+        found.append(
+            Attention(
+                client, "measure", "Measure due: " + "; ".join(state.due_text), "reassess", where
+            )
+        )
+    return found

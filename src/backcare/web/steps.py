@@ -15,7 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from backcare.clinical import assess, parse_intake, to_json
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
-from backcare.records.progress import Values
+from backcare.records.step_answers import Values
 from backcare.web.intake_form import IntakeForm
 from backcare.web.intake_questions import STEPS, in_step
 from backcare.web.question import UNSURE

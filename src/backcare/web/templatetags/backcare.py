@@ -117,3 +117,9 @@ def question_label(path: str) -> str:
         return f"whether {status.group(1)} is current or in the past"
     question = intake_questions.by_path(path)
     return question.label if question is not None else path
+
+
+@register.filter
+def percent(share: float) -> str:
+    """A share as a whole percentage: 0.254 -> 25%."""
+    return f"{round(100 * share)}%"

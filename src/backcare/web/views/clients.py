@@ -30,6 +30,7 @@ from backcare.web.forms import ClientForm
 from backcare.web.pictures import outline_map
 from backcare.web.views.common import clinic_page, today, user_of
 from backcare.web.views.links import link_url
+from backcare.web.views.measures import outcomes_context
 
 
 @clinic_page
@@ -118,6 +119,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
             "drafts": merge.pending_for(view.client),
             "referrals": referrals.of_client(view.client, today=today()),
+            "outcomes": outcomes_context(request, view.client, kb),
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.utils import timezone
 
-from backcare.errors import NotAllowed, NotFound, OutsideClinic
+from backcare.errors import LinkRefused, NotAllowed, NotFound, OutsideClinic
 from backcare.records import clients
 from backcare.records.models import User
 
@@ -50,3 +51,9 @@ def user_of(request: HttpRequest) -> User:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def link_refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
+    """A client's link (intake or pain log) that no longer opens: why, on the styled 410 page."""
+    context = {"heading": "This link cannot be used", "message": str(error)}
+    return render(request, "410.html", context, status=410)

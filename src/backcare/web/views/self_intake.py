@@ -12,18 +12,13 @@ from django.utils import timezone
 
 from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
 from backcare.knowledge import load_knowledge
-from backcare.records import consent, progress, selfservice
+from backcare.records import consent, selfservice, step_answers
 from backcare.records.models import SelfServiceLink
 from backcare.web import steps
 from backcare.web.intake_form import IntakeForm
 from backcare.web.prefill import client_initial, rows_for
-from backcare.web.views.common import today
+from backcare.web.views.common import link_refused, today
 from backcare.web.views.intakes import condition_names
-
-
-def _refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
-    context = {"heading": "This link cannot be used", "message": str(error)}
-    return render(request, "410.html", context, status=410)
 
 
 def self_intake(request: HttpRequest, token: str, step_id: str = "about") -> HttpResponse:
@@ -34,18 +29,18 @@ def self_intake(request: HttpRequest, token: str, step_id: str = "about") -> Htt
         link = selfservice.open_link(token=token, now=timezone.now())
         return _page(request, token, link, step)
     except LinkRefused as error:
-        return _refused(request, error)
+        return link_refused(request, error)
 
 
 def _page(
     request: HttpRequest, token: str, link: SelfServiceLink, step: steps.Step
 ) -> HttpResponse:
-    kept = progress.kept(link)
+    kept = step_answers.kept(link)
     start = selfservice.form_start(link)
     rows = rows_for(start)
     if request.method == "POST":
         values = {name: request.POST.getlist(name) for name in steps.field_names(step, rows)}
-        progress.keep_step(token=token, step=step.id, values=values, now=timezone.now())
+        step_answers.keep_step(token=token, step=step.id, values=values, now=timezone.now())
         kept[step.id] = values
     answered = IntakeForm(steps.data_of(kept), for_client=True, rows=rows)
     go = request.POST.get("go") if request.method == "POST" else None
@@ -73,7 +68,7 @@ def _to(token: str, step: steps.Step) -> HttpResponse:
     return redirect("self_intake_step", token=token, step_id=step.id)
 
 
-def _consent_of(kept: dict[str, progress.Values]) -> consent.Consent:
+def _consent_of(kept: dict[str, step_answers.Values]) -> consent.Consent:
     given = kept.get("consent", {})
     return consent.given(
         agreed=bool(given.get("consent")),
@@ -82,7 +77,7 @@ def _consent_of(kept: dict[str, progress.Values]) -> consent.Consent:
     )
 
 
-def _consent_problems(kept: dict[str, progress.Values]) -> dict[str, list[str]]:
+def _consent_problems(kept: dict[str, step_answers.Values]) -> dict[str, list[str]]:
     try:
         _consent_of(kept)
     except InvalidIntake as error:
@@ -97,7 +92,7 @@ def _send(
     request: HttpRequest,
     token: str,
     form: IntakeForm,
-    kept: dict[str, progress.Values],
+    kept: dict[str, step_answers.Values],
 ) -> HttpResponse:
     """Check every step, then send. A step not yet seen or with a problem, or the consent not
     given, is shown again with what to do, and nothing is sent; the answers stay kept."""
@@ -140,7 +135,7 @@ def _context(
     step: steps.Step,
     form: IntakeForm,
     answered: IntakeForm,
-    kept: dict[str, progress.Values],
+    kept: dict[str, step_answers.Values],
     errors: dict[str, list[str]],
     start: dict[str, Any] | None,
 ) -> dict[str, Any]:
