@@ -11,11 +11,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare import setup_token
-from backcare.errors import InvalidIntake
+from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts, audit
 from backcare.records.dashboard import dashboard as build_dashboard
+from backcare.web.forms import AcknowledgeForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -39,14 +40,17 @@ def alert_acknowledge(request: HttpRequest) -> HttpResponse:
     """Acknowledge a dashboard alert with a note; back to the dashboard either way."""
     if request.method != "POST":
         return redirect("dashboard")
-    post = request.POST
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(form.problems()))
+        return redirect("dashboard")
     try:
         alerts.acknowledge(
             user=user_of(request),
-            client_id=int(post.get("client", "0") or 0),
-            kind=post.get("kind", ""),
-            situation=post.get("situation", ""),
-            note=post.get("note", ""),
+            client_id=form.cleaned_data["client"],
+            kind=form.cleaned_data["kind"],
+            situation=form.cleaned_data["situation"],
+            note=form.cleaned_data["note"],
         )
         messages.success(request, "Alert acknowledged; it comes back if the situation changes.")
     except InvalidIntake as error:
@@ -121,17 +125,16 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
     errors: list[str] = []
     if request.method == "POST":
-        post = request.POST
-        if post.get("password") != post.get("password_again"):
-            errors.append("password: the two passwords differ")
-        else:
+        form = SetupForm(request.POST)
+        if form.is_valid():
             try:
-                user = accounts.create_clinic_with_admin(
-                    clinic_name=post.get("clinic", ""),
-                    username=post.get("username", "").strip(),
-                    password=post.get("password", ""),
-                    email=post.get("email", ""),
-                    full_name=post.get("full_name", ""),
+                data = form.cleaned_data
+                user = accounts.set_up(
+                    clinic_name=data["clinic"],
+                    username=data["username"].strip(),
+                    password=data["password"],
+                    email=data["email"],
+                    full_name=data["full_name"],
                 )
                 setup_token.discard()
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -139,6 +142,10 @@ def setup(request: HttpRequest) -> HttpResponse:
                 return redirect("dashboard")
             except InvalidIntake as error:
                 errors.extend(str(p) for p in error.problems)
+            except SaveFailed as error:
+                errors.append(str(error))
+        else:
+            errors.extend(form.problems())
     return render(
         request,
         "web/setup.html",

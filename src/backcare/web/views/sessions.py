@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +11,7 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import amendments, clients, plans, sessions
 from backcare.reports.bodymap import body_map
+from backcare.web.forms import AddendumForm, SessionForm
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -28,37 +27,29 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
     if request.method == "POST":
-        try:
+        form = SessionForm(post)
+        if form.is_valid():
             note = {
-                "session_date": date.fromisoformat(post.get("session_date", "")),
-                "subjective": post.get("subjective", ""),
-                "objective": post.get("objective", ""),
-                "analysis": post.get("analysis", ""),
-                "next_steps": post.get("next_steps", ""),
+                **form.cleaned_data,
                 "techniques": post.getlist("techniques"),
                 "regions": post.getlist("regions"),
-                "pressure": post.get("pressure", ""),
-                "minutes": int(post.get("minutes", "0")),
-                "pain_before": _pain(post.get("pain_before")),
-                "pain_after": _pain(post.get("pain_after")),
-                "adverse_events": post.get("adverse_events", ""),
-                "deviation_reason": post.get("deviation_reason", ""),
             }
-            sessions.record_session(
-                user=user,
-                client=client,
-                note=note,
-                today=today(),
-                confirm_avoided=post.get("confirm_avoided") == "on",
-            )
-            messages.success(request, _recorded(post.get("adverse_events", "")))
-            return redirect("client", client_id=client.pk)
-        except ValueError:
-            errors.append("Check the date (YYYY-MM-DD), the minutes and the pain scores (0-10).")
-        except InvalidIntake as error:
-            errors.extend(str(p) for p in error.problems)
-        except SaveFailed as error:
-            errors.append(str(error))
+            try:
+                sessions.record_session(
+                    user=user,
+                    client=client,
+                    note=note,
+                    today=today(),
+                    confirm_avoided=post.get("confirm_avoided") == "on",
+                )
+                messages.success(request, _recorded(note["adverse_events"]))
+                return redirect("client", client_id=client.pk)
+            except InvalidIntake as error:
+                errors.extend(str(p) for p in error.problems)
+            except SaveFailed as error:
+                errors.append(str(error))
+        else:
+            errors.extend(form.problems())
     return render(
         request,
         "web/session_new.html",
@@ -91,10 +82,6 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
-def _pain(text: str | None) -> int | None:
-    return int(text) if text not in (None, "") else None
-
-
 @clinic_page
 def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpResponse:
     """A session note in full, as first written, with its dated addenda; POST adds one."""
@@ -102,12 +89,17 @@ def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpR
     client, session = sessions.open_session(user=user, client_id=client_id, session_id=session_id)
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            amendments.amend_session(user=user, session=session, text=request.POST.get("text", ""))
-            messages.success(request, "Addendum added; the note as first written is kept.")
-            return redirect("session", client_id=client.pk, session_id=session.pk)
-        except InvalidIntake as error:
-            errors.extend(str(p) for p in error.problems)
+        form = AddendumForm(request.POST)
+        if form.is_valid():
+            try:
+                text = form.cleaned_data["text"]
+                amendments.amend_session(user=user, session=session, text=text)
+                messages.success(request, "Addendum added; the note as first written is kept.")
+                return redirect("session", client_id=client.pk, session_id=session.pk)
+            except InvalidIntake as error:
+                errors.extend(str(p) for p in error.problems)
+        else:
+            errors.extend(form.problems())
     avoided = sessions.avoided_regions(session.plan)
     return render(
         request,
