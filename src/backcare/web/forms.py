@@ -124,6 +124,15 @@ class SetupForm(CheckedForm):
         return data
 
 
+class ClinicSettingsForm(CheckedForm):
+    """The clinic's details as typed; their lengths and shapes are checked by the service."""
+
+    name = forms.CharField(required=False, strip=False)
+    address = forms.CharField(required=False, strip=False)
+    phone = forms.CharField(required=False, strip=False)
+    email = forms.CharField(required=False, strip=False)
+
+
 class SearchForm(CheckedForm):
     q = text(limits.SEARCH_CHARS)
 

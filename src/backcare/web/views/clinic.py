@@ -11,6 +11,7 @@ from backcare.errors import InvalidIntake, SaveFailed
 from backcare.records import clinic_settings
 from backcare.records.clinic_settings import MAX_LOGO_BYTES
 from backcare.records.models import Clinic
+from backcare.web.forms import ClinicSettingsForm
 from backcare.web.handout import logo_src
 from backcare.web.views.common import clinic_page, user_of
 
@@ -21,7 +22,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if not user.is_clinic_admin:
         raise PermissionDenied("only a clinic admin can change the clinic's settings")
     errors: list[str] = []
-    if request.method == "POST":
+    form = ClinicSettingsForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        errors.extend(form.problems())
+    elif request.method == "POST":
         upload = request.FILES.get("logo")
         try:
             changed = clinic_settings.update_settings(

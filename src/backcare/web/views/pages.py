@@ -16,7 +16,7 @@ from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts, audit
 from backcare.records.dashboard import dashboard as build_dashboard
-from backcare.web.forms import AcknowledgeForm, SetupForm
+from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -61,7 +61,10 @@ def alert_acknowledge(request: HttpRequest) -> HttpResponse:
 @clinic_page
 def knowledge(request: HttpRequest) -> HttpResponse:
     kb = load_knowledge()
-    query = request.GET.get("q", "").strip()
+    form = SearchForm({"q": request.GET.get("q", "")})
+    query = " ".join(form.cleaned_data["q"]) if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "Search: " + "; ".join(form.errors["q"]))
     hits = search(kb, query) if query else []
     kinds = {kind: len(entries) for kind, entries in kb.kinds().items()}
     grades: dict[str, int] = {}
