@@ -22,7 +22,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if not user.is_clinic_admin:
         raise PermissionDenied("only a clinic admin can change the clinic's settings")
     errors: list[str] = []
-    form = ClinicSettingsForm(request.POST or None)
+    form = ClinicSettingsForm(request.POST)
     if request.method == "POST" and not form.is_valid():
         errors.extend(form.problems())
     elif request.method == "POST":
