@@ -1,7 +1,7 @@
 """A server killed outright (SIGKILL: no clean-up, as in a power cut or the out-of-memory killer)
 in the middle of a burst of saves loses none that it acknowledged, and its SQLite database is
 whole when it starts again. It runs ``backcare serve`` as a real process on its own data
-directory, so it is the same on the SQLite and the PostgreSQL runs of this folder."""
+directory (SQLite), like the other serve tests here: it needs no shared database."""
 
 from __future__ import annotations
 
