@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backcare import limits
 from backcare.clinical.assessment import avoided_regions
-from backcare.errors import InvalidIntake, SaveFailed
+from backcare.errors import SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.records import (
     audit,
@@ -29,7 +29,7 @@ from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web import handout
 from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
-from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, today, user_of
 from backcare.web.views.links import link_url
 
 
@@ -166,21 +166,18 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     errors: list[str] = []
     if request.method == "POST":
-        form = PlanForm(request.POST)
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in plans.EDITABLE}
-            try:
-                plans.update_plan(
-                    user=user, client=client, changes=changes, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, "Plan updated; the change is recorded.")
-                return redirect("client", client_id=client.pk)
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
-            except SaveFailed as error:
-                errors.append(str(error))
-        else:
-            errors.extend(form.problems())
+        _, errors = attempt(
+            PlanForm(request.POST),
+            lambda data: plans.update_plan(
+                user=user,
+                client=client,
+                changes={name: data[name] for name in plans.EDITABLE},
+                reason=data["reason"],
+            ),
+        )
+        if not errors:
+            messages.success(request, "Plan updated; the change is recorded.")
+            return redirect("client", client_id=client.pk)
     return render(
         request,
         "web/plan_edit.html",
@@ -238,29 +235,20 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = clients.open_client(user=user, client_id=client_id, purpose="clearance")
     errors: list[str] = []
     if request.method == "POST":
-        form = ClearanceForm(request.POST)
-        if form.is_valid():
-            try:
-                clearances.record_clearance(
-                    user=user,
-                    client=client,
-                    received_from=form.cleaned_data["received_from"],
-                    received_on=form.cleaned_data["received_on"],
-                    covers=request.POST.getlist("covers"),
-                    note=form.cleaned_data["note"],
-                    document=request.FILES.get("document"),
-                    today=today(),
-                )
-                messages.success(
-                    request, "Clearance recorded; the intake was assessed again with it."
-                )
-                return redirect("client", client_id=client.pk)
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
-            except SaveFailed as error:
-                errors.append(str(error))
-        else:
-            errors.extend(form.problems())
+        _, errors = attempt(
+            ClearanceForm(request.POST),
+            lambda data: clearances.record_clearance(
+                user=user,
+                client=client,
+                covers=request.POST.getlist("covers"),
+                document=request.FILES.get("document"),
+                today=today(),
+                **data,
+            ),
+        )
+        if not errors:
+            messages.success(request, "Clearance recorded; the intake was assessed again with it.")
+            return redirect("client", client_id=client.pk)
     return render(
         request,
         "web/clearance_new.html",

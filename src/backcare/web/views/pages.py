@@ -11,14 +11,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare import setup_token
-from backcare.errors import InvalidIntake, SaveFailed
+from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts, audit
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
-from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, today, user_of
 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
@@ -128,27 +128,21 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
     errors: list[str] = []
     if request.method == "POST":
-        form = SetupForm(request.POST)
-        if form.is_valid():
-            try:
-                data = form.cleaned_data
-                user = accounts.set_up(
-                    clinic_name=data["clinic"],
-                    username=data["username"].strip(),
-                    password=data["password"],
-                    email=data["email"],
-                    full_name=data["full_name"],
-                )
-                setup_token.discard()
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome. Your clinic is ready; add your first client.")
-                return redirect("dashboard")
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
-            except SaveFailed as error:
-                errors.append(str(error))
-        else:
-            errors.extend(form.problems())
+        user, errors = attempt(
+            SetupForm(request.POST),
+            lambda data: accounts.set_up(
+                clinic_name=data["clinic"],
+                username=data["username"].strip(),
+                password=data["password"],
+                email=data["email"],
+                full_name=data["full_name"],
+            ),
+        )
+        if user is not None:
+            setup_token.discard()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome. Your clinic is ready; add your first client.")
+            return redirect("dashboard")
     return render(
         request,
         "web/setup.html",

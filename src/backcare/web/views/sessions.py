@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import amendments, clients, plans, sessions
 from backcare.reports.bodymap import body_map
 from backcare.web.forms import AddendumForm, SessionForm
-from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, today, user_of
 
 
 @clinic_page
@@ -27,29 +26,23 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
     if request.method == "POST":
-        form = SessionForm(post)
-        if form.is_valid():
-            note = {
-                **form.cleaned_data,
-                "techniques": post.getlist("techniques"),
-                "regions": post.getlist("regions"),
-            }
-            try:
-                sessions.record_session(
-                    user=user,
-                    client=client,
-                    note=note,
-                    today=today(),
-                    confirm_avoided=post.get("confirm_avoided") == "on",
-                )
-                messages.success(request, _recorded(note["adverse_events"]))
-                return redirect("client", client_id=client.pk)
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
-            except SaveFailed as error:
-                errors.append(str(error))
-        else:
-            errors.extend(form.problems())
+        _, errors = attempt(
+            SessionForm(post),
+            lambda data: sessions.record_session(
+                user=user,
+                client=client,
+                note={
+                    **data,
+                    "techniques": post.getlist("techniques"),
+                    "regions": post.getlist("regions"),
+                },
+                today=today(),
+                confirm_avoided=post.get("confirm_avoided") == "on",
+            ),
+        )
+        if not errors:
+            messages.success(request, _recorded(post.get("adverse_events", "")))
+            return redirect("client", client_id=client.pk)
     return render(
         request,
         "web/session_new.html",
@@ -89,17 +82,13 @@ def session_page(request: HttpRequest, client_id: int, session_id: int) -> HttpR
     client, session = sessions.open_session(user=user, client_id=client_id, session_id=session_id)
     errors: list[str] = []
     if request.method == "POST":
-        form = AddendumForm(request.POST)
-        if form.is_valid():
-            try:
-                text = form.cleaned_data["text"]
-                amendments.amend_session(user=user, session=session, text=text)
-                messages.success(request, "Addendum added; the note as first written is kept.")
-                return redirect("session", client_id=client.pk, session_id=session.pk)
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
-        else:
-            errors.extend(form.problems())
+        _, errors = attempt(
+            AddendumForm(request.POST),
+            lambda data: amendments.amend_session(user=user, session=session, text=data["text"]),
+        )
+        if not errors:
+            messages.success(request, "Addendum added; the note as first written is kept.")
+            return redirect("session", client_id=client.pk, session_id=session.pk)
     avoided = sessions.avoided_regions(session.plan)
     return render(
         request,
