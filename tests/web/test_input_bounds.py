@@ -151,7 +151,7 @@ def test_an_addendum_with_a_control_character_is_refused(
     assert not SessionAmendment.objects.exists()
 
 
-def test_the_client_search_is_capped_in_length_and_words_and_stays_fast(
+def test_the_client_search_is_capped_in_length_and_words_before_the_database_is_asked(
     browser_a: Browser, client_a: Client
 ) -> None:
     found = browser_a.get("/clients/", {"q": "ada love"}).content.decode()
@@ -174,3 +174,12 @@ def test_the_client_search_is_capped_in_length_and_words_and_stays_fast(
         assert message in response.content.decode()
         # refused before the database is asked: no client row is matched against the words
         assert not [q for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
+
+
+def test_the_forms_tell_the_browser_the_same_ranges(browser_a: Browser, client_a: Client) -> None:
+    plan = browser_a.get(f"/clients/{client_a.pk}/plan/").content.decode()
+    assert re.search(r'name="session_minutes" value="\d+" min="10" max="180"', plan)
+    assert re.search(r'name="total_sessions" value="\d+" min="1" max="52"', plan)
+    session = browser_a.get(f"/clients/{client_a.pk}/sessions/new/").content.decode()
+    assert 'name="pain_before" min="0" max="10"' in session
+    assert 'min="5" max="240"' in session

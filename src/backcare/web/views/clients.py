@@ -185,6 +185,7 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "plan": plan,
             "kb": kb,
+            "limits": limits,
             "errors": errors,
             "typed": request.POST if errors else {},
             "changes": plans.changes(plan),

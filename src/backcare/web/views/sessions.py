@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from backcare import limits
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
 from backcare.records import amendments, clients, plans, sessions
@@ -50,6 +51,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "plan": plan,
             "kb": kb,
+            "limits": limits,
             "errors": errors,
             "post": post,
             "today": today(),
