@@ -150,3 +150,18 @@ def test_a_document_kept_before_types_were_recorded_is_still_sent_as_what_it_is(
     assert sent["Content-Type"] == "image/png"
     assert "old letter.png" in sent["Content-Disposition"]
     assert b"".join(sent.streaming_content) == PNG  # type: ignore[attr-defined]
+
+
+def test_a_request_far_over_the_limit_is_refused_before_it_is_read(
+    browser_a: Browser, waiting: Client, documents: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKCARE_MAX_UPLOAD_MB", "1")
+    huge = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+
+    response = send(browser_a, waiting, "huge.pdf", huge, "application/pdf")
+
+    assert response.status_code == 413
+    assert "A document may be at most 1 MiB. Nothing was saved." in response.content.decode()
+    assert "Content-Security-Policy" in response
+    assert not Clearance.objects.filter(client=waiting).exists()
+    assert not [p for p in documents.rglob("*") if p.is_file()]
