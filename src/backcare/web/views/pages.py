@@ -11,7 +11,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare import setup_token
-from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts, audit
@@ -40,21 +39,20 @@ def alert_acknowledge(request: HttpRequest) -> HttpResponse:
     """Acknowledge a dashboard alert with a note; back to the dashboard either way."""
     if request.method != "POST":
         return redirect("dashboard")
-    form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(form.problems()))
-        return redirect("dashboard")
-    try:
-        alerts.acknowledge(
+    _, errors = attempt(
+        AcknowledgeForm(request.POST),
+        lambda data: alerts.acknowledge(
             user=user_of(request),
-            client_id=form.cleaned_data["client"],
-            kind=form.cleaned_data["kind"],
-            situation=form.cleaned_data["situation"],
-            note=form.cleaned_data["note"],
-        )
+            client_id=data["client"],
+            kind=data["kind"],
+            situation=data["situation"],
+            note=data["note"],
+        ),
+    )
+    if errors:
+        messages.error(request, "; ".join(errors))
+    else:
         messages.success(request, "Alert acknowledged; it comes back if the situation changes.")
-    except InvalidIntake as error:
-        messages.error(request, "; ".join(str(p) for p in error.problems))
     return redirect("dashboard")
 
 
