@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backcare import limits
 from backcare.records.models import Client, PlanChange, SessionAmendment, SessionNote, User
-from tests.web.conftest import new_client, session_form
+from tests.web.conftest import intake_form, new_client, session_form
 
 HOSTILE_NUMBERS = ["nan", "NaN", "inf", "-Infinity", "1e400", "-3", "99999", "1" * 20, "9" * 5000]
 
@@ -183,3 +183,13 @@ def test_the_forms_tell_the_browser_the_same_ranges(browser_a: Browser, client_a
     session = browser_a.get(f"/clients/{client_a.pk}/sessions/new/").content.decode()
     assert 'name="pain_before" min="0" max="10"' in session
     assert 'min="5" max="240"' in session
+
+
+def test_an_intake_correction_with_a_reason_longer_than_is_kept_is_refused(
+    browser_a: Browser, client_a: Client
+) -> None:
+    response = browser_a.post(f"/clients/{client_a.pk}/intake/", intake_form(reason="r" * 301))
+
+    assert response.status_code == 200
+    assert "reason: at most 300 characters are allowed (this has 301)" in response.content.decode()
+    assert client_a.intakes.count() == 1
