@@ -126,7 +126,10 @@ def test_a_file_over_the_configured_size_is_refused_naming_the_limit(
 
     response = send(browser_a, waiting, "big.pdf", big, "application/pdf")
 
-    assert "document: the file is 1.0 MiB; at most 1.0 MiB is allowed" in response.content.decode()
+    assert (
+        "document: the file is 1,048,585 bytes; at most 1 MiB (1,048,576 bytes) is allowed"
+        in response.content.decode()
+    )
     assert not Clearance.objects.filter(client=waiting).exists()
 
 

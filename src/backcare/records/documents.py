@@ -13,6 +13,7 @@ import io
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -42,7 +43,7 @@ class Document:
         return KINDS[self.content_type]
 
 
-def media_type(head: bytes, read: Any = None) -> str | None:
+def media_type(head: bytes, read: Callable[[], bytes] | None = None) -> str | None:
     """The media type of a file whose first bytes are ``head`` (``read()`` gives the whole file
     when an image needs reading through), or None when it is none of the accepted kinds."""
     if head.startswith(b"%PDF-"):
@@ -63,7 +64,13 @@ def check(upload: Any, *, field: str = "document") -> Document:
     limit = config.max_upload_bytes()
     if upload.size > limit:
         raise InvalidIntake(
-            [Problem(field, f"the file is {_mib(upload.size)}; at most {_mib(limit)} is allowed")]
+            [
+                Problem(
+                    field,
+                    f"the file is {upload.size:,} bytes; at most {limit >> 20} MiB "
+                    f"({limit:,} bytes) is allowed: save or scan it smaller",
+                )
+            ]
         )
     upload.seek(0)
     head = upload.read(16)
@@ -91,10 +98,6 @@ def display_name(original: str, extension: str) -> str:
 def stored_name(*, clinic_id: int, day: date, extension: str) -> str:
     """Where a clinic's new clearance is kept: its folder, the year, a random name."""
     return f"clinic-{clinic_id}/clearances/{day.year}/{secrets.token_hex(16)}.{extension}"
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def sent_as(stored: Any, *, content_type: str, name: str) -> tuple[str, str]:
