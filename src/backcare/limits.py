@@ -39,7 +39,7 @@ def _plain(number: float) -> str:
 
 
 def range_of(model: type[BaseModel], field: str) -> Range:
-    """The range a pydantic model declares for ``field`` (its ge/gt and le/lt)."""
+    """The range a pydantic model declares for ``field`` (its ge or gt, and its le)."""
     low, high, low_open = float("-inf"), float("inf"), False
     for bound in model.model_fields[field].metadata:
         if isinstance(bound, Ge):
@@ -49,7 +49,7 @@ def range_of(model: type[BaseModel], field: str) -> Range:
         elif isinstance(bound, Le):
             high = float(bound.le)  # type: ignore[arg-type]
         elif isinstance(bound, Lt):
-            high = float(bound.lt) - 1  # type: ignore[arg-type]
+            raise ValueError(f"{model.__name__}.{field}: a range open at the top is not supported")
     return Range(low, high, low_open)
 
 
