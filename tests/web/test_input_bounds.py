@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from backcare import limits
 from backcare.records.models import Client, PlanChange, SessionAmendment, SessionNote, User
 from tests.web.conftest import intake_form, new_client, session_form
+from tests.web.test_pages import plan_post as shown_plan
 
 HOSTILE_NUMBERS = ["nan", "NaN", "inf", "-Infinity", "1e400", "-3", "99999", "1" * 20, "9" * 5000]
 
@@ -27,17 +28,8 @@ def errors(response: Any) -> str:
 
 
 def plan_post(person: Client, **changes: str) -> dict[str, str]:
-    plan = person.plans.get(active=True)
-    return {
-        "modality": plan.modality,
-        "session_minutes": str(plan.session_minutes),
-        "sessions_per_week": str(plan.sessions_per_week),
-        "total_sessions": str(plan.total_sessions),
-        "reassess_after_sessions": str(plan.reassess_after_sessions),
-        "max_pressure": plan.max_pressure,
-        "reason": "checking the bounds",
-        **changes,
-    }
+    """The plan form of the person's active plan, as shown, with these fields changed."""
+    return shown_plan(person.plans.get(active=True), **changes)
 
 
 PLAN_NUMBERS = {
