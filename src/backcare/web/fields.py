@@ -101,12 +101,19 @@ def number(bounds: Range, *, required: bool = True) -> forms.FloatField:
     )
 
 
-def text(max_chars: int, *, required: bool = False) -> forms.CharField:
-    """Text of at most ``max_chars`` characters, kept as typed (no stripping)."""
+def text(
+    max_chars: int,
+    *,
+    required: bool = False,
+    strip: bool = False,
+    widget: forms.Widget | None = None,
+) -> forms.CharField:
+    """Text of at most ``max_chars`` characters, kept as typed unless ``strip``."""
     return forms.CharField(
         required=required,
         max_length=max_chars,
-        strip=False,
+        strip=strip,
+        widget=widget,
         error_messages={
             "max_length": f"at most {max_chars:,} characters are allowed (this has %(show_value)s)",
             "required": "required",

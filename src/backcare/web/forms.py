@@ -42,7 +42,7 @@ from backcare.web.questions import (
 
 
 class ClientForm(CheckedModelForm):
-    notes = text(limits.NOTE_CHARS)
+    notes = text(limits.NOTE_CHARS, strip=True, widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
         model = Client
@@ -57,7 +57,6 @@ class ClientForm(CheckedModelForm):
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
 
