@@ -221,6 +221,7 @@ def serve(
             "(a one-time link), or run 'backcare user create'."
         )
     from backcare.web.proxy import behind_proxy
+    from backcare.web.request_size import largest_body
 
     try:
         server = create_server(
@@ -229,6 +230,8 @@ def serve(
             port=port,
             threads=threads,
             ident="backcare",
+            # past twice what the app takes (web/request_size.py), refused before it is buffered
+            max_request_body_size=2 * largest_body(),
             clear_untrusted_proxy_headers=False,  # behind_proxy does it, after marking
         )
     except OSError as error:

@@ -143,3 +143,16 @@ def debug() -> bool:
 def secure_cookies() -> bool:
     """Cookies only over HTTPS (browsers also accept them on localhost); off only on request."""
     return os.environ.get("BACKCARE_INSECURE_COOKIES", "") != "1"
+
+
+def max_upload_bytes() -> int:
+    """The largest document a user may upload, in bytes: BACKCARE_MAX_UPLOAD_MB mebibytes (a whole
+    number from 1 to 100; 10 unless set)."""
+    from backcare.limits import UPLOAD_MEGABYTES
+
+    raw = os.environ.get("BACKCARE_MAX_UPLOAD_MB", str(UPLOAD_MEGABYTES)).strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 100):
+        raise BackcareError(
+            f"BACKCARE_MAX_UPLOAD_MB must be a whole number of MiB from 1 to 100, not {raw!r}"
+        )
+    return int(raw) * 1024 * 1024

@@ -7,7 +7,8 @@ hostile file short (a tenth of a second, not ten seconds):
 - at most ``MAX_BYTES`` (1 MiB), read no further; UTF-8 text (a leading byte order mark is fine);
 - at most ``MAX_DEPTH`` levels of lists and mappings, and ``MAX_VALUES`` values in all;
 - whole numbers of at most ``MAX_DIGITS`` digits (Python refuses to read 4,300 and more);
-- each key once per mapping; no YAML aliases (``*name``), which can make a small file huge.
+- each key once per mapping; no YAML aliases (``*name``), which can make a small file huge;
+- no YAML sets (``!!set``), which JSON cannot write and which would pass for a list.
 """
 
 from __future__ import annotations
@@ -205,6 +206,9 @@ class _Limits:
             first_lines[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)  # type: ignore[misc]
 
+    def construct_set(self, node: Any) -> Any:
+        raise _Refusal("sets (!!set) are not accepted in an intake; write a list", node.start_mark)
+
     def construct_whole(self, node: Any) -> Any:
         digits = len(node.value.lstrip("+-").replace("_", ""))
         if digits > MAX_DIGITS:
@@ -231,6 +235,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Limits.construct_whole)  # type: ignore[type-var]
+_Loader.add_constructor("tag:yaml.org,2002:set", _Limits.construct_set)  # type: ignore[type-var]
 
 
 def _yaml_load(text: str) -> Any:

@@ -142,6 +142,30 @@ CASES = [
         "error: pain.duration_weeks: must be a finite number",
         id="nan",
     ),
+    pytest.param(
+        "set.yaml",
+        OK + b"conditions: !!set {flu, gout}\n",
+        "error: FILE: line 2, column 13: sets (!!set) are not accepted in an intake; write a list",
+        id="yaml-set",
+    ),
+    pytest.param(
+        "time.yaml",
+        OK + b"assessed_on: 2026-11-01 10:00:00\n",
+        "error: assessed_on: datetime.datetime(2026, 11, 1, 10, 0) is not a date; write YYYY-MM-DD",
+        id="time-for-date",
+    ),
+    pytest.param(
+        "object.yaml",
+        b"!!python/object/apply:os.system [ls]\n",
+        "error: FILE: is not valid YAML: line 1, column 1: could not determine a constructor",
+        id="python-object",
+    ),
+    pytest.param(
+        "float.json",
+        b'{"client": {"age": 1e400}}',
+        "error: client.age: must be a whole number",
+        id="huge-float",
+    ),
 ]
 
 

@@ -364,7 +364,7 @@ def test_a_plan_change_with_a_number_missing_is_refused(
 
     response = browser_a.post(f"/clients/{client_a.pk}/plan/", plan_post(plan, total_sessions=""))
 
-    assert "Every field needs a value" in errors(text(response))
+    assert "total_sessions: needs a value: a whole number from 1 to 52" in errors(text(response))
     assert not PlanChange.objects.exists()
 
 
@@ -444,9 +444,9 @@ def test_a_confirmed_session_on_an_avoided_region_is_recorded_and_audited(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("session_date", "tomorrow", "Check the date (YYYY-MM-DD)"),
+        ("session_date", "tomorrow", "session_date: write the date as YYYY-MM-DD"),
         ("session_date", (TODAY + timedelta(days=1)).isoformat(), "is in the future"),
-        ("pain_before", "11", "pain_before: must be 0 to 10"),
+        ("pain_before", "11", "pain_before: a whole number from 0 to 10"),
         ("pressure", "crushing", "pressure: allowed: light, medium, firm"),
     ],
 )
@@ -571,9 +571,16 @@ def test_a_clearance_keeps_the_scanned_document(
         },
     )
 
-    stored = Clearance.objects.get(client=waiting).document
-    assert stored.name.startswith(f"clearances/{TODAY.year}/clearance")
+    clearance = Clearance.objects.get(client=waiting)
+    stored = clearance.document
+    assert re.fullmatch(
+        rf"clinic-{waiting.clinic_id}/clearances/{TODAY.year}/[0-9a-f]{{32}}\.pdf", stored.name
+    )
     assert (tmp_path / stored.name).read_bytes() == b"%PDF-1.4 cleared for gentle massage"
+    assert (clearance.document_name, clearance.document_type) == (
+        "clearance.pdf",
+        "application/pdf",
+    )
 
 
 def test_a_clearance_without_who_gave_it_is_refused(browser_a: Browser, waiting: Client) -> None:

@@ -286,7 +286,12 @@ def _problem(error: Any) -> Problem:
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return Problem(path, f"{shown(error['input'])} is out of range: {error['msg'].lower()}")
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+    if kind in (
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_parsing",
+        "date_type",
+    ):
         return Problem(path, f"{shown(error['input'])} is not a date; write YYYY-MM-DD")
     if kind == "string_too_long":
         return Problem(

@@ -7,12 +7,44 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from backcare.errors import InvalidIntake, Problem
-from backcare.records.models import Clinic, User
+from backcare.records import saving
+from backcare.records.models import Clinic, FirstSetup, User
+
+SET_UP_ALREADY = Problem("setup", "this installation is set up already: log in instead")
 
 
 def first_run() -> bool:
     """True while no account exists: the one-time setup page is open (web/setup_access.py)."""
     return not User.objects.exists()
+
+
+def set_up(
+    *, clinic_name: str, username: str, password: str, email: str = "", full_name: str = ""
+) -> User:
+    """The first clinic and its admin, once per installation, however many ask at once.
+
+    The FirstSetup row (there can be only one) is written in the same transaction: on PostgreSQL
+    a second setup waits on it and then fails on its key; on SQLite the second transaction starts
+    only when the first has committed, and finds the account made.
+    """
+    try:
+        return _first_clinic(
+            clinic_name=clinic_name,
+            username=username,
+            password=password,
+            email=email,
+            full_name=full_name,
+        )
+    except IntegrityError:
+        raise InvalidIntake([SET_UP_ALREADY]) from None
+
+
+@saving.atomic
+def _first_clinic(**account: str) -> User:
+    if not first_run() or FirstSetup.objects.exists():
+        raise InvalidIntake([SET_UP_ALREADY])
+    FirstSetup.objects.create(id=1)
+    return create_clinic_with_admin(**account)
 
 
 @transaction.atomic

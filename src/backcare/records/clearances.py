@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from backcare.errors import InvalidIntake, NotFound, Problem
-from backcare.records import audit, clients, saving
+from backcare.records import audit, clients, documents, saving
 from backcare.records.intakes import latest_data, record_intake
 from backcare.records.models import Clearance, Client, User
 
@@ -44,8 +44,16 @@ def record_clearance(
     for rule in covers:
         if rule not in waiting:
             problems.append(Problem("covers", f"{rule!r} is not waiting for a clearance"))
+    accepted = None
+    if document:
+        try:
+            accepted = documents.check(document)
+        except InvalidIntake as refused:
+            problems.extend(refused.problems)
     if problems:
         raise InvalidIntake(problems)
+    if accepted is not None:
+        document.name = f"upload.{accepted.extension}"
     clearance = Clearance.objects.create(
         clinic=client.clinic,
         client=client,
@@ -53,7 +61,15 @@ def record_clearance(
         received_on=received_on,
         note=note,
         recorded_by=user,
-        **({"document": document} if document else {}),
+        **(
+            {
+                "document": document,
+                "document_name": accepted.display_name,
+                "document_type": accepted.content_type,
+            }
+            if accepted
+            else {}
+        ),
     )
     audit.record(
         user=user,

@@ -26,14 +26,15 @@ def refused(*, user: User, error: OutsideClinic) -> None:
     audit.record(user=user, action="client.refused", target=f"client {error.client_id}")
 
 
-def search(*, user: User, query: str = "") -> QuerySet[Client]:
+def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     """Clients of the user's clinic whose name, email or phone contains every word, each with
-    the decision of their latest assessment (``latest_decision``)."""
+    the decision of their latest assessment (``latest_decision``). The words come bounded from
+    the search form (backcare.limits: SEARCH_WORDS, SEARCH_CHARS)."""
     latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-pk")
     clients = Client.objects.filter(clinic=user.clinic).annotate(
         latest_decision=Subquery(latest.values("decision")[:1])
     )
-    for word in query.split():
+    for word in words or []:
         clients = clients.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)

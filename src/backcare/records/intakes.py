@@ -32,6 +32,15 @@ def record_intake(
     starts, so the client is held (see records.saving) only while the rows are written.
     """
     kb = load_knowledge()
+    longest = Intake._meta.get_field("reason").max_length or 0
+    if len(reason) > longest:
+        raise InvalidIntake(
+            [
+                Problem(
+                    "reason", f"at most {longest} characters are allowed (this has {len(reason)})"
+                )
+            ]
+        )
     intake = parse_intake(data, today=today)
     if intake.assessed_on > today:
         raise InvalidIntake([Problem("assessed_on", f"{intake.assessed_on} is in the future")])

@@ -236,6 +236,17 @@ class AlertAcknowledgement(Immutable):
         indexes = [models.Index(fields=["clinic", "kind", "situation"])]
 
 
+def clearance_path(instance: Clearance, filename: str) -> str:
+    """A new clearance document's place: its clinic's folder and a random name (see
+    records/documents.py); only the extension, which the service sets from the content, is kept."""
+    from django.utils import timezone
+
+    from backcare.records.documents import stored_name
+
+    extension = filename.rpartition(".")[2]
+    return stored_name(clinic_id=instance.clinic_id, day=timezone.now(), extension=extension)
+
+
 class Clearance(Scoped):
     """A physician's (or surgeon's, oncologist's, midwife's) written clearance, as received."""
 
@@ -243,7 +254,13 @@ class Clearance(Scoped):
     received_from = models.CharField(max_length=200)
     received_on = models.DateField()
     note = models.TextField(blank=True)
-    document = models.FileField(upload_to="clearances/%Y/", blank=True)
+    document = models.FileField(upload_to=clearance_path, blank=True, max_length=200)
+    document_name = models.CharField(
+        max_length=120, blank=True, help_text="The uploaded file's name, cleaned, to show."
+    )
+    document_type = models.CharField(
+        max_length=40, blank=True, help_text="The media type read from the content."
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -326,6 +343,17 @@ class IntakeDraft(Scoped):
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["clinic", "state"])]
+
+
+class FirstSetup(models.Model):
+    """The one-time setup was done: at most one row (id 1), written in the same transaction as
+    the first clinic and its admin, so setups sent at the same moment make one clinic, not two."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_first_setup")]
 
 
 class AuditEvent(models.Model):

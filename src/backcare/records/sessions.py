@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from backcare import limits
 from backcare.clinical.assessment import avoided_regions as assessment_avoided
 from backcare.clinical.assessment import avoided_techniques as assessment_avoided_techniques
 from backcare.errors import InvalidIntake, NotFound, Problem
@@ -149,8 +150,8 @@ def _check(note: dict[str, Any], today: date) -> list[Problem]:
         problems.append(Problem("pressure", f"allowed: {', '.join(kb.pressure)}"))
     for field in ("pain_before", "pain_after"):
         value = note.get(field)
-        if value is not None and not 0 <= value <= 10:
-            problems.append(Problem(field, "must be 0 to 10"))
-    if not 5 <= note["minutes"] <= 240:
-        problems.append(Problem("minutes", "must be 5 to 240"))
+        if value is not None and value not in limits.PAIN_SCORE:
+            problems.append(Problem(field, f"must be {limits.PAIN_SCORE}"))
+    if note["minutes"] not in limits.SESSION_MINUTES:
+        problems.append(Problem("minutes", f"must be {limits.SESSION_MINUTES}"))
     return problems

@@ -1,4 +1,6 @@
-"""The small forms: a new client, and the public "is back massage right for me?" check."""
+"""The small forms: a client, a plan edit, a session note, a clearance, an addendum, an alert's
+acknowledgement, the first account, the client search, and the public "is back massage right for
+me?" check. Each bounds its numbers and text (web/fields.py); the services check the rest."""
 
 from __future__ import annotations
 
@@ -7,9 +9,29 @@ from typing import Any
 
 from django import forms
 
+from backcare import limits
 from backcare.knowledge import load_knowledge
 from backcare.records import audit
-from backcare.records.models import Client, User
+from backcare.records.models import (
+    AlertAcknowledgement,
+    Clearance,
+    Client,
+    ClientChange,
+    Clinic,
+    Plan,
+    PlanChange,
+    SessionNote,
+    User,
+)
+from backcare.web.fields import (
+    CheckedForm,
+    CheckedModelForm,
+    date_field,
+    length_of,
+    number,
+    text,
+    whole_number,
+)
 from backcare.web.questions import (
     compact,
     red_flag_answers,
@@ -20,7 +42,9 @@ from backcare.web.questions import (
 )
 
 
-class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
+class ClientForm(CheckedModelForm):
+    notes = text(limits.NOTE_CHARS, strip=True, widget=forms.Textarea(attrs={"rows": 3}))
+
     class Meta:
         model = Client
         fields = [
@@ -34,8 +58,91 @@ class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class ClientEditForm(ClientForm):
+    reason = text(length_of(ClientChange, "reason"))
+    reason.label = "Why the change (kept with it)"
+
+
+class PlanForm(CheckedForm):
+    modality = text(length_of(Plan, "modality"), required=True)
+    session_minutes = whole_number(limits.PLAN_SESSION_MINUTES)
+    sessions_per_week = number(limits.SESSIONS_PER_WEEK)
+    total_sessions = whole_number(limits.TOTAL_SESSIONS)
+    reassess_after_sessions = whole_number(limits.REASSESS_AFTER_SESSIONS)
+    max_pressure = text(length_of(Plan, "max_pressure"), required=True)
+    reason = text(length_of(PlanChange, "reason"))
+
+
+class SessionForm(CheckedForm):
+    """The typed parts of a session note; regions and techniques are checked by the service."""
+
+    session_date = date_field()
+    subjective = text(limits.NOTE_CHARS)
+    objective = text(limits.NOTE_CHARS)
+    analysis = text(limits.NOTE_CHARS)
+    next_steps = text(limits.NOTE_CHARS)
+    pressure = text(length_of(SessionNote, "pressure"), required=True)
+    minutes = whole_number(limits.SESSION_MINUTES)
+    pain_before = whole_number(limits.PAIN_SCORE, required=False)
+    pain_after = whole_number(limits.PAIN_SCORE, required=False)
+    adverse_events = text(limits.NOTE_CHARS)
+    deviation_reason = text(limits.NOTE_CHARS)
+
+
+class ClearanceForm(CheckedForm):
+    received_from = text(length_of(Clearance, "received_from"))
+    received_on = date_field()
+    note = text(limits.NOTE_CHARS)
+
+
+class AddendumForm(CheckedForm):
+    text = text(limits.NOTE_CHARS)
+
+
+class AcknowledgeForm(CheckedForm):
+    client = forms.IntegerField(min_value=1, error_messages={"invalid": "not a client"})
+    kind = text(length_of(AlertAcknowledgement, "kind"))
+    situation = text(length_of(AlertAcknowledgement, "situation"))
+    note = text(limits.NOTE_CHARS)
+
+
+class SetupForm(CheckedForm):
+    clinic = text(length_of(Clinic, "name"))
+    full_name = text(length_of(User, "first_name") + length_of(User, "last_name"))
+    email = text(length_of(User, "email"))
+    username = text(length_of(User, "username"))
+    password = forms.CharField(max_length=4096, strip=False)
+    password_again = forms.CharField(max_length=4096, strip=False, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password", "the two passwords differ")
+        return data
+
+
+class ClinicSettingsForm(CheckedForm):
+    """The clinic's details as typed; their lengths and shapes are checked by the service."""
+
+    name = forms.CharField(required=False, strip=False)
+    address = forms.CharField(required=False, strip=False)
+    phone = forms.CharField(required=False, strip=False)
+    email = forms.CharField(required=False, strip=False)
+
+
+class SearchForm(CheckedForm):
+    q = text(limits.SEARCH_CHARS)
+
+    def clean_q(self) -> list[str]:
+        words = str(self.cleaned_data["q"]).split()
+        if len(words) > limits.SEARCH_WORDS:
+            raise forms.ValidationError(
+                f"at most {limits.SEARCH_WORDS} words are allowed (this has {len(words)})"
+            )
+        return words
 
 
 AREAS = [
@@ -50,7 +157,7 @@ AREAS = [
 ]
 
 
-class SelfCheckForm(forms.Form):
+class SelfCheckForm(CheckedForm):
     """The public check: warning signs first, then conditions, medicines, pregnancy, the pain."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,14 +7,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from backcare import limits
 from backcare.clinical.assessment import avoided_regions
-from backcare.errors import InvalidIntake, SaveFailed
+from backcare.errors import SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.records import (
     audit,
     clearances,
     client_details,
     clients,
+    documents,
     merge,
     plans,
     referrals,
@@ -26,25 +28,38 @@ from backcare.records.models import Client
 from backcare.reports.bodymap import body_map
 from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web import handout
-from backcare.web.forms import ClientForm
+from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
-from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, today, user_of
 from backcare.web.views.links import link_url
 from backcare.web.views.measures import outcomes_context
 
 
 @clinic_page
 def client_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    found = list(clients.search(user=user_of(request), query=query)[:200])
+    query = request.GET.get("q", "")
+    form = SearchForm({"q": query})
+    words = form.cleaned_data["q"] if form.is_valid() else None
+    found = (
+        list(clients.search(user=user_of(request), words=words)[:200]) if words is not None else []
+    )
     audit.record(
         user=user_of(request),
         action="client.search",
-        target=query[:100],
+        target=" ".join(words or [])[:100],
         detail={"clients": sorted(c.pk for c in found)},
     )
     template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"clients": found, "query": query})
+    return render(
+        request,
+        template,
+        {
+            "clients": found,
+            "query": query.strip()[: limits.SEARCH_CHARS * 2],
+            "max_chars": limits.SEARCH_CHARS,
+            "errors": [line for said in form.errors.values() for line in said],
+        },
+    )
 
 
 @clinic_page
@@ -66,13 +81,15 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     """Correct the client's details; every changed field is kept with who, when and why."""
     user = user_of(request)
     client = clients.open_client(user=user, client_id=client_id, purpose="details")
-    form = ClientForm(request.POST or None, instance=clients.get(user=user, client_id=client_id))
+    form = ClientEditForm(
+        request.POST or None, instance=clients.get(user=user, client_id=client_id)
+    )
     if request.method == "POST" and form.is_valid():
         changed = client_details.update_client(
             user=user,
             client=client,
-            data={name: form.cleaned_data[name] for name in form.changed_data},
-            reason=request.POST.get("reason", ""),
+            data={name: form.cleaned_data[name] for name in form.changed_data if name != "reason"},
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, f"Details saved ({len(changed)} changed); the change is kept.")
         return redirect("client", client_id=client.pk)
@@ -82,7 +99,6 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         {
             "client": client,
             "form": form,
-            "reason": request.POST.get("reason", ""),
             "history": client_details.history(client),
         },
     )
@@ -161,26 +177,18 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            changes = {
-                "modality": request.POST["modality"],
-                "session_minutes": int(request.POST["session_minutes"]),
-                "sessions_per_week": float(request.POST["sessions_per_week"]),
-                "total_sessions": int(request.POST["total_sessions"]),
-                "reassess_after_sessions": int(request.POST["reassess_after_sessions"]),
-                "max_pressure": request.POST["max_pressure"],
-            }
-            plans.update_plan(
-                user=user, client=client, changes=changes, reason=request.POST.get("reason", "")
-            )
+        _, errors = attempt(
+            PlanForm(request.POST),
+            lambda data: plans.update_plan(
+                user=user,
+                client=client,
+                changes={name: data[name] for name in plans.EDITABLE},
+                reason=data["reason"],
+            ),
+        )
+        if not errors:
             messages.success(request, "Plan updated; the change is recorded.")
             return redirect("client", client_id=client.pk)
-        except (KeyError, ValueError):
-            errors.append("Every field needs a value: whole numbers for sessions and minutes.")
-        except InvalidIntake as error:
-            errors.extend(str(p) for p in error.problems)
-        except SaveFailed as error:
-            errors.append(str(error))
     return render(
         request,
         "web/plan_edit.html",
@@ -188,6 +196,7 @@ def plan_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "plan": plan,
             "kb": kb,
+            "limits": limits,
             "errors": errors,
             "typed": request.POST if errors else {},
             "changes": plans.changes(plan),
@@ -238,25 +247,20 @@ def clearance_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = clients.open_client(user=user, client_id=client_id, purpose="clearance")
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            clearances.record_clearance(
+        _, errors = attempt(
+            ClearanceForm(request.POST),
+            lambda data: clearances.record_clearance(
                 user=user,
                 client=client,
-                received_from=request.POST.get("received_from", ""),
-                received_on=_date(request.POST.get("received_on", "")),
                 covers=request.POST.getlist("covers"),
-                note=request.POST.get("note", ""),
                 document=request.FILES.get("document"),
                 today=today(),
-            )
+                **data,
+            ),
+        )
+        if not errors:
             messages.success(request, "Clearance recorded; the intake was assessed again with it.")
             return redirect("client", client_id=client.pk)
-        except ValueError:
-            errors.append("received_on: write the date as YYYY-MM-DD")
-        except InvalidIntake as error:
-            errors.extend(str(p) for p in error.problems)
-        except SaveFailed as error:
-            errors.append(str(error))
     return render(
         request,
         "web/clearance_new.html",
@@ -276,7 +280,12 @@ def clearance_document(request: HttpRequest, client_id: int, clearance_id: int) 
     clearance = clearances.open_document(
         user=user_of(request), client_id=client_id, clearance_id=clearance_id
     )
-    response = FileResponse(clearance.document.open("rb"), as_attachment=True)
+    content_type, name = documents.sent_as(
+        clearance.document, content_type=clearance.document_type, name=clearance.document_name
+    )
+    response = FileResponse(
+        clearance.document.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -294,9 +303,3 @@ def _no_plan(request: HttpRequest, client: Client) -> HttpResponse:
             "result": latest.result if latest else None,
         },
     )
-
-
-def _date(text: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date.fromisoformat(text)

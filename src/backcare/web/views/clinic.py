@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from backcare.errors import InvalidIntake, SaveFailed
 from backcare.records import clinic_settings
 from backcare.records.clinic_settings import MAX_LOGO_BYTES
 from backcare.records.models import Clinic
+from backcare.web.forms import ClinicSettingsForm
 from backcare.web.handout import logo_src
-from backcare.web.views.common import clinic_page, user_of
+from backcare.web.views.common import attempt, clinic_page, user_of
 
 
 @clinic_page
@@ -23,19 +23,18 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("logo")
-        try:
-            changed = clinic_settings.update_settings(
+        changed, errors = attempt(
+            ClinicSettingsForm(request.POST),
+            lambda data: clinic_settings.update_settings(
                 user=user,
-                data={name: request.POST.get(name, "") for name in clinic_settings.TEXT_FIELDS},
+                data=data,
                 logo=_read(upload, MAX_LOGO_BYTES) if upload else None,
                 remove_logo=request.POST.get("remove_logo") == "on",
-            )
-            messages.success(request, f"Clinic settings saved ({len(changed)} changed).")
+            ),
+        )
+        if not errors:
+            messages.success(request, f"Clinic settings saved ({len(changed or [])} changed).")
             return redirect("clinic_settings")
-        except InvalidIntake as error:
-            errors.extend(str(p) for p in error.problems)
-        except SaveFailed as error:
-            errors.append(str(error))
     clinic = clinic_settings.of(user=user)
     return render(
         request,

@@ -1,11 +1,12 @@
-"""What every page handler shares: the clinic user, today, and the error mapping."""
+"""What every page handler shares: the clinic user, today, the error mapping, and saving a
+posted form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,9 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
-from backcare.errors import LinkRefused, NotAllowed, NotFound, OutsideClinic
+from backcare.errors import (
+    InvalidIntake,
+    LinkRefused,
+    NotAllowed,
+    NotFound,
+    OutsideClinic,
+    SaveFailed,
+)
 from backcare.records import clients
 from backcare.records.models import User
+from backcare.web.fields import CheckedForm
 
 View = Callable[..., HttpResponseBase]
 
@@ -57,3 +66,20 @@ def link_refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
     """A client's link (intake or pain log) that no longer opens: why, on the styled 410 page."""
     context = {"heading": "This link cannot be used", "message": str(error)}
     return render(request, "410.html", context, status=410)
+
+
+T = TypeVar("T")
+
+
+def attempt(form: CheckedForm, save: Callable[[dict[str, Any]], T]) -> tuple[T | None, list[str]]:
+    """Save a posted form: ``save`` runs with the form's clean data when the form is valid.
+    Returns what ``save`` returned and every problem found on the way (the form's, the service's
+    or a busy database's), one line each; no problem means it was saved."""
+    if not form.is_valid():
+        return None, form.problems()
+    try:
+        return save(form.cleaned_data), []
+    except InvalidIntake as error:
+        return None, [str(p) for p in error.problems]
+    except SaveFailed as error:
+        return None, [str(error)]

@@ -11,13 +11,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from backcare import setup_token
-from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts
 from backcare.records.dashboard import dashboard as build_dashboard
+from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
-from backcare.web.views.common import clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, today, user_of
 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
@@ -39,25 +39,30 @@ def alert_acknowledge(request: HttpRequest) -> HttpResponse:
     """Acknowledge a dashboard alert with a note; back to the dashboard either way."""
     if request.method != "POST":
         return redirect("dashboard")
-    post = request.POST
-    try:
-        alerts.acknowledge(
+    _, errors = attempt(
+        AcknowledgeForm(request.POST),
+        lambda data: alerts.acknowledge(
             user=user_of(request),
-            client_id=int(post.get("client", "0") or 0),
-            kind=post.get("kind", ""),
-            situation=post.get("situation", ""),
-            note=post.get("note", ""),
-        )
+            client_id=data["client"],
+            kind=data["kind"],
+            situation=data["situation"],
+            note=data["note"],
+        ),
+    )
+    if errors:
+        messages.error(request, "; ".join(errors))
+    else:
         messages.success(request, "Alert acknowledged; it comes back if the situation changes.")
-    except InvalidIntake as error:
-        messages.error(request, "; ".join(str(p) for p in error.problems))
     return redirect("dashboard")
 
 
 @clinic_page
 def knowledge(request: HttpRequest) -> HttpResponse:
     kb = load_knowledge()
-    query = request.GET.get("q", "").strip()
+    form = SearchForm({"q": request.GET.get("q", "")})
+    query = " ".join(form.cleaned_data["q"]) if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "Search: " + "; ".join(form.errors["q"]))
     hits = search(kb, query) if query else []
     kinds = {kind: len(entries) for kind, entries in kb.kinds().items()}
     grades: dict[str, int] = {}
@@ -113,24 +118,21 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
     errors: list[str] = []
     if request.method == "POST":
-        post = request.POST
-        if post.get("password") != post.get("password_again"):
-            errors.append("password: the two passwords differ")
-        else:
-            try:
-                user = accounts.create_clinic_with_admin(
-                    clinic_name=post.get("clinic", ""),
-                    username=post.get("username", "").strip(),
-                    password=post.get("password", ""),
-                    email=post.get("email", ""),
-                    full_name=post.get("full_name", ""),
-                )
-                setup_token.discard()
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome. Your clinic is ready; add your first client.")
-                return redirect("dashboard")
-            except InvalidIntake as error:
-                errors.extend(str(p) for p in error.problems)
+        user, errors = attempt(
+            SetupForm(request.POST),
+            lambda data: accounts.set_up(
+                clinic_name=data["clinic"],
+                username=data["username"].strip(),
+                password=data["password"],
+                email=data["email"],
+                full_name=data["full_name"],
+            ),
+        )
+        if user is not None:
+            setup_token.discard()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome. Your clinic is ready; add your first client.")
+            return redirect("dashboard")
     return render(
         request,
         "web/setup.html",
