@@ -66,6 +66,22 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "knowledge_entry": ("login login", "ok ok", "ok ok", "ok ok"),
     "audit": ("login login", "403 403", "ok ok", "ok ok"),
     "clinic_settings": ("login login", "403 403", "ok 400", "ok 400"),
+    "audit_export": ("login login", "403 403", "ok ok", "ok ok"),
+    "users": ("login login", "403 403", "ok 400", "ok 400"),
+    "user_change": ("login login", "405 403", "405 done", "405 404"),
+    "password_change": ("login login", "ok ok", "ok ok", "ok ok"),
+    "two_factor": ("login login", "ok 400", "ok 400", "ok 400"),
+    "two_factor_verify": ("login login", "done done", "done done", "done done"),
+    "set_password": ("ok ok", "ok ok", "ok ok", "ok ok"),
+    "self_intake_step": ("410 410", "410 410", "410 410", "410 410"),
+    "referral_new": ("login login", "ok done", "ok done", "404 404"),
+    "own_copy": ("login login", "done ok", "done ok", "done 404"),
+    "clinic_export": ("login login", "403 403", "ok ok", "ok ok"),
+    "measure_new": ("login login", "ok done", "ok done", "404 404"),
+    "log_link_new": ("login login", "done done", "done done", "404 404"),
+    "log_link_revoke": ("login login", "done 404", "done 404", "404 404"),
+    "outcomes": ("login login", "ok ok", "ok ok", "ok ok"),
+    "pain_log": ("410 410", "410 410", "410 410", "410 410"),
 }
 
 
@@ -116,6 +132,9 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         "token": "not-a-real-token",
         "kind": "conditions",
         "entry_id": "osteoporosis",
+        "step_id": "pain",
+        "user_id": therapist_a.pk,
+        "uidb64": "MQ",
     }
     return {"person": client_a, "browsers": browsers, "ids": ids}
 

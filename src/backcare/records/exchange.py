@@ -24,7 +24,10 @@ FORMAT = "backcare-export"
 VERSION = 1
 
 # Models of the records app deliberately left out of an export, with the reason.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    "firstsetup": "it marks that this installation's first setup was done; an installation that"
+    " imports an export has accounts already, so its setup page is closed without it",
+}
 
 # Columns deliberately left out, with the reason.
 EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {

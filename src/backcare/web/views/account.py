@@ -14,9 +14,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -103,8 +103,9 @@ def verify(request: HttpRequest) -> HttpResponseBase:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""
+    target = target or reverse("dashboard")  # an address, never a view's name to look up
     if not second_factor.has_second_factor(user) or user.is_verified():  # type: ignore[attr-defined]
-        return redirect(target or "dashboard")
+        return HttpResponseRedirect(target)
     credentials = {"username": user.username}
     errors: list[str] = []
     if request.method == "POST":
@@ -114,7 +115,7 @@ def verify(request: HttpRequest) -> HttpResponseBase:
             device = second_factor.check(user=user, code=request.POST.get("code", ""))
             if device is not None:
                 otp_login(request, device)
-                return redirect(target or "dashboard")
+                return HttpResponseRedirect(target)
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False):
                 return _locked(request, credentials)
