@@ -18,8 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: formatting it with rich takes longer than the command
 )
-kb_app = typer.Typer(help="Browse and check the knowledge base.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Browse and check the knowledge base.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(kb_app, name="kb")
 
 
@@ -159,7 +162,7 @@ def kb_check() -> None:
     print_counts(load_knowledge())
 
 
-user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 
 
