@@ -1,0 +1,93 @@
+"""The knowledge base kept in its validated, cross-checked form, so that a start skips reading
+YAML, validating every entry and checking the whole (most of a cold start).
+
+The file is named by the hash of the data files and of the code that defines the entries
+(``cache_key``): any change to either makes a new file, and the old one is removed. The file
+holds a SHA-256 of its payload: a damaged or truncated file, or one that cannot be loaded, is
+ignored (the knowledge base is built from the data files and the file written again). The
+compiled rules are closures and cannot be stored: they are compiled again from the stored
+rules, which takes a millisecond.
+
+The file is written with owner-only permissions in the user's own cache directory, which only
+that user (who can run code anyway) can write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from backcare.knowledge import model as m
+from backcare.knowledge.base import CompiledRule, KnowledgeBase
+from backcare.knowledge.rule import Predicate, compile_predicate, parse
+
+_MAGIC = b"backcare-knowledge-1\n"
+_CODE = ("model.py", "base.py", "names.py", "loader.py", "rule.py", "compiled.py")
+_REBUILT = ("rules", "self_care_rules")
+
+
+def cache_key(texts: Mapping[str, bytes]) -> str:
+    """A hash of the data files (by name) and of the code their stored form depends on."""
+    digest = hashlib.sha256()
+    for name, text in texts.items():
+        digest.update(name.encode() + b"\0" + text + b"\0")
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def compile_rule(rule: m.Rule) -> CompiledRule:
+    node = parse(rule.when, f"rule {rule.id}")
+    return CompiledRule(rule, node, compile_predicate(node))
+
+
+def compile_self_care(item: m.SelfCare) -> tuple[Predicate | None, tuple[Predicate, ...]]:
+    where = f"self_care {item.id}"
+    exclude = compile_predicate(parse(item.exclude_when, where)) if item.exclude_when else None
+    cautions = tuple(compile_predicate(parse(c.when, where)) for c in item.cautions)
+    return exclude, cautions
+
+
+def read(file: Path) -> KnowledgeBase | None:
+    """The knowledge base kept in ``file``; ``None`` when it is missing, damaged or stale."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    head, payload = data[: len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
+    if head[: len(_MAGIC)] != _MAGIC or hashlib.sha256(payload).digest() != head[len(_MAGIC) :]:
+        return None
+    try:
+        fields = pickle.loads(payload)  # our own file, its hash checked above
+        rules = tuple(compile_rule(rule) for rule in fields.pop("rules"))
+        self_care_rules = {i: compile_self_care(s) for i, s in fields["self_care"].items()}
+        return KnowledgeBase(**fields, rules=rules, self_care_rules=self_care_rules)
+    except Exception:  # anything unreadable is rebuilt from the data files
+        return None
+
+
+def keep(file: Path, kb: KnowledgeBase) -> None:
+    """Write ``kb`` to ``file`` (atomically) and remove older files beside it; a file that
+    cannot be written is only a slower next start."""
+    fields: dict[str, Any] = {
+        f.name: getattr(kb, f.name) for f in dataclasses.fields(kb) if f.name not in _REBUILT
+    }
+    fields["rules"] = [compiled.rule for compiled in kb.rules]
+    try:
+        payload = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_suffix(f".{os.getpid()}.tmp")
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+        os.replace(partial, file)
+        for stale in file.parent.glob(f"knowledge-*{file.suffix}"):
+            if stale != file:
+                stale.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return
