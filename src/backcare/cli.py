@@ -53,11 +53,11 @@ def assess(
     ] = False,
 ) -> None:
     """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
-    from backcare.clinical import to_json
+    from backcare.clinical.assessment import to_json_bytes
 
     kb, _, assessment = _assessed(file)
     if as_json:
-        typer.echo(json.dumps(to_json(assessment), indent=2, ensure_ascii=False))
+        typer.echo(to_json_bytes(assessment, indent=True))
     else:
         from backcare.terminal import print_assessment
 
