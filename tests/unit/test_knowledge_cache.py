@@ -94,3 +94,13 @@ def test_a_damaged_kept_file_is_ignored_and_written_again(kept, tmp_path, damage
     assert again.version == expected.version
     assert [r.rule.id for r in again.rules] == [r.rule.id for r in expected.rules]
     assert compiled.read(file) is not None, "written again"
+
+
+def test_a_kept_file_others_could_have_written_is_not_loaded(kept, tmp_path):
+    _, good = kept
+    file = tmp_path / good.name
+    file.write_bytes(good.read_bytes())
+    file.chmod(0o600)
+    assert compiled.read(file) is not None
+    file.chmod(0o620)  # writable by the group: anyone in it could have put code there
+    assert compiled.read(file) is None

@@ -1,23 +1,25 @@
 """The knowledge base kept in its validated, cross-checked form, so that a start skips reading
 YAML, validating every entry and checking the whole (most of a cold start).
 
-The file is named by the hash of the data files and of the code that defines the entries
+The file is named by the hash of the data files and of the code that reads and checks them
 (``cache_key``): any change to either makes a new file, and the old one is removed. The file
 holds a SHA-256 of its payload: a damaged or truncated file, or one that cannot be loaded, is
 ignored (the knowledge base is built from the data files and the file written again). The
 compiled rules are closures and cannot be stored: they are compiled again from the stored
-rules, which takes a millisecond.
+rules, which takes a few milliseconds.
 
-The file is written with owner-only permissions in the user's own cache directory, which only
-that user (who can run code anyway) can write.
+Loading the file runs code it names (pickle), so it is only read when it and its folder belong
+to the user and nobody else can write them; it is written owner-only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import pickle
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,18 +29,18 @@ from backcare.knowledge.base import CompiledRule, KnowledgeBase
 from backcare.knowledge.rule import Predicate, compile_predicate, parse
 
 _MAGIC = b"backcare-knowledge-1\n"
-_CODE = ("model.py", "base.py", "names.py", "loader.py", "rule.py", "compiled.py")
 _REBUILT = ("rules", "self_care_rules")
 
 
 def cache_key(texts: Mapping[str, bytes]) -> str:
-    """A hash of the data files (by name) and of the code their stored form depends on."""
+    """A hash of the data files (by name) and of the knowledge package's code (the models, the
+    loader, the checks: a new check must see the data again)."""
     digest = hashlib.sha256()
     for name, text in texts.items():
         digest.update(name.encode() + b"\0" + text + b"\0")
-    here = Path(__file__).parent
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -55,8 +57,11 @@ def compile_self_care(item: m.SelfCare) -> tuple[Predicate | None, tuple[Predica
 
 
 def read(file: Path) -> KnowledgeBase | None:
-    """The knowledge base kept in ``file``; ``None`` when it is missing, damaged or stale."""
+    """The knowledge base kept in ``file``; ``None`` when it is missing, damaged, or could have
+    been written by another user (not the owner's, or writable by others, file or folder)."""
     try:
+        if not all(_private(path.stat()) for path in (file.parent, file)):
+            return None
         data = file.read_bytes()
     except OSError:
         return None
@@ -72,6 +77,10 @@ def read(file: Path) -> KnowledgeBase | None:
         return None
 
 
+def _private(status: os.stat_result) -> bool:
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def keep(file: Path, kb: KnowledgeBase) -> None:
     """Write ``kb`` to ``file`` (atomically) and remove older files beside it; a file that
     cannot be written is only a slower next start."""
@@ -81,7 +90,7 @@ def keep(file: Path, kb: KnowledgeBase) -> None:
     fields["rules"] = [compiled.rule for compiled in kb.rules]
     try:
         payload = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
-        file.parent.mkdir(parents=True, exist_ok=True)
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = file.with_suffix(f".{os.getpid()}.tmp")
         with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
             out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
