@@ -9,7 +9,8 @@ Timed per intake, p50 and p99:
   * the whole path: the intake as JSON text in (read as the command line reads a file: sizes,
     depth, duplicate keys checked), the assessment as JSON text out;
   * anchor: datalogic-py (a Rust JSONLogic engine) evaluating every screening rule, translated
-    here to JSONLogic from the knowledge base, on the same facts (checked to agree with ours).
+    here to JSONLogic from the knowledge base, on the same facts (checked to agree with ours);
+    beside it backcare's own compiled rules on those facts, the part of ``assess`` it matches.
 
 Cold start is bench/bench_cold_start.py. The shared helpers (``random_intake``,
 ``assess_timings``, ``TODAY``) serve bench/bench_knowledge.py too.
@@ -240,7 +241,11 @@ def main(count: int) -> None:
     def whole_path(text: bytes) -> bytes:  # as the command line reads a file and prints
         return to_json_bytes(assess(parse_intake(load(text, as_json=True), today=TODAY), kb))
 
+    def our_rules(own: dict[str, Any]) -> object:
+        return [compiled.holds(own) for compiled in kb.rules]
+
     anchor = timings(datalogic, facts)
+    rules_alone = timings(our_rules, [read(intake, kb).facts for intake in intakes])
     assessed = assess_timings(intakes, kb)
     path = timings(whole_path, texts)
 
@@ -257,6 +262,7 @@ def main(count: int) -> None:
         f" in the knowledge base, {spelled / count:.0%} a name read by its spelling"
     )
     print(line("datalogic-py, same rules [anchor]", anchor, anchor))
+    print(line("backcare's compiled rules alone", rules_alone, anchor))
     print(line("assess, parsed intake", assessed, anchor))
     print(line("JSON text in -> JSON text out", path, anchor))
     print(
