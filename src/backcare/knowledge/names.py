@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
@@ -212,6 +210,8 @@ class NameIndex:
         risk_of: Callable[[str], int] | None,
         suggest_score: float,
     ) -> _Near:
+        from rapidfuzz import fuzz, process  # here: most lines need no near-miss reading
+
         policy = self._policy
         if len(key) < policy.min_length:
             return _Near(None, ())
