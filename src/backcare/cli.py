@@ -156,10 +156,10 @@ def kb_search(
 @kb_app.command("check")
 def kb_check() -> None:
     """Load and cross-check the whole knowledge base; print what it holds."""
-    from backcare.knowledge import load_knowledge
+    from backcare.knowledge.loader import data_dir, load_from
     from backcare.terminal import print_counts
 
-    print_counts(load_knowledge())
+    print_counts(load_from(data_dir(), None))  # from the data files, never the kept form
 
 
 user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
