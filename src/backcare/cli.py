@@ -18,8 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: formatting it with rich takes longer than the command
 )
-kb_app = typer.Typer(help="Browse and check the knowledge base.", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Browse and check the knowledge base.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(kb_app, name="kb")
 
 
@@ -50,11 +53,11 @@ def assess(
     ] = False,
 ) -> None:
     """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
-    from backcare.clinical import to_json
+    from backcare.clinical.assessment import to_json_bytes
 
     kb, _, assessment = _assessed(file)
     if as_json:
-        typer.echo(json.dumps(to_json(assessment), indent=2, ensure_ascii=False))
+        typer.echo(to_json_bytes(assessment, indent=True))
     else:
         from backcare.terminal import print_assessment
 
@@ -153,13 +156,13 @@ def kb_search(
 @kb_app.command("check")
 def kb_check() -> None:
     """Load and cross-check the whole knowledge base; print what it holds."""
-    from backcare.knowledge import load_knowledge
+    from backcare.knowledge.loader import data_dir, load_from
     from backcare.terminal import print_counts
 
-    print_counts(load_knowledge())
+    print_counts(load_from(data_dir(), None))  # from the data files, never the kept form
 
 
-user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 
 

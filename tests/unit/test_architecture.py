@@ -1,5 +1,6 @@
-"""The dependency rule: clinical/ imports only the standard library, pydantic and knowledge/;
-knowledge/ imports nothing else of backcare."""
+"""The dependency rule: clinical/ imports only the standard library, pydantic, orjson and
+knowledge/; knowledge/ imports nothing else of backcare (but the lazy-import helper, which
+imports only the standard library)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,19 @@ ALLOWED = {
         "backcare.clinical",
         "backcare.knowledge",
         "backcare.errors",
+        "backcare.lazy",
         "pydantic",
         "pydantic_core",
+        "orjson",  # encoding JSON is pure: no I/O
     },
-    "knowledge": {"backcare.knowledge", "backcare.errors", "pydantic", "yaml", "rapidfuzz"},
+    "knowledge": {
+        "backcare.knowledge",
+        "backcare.errors",
+        "backcare.lazy",
+        "pydantic",
+        "yaml",
+        "rapidfuzz",
+    },
 }
 
 

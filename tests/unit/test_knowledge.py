@@ -281,14 +281,12 @@ def test_no_active_clot_is_shown_under_the_passing_illness_headline(kb):
     assert kb.conditions["deep_vein_thrombosis"].active.decision == "clearance"
 
 
-def test_the_parsed_cache_gives_the_same_knowledge_and_a_damaged_one_is_ignored(
-    tmp_path, monkeypatch
-):
+def test_the_parsed_cache_gives_the_same_knowledge_and_a_damaged_one_is_ignored(tmp_path):
     from backcare.knowledge import loader
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    parsed = loader._parsed(data_dir())
-    (cached,) = (tmp_path / "backcare").glob("knowledge-*.json")
-    assert loader._parsed(data_dir()) == parsed
+    texts = loader._texts(data_dir())
+    parsed = loader._parsed(texts, tmp_path)
+    (cached,) = tmp_path.glob("knowledge-*.json")
+    assert loader._parsed(texts, tmp_path) == parsed
     cached.write_text("{not json")
-    assert loader._parsed(data_dir()) == parsed
+    assert loader._parsed(texts, tmp_path) == parsed

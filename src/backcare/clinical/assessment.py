@@ -6,8 +6,10 @@ assessment of spec v1, which the CLI, the API and the batch screener all speak.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+import orjson
 
 from backcare.clinical import facts, home_care, plan, recommendation, screening
 from backcare.clinical.intake import Intake
@@ -95,10 +97,7 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
         "assessed_on": assessment.assessed_on,
         "chronicity": assessment.chronicity,
         "findings": [_finding_json(f) for f in assessment.findings],
-        "modifications": {
-            name: list(value) if isinstance(value, tuple) else value
-            for name, value in asdict(assessment.limits).items()
-        },
+        "modifications": _limits_json(assessment.limits),
         "recommendations": [
             {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
             for r in assessment.recommendations
@@ -134,6 +133,20 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
         ],
         "to_confirm": list(assessment.to_confirm),
     }
+
+
+def to_json_bytes(assessment: Assessment, *, indent: bool = False) -> bytes:
+    """The assessment of spec v1 as UTF-8 JSON text (what ``to_json`` gives, encoded)."""
+    return orjson.dumps(to_json(assessment), option=orjson.OPT_INDENT_2 if indent else 0)
+
+
+_LIMITS = tuple(f.name for f in fields(screening.Limits))
+
+
+def _limits_json(limits: screening.Limits) -> dict[str, Any]:
+    """Every field of the limits (a shallow copy: ``asdict`` would deep-copy each value)."""
+    found = {name: getattr(limits, name) for name in _LIMITS}
+    return {name: list(v) if isinstance(v, tuple) else v for name, v in found.items()}
 
 
 def _finding_json(finding: screening.Finding) -> dict[str, Any]:

@@ -57,13 +57,14 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     avoid = set(limits.avoid_regions)
     painful = set(intake.pain.regions) if intake.pain else set()
     facts = reading.facts
+    excluded = ruled_out(limits.positioning, kb)  # once, not once a routine
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
     for item in kb.self_care.values():
         if item.regions and painful and painful.isdisjoint(item.regions):
             continue  # works elsewhere than where it hurts
         regions = tuple(r for r in item.regions if r not in avoid)
-        reason = _reason(item, regions, painful, reading, screening, kb)
+        reason = _reason(item, regions, painful, excluded, reading, screening, kb)
         if reason:
             left_out.append(LeftOut(item, reason))
             continue
@@ -80,6 +81,7 @@ def _reason(
     item: m.SelfCare,
     regions: tuple[str, ...],
     painful: set[str],
+    excluded: frozenset[str],
     reading: Reading,
     screening: Screening,
     kb: KnowledgeBase,
@@ -91,7 +93,7 @@ def _reason(
     if exclude is not None and exclude(reading.facts):
         return item.exclude_why or "the screening rules it out"
     return (
-        _avoided_position(item, screening, kb)
+        _avoided_position(item, excluded, screening, kb)
         or _avoided_technique(item, screening, kb)
         or _too_firm(item, screening.limits.max_pressure, screening.findings, kb)
     )
@@ -107,8 +109,9 @@ _POSITION_WORDS = {
 }
 
 
-def _avoided_position(item: m.SelfCare, screening: Screening, kb: KnowledgeBase) -> str:
-    excluded = ruled_out(screening.limits.positioning, kb)
+def _avoided_position(
+    item: m.SelfCare, excluded: frozenset[str], screening: Screening, kb: KnowledgeBase
+) -> str:
     for position in item.positions:
         if position in excluded:
             by = [

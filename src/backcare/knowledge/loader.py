@@ -13,25 +13,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from backcare.errors import KnowledgeError
+from backcare.knowledge import compiled
 from backcare.knowledge import model as m
 from backcare.knowledge import outcome as o
-from backcare.knowledge.base import (
-    CompiledGroup,
-    CompiledProgressRule,
-    CompiledRule,
-    KnowledgeBase,
-)
-from backcare.knowledge.checks import check
+from backcare.knowledge.base import KnowledgeBase
 from backcare.knowledge.names import Drug, NameIndex, normalise
-from backcare.knowledge.rule import compile_predicate, parse
 
 E = TypeVar("E", bound=BaseModel)
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def data_dir() -> Path:
@@ -40,16 +31,37 @@ def data_dir() -> Path:
 
 @cache
 def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
-    """Load, check and compile the knowledge base (cached: it is immutable)."""
-    return _build(_Reader(directory or data_dir()))
+    """Load, check and compile the knowledge base (cached: it is immutable). The packaged one
+    is kept in the user's cache directory in its checked form (``compiled``)."""
+    folder = directory or data_dir()
+    return load_from(folder, cache_root() if folder == data_dir() else None)
+
+
+def load_from(directory: Path, cache: Path | None) -> KnowledgeBase:
+    """The knowledge base in ``directory``, kept in the folder ``cache`` when one is given."""
+    texts = _texts(directory)
+    kept = cache / f"knowledge-{compiled.cache_key(texts)[:32]}.pickle" if cache else None
+    if kept is not None:
+        found = compiled.read(kept)
+        if found is not None:
+            return found
+    kb = _build(_Reader(directory, _parsed(texts, cache)))
+    if kept is not None:
+        compiled.keep(kept, kb)
+    return kb
+
+
+def cache_root() -> Path:
+    """Where the knowledge base is kept between starts: the user's cache directory."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "backcare"
 
 
 class _Reader:
     """Every YAML file of a knowledge directory, parsed once, by name (``conditions/core``)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, files: dict[str, Any]) -> None:
         self.directory = directory
-        self.files = _parsed(directory)
+        self.files = files
 
     def raw(self, name: str) -> Any:
         if name not in self.files:
@@ -76,40 +88,42 @@ class _Reader:
         return entries
 
 
-def _parsed(directory: Path) -> dict[str, Any]:
-    """Parse every YAML file below ``directory``. Parsing is most of the load time, so the
-    packaged knowledge base keeps its parsed form as JSON in the user's cache, under the hash
-    of the files' contents: any change to a file makes a new entry."""
+def _texts(directory: Path) -> dict[str, bytes]:
+    """Every YAML file below ``directory``, by name (``conditions/core``), in name order."""
     try:
-        texts = {
+        return {
             path.relative_to(directory).with_suffix("").as_posix(): path.read_bytes()
             for path in sorted(directory.rglob("*.yaml"))
         }
     except OSError as error:
         raise KnowledgeError(f"{directory}: cannot read: {error}") from error
+
+
+def _parsed(texts: dict[str, bytes], cache: Path | None) -> dict[str, Any]:
+    """Parse every YAML file. When the checked form cannot be used (the code changed, say),
+    parsing is most of the load time, so the parsed form is kept as JSON in ``cache`` too,
+    under the hash of the files' contents: any change to a file makes a new entry."""
     digest = hashlib.sha256()
     for name, text in texts.items():
         digest.update(name.encode() + b"\0" + text + b"\0")
-    cache = _cache_file(digest.hexdigest()) if directory == data_dir() else None
-    if cache is not None and cache.is_file():
+    kept = cache / f"knowledge-{digest.hexdigest()[:32]}.json" if cache else None
+    if kept is not None and kept.is_file():
         with contextlib.suppress(OSError, ValueError):
-            return dict(json.loads(cache.read_bytes()))
+            return dict(json.loads(kept.read_bytes()))
     parsed = {name: _parse(name, text) for name, text in texts.items()}
-    if cache is not None:
-        _keep(cache, parsed)
+    if kept is not None:
+        _keep(kept, parsed)
     return parsed
 
 
 def _parse(name: str, text: bytes) -> Any:
+    import yaml  # here: a start that takes the kept knowledge base reads no YAML
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text.decode("utf-8"), Loader=_Loader)
+        return yaml.load(text.decode("utf-8"), Loader=loader)
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise KnowledgeError(f"{name}.yaml: cannot read: {error}") from error
-
-
-def _cache_file(digest: str) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "backcare" / f"knowledge-{digest[:32]}.json"
 
 
 def _keep(cache: Path, parsed: dict[str, Any]) -> None:
@@ -166,12 +180,13 @@ def _build(read: _Reader) -> KnowledgeBase:
     pressure = _by_id(read.many("pressure", m.PressureLevel), "pressure")
     instruments = _by_id(read.many("instruments", o.Instrument), "instruments")
     progress = read.one("progress", o.ProgressPolicy)
+    _by_id(progress.rules, "progress rules")
     kb = KnowledgeBase(
         meta=meta,
         sources=_by_id(read.many("sources", m.Source), "sources"),
         conditions=conditions,
         medications=medications,
-        rules=tuple(_compile(rule) for rule in rules),
+        rules=tuple(compiled.compile_rule(rule) for rule in rules),
         modalities=_by_id(read.many("modalities", m.Modality), "modalities"),
         techniques=_by_id(read.many("techniques", m.Technique), "techniques"),
         regions=_by_id(read.many("regions", m.Region), "regions"),
@@ -179,7 +194,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         pressure=pressure,
         classification=read.one("classification", m.Classification),
         self_care=self_care,
-        self_care_rules={item.id: _compile_self_care(item) for item in self_care.values()},
+        self_care_rules={item.id: compiled.compile_self_care(item) for item in self_care.values()},
         claims=_by_id(read.many("claims", m.Claim), "claims"),
         steps=_by_id(read.many("steps", m.Step), "steps"),
         coverage=tuple(read.many("coverage", m.CoverageItem)),
@@ -188,8 +203,8 @@ def _build(read: _Reader) -> KnowledgeBase:
         protocols=_by_modality(read.many("protocols", m.Protocol)),
         instruments=instruments,
         progress=progress,
-        progress_rules=_compile_progress(progress),
-        risk_groups={i.id: _compile_groups(i) for i in instruments.values() if i.scoring.groups},
+        progress_rules=compiled.compile_progress(progress),
+        risk_groups=compiled.compile_groups(instruments),
         condition_outcomes={
             c.id: _status_outcomes(c, meta.status_defaults) for c in conditions.values()
         },
@@ -206,40 +221,12 @@ def _build(read: _Reader) -> KnowledgeBase:
             {cls.id: _risk(cls, pressure) for cls in medications.values()},
         ),
     )
+    from backcare.knowledge.checks import check
+
     problems = list(check(kb))
     if problems:
         raise KnowledgeError("knowledge base is inconsistent:\n  " + "\n  ".join(problems))
     return kb
-
-
-def _compile(rule: m.Rule) -> CompiledRule:
-    node = parse(rule.when, f"rule {rule.id}")
-    return CompiledRule(rule, node, compile_predicate(node))
-
-
-def _compile_progress(progress: o.ProgressPolicy) -> tuple[CompiledProgressRule, ...]:
-    _by_id(progress.rules, "progress rules")
-    return tuple(
-        CompiledProgressRule(
-            rule, compile_predicate(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
-        )
-        for rule in progress.rules
-    )
-
-
-def _compile_groups(instrument: o.Instrument) -> tuple[CompiledGroup, ...]:
-    where = f"instruments {instrument.id} groups"
-    return tuple(
-        CompiledGroup(group, compile_predicate(parse(group.when, where, o.GROUP_FACTS)))
-        for group in instrument.scoring.groups
-    )
-
-
-def _compile_self_care(item: m.SelfCare) -> tuple[Any, tuple[Any, ...]]:
-    where = f"self_care {item.id}"
-    exclude = compile_predicate(parse(item.exclude_when, where)) if item.exclude_when else None
-    cautions = tuple(compile_predicate(parse(c.when, where)) for c in item.cautions)
-    return exclude, cautions
 
 
 def _status_outcomes(condition: m.Condition, defaults: m.StatusDefaults) -> dict[str, m.Outcome]:

@@ -35,7 +35,9 @@ BodyPosition = Literal["prone", "supine", "side_lying", "semi_reclined", "seated
 
 
 class Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model builds its validator when first used, so a start that takes the
+    # knowledge base from its kept form (knowledge/compiled.py) never pays for it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(Entry):

@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
@@ -47,6 +45,10 @@ class Drug:
     generics: tuple[str, ...]
     classes: tuple[str, ...]
     spelling: bool = False
+
+    def __reduce__(self) -> tuple[type[Drug], tuple[tuple[str, ...], tuple[str, ...], bool]]:
+        # The knowledge base keeps thousands; dataclasses' own pickling of slots is slow.
+        return Drug, (self.generics, self.classes, self.spelling)
 
     @property
     def label(self) -> str:
@@ -124,6 +126,12 @@ class NameIndex:
         self._ignore = frozenset(normalise(word) for word in policy.ignore_words)
         self._drug_keys = {1: [key for key in drugs if "_" not in key]}
         self._condition_keys = list(conditions)
+        self._dose_of = {  # generic name -> its dose rule, normalised once here
+            generic: doses[normalise(generic)]
+            for drug in drugs.values()
+            for generic in drug.generics
+            if normalise(generic) in doses
+        }
         self._low_dose = {
             normalise(name): rule for rule in doses.values() for name in rule.low_dose_names
         }
@@ -202,6 +210,8 @@ class NameIndex:
         risk_of: Callable[[str], int] | None,
         suggest_score: float,
     ) -> _Near:
+        from rapidfuzz import fuzz, process  # here: most lines need no near-miss reading
+
         policy = self._policy
         if len(key) < policy.min_length:
             return _Near(None, ())
@@ -230,7 +240,7 @@ class NameIndex:
         classes: list[str] = []
         for drug in found:
             own = drug.classes
-            rules = [self._doses[g] for g in map(normalise, drug.generics) if g in self._doses]
+            rules = [self._dose_of[g] for g in drug.generics if g in self._dose_of]
             if len(drug.generics) == 1 and rules and self._low_dose_taken(rules[0], text, words):
                 own = tuple(c for c in own if c in rules[0].only)
             classes.extend(c for c in own if c not in classes)
