@@ -27,12 +27,16 @@ def kept_file(cache: Path) -> Path:
 
 def same_knowledge(a: KnowledgeBase, b: KnowledgeBase) -> None:
     for field in dataclasses.fields(KnowledgeBase):
-        if field.name in ("rules", "self_care_rules", "names"):
+        if field.name in (*compiled.REBUILT, "names"):
             continue
         assert getattr(a, field.name) == getattr(b, field.name), field.name
     assert vars(a.names) == vars(b.names)
     assert [(r.rule, r.condition) for r in a.rules] == [(r.rule, r.condition) for r in b.rules]
     assert a.self_care_rules.keys() == b.self_care_rules.keys()
+    assert [r.rule for r in a.progress_rules] == [r.rule for r in b.progress_rules]
+    assert {i: [g.group for g in gs] for i, gs in a.risk_groups.items()} == {
+        i: [g.group for g in gs] for i, gs in b.risk_groups.items()
+    }
 
 
 def test_the_kept_knowledge_base_is_the_one_a_fresh_load_gives(tmp_path, monkeypatch):

@@ -35,7 +35,7 @@ from backcare.knowledge.base import (
 from backcare.knowledge.rule import Predicate, compile_predicate, parse
 
 _MAGIC = b"backcare-knowledge-1\n"
-_REBUILT = ("rules", "self_care_rules", "progress_rules", "risk_groups")
+REBUILT = ("rules", "self_care_rules", "progress_rules", "risk_groups")
 
 
 def cache_key(texts: Mapping[str, bytes]) -> str:
@@ -123,7 +123,7 @@ def keep(file: Path, kb: KnowledgeBase) -> None:
     """Write ``kb`` to ``file`` (atomically) and remove older files beside it; a file that
     cannot be written is only a slower next start."""
     fields: dict[str, Any] = {
-        f.name: getattr(kb, f.name) for f in dataclasses.fields(kb) if f.name not in _REBUILT
+        f.name: getattr(kb, f.name) for f in dataclasses.fields(kb) if f.name not in REBUILT
     }
     fields["rules"] = [compiled.rule for compiled in kb.rules]
     try:
