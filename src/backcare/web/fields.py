@@ -42,6 +42,10 @@ class Checked:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.check_text()
+
+    def check_text(self) -> None:
+        """Give every text field the control-character check (again after adding fields)."""
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators = [
@@ -49,7 +53,8 @@ class Checked:
                     for v in field.validators
                     if not isinstance(v, ProhibitNullCharactersValidator)
                 ]
-                field.validators.append(no_control_characters)
+                if no_control_characters not in field.validators:
+                    field.validators.append(no_control_characters)
 
     def problems(self) -> list[str]:
         """Every error, one line each, led by the field's name."""

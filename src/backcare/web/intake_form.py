@@ -14,6 +14,8 @@ from backcare.clinical.facts import KnownCondition, is_unplaced
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.names import ConditionReading, MedicationReading
+from backcare.records.models import Intake
+from backcare.web.fields import CheckedForm, length_of, text
 from backcare.web.intake_questions import QUESTIONS
 from backcare.web.question import ROW_KINDS, ROW_SECTIONS, UNSURE, Question
 from backcare.web.questions import TRI, YES_NO, compact, split_answer, yes_no
@@ -105,7 +107,7 @@ def answer(question: Question, value: Any) -> Any:
     return value if value not in ("", []) else None
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CheckedForm):
     """Every question of the intake (see intake_questions); ``for_client`` asks only what a
     client answers, in the client's words."""
 
@@ -133,10 +135,11 @@ class IntakeForm(forms.Form):
             required=False,
         )
         if correcting:
-            self.fields["reason"] = forms.CharField(
-                label="What changed, or what this corrects (kept with the new version)",
-                required=False,
-            )
+            self.fields["reason"] = text(length_of(Intake, "reason"), strip=True)
+            self.fields[
+                "reason"
+            ].label = "What changed, or what this corrects (kept with the new version)"
+        self.check_text()
 
     def to_intake(self) -> dict[str, Any]:
         """The cleaned fields as an intake of spec v1 (left-out answers are left out)."""
