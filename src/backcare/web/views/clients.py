@@ -23,7 +23,7 @@ from backcare.records import (
 )
 from backcare.records.models import Client
 from backcare.reports.bodymap import body_map
-from backcare.reports.painchart import PainPoint, pain_chart
+from backcare.reports import charts
 from backcare.web import handout
 from backcare.web.forms import ClientForm
 from backcare.web.pictures import outline_map
@@ -88,10 +88,6 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     result = view.assessment.result if view.assessment else None
     data = view.intake.data if view.intake else {}
     avoided = avoided_regions(result) if result else {}
-    points = [
-        PainPoint(s.session_date, s.pain_before, s.pain_after)
-        for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))
-    ]
     return render(
         request,
         "web/client_page.html",
@@ -109,7 +105,11 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
             if result and result["massage_today"]
             else "",
-            "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
+            "charts": [
+                charts.session_pain_chart(
+                    view.sessions, goal=view.plan.pain_goal if view.plan else None, kb=kb
+                )
+            ],
             "drafts": merge.pending_for(view.client),
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
