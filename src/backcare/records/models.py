@@ -331,3 +331,83 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableRecord("audit events cannot be deleted")
+
+
+class Measure(Immutable):
+    """One outcome measure of a client on one day: a score on an instrument of the knowledge base
+    (``knowledge/data/instruments.yaml``), the answers it was scored from, and when in the course
+    it was taken. Pain before and after each session stays on the session note.
+
+    ``score`` is None when the answers were too incomplete to score (``result["incomplete"]``
+    says why); ``result`` holds what scoring derived besides the score (a STarT Back risk group
+    and subscore, the number of items answered).
+    """
+
+    class Point(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        SESSION = "session", "At a session"
+        REASSESSMENT = "reassessment", "Reassessment"
+        DISCHARGE = "discharge", "Discharge"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="measures")
+    session = models.ForeignKey(
+        SessionNote, on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    instrument = models.CharField(max_length=40, help_text="An instrument id of the knowledge base")
+    measured_on = models.DateField()
+    point = models.CharField(max_length=20, choices=Point.choices, default=Point.SESSION)
+    score = models.FloatField(null=True, blank=True)
+    answers = models.JSONField(default=dict, help_text="The items as entered")
+    result = models.JSONField(default=dict, help_text="What scoring derived besides the score")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        indexes = [
+            models.Index(fields=["client", "instrument", "measured_on"]),
+            models.Index(fields=["clinic", "instrument"]),
+        ]
+
+
+class PainLogLink(Scoped):
+    """A link a client keeps to log pain and sleep between visits, without logging in.
+
+    Like the self-service intake link, only the token's hash and a nonce are stored. Unlike it,
+    the link works many times until it expires or is revoked; entries per day are limited.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="pain_log_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class PainLogEntry(Immutable):
+    """One between-visit entry from the client's pain log link: pain today and last night's
+    sleep, in the client's words."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="pain_log")
+    link = models.ForeignKey(PainLogLink, on_delete=models.PROTECT, related_name="entries")
+    logged_on = models.DateField()
+    pain = models.PositiveSmallIntegerField(help_text="Pain today, 0 (none) to 10 (worst)")
+    sleep_hours = models.FloatField(null=True, blank=True, help_text="Hours slept last night")
+    sleep_disturbed = models.BooleanField(
+        null=True, blank=True, help_text="Pain woke the client or kept them awake"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["logged_on", "pk"]
+        indexes = [models.Index(fields=["client", "logged_on"])]
