@@ -126,7 +126,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
     layers = [*_band(baseline, mic, 0, 10), *_goal(goal, "lower")]
     colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
     lines = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(_inline(rows))
         .mark_line(point={"filled": True, "size": 60}, strokeWidth=2)
         .encode(
             x=_date_axis(),
@@ -141,7 +141,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
         )
     )
     description = describe_pain(sessions, goal, mic)
-    return Chart("pain", title, description, render(layers + [lines], title, description), table)
+    return Chart("pain", title, description, render([*layers, lines], title, description), table)
 
 
 def series_chart(series: Series) -> Chart:
@@ -160,7 +160,7 @@ def series_chart(series: Series) -> Chart:
     layers += _goal(series.goal, series.better)
     rows = [{"date": s.when.isoformat(), "score": s.value} for s in scores]
     layers.append(
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(_inline(rows))
         .mark_line(point={"filled": True, "size": 60, "color": SCORE}, color=SCORE, strokeWidth=2)
         .encode(x=_date_axis(), y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=domain)))
     )
@@ -170,9 +170,7 @@ def series_chart(series: Series) -> Chart:
 
 def render(layers: Sequence[alt.Chart], title: str, description: str) -> str:
     """The layered specification as SVG, titled and described for assistive technology."""
-    spec = alt.layer(*layers).properties(
-        width=WIDTH, height=HEIGHT, description=description
-    )
+    spec = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, description=description)
     config = {
         "font": FONT,
         "axis": {"labelFontSize": 11, "titleFontSize": 11, "gridColor": "#e5e7eb"},
@@ -204,7 +202,9 @@ def describe_pain(sessions: Sequence[PainPoint], goal: int | None, mic: int | No
     """The pain chart's trend in words, e.g. "Pain before sessions went from 7 to 4"."""
     first, last = long_date(sessions[0].when), long_date(sessions[-1].when)
     count = len(sessions)
-    sentences = [f"1 session, on {first}." if count == 1 else f"{count} sessions, {first} to {last}."]
+    sentences = [
+        f"{count} sessions, {first} to {last}." if count > 1 else f"1 session, on {first}."
+    ]
     for name in ("before", "after"):
         values = [v for v in (getattr(p, name) for p in sessions) if v is not None]
         sentences.append(_trend(f"Pain {name} sessions", values))
@@ -263,11 +263,9 @@ def _band(centre: float | None, mic: float | None, low: float, high: float) -> l
     """The zone within the minimal important change of the first value, clipped to the scale."""
     if centre is None or mic is None:
         return []
-    band = {"from": max(low, centre - mic), "to": min(high, centre + mic)}
+    band: dict[str, object] = {"from": max(low, centre - mic), "to": min(high, centre + mic)}
     return [
-        alt.Chart(alt.Data(values=[band]))
-        .mark_rect(color=BAND, opacity=0.18)
-        .encode(y="from:Q", y2="to:Q")
+        alt.Chart(_inline([band])).mark_rect(color=BAND, opacity=0.18).encode(y="from:Q", y2="to:Q")
     ]
 
 
@@ -275,7 +273,7 @@ def _goal(goal: float | None, better: str) -> list[alt.Chart]:
     if goal is None:
         return []
     sign = "≤" if better == "lower" else "≥"
-    data = alt.Data(values=[{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
+    data = _inline([{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
     rule = alt.Chart(data).mark_rule(color=GOAL, strokeDash=[6, 4], strokeWidth=1.5)
     text = alt.Chart(data).mark_text(
         color=GOAL, align="left", baseline="bottom", dy=-3, x=4, fontSize=11
@@ -284,12 +282,18 @@ def _goal(goal: float | None, better: str) -> list[alt.Chart]:
 
 
 def _expected(expected: Sequence[Expected], domain: list[float]) -> alt.Chart:
-    rows = [{"date": e.when.isoformat(), "low": e.low, "high": e.high} for e in expected]
-    return (
-        alt.Chart(alt.Data(values=rows))
-        .mark_area(color=EXPECTED, opacity=0.2)
-        .encode(x=_date_axis(), y=alt.Y("low:Q", scale=alt.Scale(domain=domain)), y2="high:Q")
+    rows: list[dict[str, object]] = [
+        {"date": e.when.isoformat(), "low": e.low, "high": e.high} for e in expected
+    ]
+    area = alt.Chart(_inline(rows)).mark_area(color=EXPECTED, opacity=0.2)
+    shown: alt.Chart = area.encode(
+        x=_date_axis(), y=alt.Y("low:Q", scale=alt.Scale(domain=domain)), y2="high:Q"
     )
+    return shown
+
+
+def _inline(rows: list[dict[str, object]]) -> alt.InlineData:
+    return alt.InlineData(values=rows)
 
 
 def _rating(value: int | None) -> str:
@@ -310,4 +314,3 @@ def short_date(day: date) -> str:
 def long_date(day: date) -> str:
     """A date as "3 Nov 2026"."""
     return f"{short_date(day)} {day.year}"
-

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from backcare.web.views import clients, clinic, drafts, intakes, links, pages, public, sessions
+from backcare.web.views import (
+    clients,
+    clinic,
+    drafts,
+    intakes,
+    links,
+    pages,
+    public,
+    reports,
+    sessions,
+)
 
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
@@ -49,6 +59,8 @@ urlpatterns = [
         sessions.session_page,
         name="session",
     ),
+    path("clients/<int:client_id>/report/", reports.report_page, name="progress_report_page"),
+    path("clients/<int:client_id>/report.pdf", reports.report_pdf, name="progress_report"),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
     path(
         "clients/<int:client_id>/clearances/<int:clearance_id>/document/",

@@ -15,6 +15,7 @@ from backcare.records import (
     clearances,
     client_details,
     clients,
+    clinic_settings,
     merge,
     plans,
     selfservice,
@@ -22,8 +23,8 @@ from backcare.records import (
     summary,
 )
 from backcare.records.models import Client
-from backcare.reports.bodymap import body_map
 from backcare.reports import charts
+from backcare.reports.bodymap import body_map
 from backcare.web import handout
 from backcare.web.forms import ClientForm
 from backcare.web.pictures import outline_map
@@ -208,7 +209,7 @@ def selfcare_guide(request: HttpRequest, client_id: int) -> HttpResponse:
         {
             "client": client,
             "clinic": client.clinic,
-            "logo": handout.logo_src(client.clinic),
+            "logo": clinic_settings.logo_src(client.clinic),
             "therapist": handout.therapist_line(user),
             "today": today(),
             "home_care": home_care,

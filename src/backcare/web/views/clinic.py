@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.records import clinic_settings
-from backcare.records.clinic_settings import MAX_LOGO_BYTES
+from backcare.records.clinic_settings import MAX_LOGO_BYTES, logo_src
 from backcare.records.models import Clinic
-from backcare.web.handout import logo_src
 from backcare.web.views.common import clinic_page, user_of
 
 

@@ -1,0 +1,60 @@
+"""The physician progress report rendered: one template body for the page, the HTML file and
+the PDF (WeasyPrint lays out the same HTML, so the PDF holds real text).
+
+The content comes from records/report.py; the charts from reports/charts.py.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from backcare.knowledge import load_knowledge
+from backcare.records.clinic_settings import logo_src
+from backcare.records.report import ProgressReport
+from backcare.reports import charts
+
+PRINT_TEMPLATE = "web/progress_report_print.html"
+
+
+def report_charts(report: ProgressReport) -> list[charts.Chart]:
+    """The report's outcome charts: pain at each session, with the plan's goal."""
+    goal = report.plan.pain_goal if report.plan else None
+    return [charts.session_pain_chart(report.sessions, goal=goal, kb=load_knowledge())]
+
+
+def context(report: ProgressReport) -> dict[str, Any]:
+    """What the report's templates read."""
+    return {
+        "report": report,
+        "charts": report_charts(report),
+        "logo": logo_src(report.clinic),
+    }
+
+
+def html(report: ProgressReport) -> str:
+    """The report as one self-contained HTML document (its stylesheet inside it)."""
+    return render_to_string(PRINT_TEMPLATE, {**context(report), "print": True, "css": _css()})
+
+
+def pdf(report: ProgressReport) -> bytes:
+    """The report as a PDF, laid out by WeasyPrint from the same HTML."""
+    from weasyprint import HTML  # imported when asked: it loads fonts and Pango
+
+    document: bytes = HTML(string=html(report)).write_pdf()
+    return document
+
+
+def file_name(report: ProgressReport) -> str:
+    """A download name that says whose report and when, in plain ASCII."""
+    name = f"{report.client.last_name}-{report.client.first_name}".lower()
+    safe = "".join(c if c.isascii() and c.isalnum() else "-" for c in name).strip("-")
+    return f"progress-report-{safe or 'client'}-{report.today.isoformat()}.pdf"
+
+
+@cache
+def _css() -> str:
+    return resources.files("backcare.web").joinpath("static/backcare/report.css").read_text()
