@@ -117,7 +117,12 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
     if not sessions:
         return Chart("pain", title, "No sessions recorded yet.", "", table)
     rows = [
-        {"date": p.when.isoformat(), "pain": value, "when": name}
+        {
+            "date": p.when.isoformat(),
+            "pain": value,
+            "when": name,
+            "label": f"{long_date(p.when)}: pain {value} {name}",
+        }
         for p in sessions
         for name, value in (("before session", p.before), ("after session", p.after))
         if value is not None
@@ -127,7 +132,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
     colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
     lines = (
         alt.Chart(_inline(rows))
-        .mark_line(point={"filled": True, "size": 60}, strokeWidth=2)
+        .mark_line(point={"filled": True, "size": 60}, strokeWidth=2, aria=False)
         .encode(
             x=_date_axis(),
             y=alt.Y("pain:Q", title="Pain", scale=alt.Scale(domain=[0, 10])),
@@ -138,6 +143,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
                 scale=alt.Scale(domain=colours.domain, range=["circle", "square"]),
                 legend=_legend(),
             ),
+            description="label:N",
         )
     )
     description = describe_pain(sessions, goal, mic)
@@ -158,11 +164,27 @@ def series_chart(series: Series) -> Chart:
         layers.append(_expected(series.expected, domain))
     layers += _band(scores[0].value, series.mic, series.low, series.high)
     layers += _goal(series.goal, series.better)
-    rows = [{"date": s.when.isoformat(), "score": s.value} for s in scores]
+    rows = [
+        {
+            "date": s.when.isoformat(),
+            "score": s.value,
+            "label": f"{long_date(s.when)}: {_number(s.value)}",
+        }
+        for s in scores
+    ]
     layers.append(
         alt.Chart(_inline(rows))
-        .mark_line(point={"filled": True, "size": 60, "color": SCORE}, color=SCORE, strokeWidth=2)
-        .encode(x=_date_axis(), y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=domain)))
+        .mark_line(
+            point={"filled": True, "size": 60, "color": SCORE},
+            color=SCORE,
+            strokeWidth=2,
+            aria=False,
+        )
+        .encode(
+            x=_date_axis(),
+            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=domain)),
+            description="label:N",
+        )
     )
     description = describe_series(series)
     return Chart(series.key, title, description, render(layers, title, description), table)
