@@ -234,11 +234,14 @@ def test_the_client_page_body_map_hatches_the_regions_to_avoid(
     assert 'class="region avoided"' not in svg_region(html, "low_back_right")
 
 
-def test_the_client_page_draws_the_pain_chart(browser_a: Browser, client_a: Client) -> None:
+def test_before_any_session_the_client_page_says_there_is_no_chart_yet(
+    browser_a: Browser, client_a: Client
+) -> None:
     chart = section(text(browser_a.get(f"/clients/{client_a.pk}/")), "pain-h")
 
-    assert 'class="pain-chart"' in chart
-    assert "No sessions recorded yet" in chart
+    assert "No sessions recorded yet." in chart
+    assert "<svg" not in chart
+    assert "report.pdf" not in chart  # no progress to report yet
 
 
 def test_a_client_without_an_intake_is_asked_for_one(browser_a: Browser, therapist_a: User) -> None:

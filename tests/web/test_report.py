@@ -1,0 +1,159 @@
+"""The physician progress report: every section on the page, a PDF of one to three pages with
+real text, the data behind its chart, scoped to the clinic, audited and never cached."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client as Browser
+from typer.testing import CliRunner
+
+from backcare.cli import app
+from backcare.records import plans, sessions
+from backcare.records.models import AuditEvent, Client, User
+from tests.web.conftest import TODAY, new_client
+
+SECTIONS = ["referral", "screening", "plan", "goals", "outcomes", "changes", "recommendation"]
+
+
+@pytest.fixture
+def treated(therapist_a: User) -> Client:
+    """A client with psoriasis (ICD-10 L40) on the legs, four sessions and one plan change."""
+    therapist_a.first_name, therapist_a.last_name = "Anna", "Berg"
+    therapist_a.credentials = "Licensed massage therapist, LMT 4711"
+    therapist_a.save()
+    clinic = therapist_a.clinic
+    clinic.address, clinic.phone, clinic.email = (
+        "1 High Street\nLeeds",
+        "+44 113 496 0000",
+        "desk@a.test",
+    )
+    clinic.save()
+    person = new_client(
+        therapist_a,
+        "Iris",
+        "Quayle",
+        conditions=[{"id": "psoriasis", "status": "active", "regions": ["thigh_left"]}],
+        assessed_on=(TODAY - timedelta(weeks=4)).isoformat(),
+    )
+    for week, (before, after) in enumerate([(6, 4), (6, 3), (5, 3), (3, 2)]):
+        sessions.record_session(
+            user=therapist_a,
+            client=person,
+            today=TODAY,
+            note={
+                "session_date": TODAY - timedelta(weeks=3 - week),
+                "minutes": 60,
+                "pressure": "light",
+                "regions": ["upper_back_left"],
+                "techniques": ["effleurage"],
+                "pain_before": before,
+                "pain_after": after,
+            },
+        )
+    plans.update_plan(
+        user=therapist_a,
+        client=person,
+        changes={"session_minutes": 45},
+        reason="tired after an hour",
+    )
+    return person
+
+
+def test_the_client_page_charts_pain_with_its_numbers_and_offers_the_report(
+    browser_a: Browser, treated: Client
+):
+    html = browser_a.get(f"/clients/{treated.pk}/").content.decode()
+    progress = html[html.index('id="pain-h"') : html.index('id="sessions-h"')]
+
+    assert 'role="img"' in progress
+    assert "4 sessions," in progress  # the trend in words
+    assert "<td>6</td><td>4</td>" in progress  # the first session in the table behind the chart
+    assert f'href="/clients/{treated.pk}/report.pdf"' in progress
+
+
+def test_the_report_page_has_every_section_of_the_letter(browser_a: Browser, treated: Client):
+    response = browser_a.get(f"/clients/{treated.pk}/report/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    for name in SECTIONS:
+        assert f'id="report-{name}"' in html, name
+    assert 'Psoriasis (active) <span class="code">ICD-10 L40</span>' in html
+    assert "4 of 10 planned sessions attended." in html
+    assert "session minutes from 60 to 45, because tired after an hour (Anna Berg)" in html
+    assert "Anna Berg</strong><br>Licensed massage therapist, LMT 4711" in html
+    assert "Interpreting change scores for pain and functional status" in html  # a source by title
+    assert "4 sessions," in html and "goal ≤" in html  # the chart with its description and goal
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_pdf_is_a_one_to_three_page_letter_of_real_text(
+    browser_a: Browser, treated: Client, tmp_path: Path
+):
+    response = browser_a.get(f"/clients/{treated.pk}/report.pdf")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="progress-report-quayle-iris'
+    )
+    assert "no-store" in response["Cache-Control"]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 1 <= pages <= 3
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for words in [
+        "Clinic A",
+        "+44 113 496 0000",
+        "Progress report: massage therapy for back pain",
+        "Iris Quayle",
+        "ICD-10 L40",
+        "Goals",
+        "Pain before and after each session",
+        "Recommendation",
+        "Anna Berg",
+        f"Page 1 of {pages}",
+    ]:
+        assert words in text, words
+
+
+def test_another_clinics_client_has_no_report(browser_a: Browser, client_b: Client):
+    assert browser_a.get(f"/clients/{client_b.pk}/report/").status_code == 404
+    assert browser_a.get(f"/clients/{client_b.pk}/report.pdf").status_code == 404
+    assert not AuditEvent.objects.filter(client=client_b, user__username="anna").exists()
+
+
+def test_making_the_pdf_is_written_to_the_audit_log(
+    browser_a: Browser, treated: Client, therapist_a: User
+):
+    browser_a.get(f"/clients/{treated.pk}/report.pdf")
+
+    event = AuditEvent.objects.filter(client=treated, action="client.view").first()
+    assert event is not None
+    assert event.user == therapist_a
+    assert event.target == "progress report (PDF)"
+
+
+def test_the_command_line_writes_the_report_signed_by_a_clinic_user(
+    treated: Client, tmp_path: Path
+):
+    out = tmp_path / "report.html"
+    runner = CliRunner()
+
+    done = runner.invoke(app, ["report", str(treated.pk), "--by", "anna", "--html", str(out)])
+    unknown = runner.invoke(app, ["report", str(treated.pk), "--by", "nobody", "--html", str(out)])
+
+    assert done.exit_code == 0, done.output
+    assert "Iris Quayle" in out.read_text()
+    assert "<style>" in out.read_text()  # one file that opens anywhere
+    assert unknown.exit_code != 0
+    assert "no clinic user 'nobody'" in str(unknown.exception)
