@@ -10,7 +10,7 @@ from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.records import clearances, selfservice, sessions
+from backcare.records import clearances, painlog, selfservice, sessions
 from backcare.records.models import (
     AuditEvent,
     Clearance,
@@ -19,6 +19,8 @@ from backcare.records.models import (
     Clinic,
     Intake,
     IntakeDraft,
+    Measure,
+    PainLogLink,
     PlanChange,
     SelfServiceLink,
     SessionAmendment,
@@ -39,6 +41,7 @@ CLINIC_PAGES = [
     ("get", "audit"),
     ("get", "clinic_settings"),
     ("post", "clinic_settings"),
+    ("get", "outcomes"),
 ]
 CLIENT_PAGES = [
     ("get", "client"),
@@ -65,6 +68,10 @@ CLIENT_PAGES = [
     ("get", "session"),
     ("post", "session"),
     ("get", "clearance_document"),
+    ("get", "measure_new"),
+    ("post", "measure_new"),
+    ("post", "log_link_new"),
+    ("post", "log_link_revoke"),
 ]
 WITH_DRAFT = ("draft", "draft_review", "draft_discard", "link_revoke")
 
@@ -80,6 +87,13 @@ def with_draft(person: Client) -> Client:
             token=token, data=form.to_intake(), now=timezone.now(), today=timezone.localdate()
         )
         selfservice.create_link(user=person.created_by, client=person, now=timezone.now())
+    return person
+
+
+def with_log_link(person: Client) -> Client:
+    """The client with an active pain log link."""
+    if not person.pain_log_links.exists():
+        painlog.create_link(user=person.created_by, client=person, now=timezone.now())
     return person
 
 
@@ -102,6 +116,8 @@ def url_of(name: str, person: Client) -> str:
     }
     if name in args:
         return reverse(name, args=args[name])
+    if name == "log_link_revoke":
+        return reverse(name, args=[person.pk, with_log_link(person).pain_log_links.first().pk])
     if name in WITH_DRAFT:
         with_draft(person)
         of = person.links.first() if name == "link_revoke" else person.drafts.get()
@@ -132,6 +148,12 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
             "reason": "shorter sessions",
         },
         "session_new": session_form(),
+        "measure_new": {
+            "instrument": "rmdq",
+            "total": "9",
+            "measured_on": TODAY.isoformat(),
+            "point": "baseline",
+        },
         "draft": {"then": "merge"},
         "draft_review": intake_form(reason="checking access"),
         "session": {"text": "pain 2 by the evening, said on the phone"},
@@ -157,6 +179,11 @@ def records_of(person: Client) -> dict[str, int]:
         .count(),
         "amendments": SessionAmendment.objects.filter(session__client=person).count(),
         "client changes": ClientChange.objects.filter(client=person).count(),
+        "measures": Measure.objects.filter(client=person).count(),
+        "pain log links": PainLogLink.objects.filter(client=person).count(),
+        "pain log links revoked": PainLogLink.objects.filter(client=person)
+        .exclude(revoked_at=None)
+        .count(),
     }
 
 
@@ -185,6 +212,8 @@ def clinic_b_clients(therapist_b: User, client_b: Client) -> dict[str, Client]:
 
 def subject(name: str, clinic_b_clients: dict[str, Client]) -> Client:
     theirs = clinic_b_clients.get(name, clinic_b_clients["other pages"])
+    if name == "log_link_revoke":
+        return with_log_link(theirs)
     return with_draft(theirs) if name in WITH_DRAFT else theirs
 
 

@@ -9,6 +9,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from backcare.knowledge import model as m
+from backcare.knowledge import outcome as o
 from backcare.knowledge.names import (
     ConditionReading,
     Drug,
@@ -40,6 +41,18 @@ class CompiledRule:
     holds: Predicate
 
 
+@dataclass(frozen=True, slots=True)
+class CompiledProgressRule:
+    rule: o.ProgressRule
+    holds: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledGroup:
+    group: o.RiskGroup
+    holds: Predicate
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     meta: m.Meta
@@ -61,6 +74,10 @@ class KnowledgeBase:
     plan: m.PlanPolicy
     scoring: m.ScoringWeights
     protocols: dict[str, m.Protocol]
+    instruments: dict[str, o.Instrument]
+    progress: o.ProgressPolicy
+    progress_rules: tuple[CompiledProgressRule, ...]
+    risk_groups: dict[str, tuple[CompiledGroup, ...]]
     condition_outcomes: dict[str, dict[str, m.Outcome]] = field(repr=False)
     condition_names: dict[str, str] = field(repr=False)
     medication_names: dict[str, Drug] = field(repr=False)
@@ -111,6 +128,8 @@ class KnowledgeBase:
             "claims": self.claims,
             "steps": self.steps,
             "protocols": self.protocols,
+            "instruments": self.instruments,
+            "progress_rules": {compiled.rule.id: compiled.rule for compiled in self.progress_rules},
         }
 
     def entries(self) -> Iterator[tuple[str, str, Any]]:

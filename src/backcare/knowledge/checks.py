@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from backcare.knowledge import contract
 from backcare.knowledge import model as m
 from backcare.knowledge.base import KnowledgeBase, values_named
+from backcare.knowledge.outcome_checks import check_outcomes
 from backcare.knowledge.rule import FACTS, values_used
 
 
@@ -23,6 +24,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
         ("plan", "policy", kb.plan),
         ("classification", "policy", kb.classification),
         ("scoring", "policy", kb.scoring),
+        ("progress", "policy", kb.progress),
         *(("pressure", level.id, level) for level in kb.pressure.values()),
     ]
     cited: set[str] = set()
@@ -54,6 +56,7 @@ def check(kb: KnowledgeBase) -> Iterator[str]:
     yield from _check_claims(kb)
     yield from _check_self_care(kb)
     yield from _check_positioning(kb)
+    yield from check_outcomes(kb)
     for seed in sorted(seeds - cited):
         yield f"sources {seed}: no entry cites this seed article"
 

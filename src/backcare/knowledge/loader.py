@@ -18,7 +18,13 @@ from pydantic import BaseModel, ValidationError
 
 from backcare.errors import KnowledgeError
 from backcare.knowledge import model as m
-from backcare.knowledge.base import CompiledRule, KnowledgeBase
+from backcare.knowledge import outcome as o
+from backcare.knowledge.base import (
+    CompiledGroup,
+    CompiledProgressRule,
+    CompiledRule,
+    KnowledgeBase,
+)
 from backcare.knowledge.checks import check
 from backcare.knowledge.names import Drug, NameIndex, normalise
 from backcare.knowledge.rule import compile_predicate, parse
@@ -158,6 +164,8 @@ def _build(read: _Reader) -> KnowledgeBase:
     medication_names = _medication_names(medications, drug_names)
     dose_rules = _by_name(read.many("medication_doses", m.DoseRule))
     pressure = _by_id(read.many("pressure", m.PressureLevel), "pressure")
+    instruments = _by_id(read.many("instruments", o.Instrument), "instruments")
+    progress = read.one("progress", o.ProgressPolicy)
     kb = KnowledgeBase(
         meta=meta,
         sources=_by_id(read.many("sources", m.Source), "sources"),
@@ -178,6 +186,10 @@ def _build(read: _Reader) -> KnowledgeBase:
         plan=read.one("plan", m.PlanPolicy),
         scoring=read.one("scoring", m.ScoringWeights),
         protocols=_by_modality(read.many("protocols", m.Protocol)),
+        instruments=instruments,
+        progress=progress,
+        progress_rules=_compile_progress(progress),
+        risk_groups={i.id: _compile_groups(i) for i in instruments.values() if i.scoring.groups},
         condition_outcomes={
             c.id: _status_outcomes(c, meta.status_defaults) for c in conditions.values()
         },
@@ -203,6 +215,24 @@ def _build(read: _Reader) -> KnowledgeBase:
 def _compile(rule: m.Rule) -> CompiledRule:
     node = parse(rule.when, f"rule {rule.id}")
     return CompiledRule(rule, node, compile_predicate(node))
+
+
+def _compile_progress(progress: o.ProgressPolicy) -> tuple[CompiledProgressRule, ...]:
+    _by_id(progress.rules, "progress rules")
+    return tuple(
+        CompiledProgressRule(
+            rule, compile_predicate(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
+        )
+        for rule in progress.rules
+    )
+
+
+def _compile_groups(instrument: o.Instrument) -> tuple[CompiledGroup, ...]:
+    where = f"instruments {instrument.id} groups"
+    return tuple(
+        CompiledGroup(group, compile_predicate(parse(group.when, where, o.GROUP_FACTS)))
+        for group in instrument.scoring.groups
+    )
 
 
 def _compile_self_care(item: m.SelfCare) -> tuple[Any, tuple[Any, ...]]:

@@ -126,36 +126,39 @@ class Test:
 Node = All | AnyOf | AtLeast | Not | Test
 
 
-def parse(raw: Any, where: str) -> Node:
-    """Read the YAML form of a condition; ``where`` names the rule in error messages."""
+def parse(raw: Any, where: str, facts: Mapping[str, FactType] = FACTS) -> Node:
+    """Read the YAML form of a condition; ``where`` names the rule in error messages.
+
+    ``facts`` are the facts it may name: the intake's (``FACTS``) unless another table is given,
+    as the progress rules and instrument scoring give theirs."""
     if not isinstance(raw, dict) or len(raw) != 1:
         raise KnowledgeError(f"{where}: a condition is a mapping with exactly one key, got {raw!r}")
     ((key, value),) = raw.items()
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise KnowledgeError(f"{where}: '{key}' takes a non-empty list")
-        items = tuple(parse(item, where) for item in value)
+        items = tuple(parse(item, where, facts) for item in value)
         return All(items) if key == "all" else AnyOf(items)
     if key == "not":
-        return Not(parse(value, where))
+        return Not(parse(value, where, facts))
     if key == "at_least":
-        return _parse_at_least(value, where)
-    return _parse_tests(key, value, where)
+        return _parse_at_least(value, where, facts)
+    return _parse_tests(key, value, where, facts)
 
 
-def _parse_at_least(value: Any, where: str) -> Node:
+def _parse_at_least(value: Any, where: str, facts: Mapping[str, FactType]) -> Node:
     if not isinstance(value, dict) or set(value) != {"count", "of"}:
         raise KnowledgeError(f"{where}: 'at_least' takes {{count: N, of: [cond, ...]}}")
     count, items = value["count"], value["of"]
     if not isinstance(items, list) or not isinstance(count, int) or not 1 <= count <= len(items):
         raise KnowledgeError(f"{where}: 'at_least' needs a count from 1 to the number of 'of'")
-    return AtLeast(count, tuple(parse(item, where) for item in items))
+    return AtLeast(count, tuple(parse(item, where, facts) for item in items))
 
 
-def _parse_tests(fact: str, value: Any, where: str) -> Node:
-    kind = FACTS.get(fact)
+def _parse_tests(fact: str, value: Any, where: str, facts: Mapping[str, FactType]) -> Node:
+    kind = facts.get(fact)
     if kind is None:
-        raise KnowledgeError(f"{where}: unknown fact '{fact}'; known facts: {', '.join(FACTS)}")
+        raise KnowledgeError(f"{where}: unknown fact '{fact}'; known facts: {', '.join(facts)}")
     comparisons = value if isinstance(value, dict) else {"eq": value}
     tests: list[Node] = []
     for op, operand in comparisons.items():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from backcare.records import audit, merge
 from backcare.records.models import (
@@ -18,6 +19,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
+from backcare.records.progress import Attention, needing_attention
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -72,6 +74,7 @@ ORDER = {
     "answers": 4,
     "postpone": 5,
     "reassess": 6,
+    "progress": 7,
 }
 
 
@@ -82,6 +85,7 @@ def current_alerts(user: User) -> list[Alert]:
         *_drafts_waiting(user),
         *_adverse_events(user),
         *_reassessments_due(user),
+        *(_from_progress(a) for a in needing_attention(user=user, today=timezone.localdate())),
     ]
     seen = {
         (a.client_id, a.kind, a.situation): a
@@ -181,3 +185,7 @@ def _reassessments_due(user: User) -> list[Alert]:
         for p in plans
         if p.done >= p.reassess_after_sessions
     ]
+
+
+def _from_progress(found: Attention) -> Alert:
+    return Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)

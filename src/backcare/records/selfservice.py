@@ -10,32 +10,25 @@ link says why in plain words but never reveals whose link it was.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-
-from django.utils.crypto import salted_hmac
 
 from backcare.clinical import assess, parse_intake
 from backcare.clinical.intake import check_against
 from backcare.errors import InvalidIntake, LinkRefused, NotFound
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, draft, saving
+from backcare.records import audit, draft, saving, tokens
 from backcare.records.models import Client, Intake, IntakeDraft, SelfServiceLink, User
 
 ASK_AGAIN = "Please ask your therapist for a new one."
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+_hash = tokens.hash_token
 
 
 def _token(nonce: str) -> str:
-    mac = salted_hmac("backcare.selfservice.link", nonce, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+    return tokens.token_for(nonce, "backcare.selfservice.link")
 
 
 def token_of(link: SelfServiceLink) -> str | None:
@@ -63,7 +56,7 @@ def create_link(*, user: User, client: Client, now: datetime, days: int = 7) -> 
     revoked = SelfServiceLink.objects.filter(
         client=client, used_at=None, revoked_at=None, expires_at__gt=now
     ).update(revoked_at=now, revoked_by=user)
-    nonce = secrets.token_urlsafe(32)
+    nonce = tokens.new_nonce()
     token = _token(nonce)
     SelfServiceLink.objects.create(
         clinic=client.clinic,

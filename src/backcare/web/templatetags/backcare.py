@@ -104,3 +104,9 @@ def getlist(query: Any, key: str) -> list[str]:
 def number(value: Any) -> str:
     """A number as people write it: 2.0 -> 2, 2.5 -> 2.5."""
     return plain_number(value)
+
+
+@register.filter
+def percent(share: float) -> str:
+    """A share as a whole percentage: 0.254 -> 25%."""
+    return f"{round(100 * share)}%"

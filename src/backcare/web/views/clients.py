@@ -30,6 +30,7 @@ from backcare.web.forms import ClientForm
 from backcare.web.pictures import outline_map
 from backcare.web.views.common import clinic_page, today, user_of
 from backcare.web.views.links import link_url
+from backcare.web.views.measures import outcomes_context
 
 
 @clinic_page
@@ -112,6 +113,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
                 )
             ],
             "drafts": merge.pending_for(view.client),
+            "outcomes": outcomes_context(request, view.client, kb),
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())

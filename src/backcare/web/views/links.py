@@ -46,7 +46,7 @@ def link_revoke(request: HttpRequest, client_id: int, link_id: int) -> HttpRespo
     return redirect("client", client_id=client.pk)
 
 
-def _refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
+def refused(request: HttpRequest, error: LinkRefused) -> HttpResponse:
     context = {"heading": "This link cannot be used", "message": str(error)}
     return render(request, "410.html", context, status=410)
 
@@ -56,7 +56,7 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = selfservice.open_link(token=token, now=timezone.now())
     except LinkRefused as error:
-        return _refused(request, error)
+        return refused(request, error)
     start = selfservice.form_start(link)
     form = IntakeForm(
         request.POST or None,
@@ -76,7 +76,7 @@ def self_intake(request: HttpRequest, token: str) -> HttpResponse:
         except SaveFailed as error:
             form.add_error(None, str(error))
         except LinkRefused as error:
-            return _refused(request, error)
+            return refused(request, error)
     return render(
         request,
         "web/intake_form.html",

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from backcare.errors import InvalidIntake, SaveFailed
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import REGIONS
-from backcare.records import amendments, clients, plans, sessions
+from backcare.records import amendments, clients, followup, plans, sessions
 from backcare.reports.bodymap import body_map
+from backcare.web.questions import RED_FLAG_QUESTIONS
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -27,8 +28,22 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     post = request.POST
     errors: list[str] = []
     chosen = [r for r in post.getlist("regions") if r in REGIONS]
+    screened = ""
     if request.method == "POST":
         try:
+            found = followup.follow_up(
+                user=user, client=client, answers=_follow_up(post), today=today()
+            )
+            if found.assessment is not None:
+                screened = "The follow-up answers were kept in a new intake version."
+                plan = plans.current(client)
+            if found.stops:
+                messages.error(
+                    request,
+                    f"The follow-up screening stops massage ({found.stops}). "
+                    "No session was recorded.",
+                )
+                return redirect("client", client_id=client.pk)
             note = {
                 "session_date": date.fromisoformat(post.get("session_date", "")),
                 "subjective": post.get("subjective", ""),
@@ -68,6 +83,8 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "kb": kb,
             "errors": errors,
             "post": post,
+            "screened": screened,
+            "warning_signs": RED_FLAG_QUESTIONS,
             "today": today(),
             "avoided": avoided,
             "chosen": chosen,
@@ -88,6 +105,17 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             ),
             "modality": kb.modalities[plan.modality] if plan else None,
         },
+    )
+
+
+def _follow_up(post: QueryDict) -> followup.Answers:
+    def lines(name: str) -> list[str]:
+        return [line.strip() for line in post.get(name, "").splitlines() if line.strip()]
+
+    return followup.Answers(
+        warning_signs=post.getlist("new_warning_signs"),
+        medications=lines("new_medications"),
+        conditions=lines("new_conditions"),
     )
 
 

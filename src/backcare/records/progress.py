@@ -1,0 +1,199 @@
+"""A client's progress on the current plan, for the client page and the dashboard: what the
+progress rules say (``clinical/progress.py``), the actual course against the expected one
+(``clinical/course.py``, from the clinic's similar finished courses) and the measures due now
+(``clinical/measuring.py``). Reads only; the caller has opened the client (scoped, audited).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from backcare.clinical.course import Expected, Similar, expected, well_below
+from backcare.clinical.measuring import Due, due
+from backcare.clinical.progress import CourseFacts, Progress, progress
+from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.records import courses, sessions
+from backcare.records.models import Client, Plan, SessionNote, User
+
+
+@dataclass(frozen=True)
+class Row:
+    session: int
+    day: date
+    actual: float | None
+    expected: float
+
+
+@dataclass(frozen=True)
+class ClientProgress:
+    plan: Plan
+    progress: Progress
+    expected: Expected | None
+    similar: Similar
+    rows: tuple[Row, ...]
+    below_expected: bool
+    due: tuple[Due, ...]
+    due_text: tuple[str, ...] = field(default=())
+
+
+def client_progress(
+    *,
+    client: Client,
+    today: date,
+    kb: KnowledgeBase,
+    clinic_courses: list[courses.Course] | None = None,
+) -> ClientProgress | None:
+    """The progress of the client's active plan (None without one). ``clinic_courses`` are
+    the clinic's courses when the caller has read them already (the dashboard, for many)."""
+    plan = client.plans.filter(active=True).select_related("assessment__intake").first()
+    if plan is None:
+        return None
+    notes = list(plan.sessionnote_set.order_by("session_date", "pk"))
+    intake = plan.assessment.intake.data
+    start = date.fromisoformat(intake["assessed_on"])
+    baseline = (intake.get("pain") or {}).get("intensity")
+    pain = [(start, float(baseline))] if baseline is not None else []
+    pain += [(n.session_date, float(n.pain_before)) for n in notes if n.pain_before is not None]
+    scored: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    taken: dict[str, list[date]] = defaultdict(list)
+    for measure in client.measures.filter(measured_on__gte=start):
+        taken[measure.instrument].append(measure.measured_on)
+        if measure.score is not None:
+            scored[measure.instrument].append((measure.measured_on, measure.score))
+    latest = client.assessments.first()
+    facts = CourseFacts(
+        sessions=len(notes),
+        reassess_after_sessions=plan.reassess_after_sessions,
+        pain_goal=plan.pain_goal,
+        new_warning_sign=latest is not None and not latest.result["massage_today"],
+        adverse_event=bool(sessions.awaiting_rescreen(client)),
+    )
+    found = progress({"nprs": pain, **scored}, facts, kb)
+    if clinic_courses is None:
+        clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
+    mine = next((c for c in clinic_courses if c.plan_id == plan.pk), None)
+    similar = (
+        mine.similar if mine else Similar(plan.assessment.result.get("chronicity"), None, None)
+    )
+    falls = [
+        c.fall
+        for c in clinic_courses
+        if c.status == "completed" and c.similar == similar and c.plan_id != plan.pk
+    ]
+    course, rows, below = _against_expected(
+        plan, notes, pain, [f for f in falls if f is not None], kb
+    )
+    measures_due = due(
+        sessions=[n.session_date for n in notes],
+        taken=taken,
+        reassess_after_sessions=plan.reassess_after_sessions,
+        total_sessions=plan.total_sessions,
+        kb=kb,
+    )
+    return ClientProgress(
+        plan,
+        found,
+        course,
+        similar,
+        rows,
+        below,
+        tuple(measures_due),
+        tuple(d.text(kb) for d in measures_due),
+    )
+
+
+def _against_expected(
+    plan: Plan,
+    notes: list[SessionNote],
+    pain: list[tuple[date, float]],
+    falls: list[float],
+    kb: KnowledgeBase,
+) -> tuple[Expected | None, tuple[Row, ...], bool]:
+    """The expected course, each session's pain against it, and whether it falls well short."""
+    if not pain:
+        return None, (), False
+    baseline = pain[0][1]
+    course = expected(falls, plan.total_sessions, kb)
+    rows = tuple(
+        Row(number, note.session_date, note.pain_before, course.score_at(baseline, number))
+        for number, note in enumerate(notes, start=1)
+    )
+    below = well_below(course, baseline, pain[-1][1], len(notes), plan.total_sessions, kb)
+    return course, rows, below
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A course the dashboard should show: stopping, behind the expected course, or due."""
+
+    client: Client
+    kind: str
+    text: str
+    severity: str
+    situation: str
+
+
+def needing_attention(*, user: User, today: date) -> list[Attention]:
+    """Active plans of the user's clinic with a session in the last weeks whose progress says
+    stop, whose pain falls well short of the expected course, or that have measures due."""
+    assert user.clinic is not None
+    kb = load_knowledge()
+    recent = today - timedelta(days=kb.progress.dropout_after_days)
+    plans = Plan.objects.filter(
+        clinic=user.clinic, active=True, sessionnote__session_date__gte=recent
+    ).distinct()
+    clients = Client.objects.filter(pk__in=plans.values("client_id"))
+    clinic_courses = courses.courses(clinic=user.clinic, today=today, kb=kb)
+    found = []
+    for client in clients:
+        state = client_progress(client=client, today=today, kb=kb, clinic_courses=clinic_courses)
+        if state is None:
+            continue
+        found.extend(_attention(client, state))
+    return found
+
+
+def _attention(client: Client, state: ClientProgress) -> list[Attention]:
+    where = f"plan {state.plan.pk} after {len(state.rows)} sessions"
+    found = []
+    said = state.progress
+    if said.action == "stop" and state.progress.rule != "progress.warning_sign":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{said.action_text}: {said.title.lower()}. {said.why}",
+                "refer",
+                where,
+            )
+        )
+    elif state.progress.action == "change":
+        found.append(
+            Attention(
+                client,
+                "progress",
+                f"{state.progress.action_text}: {state.progress.why}",
+                "progress",
+                where,
+            )
+        )
+    if state.below_expected:
+        found.append(
+            Attention(
+                client,
+                "behind",
+                "Pain is falling well short of the expected course: review the plan before the "
+                "planned sessions run out.",
+                "progress",
+                where,
+            )
+        )
+    if state.due_text:
+        found.append(
+            Attention(
+                client, "measure", "Measure due: " + "; ".join(state.due_text), "reassess", where
+            )
+        )
+    return found
