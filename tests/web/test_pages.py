@@ -23,6 +23,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
+from backcare.reports.charts import long_date
 from tests.web.conftest import NO_FLAGS, TODAY, new_client, session_form
 
 
@@ -400,8 +401,8 @@ def test_a_session_is_recorded_and_its_pain_scores_appear_on_the_chart(
     assert note.therapist == therapist_a
     assert note.plan == client_a.plans.get(active=True)
     chart = section(text(browser_a.get(f"/clients/{client_a.pk}/")), "pain-h")
-    assert 'class="marker before"' in chart
-    assert 'class="marker after"' in chart
+    assert f"{long_date(TODAY)}: pain 6 before session" in chart
+    assert f"{long_date(TODAY)}: pain 3 after session" in chart
     assert "No sessions recorded yet" not in chart
 
 

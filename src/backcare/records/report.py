@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from backcare.clinical.progress import Change as InstrumentChange
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.records import clients, plans, summary
 from backcare.records.models import Assessment, Clearance, Client, Clinic, Plan, SessionNote, User
+from backcare.records.progress import ClientProgress, client_progress
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class ProgressReport:
     attended: int
     planned: int
     goals: list[GoalProgress]
+    progress: ClientProgress | None
     changes: list[Change]
     recommendation: list[str]
     sources: list[str]
@@ -87,7 +90,7 @@ def progress_report(
     plan = plans.current(client)
     sessions = sorted(client.sessions.select_related("therapist"), key=_session_order)
     on_plan = [s for s in sessions if plan is not None and s.plan_id == plan.pk]
-    goals = _goals(plan, sessions)
+    progress = client_progress(client=client, today=today, kb=kb)
     return ProgressReport(
         clinic=client.clinic,
         client=client,
@@ -102,10 +105,11 @@ def progress_report(
         sessions=sessions,
         attended=len(on_plan),
         planned=plan.total_sessions if plan else 0,
-        goals=goals,
+        goals=_goals(plan, sessions, progress, kb),
+        progress=progress,
         changes=_changes(plan, kb),
-        recommendation=recommendation(plan, on_plan, kb),
-        sources=_sources(plan, kb),
+        recommendation=recommendation(progress),
+        sources=_sources(plan, progress, kb),
         signature=Signature(
             name=user.get_full_name() or user.username, credentials=user.credentials, day=today
         ),
@@ -127,42 +131,23 @@ def diagnoses(data: dict[str, Any], kb: KnowledgeBase) -> list[Diagnosis]:
     return found
 
 
-def recommendation(plan: Plan | None, done: list[SessionNote], kb: KnowledgeBase) -> list[str]:
-    """What the course shows so far, in sentences: the pain goal and the minimal important change
-    (from the knowledge base) against the first and latest ratings before a session."""
-    if plan is None:
+def recommendation(progress: ClientProgress | None) -> list[str]:
+    """What the course says to do next: the first progress rule of the knowledge base that
+    holds (clinical/progress.py), in its own words."""
+    if progress is None:
         return ["There is no active plan: massage is on hold (see the screening above)."]
-    rated = [s.pain_before for s in done if s.pain_before is not None]
-    mic = kb.plan.pain_goal.min_points
-    left = max(plan.total_sessions - len(done), 0)
-    if len(rated) < 2:
-        return [f"Too early to judge: {len(done)} of {plan.total_sessions} sessions so far."]
-    first, latest = rated[0], rated[-1]
-    if plan.pain_goal is not None and latest <= plan.pain_goal:
-        return [
-            f"Pain has reached the goal ({latest}, goal {plan.pain_goal} or less).",
-            f"We plan to finish the course ({left} session{'' if left == 1 else 's'} left) "
-            "and to continue the home routine.",
-        ]
-    if first - latest >= mic:
-        return [
-            f"Pain has fallen from {first} to {latest}, a change patients notice as important "
-            f"({mic} points or more).",
-            f"We plan to continue the course as planned ({left} left) and to review at its end.",
-        ]
-    if len(done) >= plan.reassess_after_sessions:
-        return [
-            f"After {len(done)} sessions pain has not changed by the {mic} points patients notice "
-            f"as important ({first} then {latest}).",
-            "We are reviewing the plan and would welcome your advice on further assessment.",
-        ]
-    return [
-        f"Pain {first} then {latest}; the plan is reviewed after session "
-        f"{plan.reassess_after_sessions}."
-    ]
+    found = progress.progress
+    return [f"{found.action_text}: {found.title.rstrip('.')}.", found.why]
 
 
-def _goals(plan: Plan | None, sessions: list[SessionNote]) -> list[GoalProgress]:
+def _goals(
+    plan: Plan | None,
+    sessions: list[SessionNote],
+    progress: ClientProgress | None,
+    kb: KnowledgeBase,
+) -> list[GoalProgress]:
+    """The plan's goals, then each outcome measure's start, latest score and the important
+    change it aims for."""
     if plan is None:
         return []
     rated = [s.pain_before for s in sessions if s.pain_before is not None]
@@ -182,7 +167,26 @@ def _goals(plan: Plan | None, sessions: list[SessionNote]) -> list[GoalProgress]
             )
         else:
             shown.append(GoalProgress(goal["text"], "", "", "", None))
-    return shown
+    moved = progress.progress.changes if progress else ()
+    return shown + [_measure_goal(c, kb) for c in moved if c.instrument != "nprs"]
+
+
+def _measure_goal(moved: InstrumentChange, kb: KnowledgeBase) -> GoalProgress:
+    instrument = kb.instruments[moved.instrument]
+    important = instrument.important_change
+    step = important.points if important else 0
+    if instrument.lower_is_better:
+        target = f"{summary.number(max(instrument.min, moved.baseline - step))} or less"
+    else:
+        target = f"{summary.number(min(instrument.max, moved.baseline + step))} or more"
+    scale = f"{summary.number(instrument.min)}-{summary.number(instrument.max)}"
+    return GoalProgress(
+        text=f"{instrument.name} ({scale})",
+        baseline=summary.number(moved.baseline),
+        current=summary.number(moved.latest),
+        target=f"{target} (an important change)",
+        met=moved.verdict == "improved",
+    )
 
 
 def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[Change]:
@@ -205,8 +209,13 @@ def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[Change]:
     return shown
 
 
-def _sources(plan: Plan | None, kb: KnowledgeBase) -> list[str]:
-    ids = [*(plan.details.get("sources", []) if plan else []), *kb.plan.pain_goal.sources]
+def _sources(plan: Plan | None, progress: ClientProgress | None, kb: KnowledgeBase) -> list[str]:
+    important = kb.instruments["nprs"].important_change
+    ids = [
+        *(plan.details.get("sources", []) if plan else []),
+        *(important.sources if important else []),
+        *(progress.progress.sources if progress else []),
+    ]
     return [kb.sources[s].title for s in dict.fromkeys(ids) if s in kb.sources]
 
 

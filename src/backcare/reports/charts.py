@@ -26,7 +26,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 BEFORE, AFTER, SCORE = "#b91c1c", "#1d4ed8", "#0f766e"
 GOAL, BAND, EXPECTED = "#15803d", "#9ca3af", "#d97706"
 FONT = "DejaVu Sans, Verdana, sans-serif"
-WIDTH, HEIGHT = 520, 200
+WIDTH, HEIGHT = 460, 190
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
@@ -97,17 +97,30 @@ class RatedSession(Protocol):
 
 
 def session_pain_chart(
-    sessions: Sequence[RatedSession], *, goal: int | None, kb: KnowledgeBase
+    sessions: Sequence[RatedSession],
+    *,
+    goal: int | None,
+    kb: KnowledgeBase,
+    expected: Sequence[Expected] = (),
 ) -> Chart:
-    """The pain chart of recorded sessions; the minimal important change is the knowledge
-    base's (the plan policy's pain goal, with its source)."""
+    """The pain chart of recorded sessions; the minimal important change is the pain rating
+    instrument's in the knowledge base (with its sources)."""
     points = [PainPoint(s.session_date, s.pain_before, s.pain_after) for s in sessions]
-    return pain_chart(points, goal=goal, mic=kb.plan.pain_goal.min_points)
+    important = kb.instruments["nprs"].important_change
+    mic = important.points if important else None
+    return pain_chart(points, goal=goal, mic=mic, expected=expected)
 
 
-def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None) -> Chart:
-    """Pain before and after each session, the goal line, and the band of change smaller than the
-    minimal important change (``mic`` points either side of the first rating before a session)."""
+def pain_chart(
+    points: Sequence[PainPoint],
+    *,
+    goal: int | None,
+    mic: float | None,
+    expected: Sequence[Expected] = (),
+) -> Chart:
+    """Pain before and after each session, the goal line, the band of change smaller than the
+    minimal important change (``mic`` points either side of the first rating before a session)
+    and, when given, the expected course."""
     sessions = sorted(points, key=lambda p: p.when)
     title = "Pain before and after each session (0-10)"
     table = Table(
@@ -128,7 +141,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
         if value is not None
     ]
     baseline = next((p.before for p in sessions if p.before is not None), None)
-    layers = [*_band(baseline, mic, 0, 10), *_goal(goal, "lower")]
+    layers = [*_expected(expected, [0, 10]), *_band(baseline, mic, 0, 10), *_goal(goal, "lower")]
     colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
     lines = (
         alt.Chart(_inline(rows))
@@ -146,7 +159,7 @@ def pain_chart(points: Sequence[PainPoint], *, goal: int | None, mic: int | None
             description="label:N",
         )
     )
-    description = describe_pain(sessions, goal, mic)
+    description = describe_pain(sessions, goal, mic, bool(expected))
     return Chart("pain", title, description, render([*layers, lines], title, description), table)
 
 
@@ -159,9 +172,7 @@ def series_chart(series: Series) -> Chart:
     if not scores:
         return Chart(series.key, title, "No scores recorded yet.", "", table)
     domain = [series.low, series.high]
-    layers: list[alt.Chart] = []
-    if series.expected:
-        layers.append(_expected(series.expected, domain))
+    layers = _expected(series.expected, domain)
     layers += _band(scores[0].value, series.mic, series.low, series.high)
     layers += _goal(series.goal, series.better)
     rows = [
@@ -190,13 +201,70 @@ def series_chart(series: Series) -> Chart:
     return Chart(series.key, title, description, render(layers, title, description), table)
 
 
-def render(layers: Sequence[alt.Chart], title: str, description: str) -> str:
+@dataclass(frozen=True)
+class Proportion:
+    """``count`` of ``total`` in one group, with its interval (``low`` to ``high``, 0-1)."""
+
+    name: str
+    count: int
+    total: int
+    low: float
+    high: float
+
+
+def rate_chart(key: str, title: str, groups: Sequence[Proportion]) -> Chart:
+    """Each group's rate as a dot with its interval as a line, on one 0-100% scale, so that a
+    wide interval (few clients) is seen before the rate."""
+    shown = [g for g in groups if g.total]
+    table = Table(
+        ("Group", "Responders", "Rate", "95% interval"),
+        tuple(
+            (g.name, f"{g.count} of {g.total}", _percent(g.count / g.total), _interval(g))
+            for g in shown
+        ),
+    )
+    if not shown:
+        return Chart(key, title, "No completed courses yet.", "", table)
+    rows: list[dict[str, object]] = [
+        {
+            "group": g.name,
+            "rate": g.count / g.total,
+            "low": g.low,
+            "high": g.high,
+            "label": f"{g.name}: {g.count} of {g.total}, {_percent(g.count / g.total)} "
+            f"(95% interval {_interval(g)})",
+        }
+        for g in shown
+    ]
+    base = alt.Chart(_inline(rows))
+    y = alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))
+    x = alt.X(
+        "low:Q", title="Responders", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+    )
+    interval = base.mark_rule(color=SCORE, strokeWidth=3, aria=False).encode(x=x, x2="high:Q", y=y)
+    dots = base.mark_point(filled=True, size=90, color=SCORE).encode(
+        x=alt.X("rate:Q"), y=y, description="label:N"
+    )
+    description = " ".join(f"{row['label']}." for row in rows)
+    svg = render([interval, dots], title, description, height=max(60, 34 * len(shown)))
+    return Chart(key, title, description, svg, table)
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)}%"
+
+
+def _interval(group: Proportion) -> str:
+    return f"{_percent(group.low)} to {_percent(group.high)}"
+
+
+def render(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
     """The layered specification as SVG, titled and described for assistive technology."""
-    spec = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, description=description)
+    spec = alt.layer(*layers).properties(width=WIDTH, height=height, description=description)
     config = {
         "font": FONT,
-        "axis": {"labelFontSize": 11, "titleFontSize": 11, "gridColor": "#e5e7eb"},
-        "legend": {"labelFontSize": 11},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e5e7eb"},
+        "legend": {"labelFontSize": 12},
         "view": {"stroke": None},
     }
     svg = vl_convert.vegalite_to_svg(spec.to_dict(), config=config)
@@ -220,7 +288,9 @@ def accessible(svg: str, title: str, description: str) -> str:
     return svg[: opening.start()] + tag + head + svg[opening.end() :]
 
 
-def describe_pain(sessions: Sequence[PainPoint], goal: int | None, mic: int | None) -> str:
+def describe_pain(
+    sessions: Sequence[PainPoint], goal: int | None, mic: float | None, expected: bool = False
+) -> str:
     """The pain chart's trend in words, e.g. "Pain before sessions went from 7 to 4"."""
     first, last = long_date(sessions[0].when), long_date(sessions[-1].when)
     count = len(sessions)
@@ -234,9 +304,11 @@ def describe_pain(sessions: Sequence[PainPoint], goal: int | None, mic: int | No
         sentences.append(f"The goal is pain of {goal} or less.")
     if mic is not None:
         sentences.append(
-            f"The shaded band marks changes of less than {mic} points from the first rating, "
-            "smaller than the change patients notice as important."
+            f"The shaded band marks changes of less than {_number(mic)} points from the first "
+            "rating, smaller than the change patients notice as important."
         )
+    if expected:
+        sentences.append("The orange dashes show the expected course.")
     return " ".join(sentences)
 
 
@@ -253,7 +325,7 @@ def describe_series(series: Series) -> str:
             "first score, smaller than the minimal important change."
         )
     if series.expected:
-        sentences.append("The orange band shows the expected course.")
+        sentences.append("The orange dashes show the expected course.")
     return " ".join(sentences)
 
 
@@ -303,15 +375,22 @@ def _goal(goal: float | None, better: str) -> list[alt.Chart]:
     return [rule.encode(y="goal:Q"), text.encode(y="goal:Q", text="label:N")]
 
 
-def _expected(expected: Sequence[Expected], domain: list[float]) -> alt.Chart:
+def _expected(expected: Sequence[Expected], domain: list[float]) -> list[alt.Chart]:
+    """The expected course: its range as a band, its middle as a dashed line."""
+    if not expected:
+        return []
     rows: list[dict[str, object]] = [
-        {"date": e.when.isoformat(), "low": e.low, "high": e.high} for e in expected
+        {"date": e.when.isoformat(), "low": e.low, "high": e.high, "mid": (e.low + e.high) / 2}
+        for e in expected
     ]
-    area = alt.Chart(_inline(rows)).mark_area(color=EXPECTED, opacity=0.2)
-    shown: alt.Chart = area.encode(
-        x=_date_axis(), y=alt.Y("low:Q", scale=alt.Scale(domain=domain)), y2="high:Q"
-    )
-    return shown
+    scale = alt.Scale(domain=domain)
+    base = alt.Chart(_inline(rows))
+    area = base.mark_area(color=EXPECTED, opacity=0.15, aria=False)
+    line = base.mark_line(color=EXPECTED, strokeDash=[2, 3], strokeWidth=2, aria=False)
+    return [
+        area.encode(x=_date_axis(), y=alt.Y("low:Q", scale=scale), y2="high:Q"),
+        line.encode(x=_date_axis(), y=alt.Y("mid:Q", scale=scale)),
+    ]
 
 
 def _inline(rows: list[dict[str, object]]) -> alt.InlineData:

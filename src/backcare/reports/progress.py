@@ -12,18 +12,63 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from backcare.knowledge import load_knowledge
+from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.records import outcomes
 from backcare.records.clinic_settings import logo_src
+from backcare.records.models import Client, Plan, SessionNote
+from backcare.records.progress import ClientProgress
 from backcare.records.report import ProgressReport
 from backcare.reports import charts
 
 PRINT_TEMPLATE = "web/progress_report_print.html"
 
 
+def outcome_charts(
+    *,
+    client: Client,
+    plan: Plan | None,
+    sessions: list[SessionNote],
+    progress: ClientProgress | None,
+    kb: KnowledgeBase,
+) -> list[charts.Chart]:
+    """Pain at each session (with the plan's goal and the expected course), then one chart for
+    each outcome instrument the client has scores on, framed by the knowledge base's range and
+    important change. The client page and the report show the same charts."""
+    expected = (
+        [charts.Expected(r.day, r.expected, r.expected) for r in progress.rows] if progress else []
+    )
+    found = [
+        charts.session_pain_chart(
+            sessions, goal=plan.pain_goal if plan else None, kb=kb, expected=expected
+        )
+    ]
+    for key, points in outcomes.series(client).items():
+        instrument = kb.instruments.get(key)
+        if instrument is None or key == "nprs":
+            continue  # pain is the chart above; the pain log is not an instrument
+        important = instrument.important_change
+        series = charts.Series(
+            key=key,
+            name=instrument.name,
+            low=instrument.min,
+            high=instrument.max,
+            better="lower" if instrument.lower_is_better else "higher",
+            scores=[charts.Score(p.day, p.score) for p in points],
+            mic=important.points if important else None,
+        )
+        found.append(charts.series_chart(series))
+    return found
+
+
 def report_charts(report: ProgressReport) -> list[charts.Chart]:
-    """The report's outcome charts: pain at each session, with the plan's goal."""
-    goal = report.plan.pain_goal if report.plan else None
-    return [charts.session_pain_chart(report.sessions, goal=goal, kb=load_knowledge())]
+    """The report's outcome charts, the same as the client page's."""
+    return outcome_charts(
+        client=report.client,
+        plan=report.plan,
+        sessions=report.sessions,
+        progress=report.progress,
+        kb=load_knowledge(),
+    )
 
 
 def context(report: ProgressReport) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from backcare.records import (
     summary,
 )
 from backcare.records.models import Client
-from backcare.reports import charts
+from backcare.reports import progress
 from backcare.reports.bodymap import body_map
 from backcare.web import handout
 from backcare.web.forms import ClientForm
@@ -90,6 +90,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     result = view.assessment.result if view.assessment else None
     data = view.intake.data if view.intake else {}
     avoided = avoided_regions(result) if result else {}
+    outcomes = outcomes_context(request, view.client, kb)
     return render(
         request,
         "web/client_page.html",
@@ -107,13 +108,15 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
             if result and result["massage_today"]
             else "",
-            "charts": [
-                charts.session_pain_chart(
-                    view.sessions, goal=view.plan.pain_goal if view.plan else None, kb=kb
-                )
-            ],
+            "charts": progress.outcome_charts(
+                client=view.client,
+                plan=view.plan,
+                sessions=view.sessions,
+                progress=outcomes["progress"],
+                kb=kb,
+            ),
             "drafts": merge.pending_for(view.client),
-            "outcomes": outcomes_context(request, view.client, kb),
+            "outcomes": outcomes,
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())
