@@ -3,6 +3,7 @@ real text, the data behind its chart, scoped to the clinic, audited and never ca
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,8 @@ from django.test import Client as Browser
 from typer.testing import CliRunner
 
 from backcare.cli import app
-from backcare.records import plans, sessions
+from backcare.knowledge import load_knowledge
+from backcare.records import measures, plans, sessions
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.conftest import TODAY, new_client
 
@@ -92,8 +94,8 @@ def test_the_report_page_has_every_section_of_the_letter(browser_a: Browser, tre
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_pdf_is_a_one_to_three_page_letter_of_real_text(
-    browser_a: Browser, treated: Client, tmp_path: Path
+def test_the_pdf_is_a_one_to_three_page_letter_of_real_text_and_audited(
+    browser_a: Browser, treated: Client, therapist_a: User, tmp_path: Path
 ):
     response = browser_a.get(f"/clients/{treated.pk}/report.pdf")
     pdf = tmp_path / "report.pdf"
@@ -125,23 +127,16 @@ def test_the_pdf_is_a_one_to_three_page_letter_of_real_text(
         f"Page 1 of {pages}",
     ]:
         assert words in text, words
+    event = AuditEvent.objects.filter(client=treated, action="client.view").first()
+    assert event is not None
+    assert event.user == therapist_a
+    assert event.target == "progress report (PDF)"
 
 
 def test_another_clinics_client_has_no_report(browser_a: Browser, client_b: Client):
     assert browser_a.get(f"/clients/{client_b.pk}/report/").status_code == 404
     assert browser_a.get(f"/clients/{client_b.pk}/report.pdf").status_code == 404
     assert not AuditEvent.objects.filter(client=client_b, user__username="anna").exists()
-
-
-def test_making_the_pdf_is_written_to_the_audit_log(
-    browser_a: Browser, treated: Client, therapist_a: User
-):
-    browser_a.get(f"/clients/{treated.pk}/report.pdf")
-
-    event = AuditEvent.objects.filter(client=treated, action="client.view").first()
-    assert event is not None
-    assert event.user == therapist_a
-    assert event.target == "progress report (PDF)"
 
 
 def test_the_command_line_writes_the_report_signed_by_a_clinic_user(
@@ -158,3 +153,56 @@ def test_the_command_line_writes_the_report_signed_by_a_clinic_user(
     assert "<style>" in out.read_text()  # one file that opens anywhere
     assert unknown.exit_code != 0
     assert "no clinic user 'nobody'" in str(unknown.exception)
+
+
+def test_an_outcome_measure_gets_its_chart_and_a_goal_row_in_the_report(
+    browser_a: Browser, treated: Client, therapist_a: User
+):
+    days = sorted(treated.sessions.values_list("session_date", flat=True))
+    for day, total, point in [(days[0], 14, "baseline"), (days[-1], 8, "reassessment")]:
+        measures.record_measure(
+            user=therapist_a,
+            client=treated,
+            instrument="rmdq",
+            answers={"total": total},
+            measured_on=day,
+            point=point,
+            today=TODAY,
+        )
+    rmdq = load_knowledge().instruments["rmdq"]
+
+    html = browser_a.get(f"/clients/{treated.pk}/report/").content.decode()
+
+    title = f"{rmdq.name} (0-24)"
+    assert f"<h3>{title}</h3>" in html
+    assert f"{rmdq.name} scores went from 14 to 8 over 2 ratings." in html
+    step = int(rmdq.important_change.points)
+    row = f'<th scope="row">{title}</th><td>14</td><td>8 (met)</td><td>{14 - step} or less'
+    assert row in html
+
+
+def test_the_clinic_outcomes_page_charts_each_responder_rate_with_its_interval(
+    browser_a: Browser, therapist_a: User
+):
+    pain = {"regions": ["low_back"], "duration_weeks": 20, "intensity": 6, "cause": "posture"}
+    done = new_client(therapist_a, "Dora", "Done", pain=pain)
+    for number in range(done.plans.get().total_sessions):
+        sessions.record_session(
+            user=therapist_a,
+            client=done,
+            today=TODAY,
+            note={
+                "session_date": TODAY,
+                "minutes": 60,
+                "pressure": "light",
+                "regions": [],
+                "pain_before": max(6 - number, 2),
+                "pain_after": 2,
+            },
+        )
+
+    html = browser_a.get("/outcomes/").content.decode()
+
+    chart = html[html.index('id="responders-modality-chart"') :]
+    assert 'role="img"' in chart
+    assert re.search(r'aria-label="[^"]+: 1 of 1, 100% \(95% interval 21% to 100%\)"', chart)
