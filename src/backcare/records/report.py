@@ -38,7 +38,7 @@ class GoalProgress:
 
 
 @dataclass(frozen=True)
-class Change:
+class PlanEdit:
     day: date
     what: str
     old: str
@@ -71,7 +71,7 @@ class ProgressReport:
     planned: int
     goals: list[GoalProgress]
     progress: ClientProgress | None
-    changes: list[Change]
+    changes: list[PlanEdit]
     recommendation: list[str]
     sources: list[str]
     signature: Signature
@@ -189,7 +189,7 @@ def _measure_goal(moved: InstrumentChange, kb: KnowledgeBase) -> GoalProgress:
     )
 
 
-def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[Change]:
+def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[PlanEdit]:
     if plan is None:
         return []
     names: dict[str, Mapping[str, object]] = {"modality": kb.modalities}
@@ -197,7 +197,7 @@ def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[Change]:
     for change in reversed(plans.changes(plan)):
         table = names.get(change.field, {})
         shown.append(
-            Change(
+            PlanEdit(
                 day=change.changed_at.date(),
                 what=change.field.replace("_", " "),
                 old=_named(change.old, table),
