@@ -31,7 +31,7 @@ def points(svg: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pain() -> object:
-    return pain_chart(PAIN, goal=3, mic=2)
+    return pain_chart(PAIN, scale=(0, 10), goal=3, mic=2)
 
 
 def test_the_pain_chart_marks_every_rating_taken_and_no_other(pain):
@@ -78,7 +78,7 @@ def test_the_chart_passes_a_strict_style_policy_as_it_stands(pain):
 
 
 def test_no_sessions_draw_no_chart_but_say_so():
-    chart = pain_chart([], goal=3, mic=2)
+    chart = pain_chart([], scale=(0, 10), goal=3, mic=2)
 
     assert chart.svg == ""
     assert chart.description == "No sessions recorded yet."

@@ -16,6 +16,7 @@ from typing import Any
 
 from backcare.clinical.progress import Change as InstrumentChange
 from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.knowledge.outcome import Instrument
 from backcare.records import clients, plans, summary
 from backcare.records.models import Assessment, Clearance, Client, Clinic, Plan, SessionNote, User
 from backcare.records.progress import ClientProgress, client_progress
@@ -158,7 +159,7 @@ def _goals(
             current = rated[-1] if rated else None
             shown.append(
                 GoalProgress(
-                    text="Pain (0-10 numeric rating, before the session)",
+                    text=f"{_scale_name(kb.instruments['nprs'])}, before the session",
                     baseline=_text(goal.get("baseline")),
                     current=_text(current),
                     target="" if target is None else f"{target} or less",
@@ -179,14 +180,17 @@ def _measure_goal(moved: InstrumentChange, kb: KnowledgeBase) -> GoalProgress:
         target = f"{summary.number(max(instrument.min, moved.baseline - step))} or less"
     else:
         target = f"{summary.number(min(instrument.max, moved.baseline + step))} or more"
-    scale = f"{summary.number(instrument.min)}-{summary.number(instrument.max)}"
     return GoalProgress(
-        text=f"{instrument.name} ({scale})",
+        text=_scale_name(instrument),
         baseline=summary.number(moved.baseline),
         current=summary.number(moved.latest),
         target=f"{target} (an important change)",
         met=moved.verdict == "improved",
     )
+
+
+def _scale_name(instrument: Instrument) -> str:
+    return f"{instrument.name} ({summary.number(instrument.min)}-{summary.number(instrument.max)})"
 
 
 def _changes(plan: Plan | None, kb: KnowledgeBase) -> list[PlanEdit]:

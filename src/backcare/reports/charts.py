@@ -51,7 +51,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class PainPoint:
-    """One session's pain ratings (0-10); None when a rating was not taken."""
+    """One session's pain ratings; None when a rating was not taken."""
 
     when: date
     before: int | None
@@ -106,14 +106,16 @@ def session_pain_chart(
     """The pain chart of recorded sessions; the minimal important change is the pain rating
     instrument's in the knowledge base (with its sources)."""
     points = [PainPoint(s.session_date, s.pain_before, s.pain_after) for s in sessions]
-    important = kb.instruments["nprs"].important_change
-    mic = important.points if important else None
-    return pain_chart(points, goal=goal, mic=mic, expected=expected)
+    rating = kb.instruments["nprs"]
+    mic = rating.important_change.points if rating.important_change else None
+    scale = (rating.min, rating.max)
+    return pain_chart(points, scale=scale, goal=goal, mic=mic, expected=expected)
 
 
 def pain_chart(
     points: Sequence[PainPoint],
     *,
+    scale: tuple[float, float],
     goal: int | None,
     mic: float | None,
     expected: Sequence[Expected] = (),
@@ -122,7 +124,8 @@ def pain_chart(
     minimal important change (``mic`` points either side of the first rating before a session)
     and, when given, the expected course."""
     sessions = sorted(points, key=lambda p: p.when)
-    title = "Pain before and after each session (0-10)"
+    low, high = scale
+    title = f"Pain before and after each session ({_number(low)}-{_number(high)})"
     table = Table(
         ("Session date", "Pain before", "Pain after"),
         tuple((long_date(p.when), _rating(p.before), _rating(p.after)) for p in sessions),
@@ -141,14 +144,15 @@ def pain_chart(
         if value is not None
     ]
     baseline = next((p.before for p in sessions if p.before is not None), None)
-    layers = [*_expected(expected, [0, 10]), *_band(baseline, mic, 0, 10), *_goal(goal, "lower")]
+    domain = [low, high]
+    layers = [*_expected(expected, domain), *_band(baseline, mic, low, high), *_goal(goal, "lower")]
     colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
     lines = (
         alt.Chart(_inline(rows))
         .mark_line(point={"filled": True, "size": 60}, strokeWidth=2, aria=False)
         .encode(
             x=_date_axis(),
-            y=alt.Y("pain:Q", title="Pain", scale=alt.Scale(domain=[0, 10])),
+            y=alt.Y("pain:Q", title="Pain", scale=alt.Scale(domain=domain)),
             color=alt.Color("when:N", title=None, scale=colours, legend=_legend()),
             shape=alt.Shape(
                 "when:N",
