@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from backcare.clinical.progress import CourseFacts, change, progress
+from backcare.errors import KnowledgeError
 from backcare.knowledge import load_knowledge
+from tests.unit.test_knowledge import broken_copy
 
 KB = load_knowledge()
 START = date(2026, 9, 1)
@@ -123,3 +126,12 @@ def test_worse_beyond_the_threshold_always_stops(worse, others, done, adverse):
         courses, CourseFacts(sessions=done, reassess_after_sessions=5, adverse_event=adverse), KB
     )
     assert found.action == "stop"
+
+
+def test_a_progress_rule_citing_an_unknown_claim_is_refused(tmp_path):
+    def cite_nothing(progress):
+        progress["rules"][2]["claims"] = ["claim.no_such_claim"]
+        return progress
+
+    with pytest.raises(KnowledgeError, match=r"unknown claim 'claim\.no_such_claim'"):
+        load_knowledge(broken_copy(tmp_path, "progress", cite_nothing))

@@ -6,9 +6,10 @@ of a client and the clinic outcomes page both read these rows.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from backcare.clinical.course import Similar, pain_band, percent_fall
 from backcare.clinical.progress import change
@@ -43,38 +44,68 @@ class Course:
 
 
 def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
-    """Every course of the clinic with at least one session."""
-    pain: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
-    for plan_id, day, before in (
-        SessionNote.objects.filter(clinic=clinic, plan__isnull=False)
-        .order_by("plan_id", "session_date", "pk")
-        .values_list("plan_id", "session_date", "pain_before")
-    ):
-        pain[plan_id].append((day, before))
+    """Every course of the clinic with at least one session (one query, and one for STarT Back:
+    the counts and first and last pain ratings are worked out by the database)."""
+    rated = SessionNote.objects.filter(plan=OuterRef("pk"), pain_before__isnull=False)
+    first = rated.order_by("session_date", "pk").values("pain_before")[:1]
+    last = rated.order_by("-session_date", "-pk").values("pain_before")[:1]
+    rows = (
+        Plan.objects.filter(clinic=clinic)
+        .annotate(
+            done=Count("sessionnote"),
+            last_day=Max("sessionnote__session_date"),
+            ratings=Count("sessionnote", filter=Q(sessionnote__pain_before__isnull=False)),
+            first_pain=Subquery(first),
+            last_pain=Subquery(last),
+        )
+        .filter(done__gt=0)
+        .values_list(
+            "pk",
+            "client_id",
+            "modality",
+            "total_sessions",
+            "assessment__result__chronicity",
+            "assessment__intake__data__pain__intensity",
+            "done",
+            "last_day",
+            "ratings",
+            "first_pain",
+            "last_pain",
+        )
+    )
     groups = start_back_groups(clinic)
     stale = today - timedelta(days=kb.progress.dropout_after_days)
     found = []
-    for plan_id, client_id, modality, total, chronicity, start in Plan.objects.filter(
-        clinic=clinic, pk__in=pain.keys()
-    ).values_list(
-        "pk",
-        "client_id",
-        "modality",
-        "total_sessions",
-        "assessment__result__chronicity",
-        "assessment__intake__data__pain__intensity",
-    ):
-        held = pain[plan_id]
-        rated = [p for _, p in held if p is not None]
-        baseline = start if start is not None else (rated[0] if rated else None)
-        status = "completed" if len(held) >= total else "ongoing"
-        if status == "ongoing" and held[-1][0] < stale:
+    for (
+        plan_id,
+        client_id,
+        modality,
+        total,
+        chronicity,
+        start,
+        done,
+        last_day,
+        ratings,
+        *pain,
+    ) in rows:
+        first_pain, last_pain = pain
+        baseline = start if start is not None else first_pain
+        status = "completed" if done >= total else "ongoing"
+        if status == "ongoing" and last_day < stale:
             status = "dropped"
+        enough = ratings > 0 and (start is not None or ratings > 1)
         similar = Similar(chronicity, pain_band(baseline, kb), groups.get(client_id))
-        latest = rated[-1] if rated and (start is not None or len(rated) > 1) else None
         found.append(
             Course(
-                plan_id, client_id, modality, similar, len(held), total, baseline, latest, status
+                plan_id,
+                client_id,
+                modality,
+                similar,
+                done,
+                total,
+                baseline,
+                last_pain if enough else None,
+                status,
             )
         )
     return found

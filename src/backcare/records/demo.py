@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
-from backcare.records import accounts, clinic_settings, intakes, plans, selfservice, sessions
+from backcare.records import (
+    accounts,
+    clinic_settings,
+    demo_outcomes,
+    intakes,
+    plans,
+    selfservice,
+    sessions,
+)
 from backcare.records.models import Client, Clinic, User
 
 CLINIC = "Demo clinic"
@@ -100,6 +108,7 @@ def _build(today: date) -> None:
         client=Client.objects.get(clinic=clinic, last_name="Petrova"),
         now=timezone.now(),
     )
+    demo_outcomes.build(therapists=therapists, clinic=clinic, today=today, rng=rng)
 
 
 def _dated(data: dict[str, Any], taken: date) -> dict[str, Any]:

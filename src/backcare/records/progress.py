@@ -70,7 +70,9 @@ def client_progress(
         new_warning_sign=latest is not None and not latest.result["massage_today"],
         adverse_event=bool(sessions.awaiting_rescreen(client)),
     )
-    found = progress({"nprs": pain, **scored}, facts, kb)
+    # the pain course is pain at intake then before each session; an entered rating is the
+    # worst pain of a week, another question, so it is shown but does not replace the course
+    found = progress({**scored, "nprs": pain}, facts, kb)
     if clinic_courses is None:
         clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
     mine = next((c for c in clinic_courses if c.plan_id == plan.pk), None)

@@ -27,7 +27,7 @@ def outcomes_context(request: HttpRequest, client: Client, kb: KnowledgeBase) ->
         "progress": progress.client_progress(client=client, today=today(), kb=kb),
         "measures": [(m, kb.instruments.get(m.instrument)) for m in outcomes.measures(client)],
         "pain_log": outcomes.pain_log(client)[-30:],
-        "instruments": [i for i in kb.instruments.values() if i.id != "nprs"],
+        "instruments": list(kb.instruments.values()),
         "log_links": [
             (row, _log_url(request, row.token) if row.token else "")
             for row in painlog.links(client=client, now=timezone.now())
@@ -67,7 +67,7 @@ def measure_new(request: HttpRequest, client_id: int) -> HttpResponse:
         {
             "client": client,
             "instrument": chosen,
-            "instruments": [i for i in kb.instruments.values() if i.id != "nprs"],
+            "instruments": list(kb.instruments.values()),
             "errors": errors,
             "post": post,
             "today": today(),
