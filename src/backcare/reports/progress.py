@@ -44,8 +44,8 @@ def outcome_charts(
     ]
     for key, points in outcomes.series(client).items():
         instrument = kb.instruments.get(key)
-        if instrument is None or key == "nprs":
-            continue  # pain is the chart above; the pain log is not an instrument
+        if instrument is None or key == "nprs" or len(points) < 2:
+            continue  # pain is the chart above; one score is a number (in the measures), no course
         important = instrument.important_change
         series = charts.Series(
             key=key,
