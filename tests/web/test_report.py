@@ -127,6 +127,7 @@ def test_the_pdf_is_a_one_to_three_page_letter_of_real_text_and_audited(
         f"Page 1 of {pages}",
     ]:
         assert words in text, words
+    assert "the numbers" not in text  # on paper the chart's table gives way to its caption
     event = AuditEvent.objects.filter(client=treated, action="client.view").first()
     assert event is not None
     assert event.user == therapist_a
@@ -151,6 +152,7 @@ def test_the_command_line_writes_the_report_signed_by_a_clinic_user(
     assert done.exit_code == 0, done.output
     assert "Iris Quayle" in out.read_text()
     assert "<style>" in out.read_text()  # one file that opens anywhere
+    assert 'class="chart-data"' in out.read_text()  # each chart's numbers, for screen readers
     assert unknown.exit_code != 0
     assert "no clinic user 'nobody'" in str(unknown.exception)
 

@@ -82,7 +82,7 @@ def context(report: ProgressReport) -> dict[str, Any]:
 
 def html(report: ProgressReport) -> str:
     """The report as one self-contained HTML document (its stylesheet inside it)."""
-    return render_to_string(PRINT_TEMPLATE, {**context(report), "print": True, "css": _css()})
+    return render_to_string(PRINT_TEMPLATE, {**context(report), "css": _css()})
 
 
 def pdf(report: ProgressReport) -> bytes:
