@@ -10,10 +10,12 @@ the plan or the knowledge base; nothing clinical is decided here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal, Protocol
 from xml.sax.saxutils import escape
 
@@ -27,6 +29,12 @@ BEFORE, AFTER, SCORE = "#b91c1c", "#1d4ed8", "#0f766e"
 GOAL, BAND, EXPECTED = "#15803d", "#9ca3af", "#d97706"
 FONT = "DejaVu Sans, Verdana, sans-serif"
 WIDTH, HEIGHT = 460, 190
+CONFIG = {
+    "font": FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e5e7eb"},
+    "legend": {"labelFontSize": 12},
+    "view": {"stroke": None},
+}
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
@@ -265,14 +273,13 @@ def _interval(group: Proportion) -> str:
 def render(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
     """The layered specification as SVG, titled and described for assistive technology."""
     spec = alt.layer(*layers).properties(width=WIDTH, height=height, description=description)
-    config = {
-        "font": FONT,
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e5e7eb"},
-        "legend": {"labelFontSize": 12},
-        "view": {"stroke": None},
-    }
-    svg = vl_convert.vegalite_to_svg(spec.to_dict(), config=config)
-    return accessible(svg, title, description)
+    return accessible(_svg(json.dumps(spec.to_dict(), sort_keys=True)), title, description)
+
+
+@lru_cache(maxsize=256)
+def _svg(spec: str) -> str:
+    """The same specification always draws the same picture: a page shown again reuses it."""
+    return vl_convert.vegalite_to_svg(json.loads(spec), config=CONFIG)
 
 
 def accessible(svg: str, title: str, description: str) -> str:
