@@ -20,7 +20,7 @@ from backcare.records.progress import ClientProgress
 from backcare.records.report import ProgressReport
 from backcare.reports import charts
 
-PRINT_TEMPLATE = "web/progress_report_print.html"
+PRINT_TEMPLATE = "report/progress_print.html"
 
 
 def outcome_charts(
