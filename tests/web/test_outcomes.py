@@ -9,7 +9,7 @@ import pytest
 from django.test import Client as Browser
 from django.utils import timezone
 
-from backcare.records import painlog, sessions
+from backcare.records import outcomes, painlog, sessions
 from backcare.records.models import AuditEvent, Client, Measure, PainLogEntry, User
 from tests.web.conftest import TODAY, new_client, session_form
 
@@ -226,3 +226,29 @@ def test_a_new_medicine_that_changes_nothing_is_kept_and_the_session_recorded(
     newest = ola.intakes.order_by("-version").first()
     assert "paracetamol 1 g" in newest.data["medications"]
     assert "Follow-up at the session" in newest.reason
+
+
+def test_a_mistyped_measure_is_corrected_with_a_reason_and_the_first_is_kept(
+    browser_a: Browser, ola: Client
+) -> None:
+    base = {"measured_on": TODAY.isoformat(), "point": "baseline"}
+    browser_a.post(f"/clients/{ola.pk}/measures/new/?instrument=rmdq", {**base, "total": "21"})
+    first = Measure.objects.get(client=ola)
+    form = text(
+        browser_a.get(f"/clients/{ola.pk}/measures/new/?instrument=rmdq&corrects={first.pk}")
+    )
+    assert "This replaces the RMDQ of" in form
+
+    refused = browser_a.post(
+        f"/clients/{ola.pk}/measures/new/?instrument=rmdq",
+        {**base, "total": "12", "corrects": str(first.pk)},
+    )
+    assert "Why corrected: say why the measure is corrected" in text(refused)
+    browser_a.post(
+        f"/clients/{ola.pk}/measures/new/?instrument=rmdq",
+        {**base, "total": "12", "corrects": str(first.pk), "reason": "typed 21 for 12"},
+    )
+    assert Measure.objects.filter(client=ola).count() == 2  # the first stays on record
+    page = text(browser_a.get(f"/clients/{ola.pk}/"))
+    assert "corrected: typed 21 for 12" in page
+    assert outcomes.series(ola)["rmdq"] == [(TODAY, 12.0)]

@@ -115,7 +115,12 @@ def start_back_groups(clinic: Clinic) -> dict[int, str]:
     """Each client's first STarT Back risk group (the baseline one)."""
     first: dict[int, str] = {}
     for client_id, group in (
-        Measure.objects.filter(clinic=clinic, instrument="start_back", score__isnull=False)
+        Measure.objects.filter(
+            clinic=clinic,
+            instrument="start_back",
+            score__isnull=False,
+            corrected_by__isnull=True,
+        )
         .order_by("measured_on", "pk")
         .values_list("client_id", "result__group")
     ):

@@ -26,8 +26,13 @@ def record_measure(
     point: str,
     today: date,
     session_id: int | None = None,
+    correction_of: int | None = None,
+    reason: str = "",
 ) -> Measure:
-    """Score and store one measure; InvalidIntake names every field that is wrong."""
+    """Score and store one measure; InvalidIntake names every field that is wrong.
+
+    With ``correction_of`` the new measure puts right an earlier one of the same instrument
+    (which stays on record, no longer counted) and ``reason`` says why."""
     kb = load_knowledge()
     found = kb.instruments.get(instrument)
     if found is None:
@@ -35,6 +40,7 @@ def record_measure(
         raise InvalidIntake([Problem("instrument", f"unknown instrument; allowed: {allowed}")])
     saving.lock_client(client)
     problems = _check(client, measured_on, point, today, session_id)
+    problems += _check_correction(client, instrument, correction_of, reason)
     try:
         scored = score(found, answers, kb)
     except InvalidIntake as error:
@@ -52,13 +58,19 @@ def record_measure(
         answers=answers,
         result=scored.result(),
         recorded_by=user,
+        correction_of_id=correction_of,
+        reason=reason.strip() if correction_of else "",
     )
     audit.record(
         user=user,
         action="measure.record",
         client=client,
         target=f"measure {measure.pk}",
-        detail={"instrument": instrument, "complete": scored.score is not None},
+        detail={
+            "instrument": instrument,
+            "complete": scored.score is not None,
+            **({"corrects": f"measure {correction_of}"} if correction_of else {}),
+        },
     )
     return measure
 
@@ -80,4 +92,20 @@ def _check(
         problems.append(Problem("point", f"allowed: {', '.join(Measure.Point.values)}"))
     if session_id is not None and not client.sessions.filter(pk=session_id).exists():
         problems.append(Problem("session", f"no session {session_id} of this client"))
+    return problems
+
+
+def _check_correction(
+    client: Client, instrument: str, correction_of: int | None, reason: str
+) -> list[Problem]:
+    if correction_of is None:
+        return []
+    earlier = client.measures.filter(pk=correction_of, instrument=instrument).first()
+    if earlier is None:
+        return [Problem("correction_of", f"no {instrument} measure {correction_of} of this client")]
+    problems = []
+    if Measure.objects.filter(correction_of=earlier).exists():
+        problems.append(Problem("correction_of", "that measure has been corrected already"))
+    if not reason.strip():
+        problems.append(Problem("reason", "say why the measure is corrected"))
     return problems

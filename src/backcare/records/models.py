@@ -340,7 +340,8 @@ class Measure(Immutable):
 
     ``score`` is None when the answers were too incomplete to score (``result["incomplete"]``
     says why); ``result`` holds what scoring derived besides the score (a STarT Back risk group
-    and subscore, the number of items answered).
+    and subscore, the number of items answered). Written once: a mistake is put right by a new
+    measure that names it in ``correction_of``, with the reason; the first stays on record.
     """
 
     class Point(models.TextChoices):
@@ -360,6 +361,10 @@ class Measure(Immutable):
     answers = models.JSONField(default=dict, help_text="The items as entered")
     result = models.JSONField(default=dict, help_text="What scoring derived besides the score")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    correction_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    reason = models.CharField(max_length=300, blank=True, help_text="Why it was corrected")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,8 +15,9 @@ peg, psfs, start_back, odi, rmdq, promis_pi
 ===============  ==========================================================================
 
 A measure that could not be scored (``Measure.score`` None) is left out of the series but kept
-in ``measures(client)``. Every function takes a client the caller has already opened through
-``clients.open_client`` (scoped to the user's clinic, the view audited) and reads nothing else.
+in ``measures(client)``; a measure put right by a correction is left out of both. Every
+function takes a client the caller has already opened through ``clients.open_client`` (scoped
+to the user's clinic, the view audited) and reads nothing else.
 """
 
 from __future__ import annotations
@@ -83,8 +84,11 @@ def series(client: Client) -> dict[str, list[Point]]:
 
 
 def measures(client: Client, instrument: str | None = None) -> list[Measure]:
-    """The client's measures, oldest first; only one instrument's when ``instrument`` is given."""
-    rows = client.measures.select_related("recorded_by", "session")
+    """The client's measures in force (not corrected since), oldest first; only one
+    instrument's when ``instrument`` is given."""
+    rows = client.measures.filter(corrected_by__isnull=True).select_related(
+        "recorded_by", "session", "correction_of"
+    )
     return list(rows.filter(instrument=instrument) if instrument else rows)
 
 

@@ -5,7 +5,7 @@ to note pain today and last night's sleep. Entries feed the client's series
 The token is made for this purpose only (``records/tokens.py``): an intake link's token opens
 no log and the other way round. One link per client is active (a new one revokes the old); it
 works until it expires or is revoked; each opening and entry is audited; a client may log at
-most ``ENTRIES_PER_DAY`` entries a day, so a leaked link cannot flood the record.
+most ``ENTRIES_PER_DAY`` entries in any 24 hours, so a leaked link cannot flood the record.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from backcare.clinical.instruments import as_number
 from backcare.errors import InvalidIntake, LinkRefused, NotFound, Problem
+from backcare.knowledge import load_knowledge
 from backcare.records import audit, saving, tokens
 from backcare.records.models import Client, PainLogEntry, PainLogLink, User
 
@@ -126,7 +127,8 @@ def log(*, token: str, data: dict[str, Any], now: datetime, today: date) -> Pain
     link = resolve(token=token, now=now)
     link = PainLogLink.objects.select_for_update().get(pk=link.pk)
     entry = _checked(data, today)
-    if link.client.pain_log.filter(created_at__date=now.date()).count() >= ENTRIES_PER_DAY:
+    sent = link.client.pain_log.filter(created_at__gt=now - timedelta(days=1))
+    if sent.count() >= ENTRIES_PER_DAY:
         raise InvalidIntake(
             [
                 Problem(
@@ -144,9 +146,15 @@ def log(*, token: str, data: dict[str, Any], now: datetime, today: date) -> Pain
 
 def _checked(data: dict[str, Any], today: date) -> dict[str, Any]:
     problems = []
+    scale = load_knowledge().instruments["nprs"]
     pain = as_number(data.get("pain"))
-    if pain is None or pain != int(pain) or not 0 <= pain <= 10:
-        problems.append(Problem("pain", "choose a whole number from 0 (no pain) to 10 (worst)"))
+    if pain is None or pain != int(pain) or not scale.min <= pain <= scale.max:
+        problems.append(
+            Problem(
+                "pain",
+                f"choose a whole number from {scale.min:g} (no pain) to {scale.max:g} (worst)",
+            )
+        )
     sleep = as_number(data.get("sleep_hours"))
     if data.get("sleep_hours") not in (None, "") and (sleep is None or not 0 <= sleep <= 24):
         problems.append(Problem("sleep_hours", "hours of sleep, from 0 to 24 (or leave it empty)"))

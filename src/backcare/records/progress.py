@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from backcare.clinical.course import Expected, Similar, expected, well_below
+from backcare.clinical.course import Expected, Similar, expected, pain_band, well_below
 from backcare.clinical.measuring import Due, due
 from backcare.clinical.progress import CourseFacts, Progress, progress
 from backcare.knowledge import KnowledgeBase, load_knowledge
-from backcare.records import courses, sessions
+from backcare.records import courses, outcomes, sessions
 from backcare.records.models import Client, Plan, SessionNote, User
 
 
@@ -51,34 +51,12 @@ def client_progress(
     if plan is None:
         return None
     notes = list(plan.sessionnote_set.order_by("session_date", "pk"))
-    intake = plan.assessment.intake.data
-    start = date.fromisoformat(intake["assessed_on"])
-    baseline = (intake.get("pain") or {}).get("intensity")
-    pain = [(start, float(baseline))] if baseline is not None else []
-    pain += [(n.session_date, float(n.pain_before)) for n in notes if n.pain_before is not None]
-    scored: dict[str, list[tuple[date, float]]] = defaultdict(list)
-    taken: dict[str, list[date]] = defaultdict(list)
-    for measure in client.measures.filter(measured_on__gte=start):
-        taken[measure.instrument].append(measure.measured_on)
-        if measure.score is not None:
-            scored[measure.instrument].append((measure.measured_on, measure.score))
-    latest = client.assessments.first()
-    facts = CourseFacts(
-        sessions=len(notes),
-        reassess_after_sessions=plan.reassess_after_sessions,
-        pain_goal=plan.pain_goal,
-        new_warning_sign=latest is not None and not latest.result["massage_today"],
-        adverse_event=bool(sessions.awaiting_rescreen(client)),
-    )
+    pain, scored, taken, similar = _read_course(client, plan, notes, kb)
     # the pain course is pain at intake then before each session; an entered rating is the
     # worst pain of a week, another question, so it is shown but does not replace the course
-    found = progress({**scored, "nprs": pain}, facts, kb)
+    found = progress({**scored, "nprs": pain}, _facts(client, plan, len(notes)), kb)
     if clinic_courses is None:
         clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
-    mine = next((c for c in clinic_courses if c.plan_id == plan.pk), None)
-    similar = (
-        mine.similar if mine else Similar(plan.assessment.result.get("chronicity"), None, None)
-    )
     falls = [
         c.fall
         for c in clinic_courses
@@ -103,6 +81,45 @@ def client_progress(
         below,
         tuple(measures_due),
         tuple(d.text(kb) for d in measures_due),
+    )
+
+
+Scores = dict[str, list[tuple[date, float]]]
+
+
+def _read_course(
+    client: Client, plan: Plan, notes: list[SessionNote], kb: KnowledgeBase
+) -> tuple[list[tuple[date, float]], Scores, dict[str, list[date]], Similar]:
+    """The pain course, each instrument's scores and dates since the plan's intake, and who
+    counts as a similar client."""
+    intake = plan.assessment.intake.data
+    start = date.fromisoformat(intake["assessed_on"])
+    baseline = (intake.get("pain") or {}).get("intensity")
+    pain = [(start, float(baseline))] if baseline is not None else []
+    pain += [(n.session_date, float(n.pain_before)) for n in notes if n.pain_before is not None]
+    scored: Scores = defaultdict(list)
+    taken: dict[str, list[date]] = defaultdict(list)
+    group = None
+    for measure in outcomes.measures(client):
+        if measure.measured_on < start:
+            continue
+        taken[measure.instrument].append(measure.measured_on)
+        if measure.score is not None:
+            scored[measure.instrument].append((measure.measured_on, measure.score))
+            group = group or measure.result.get("group")
+    chronicity = plan.assessment.result.get("chronicity")
+    first = pain[0][1] if pain else None
+    return pain, scored, taken, Similar(chronicity, pain_band(first, kb), group)
+
+
+def _facts(client: Client, plan: Plan, sessions_done: int) -> CourseFacts:
+    latest = client.assessments.first()
+    return CourseFacts(
+        sessions=sessions_done,
+        reassess_after_sessions=plan.reassess_after_sessions,
+        pain_goal=plan.pain_goal,
+        new_warning_sign=latest is not None and not latest.result["massage_today"],
+        adverse_event=bool(sessions.awaiting_rescreen(client)),
     )
 
 

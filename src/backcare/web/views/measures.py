@@ -53,6 +53,8 @@ def measure_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 measured_on=_day(post.get("measured_on")),
                 point=post.get("point", ""),
                 session_id=int(post["session"]) if post.get("session") else None,
+                correction_of=int(post["corrects"]) if post.get("corrects") else None,
+                reason=post.get("reason", ""),
                 today=today(),
             )
             messages.success(request, _saved(chosen, measure))
@@ -75,8 +77,18 @@ def measure_new(request: HttpRequest, client_id: int) -> HttpResponse:
             "sessions": list(client.sessions.all()[:20]),
             "activities": _activities(chosen, client, post),
             "values": {i.id: post.get(f"item_{i.id}", "") for i in chosen.items} if chosen else {},
+            "corrects": _corrected(
+                client, chosen, request.GET.get("corrects") or post.get("corrects")
+            ),
         },
     )
+
+
+def _corrected(client: Client, instrument: Instrument | None, wanted: str | None) -> Measure | None:
+    """The measure being corrected, when the form was opened to correct one."""
+    if instrument is None or not (wanted or "").isdigit():
+        return None
+    return client.measures.filter(pk=int(wanted or 0), instrument=instrument.id).first()
 
 
 def _answers(instrument: Instrument, post: QueryDict) -> dict[str, Any]:
@@ -119,7 +131,8 @@ def _day(text: str | None) -> date:
 def _problem_text(instrument: Instrument, path: str, message: str) -> str:
     labels = {item.id: item.label for item in instrument.items}
     labels |= {"total": f"{instrument.abbreviation} total", "measured_on": "Date"}
-    labels |= {"point": "When in the course", "session": "Session"}
+    labels |= {"point": "When in the course", "session": "Session", "reason": "Why corrected"}
+    labels |= {"correction_of": "Correction"}
     if path.startswith("activities."):
         return f"Activity {path.split('.')[1]}: {message}"
     return f"{labels.get(path, path.replace('_', ' ').capitalize())}: {message}"

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from backcare.errors import InvalidIntake, LinkRefused, SaveFailed
+from backcare.knowledge import load_knowledge
 from backcare.records import painlog
 from backcare.web.views.common import today
 from backcare.web.views.links import refused
@@ -25,6 +26,7 @@ def pain_log(request: HttpRequest, token: str) -> HttpResponse:
         link = painlog.open_link(token=token, now=timezone.now())
     except LinkRefused as error:
         return refused(request, error)
+    scale = load_knowledge().instruments["nprs"]
     errors: list[str] = []
     saved = False
     post = request.POST
@@ -49,7 +51,8 @@ def pain_log(request: HttpRequest, token: str) -> HttpResponse:
             "saved": saved,
             "post": post,
             "today": today(),
-            "scale": range(11),
+            "scale": range(int(scale.min), int(scale.max) + 1),
             "recent": painlog.recent(link),
+            "urgent_signs": load_knowledge().meta.public_check.urgent_signs,
         },
     )
