@@ -16,7 +16,7 @@ from backcare.cli import app
 from backcare.knowledge import load_knowledge
 from backcare.records import measures, plans, sessions
 from backcare.records.models import AuditEvent, Client, User
-from tests.web.conftest import TODAY, new_client
+from tests.web.conftest import NO_FLAGS, TODAY, new_client
 
 SECTIONS = ["referral", "screening", "plan", "goals", "outcomes", "changes", "recommendation"]
 
@@ -208,3 +208,17 @@ def test_the_clinic_outcomes_page_charts_each_responder_rate_with_its_interval(
     chart = html[html.index('id="responders-modality-chart"') :]
     assert 'role="img"' in chart
     assert re.search(r'aria-label="[^"]+: 1 of 1, 100% \(95% interval 21% to 100%\)"', chart)
+
+
+def test_a_report_on_a_client_held_for_a_doctor_says_what_waits_for_the_physician(
+    browser_a: Browser, therapist_a: User
+):
+    held = new_client(therapist_a, "Hal", "Held", red_flags={**NO_FLAGS, "history_of_cancer": True})
+    decision = held.assessments.get().decision
+
+    html = browser_a.get(f"/clients/{held.pk}/report/").content.decode()
+
+    assert decision in ("refer", "clearance")
+    assert "Waiting for a physician's assessment or clearance:" in html
+    assert "No clearance was needed." not in html
+    assert "There is no active plan" in html

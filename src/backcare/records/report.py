@@ -17,7 +17,7 @@ from typing import Any
 from backcare.clinical.progress import Change as InstrumentChange
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.knowledge.outcome import Instrument
-from backcare.records import clients, plans, summary
+from backcare.records import clearances, clients, plans, summary
 from backcare.records.models import Assessment, Clearance, Client, Clinic, Plan, SessionNote, User
 from backcare.records.progress import ClientProgress, client_progress
 
@@ -66,6 +66,7 @@ class ProgressReport:
     diagnoses: list[Diagnosis]
     assessment: Assessment | None
     clearances: list[Clearance]
+    waiting: list[str]
     plan: Plan | None
     sessions: list[SessionNote]
     attended: int
@@ -102,6 +103,7 @@ def progress_report(
         diagnoses=diagnoses(data, kb),
         assessment=assessment,
         clearances=list(client.clearances.all()),
+        waiting=[f["title"] for f in clearances.pending(client)],
         plan=plan,
         sessions=sessions,
         attended=len(on_plan),
