@@ -156,7 +156,7 @@ def pain_chart(
     layers = [*_expected(expected, domain), *_band(baseline, mic, low, high), *_goal(goal, "lower")]
     colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
     lines = (
-        alt.Chart(_inline(rows))
+        alt.Chart(inline(rows))
         .mark_line(point={"filled": True, "size": 60}, strokeWidth=2, aria=False)
         .encode(
             x=_date_axis(),
@@ -196,7 +196,7 @@ def series_chart(series: Series) -> Chart:
         for s in scores
     ]
     layers.append(
-        alt.Chart(_inline(rows))
+        alt.Chart(inline(rows))
         .mark_line(
             point={"filled": True, "size": 60, "color": SCORE},
             color=SCORE,
@@ -211,63 +211,6 @@ def series_chart(series: Series) -> Chart:
     )
     description = describe_series(series)
     return Chart(series.key, title, description, render(layers, title, description), table)
-
-
-@dataclass(frozen=True)
-class Proportion:
-    """``count`` of ``total`` in one group, with its interval (``low`` to ``high``, 0-1)."""
-
-    name: str
-    count: int
-    total: int
-    low: float
-    high: float
-
-
-def rate_chart(key: str, title: str, groups: Sequence[Proportion]) -> Chart:
-    """Each group's rate as a dot with its interval as a line, on one 0-100% scale, so that a
-    wide interval (few clients) is seen before the rate."""
-    shown = [g for g in groups if g.total]
-    table = Table(
-        ("Group", "Responders", "Rate", "95% interval"),
-        tuple(
-            (g.name, f"{g.count} of {g.total}", _percent(g.count / g.total), _interval(g))
-            for g in shown
-        ),
-    )
-    if not shown:
-        return Chart(key, title, "No completed courses yet.", "", table)
-    rows: list[dict[str, object]] = [
-        {
-            "group": g.name,
-            "rate": g.count / g.total,
-            "low": g.low,
-            "high": g.high,
-            "label": f"{g.name}: {g.count} of {g.total}, {_percent(g.count / g.total)} "
-            f"(95% interval {_interval(g)})",
-        }
-        for g in shown
-    ]
-    base = alt.Chart(_inline(rows))
-    y = alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=180))
-    x = alt.X(
-        "low:Q", title="Responders", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
-    )
-    interval = base.mark_rule(color=SCORE, strokeWidth=3, aria=False).encode(x=x, x2="high:Q", y=y)
-    dots = base.mark_point(filled=True, size=90, color=SCORE).encode(
-        x=alt.X("rate:Q"), y=y, description="label:N"
-    )
-    description = " ".join(f"{row['label']}." for row in rows)
-    svg = render([interval, dots], title, description, height=max(60, 34 * len(shown)))
-    return Chart(key, title, description, svg, table)
-
-
-def _percent(share: float) -> str:
-    return f"{round(100 * share)}%"
-
-
-def _interval(group: Proportion) -> str:
-    return f"{_percent(group.low)} to {_percent(group.high)}"
 
 
 def render(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
@@ -373,7 +316,7 @@ def _band(centre: float | None, mic: float | None, low: float, high: float) -> l
         return []
     band: dict[str, object] = {"from": max(low, centre - mic), "to": min(high, centre + mic)}
     return [
-        alt.Chart(_inline([band])).mark_rect(color=BAND, opacity=0.18).encode(y="from:Q", y2="to:Q")
+        alt.Chart(inline([band])).mark_rect(color=BAND, opacity=0.18).encode(y="from:Q", y2="to:Q")
     ]
 
 
@@ -381,7 +324,7 @@ def _goal(goal: float | None, better: str) -> list[alt.Chart]:
     if goal is None:
         return []
     sign = "≤" if better == "lower" else "≥"
-    data = _inline([{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
+    data = inline([{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
     rule = alt.Chart(data).mark_rule(color=GOAL, strokeDash=[6, 4], strokeWidth=1.5)
     text = alt.Chart(data).mark_text(
         color=GOAL, align="left", baseline="bottom", dy=-3, x=4, fontSize=11
@@ -398,7 +341,7 @@ def _expected(expected: Sequence[Expected], domain: list[float]) -> list[alt.Cha
         for e in expected
     ]
     scale = alt.Scale(domain=domain)
-    base = alt.Chart(_inline(rows))
+    base = alt.Chart(inline(rows))
     area = base.mark_area(color=EXPECTED, opacity=0.15, aria=False)
     line = base.mark_line(color=EXPECTED, strokeDash=[2, 3], strokeWidth=2, aria=False)
     return [
@@ -407,7 +350,8 @@ def _expected(expected: Sequence[Expected], domain: list[float]) -> list[alt.Cha
     ]
 
 
-def _inline(rows: list[dict[str, object]]) -> alt.InlineData:
+def inline(rows: list[dict[str, object]]) -> alt.InlineData:
+    """Rows of data carried inside the specification (no file, no network)."""
     return alt.InlineData(values=rows)
 
 

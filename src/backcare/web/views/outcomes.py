@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from backcare.knowledge import load_knowledge
 from backcare.records.clinic_outcomes import Group, clinic_outcomes
-from backcare.reports import charts
+from backcare.reports import charts, rates
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -36,7 +36,7 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
 
 def _rates(key: str, title: str, groups: tuple[Group, ...]) -> charts.Chart:
     shown = [
-        charts.Proportion(g.name, g.rate.count, g.rate.total, g.rate.low, g.rate.high)
+        rates.Proportion(g.name, g.rate.count, g.rate.total, g.rate.low, g.rate.high)
         for g in groups
     ]
-    return charts.rate_chart(f"responders-{key}", title, shown)
+    return rates.rate_chart(f"responders-{key}", title, shown)
