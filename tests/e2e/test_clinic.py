@@ -72,8 +72,9 @@ def test_therapist_screens_a_client_on_a_blood_thinner_and_records_a_session(ser
 
     expect(page.locator("#main")).to_contain_text("Session recorded")
     expect(page.locator("#main")).to_contain_text("pain 5 → 3")
-    # the chart marks the session twice (before and after), each with the same title
-    expect(page.locator("svg title", has_text="before 5, after 3")).to_have_count(2)
+    # the chart marks the session twice (before and after), each mark named for a screen reader
+    expect(page.locator('#pain-chart [aria-label$=": pain 5 before session"]')).to_have_count(1)
+    expect(page.locator('#pain-chart [aria-label$=": pain 3 after session"]')).to_have_count(1)
     shot(page, "client-with-pain-chart")
 
 

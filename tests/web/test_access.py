@@ -78,6 +78,8 @@ CLIENT_PAGES = [
     ("post", "measure_new"),
     ("post", "log_link_new"),
     ("post", "log_link_revoke"),
+    ("get", "progress_report_page"),
+    ("get", "progress_report"),
 ]
 WITH_DRAFT = ("draft", "draft_review", "draft_discard", "link_revoke")
 

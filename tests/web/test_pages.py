@@ -23,6 +23,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
+from backcare.reports.charts import long_date
 from tests.web.conftest import NO_FLAGS, TODAY, new_client, session_form
 
 
@@ -234,11 +235,14 @@ def test_the_client_page_body_map_hatches_the_regions_to_avoid(
     assert 'class="region avoided"' not in svg_region(html, "low_back_right")
 
 
-def test_the_client_page_draws_the_pain_chart(browser_a: Browser, client_a: Client) -> None:
+def test_before_any_session_the_client_page_says_there_is_no_chart_yet(
+    browser_a: Browser, client_a: Client
+) -> None:
     chart = section(text(browser_a.get(f"/clients/{client_a.pk}/")), "pain-h")
 
-    assert 'class="pain-chart"' in chart
-    assert "No sessions recorded yet" in chart
+    assert "No sessions recorded yet." in chart
+    assert "<svg" not in chart
+    assert "report.pdf" not in chart  # no progress to report yet
 
 
 def test_a_client_without_an_intake_is_asked_for_one(browser_a: Browser, therapist_a: User) -> None:
@@ -397,8 +401,8 @@ def test_a_session_is_recorded_and_its_pain_scores_appear_on_the_chart(
     assert note.therapist == therapist_a
     assert note.plan == client_a.plans.get(active=True)
     chart = section(text(browser_a.get(f"/clients/{client_a.pk}/")), "pain-h")
-    assert 'class="marker before"' in chart
-    assert 'class="marker after"' in chart
+    assert f"{long_date(TODAY)}: pain 6 before session" in chart
+    assert f"{long_date(TODAY)}: pain 3 after session" in chart
     assert "No sessions recorded yet" not in chart
 
 

@@ -81,6 +81,7 @@ def links_on(html: str) -> set[str]:
         url
         for url in re.findall(r'href="(/[^"#?]*)"', html)
         if not url.startswith(("/static/", BROWSER_OF_IDS, "/logout/"))
+        and not url.endswith(".pdf")  # a download, not a page: the report's page is crawled
     }
 
 

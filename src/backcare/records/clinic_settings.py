@@ -6,6 +6,7 @@ a PNG or JPEG image by its content (Pillow reads it), not by its file name, and 
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -109,3 +110,10 @@ def check_logo(content: bytes) -> tuple[str, list[Problem]]:
     if max(width, height) > MAX_LOGO_PIXELS:
         return "", [Problem("logo", f"{width}×{height} pixels; at most {MAX_LOGO_PIXELS} a side")]
     return LOGO_TYPES[kind], []
+
+
+def logo_src(clinic: Clinic) -> str:
+    """The logo as a data address, so a printed page or a PDF needs no second request."""
+    if not clinic.logo_type:
+        return ""
+    return f"data:{clinic.logo_type};base64,{base64.b64encode(bytes(clinic.logo)).decode()}"

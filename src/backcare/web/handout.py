@@ -9,13 +9,12 @@ and a GET that writes nothing needs no audit of a change. Only routines the scre
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
 from backcare.errors import Problem
 from backcare.knowledge import load_knowledge
-from backcare.records.models import Clinic, User
+from backcare.records.models import User
 from backcare.reports.bodymap import body_map
 
 MAX_ROUTINES = 4
@@ -84,10 +83,3 @@ def sources(chosen: list[dict[str, Any]]) -> list[str]:
 def therapist_line(user: User) -> str:
     name = user.get_full_name() or user.username
     return f"{name}, {user.credentials}" if user.credentials else name
-
-
-def logo_src(clinic: Clinic) -> str:
-    """The logo as a data address, so the printed page needs no second request."""
-    if not clinic.logo_type:
-        return ""
-    return f"data:{clinic.logo_type};base64,{base64.b64encode(bytes(clinic.logo)).decode()}"

@@ -16,6 +16,7 @@ from backcare.web.views import (
     painlog,
     public,
     referrals,
+    reports,
     self_intake,
     sessions,
     users,
@@ -67,6 +68,8 @@ urlpatterns = [
         sessions.session_page,
         name="session",
     ),
+    path("clients/<int:client_id>/report/", reports.report_page, name="progress_report_page"),
+    path("clients/<int:client_id>/report.pdf", reports.report_pdf, name="progress_report"),
     path("clients/<int:client_id>/clearances/new/", clients.clearance_new, name="clearance_new"),
     path(
         "clients/<int:client_id>/clearances/<int:clearance_id>/document/",

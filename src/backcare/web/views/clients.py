@@ -16,6 +16,7 @@ from backcare.records import (
     clearances,
     client_details,
     clients,
+    clinic_settings,
     documents,
     merge,
     plans,
@@ -25,8 +26,8 @@ from backcare.records import (
     summary,
 )
 from backcare.records.models import Client
+from backcare.reports import progress
 from backcare.reports.bodymap import body_map
-from backcare.reports.painchart import PainPoint, pain_chart
 from backcare.web import handout
 from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
@@ -111,10 +112,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     result = view.assessment.result if view.assessment else None
     data = view.intake.data if view.intake else {}
     avoided = avoided_regions(result) if result else {}
-    points = [
-        PainPoint(s.session_date, s.pain_before, s.pain_after)
-        for s in sorted(view.sessions, key=lambda s: (s.session_date, s.pk))
-    ]
+    outcomes = outcomes_context(request, view.client, kb)
     return render(
         request,
         "web/client_page.html",
@@ -132,10 +130,16 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
             if result and result["massage_today"]
             else "",
-            "chart": pain_chart(points, goal=view.plan.pain_goal if view.plan else None),
+            "charts": progress.outcome_charts(
+                client=view.client,
+                plan=view.plan,
+                sessions=view.sessions,
+                progress=outcomes["progress"],
+                kb=kb,
+            ),
             "drafts": merge.pending_for(view.client),
             "referrals": referrals.of_client(view.client, today=today()),
-            "outcomes": outcomes_context(request, view.client, kb),
+            "outcomes": outcomes,
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())
@@ -226,7 +230,7 @@ def selfcare_guide(request: HttpRequest, client_id: int) -> HttpResponse:
         {
             "client": client,
             "clinic": client.clinic,
-            "logo": handout.logo_src(client.clinic),
+            "logo": clinic_settings.logo_src(client.clinic),
             "therapist": handout.therapist_line(user),
             "today": today(),
             "home_care": home_care,

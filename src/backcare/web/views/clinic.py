@@ -8,10 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from backcare.records import clinic_settings
-from backcare.records.clinic_settings import MAX_LOGO_BYTES
+from backcare.records.clinic_settings import MAX_LOGO_BYTES, logo_src
 from backcare.records.models import Clinic
 from backcare.web.forms import ClinicSettingsForm
-from backcare.web.handout import logo_src
 from backcare.web.views.common import attempt, clinic_page, user_of
 
 

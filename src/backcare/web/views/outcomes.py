@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from backcare.knowledge import load_knowledge
-from backcare.records.clinic_outcomes import clinic_outcomes
+from backcare.records.clinic_outcomes import Group, clinic_outcomes
+from backcare.reports import charts, rates
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -20,11 +21,22 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
         {
             "outcomes": found,
             "tables": [
-                ("By modality", found.by_modality),
-                ("By stage of pain", found.by_chronicity),
-                ("By STarT Back risk group", found.by_start_back),
+                (title, groups, _rates(key, f"Responders {title.lower()}", groups))
+                for key, title, groups in [
+                    ("modality", "By modality", found.by_modality),
+                    ("stage", "By stage of pain", found.by_chronicity),
+                    ("start-back", "By STarT Back risk group", found.by_start_back),
+                ]
             ],
             "pain": kb.instruments["nprs"],
             "dropout_why": kb.progress.dropout_why,
         },
     )
+
+
+def _rates(key: str, title: str, groups: tuple[Group, ...]) -> charts.Chart:
+    shown = [
+        rates.Proportion(g.name, g.rate.count, g.rate.total, g.rate.low, g.rate.high)
+        for g in groups
+    ]
+    return rates.rate_chart(f"responders-{key}", title, shown)

@@ -1,0 +1,375 @@
+"""Outcome charts: one Vega-Lite specification per chart (built with altair), rendered to inline
+SVG by vl-convert, so that the page and the printed report show the same picture with no
+browser and no network.
+
+Each chart comes with its title, a description of the trend in words and the data behind it as
+a table, so nothing is told by the picture alone. The values that frame a chart (the goal, the
+minimal important change, an expected course) are passed in by the caller, who takes them from
+the plan or the knowledge base; nothing clinical is decided here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Literal, Protocol
+from xml.sax.saxutils import escape
+
+import altair as alt
+import vl_convert
+
+from backcare.knowledge import KnowledgeBase
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+BEFORE, AFTER, SCORE = "#b91c1c", "#1d4ed8", "#0f766e"
+GOAL, BAND, EXPECTED = "#15803d", "#9ca3af", "#d97706"
+FONT = "DejaVu Sans, Verdana, sans-serif"
+WIDTH, HEIGHT = 460, 190
+CONFIG = {
+    "font": FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e5e7eb"},
+    "legend": {"labelFontSize": 12},
+    "view": {"stroke": None},
+}
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The numbers behind a chart, for screen readers and for anyone who prefers them."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: ``svg`` is empty when there is nothing to draw yet."""
+
+    key: str
+    title: str
+    description: str
+    svg: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    """One session's pain ratings; None when a rating was not taken."""
+
+    when: date
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class Score:
+    when: date
+    value: float
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The course expected by a date: scores between ``low`` and ``high``."""
+
+    when: date
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Series:
+    """An instrument's scores over time, with what frames them."""
+
+    key: str
+    name: str
+    low: float
+    high: float
+    better: Literal["lower", "higher"]
+    scores: Sequence[Score]
+    goal: float | None = None
+    mic: float | None = None
+    expected: Sequence[Expected] = field(default_factory=tuple)
+
+
+class RatedSession(Protocol):
+    """What the pain chart reads of a session note."""
+
+    session_date: date
+    pain_before: int | None
+    pain_after: int | None
+
+
+def session_pain_chart(
+    sessions: Sequence[RatedSession],
+    *,
+    goal: int | None,
+    kb: KnowledgeBase,
+    expected: Sequence[Expected] = (),
+) -> Chart:
+    """The pain chart of recorded sessions; the minimal important change is the pain rating
+    instrument's in the knowledge base (with its sources)."""
+    points = [PainPoint(s.session_date, s.pain_before, s.pain_after) for s in sessions]
+    rating = kb.instruments["nprs"]
+    mic = rating.important_change.points if rating.important_change else None
+    scale = (rating.min, rating.max)
+    return pain_chart(points, scale=scale, goal=goal, mic=mic, expected=expected)
+
+
+def pain_chart(
+    points: Sequence[PainPoint],
+    *,
+    scale: tuple[float, float],
+    goal: int | None,
+    mic: float | None,
+    expected: Sequence[Expected] = (),
+) -> Chart:
+    """Pain before and after each session, the goal line, the band of change smaller than the
+    minimal important change (``mic`` points either side of the first rating before a session)
+    and, when given, the expected course."""
+    sessions = sorted(points, key=lambda p: p.when)
+    low, high = scale
+    title = f"Pain before and after each session ({_number(low)}-{_number(high)})"
+    table = Table(
+        ("Session date", "Pain before", "Pain after"),
+        tuple((long_date(p.when), _rating(p.before), _rating(p.after)) for p in sessions),
+    )
+    if not sessions:
+        return Chart("pain", title, "No sessions recorded yet.", "", table)
+    rows = [
+        {
+            "date": p.when.isoformat(),
+            "pain": value,
+            "when": name,
+            "label": f"{long_date(p.when)}: pain {value} {name}",
+        }
+        for p in sessions
+        for name, value in (("before session", p.before), ("after session", p.after))
+        if value is not None
+    ]
+    baseline = next((p.before for p in sessions if p.before is not None), None)
+    domain = [low, high]
+    layers = [*_expected(expected, domain), *_band(baseline, mic, low, high), *_goal(goal, "lower")]
+    colours = alt.Scale(domain=["before session", "after session"], range=[BEFORE, AFTER])
+    lines = (
+        alt.Chart(inline(rows))
+        .mark_line(point={"filled": True, "size": 60}, strokeWidth=2, aria=False)
+        .encode(
+            x=_date_axis(),
+            y=alt.Y("pain:Q", title="Pain", scale=alt.Scale(domain=domain)),
+            color=alt.Color("when:N", title=None, scale=colours, legend=_legend()),
+            shape=alt.Shape(
+                "when:N",
+                title=None,
+                scale=alt.Scale(domain=colours.domain, range=["circle", "square"]),
+                legend=_legend(),
+            ),
+            description="label:N",
+        )
+    )
+    description = describe_pain(sessions, goal, mic, bool(expected))
+    return Chart("pain", title, description, render([*layers, lines], title, description), table)
+
+
+def series_chart(series: Series) -> Chart:
+    """An instrument's score over time with its goal, its minimal important change band around
+    the first score, and the expected course band when one is given."""
+    scores = sorted(series.scores, key=lambda s: s.when)
+    title = f"{series.name} ({_number(series.low)}-{_number(series.high)})"
+    table = Table(("Date", "Score"), tuple((long_date(s.when), _number(s.value)) for s in scores))
+    if not scores:
+        return Chart(series.key, title, "No scores recorded yet.", "", table)
+    domain = [series.low, series.high]
+    layers = _expected(series.expected, domain)
+    layers += _band(scores[0].value, series.mic, series.low, series.high)
+    layers += _goal(series.goal, series.better)
+    rows = [
+        {
+            "date": s.when.isoformat(),
+            "score": s.value,
+            "label": f"{long_date(s.when)}: {_number(s.value)}",
+        }
+        for s in scores
+    ]
+    layers.append(
+        alt.Chart(inline(rows))
+        .mark_line(
+            point={"filled": True, "size": 60, "color": SCORE},
+            color=SCORE,
+            strokeWidth=2,
+            aria=False,
+        )
+        .encode(
+            x=_date_axis(),
+            y=alt.Y("score:Q", title="Score", scale=alt.Scale(domain=domain)),
+            description="label:N",
+        )
+    )
+    description = describe_series(series)
+    return Chart(series.key, title, description, render(layers, title, description), table)
+
+
+def render(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
+    """The layered specification as SVG, titled and described for assistive technology."""
+    spec = alt.layer(*layers).properties(width=WIDTH, height=height, description=description)
+    # Checking the specification against the Vega-Lite schema costs more than drawing a cached
+    # chart; the tests check what each chart draws, and vl-convert refuses what it cannot draw.
+    drawn = _svg(json.dumps(spec.to_dict(validate=False), sort_keys=True))
+    return accessible(drawn, title, description)
+
+
+@lru_cache(maxsize=256)
+def _svg(spec: str) -> str:
+    """The same specification always draws the same picture: a page shown again reuses it."""
+    return vl_convert.vegalite_to_svg(json.loads(spec), config=CONFIG)
+
+
+def accessible(svg: str, title: str, description: str) -> str:
+    """The SVG as one image to assistive technology, named by its title and description; ids
+    are made from the title's words so that several charts on one page stay distinct."""
+    base = "chart-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    opening = _SVG_OPEN.search(svg)
+    if opening is None:
+        raise ValueError("the chart renderer returned no <svg> element")
+    tag = opening.group(0).replace(' class="marks"', "")[:-1] + (
+        f' role="img" aria-labelledby="{base}-title" aria-describedby="{base}-desc" class="chart">'
+    )
+    head = (
+        f'<title id="{base}-title">{escape(title)}</title>'
+        f'<desc id="{base}-desc">{escape(description)}</desc>'
+    )
+    return svg[: opening.start()] + tag + head + svg[opening.end() :]
+
+
+def describe_pain(
+    sessions: Sequence[PainPoint], goal: int | None, mic: float | None, expected: bool = False
+) -> str:
+    """The pain chart's trend in words, e.g. "Pain before sessions went from 7 to 4"."""
+    first, last = long_date(sessions[0].when), long_date(sessions[-1].when)
+    count = len(sessions)
+    sentences = [
+        f"{count} sessions, {first} to {last}." if count > 1 else f"1 session, on {first}."
+    ]
+    for name in ("before", "after"):
+        values = [v for v in (getattr(p, name) for p in sessions) if v is not None]
+        sentences.append(_trend(f"Pain {name} sessions", values))
+    if goal is not None:
+        sentences.append(f"The goal is pain of {goal} or less.")
+    if mic is not None:
+        sentences.append(
+            f"The shaded band marks changes of less than {_number(mic)} points from the first "
+            "rating, smaller than the change patients notice as important."
+        )
+    if expected:
+        sentences.append("The orange dashes show the expected course.")
+    return " ".join(sentences)
+
+
+def describe_series(series: Series) -> str:
+    """An instrument chart's trend in words, with its goal and bands."""
+    scores = sorted(series.scores, key=lambda s: s.when)
+    sentences = [_trend(f"{series.name} scores", [s.value for s in scores])]
+    if series.goal is not None:
+        comparison = "or less" if series.better == "lower" else "or more"
+        sentences.append(f"The goal is {_number(series.goal)} {comparison}.")
+    if series.mic is not None:
+        sentences.append(
+            f"The shaded band marks changes of less than {_number(series.mic)} points from the "
+            "first score, smaller than the minimal important change."
+        )
+    if series.expected:
+        sentences.append("The orange dashes show the expected course.")
+    return " ".join(sentences)
+
+
+def _trend(what: str, values: Sequence[float | int]) -> str:
+    if not values:
+        return f"{what}: not recorded."
+    shown = [_number(v) for v in values]
+    if len(values) == 1:
+        return f"{what}: recorded once, {shown[0]}."
+    if shown[0] == shown[-1]:
+        return f"{what} started and ended at {shown[0]} over {len(values)} ratings."
+    return f"{what} went from {shown[0]} to {shown[-1]} over {len(values)} ratings."
+
+
+def _date_axis() -> alt.X:
+    return alt.X(
+        "yearmonthdate(date):T",
+        title=None,
+        scale=alt.Scale(padding=14),
+        axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount={"interval": "week", "step": 1}),
+    )
+
+
+def _legend() -> alt.Legend:
+    return alt.Legend(orient="top", direction="horizontal", symbolStrokeWidth=2)
+
+
+def _band(centre: float | None, mic: float | None, low: float, high: float) -> list[alt.Chart]:
+    """The zone within the minimal important change of the first value, clipped to the scale."""
+    if centre is None or mic is None:
+        return []
+    band: dict[str, object] = {"from": max(low, centre - mic), "to": min(high, centre + mic)}
+    return [
+        alt.Chart(inline([band])).mark_rect(color=BAND, opacity=0.18).encode(y="from:Q", y2="to:Q")
+    ]
+
+
+def _goal(goal: float | None, better: str) -> list[alt.Chart]:
+    if goal is None:
+        return []
+    sign = "≤" if better == "lower" else "≥"
+    data = inline([{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
+    rule = alt.Chart(data).mark_rule(color=GOAL, strokeDash=[6, 4], strokeWidth=1.5)
+    text = alt.Chart(data).mark_text(
+        color=GOAL, align="left", baseline="bottom", dy=-3, x=4, fontSize=11
+    )
+    return [rule.encode(y="goal:Q"), text.encode(y="goal:Q", text="label:N")]
+
+
+def _expected(expected: Sequence[Expected], domain: list[float]) -> list[alt.Chart]:
+    """The expected course: its range as a band, its middle as a dashed line."""
+    if not expected:
+        return []
+    rows: list[dict[str, object]] = [
+        {"date": e.when.isoformat(), "low": e.low, "high": e.high, "mid": (e.low + e.high) / 2}
+        for e in expected
+    ]
+    scale = alt.Scale(domain=domain)
+    base = alt.Chart(inline(rows))
+    area = base.mark_area(color=EXPECTED, opacity=0.15, aria=False)
+    line = base.mark_line(color=EXPECTED, strokeDash=[2, 3], strokeWidth=2, aria=False)
+    return [
+        area.encode(x=_date_axis(), y=alt.Y("low:Q", scale=scale), y2="high:Q"),
+        line.encode(x=_date_axis(), y=alt.Y("mid:Q", scale=scale)),
+    ]
+
+
+def inline(rows: list[dict[str, object]]) -> alt.InlineData:
+    """Rows of data carried inside the specification (no file, no network)."""
+    return alt.InlineData(values=rows)
+
+
+def _rating(value: int | None) -> str:
+    return "not recorded" if value is None else str(value)
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def short_date(day: date) -> str:
+    """A date as "3 Nov", independent of the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def long_date(day: date) -> str:
+    """A date as "3 Nov 2026"."""
+    return f"{short_date(day)} {day.year}"
