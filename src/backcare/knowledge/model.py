@@ -440,6 +440,23 @@ class PublicCheck(Entry):
     unrecognised_conditions: str
 
 
+class Coding(Entry):
+    """A code of a standard terminology (FHIR Coding), with where it was seen."""
+
+    system: str
+    code: str
+    display: str
+    status: Literal["verified", "unverified"]
+    note: str = ""
+    sources: SourceIds
+
+
+class Terminology(Entry):
+    """Codes backcare speaks to other systems in (FHIR, CDS Hooks)."""
+
+    massage_procedure: Coding
+
+
 class Meta(Entry):
     version: str
     released: str
@@ -448,6 +465,7 @@ class Meta(Entry):
     status_defaults: StatusDefaults
     decisions: dict[DecisionName, str]
     public_check: PublicCheck
+    terminology: Terminology
 
 
 class Positioning(Entry):
