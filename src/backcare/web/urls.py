@@ -4,6 +4,7 @@ from django.urls import path
 from backcare.web.views import (
     account,
     audit,
+    cds_hooks,
     clients,
     clinic,
     drafts,
@@ -104,4 +105,13 @@ urlpatterns = [
         name="set_password",
     ),
     path("clinic/export/", exchange.export_page, name="clinic_export"),
+    # CDS Hooks 2.0: the addresses the specification fixes under the base /cds-hooks
+    path("cds-hooks/cds-services", cds_hooks.discovery, name="cds_discovery"),
+    path("cds-hooks/cds-services/<str:service_id>", cds_hooks.service, name="cds_service"),
+    path(
+        "cds-hooks/cds-services/<str:service_id>/feedback",
+        cds_hooks.service_feedback,
+        name="cds_feedback",
+    ),
+    path("cds-hooks/assessment/<str:sealed>/", cds_hooks.assessment, name="cds_assessment"),
 ]

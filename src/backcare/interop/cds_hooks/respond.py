@@ -1,0 +1,50 @@
+"""Answering one hook call (CDS Hooks 2.0, §Calling a CDS Service): gather the FHIR data, read
+it into an intake, assess it, and tell the assessment as cards. Stateless: nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from backcare.clinical import assess, parse_intake
+from backcare.errors import InvalidIntake
+from backcare.interop.cds_hooks import cards as cards_
+from backcare.interop.cds_hooks import data
+from backcare.interop.cds_hooks.call import HookRequest, massage_orders
+from backcare.interop.cds_hooks.services import Service
+from backcare.interop.fhir import read as fhir_read
+from backcare.knowledge import KnowledgeBase
+
+
+def respond(
+    *,
+    request: HookRequest,
+    service: Service,
+    kb: KnowledgeBase,
+    today: date,
+    link_for: Callable[[dict[str, Any]], str],
+    knowledge_url: str,
+) -> dict[str, Any]:
+    """The cards for this call; no cards for an order-select call with no massage order."""
+    orders: tuple[dict[str, Any], ...] = ()
+    if service.hook == "order-select":
+        orders = massage_orders(request, kb.meta.terminology.massage_procedure)
+        if not orders:
+            return {"cards": []}
+    reading = fhir_read.read_resources(data.resources(data.gather(request)), kb, today=today)
+    unread = tuple(cards_.Unread(u.resource, u.why) for u in reading.unmapped)
+    try:
+        intake = parse_intake(reading.intake, today=today)
+    except InvalidIntake as error:
+        return {"cards": [cards_.unscreened(request.hookInstance, error.problems, unread)]}
+    answer = cards_.Answer(
+        assessment=assess(intake, kb),
+        hook_instance=request.hookInstance,
+        unread=unread,
+        assessment_url=link_for(reading.intake),
+        knowledge_url=knowledge_url,
+        orders=orders,
+    )
+    return cards_.cards(answer, kb)
