@@ -576,3 +576,54 @@ def main() -> None:
             err=True,
         )
         raise SystemExit(1) from None
+
+
+cds_app = typer.Typer(help="Manage who may call the CDS Hooks service.", no_args_is_help=True)
+app.add_typer(cds_app, name="cds")
+Issuer = Annotated[str, typer.Argument(metavar="ISSUER", help="The tokens' iss claim.")]
+
+
+@cds_app.command("trust")
+def cds_trust(
+    issuer: Issuer,
+    key: Annotated[
+        Path, typer.Option("--key", metavar="FILE", help="Public key: PEM, JWK or JWK Set.")
+    ],
+    clinic: Annotated[str, typer.Option(help="The clinic its calls belong to.")],
+) -> None:
+    """Trust an issuer's signed tokens (ES384 or RS384), for one clinic."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    try:
+        text = key.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidIntake([Problem("--key", f"cannot read {key}: {error}")]) from None
+    cds_clients.trust(issuer=issuer, key=text, clinic=_clinic_named(clinic))
+    typer.echo(f"Trusted {issuer} for clinic {clinic!r}.")
+
+
+@cds_app.command("list")
+def cds_list() -> None:
+    """The trusted issuers and their clinics."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    found = cds_clients.trusted()
+    for issuer in found:
+        typer.echo(f"{issuer.issuer}\t{issuer.clinic.name}\tsince {issuer.added_at:%Y-%m-%d}")
+    if not found:
+        typer.echo("No trusted issuers: add one with 'backcare cds trust ISSUER --key FILE'.")
+
+
+@cds_app.command("untrust")
+def cds_untrust(issuer: Issuer) -> None:
+    """Stop trusting an issuer; its next call is refused."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    cds_clients.untrust(issuer=issuer)
+    typer.echo(f"No longer trusting {issuer}.")
