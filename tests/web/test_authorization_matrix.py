@@ -82,6 +82,11 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "log_link_revoke": ("login login", "done 404", "done 404", "404 404"),
     "outcomes": ("login login", "ok ok", "ok ok", "ok ok"),
     "pain_log": ("410 410", "410 410", "410 410", "410 410"),
+    # CDS Hooks: discovery is public; calls and feedback need a signed JWT, not a session
+    "cds_discovery": ("ok 405", "ok 405", "ok 405", "ok 405"),
+    "cds_service": ("405 401", "405 401", "405 401", "405 401"),
+    "cds_feedback": ("405 401", "405 401", "405 401", "405 401"),
+    "cds_assessment": ("login login", "404 405", "404 405", "404 405"),
 }
 
 
@@ -135,6 +140,8 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         "step_id": "pain",
         "user_id": therapist_a.pk,
         "uidb64": "MQ",
+        "service_id": "backcare-patient-view",
+        "sealed": "not-a-real-link",
     }
     return {"person": client_a, "browsers": browsers, "ids": ids}
 
