@@ -2,6 +2,7 @@
 
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
+│   └── InvalidFhir     a FHIR document that cannot be read as a Bundle or a list of resources
 ├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
 ├── NotFound            no such record in the user's clinic
 │   └── OutsideClinic   a client id the user's clinic does not hold: refused, and audited
@@ -39,6 +40,10 @@ class InvalidIntake(BackcareError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class InvalidFhir(InvalidIntake):
+    """A FHIR input that is not a Bundle of resources; ``problems`` says where and why."""
 
 
 class KnowledgeError(BackcareError):
