@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jwt
 import pytest
@@ -41,9 +41,11 @@ def key() -> ec.EllipticCurvePrivateKey:
 
 
 def pem(private: ec.EllipticCurvePrivateKey) -> str:
-    return private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 @pytest.fixture
@@ -56,8 +58,15 @@ def signed(
     key: Any, *, aud: str = PATIENT_VIEW, iss: str = ISSUER, alg: str = "ES384", **claims: Any
 ) -> str:
     now = int(time.time())
-    payload = {"iss": iss, "sub": "sandbox", "aud": aud, "iat": now, "exp": now + 300,
-               "jti": str(uuid.uuid4()), **claims}
+    payload = {
+        "iss": iss,
+        "sub": "sandbox",
+        "aud": aud,
+        "iat": now,
+        "exp": now + 300,
+        "jti": str(uuid.uuid4()),
+        **claims,
+    }
     return jwt.encode(payload, key, algorithm=alg, headers={"kid": "sandbox-key"})
 
 
@@ -65,21 +74,35 @@ def condition(code: str, display: str) -> dict[str, Any]:
     return {
         "resourceType": "Condition",
         "id": f"cond-{code}",
-        "clinicalStatus": {"coding": [{
-            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-            "code": "active"}]},
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
         "code": {"coding": [{"system": SNOMED, "code": code, "display": display}]},
         "subject": {"reference": "Patient/1288992"},
     }
 
 
 def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
-    return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
-            "entry": [{"resource": r} for r in resources]}
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [{"resource": r} for r in resources],
+    }
 
 
-PATIENT = {"resourceType": "Patient", "id": "1288992", "gender": "female",
-           "birthDate": "1970-05-01", "name": [{"family": "Chalmers", "given": ["Peter"]}]}
+PATIENT = {
+    "resourceType": "Patient",
+    "id": "1288992",
+    "gender": "female",
+    "birthDate": "1970-05-01",
+    "name": [{"family": "Chalmers", "given": ["Peter"]}],
+}
 
 
 def prefetch(*conditions: dict[str, Any], medications: tuple[dict[str, Any], ...] = ()) -> dict:
@@ -152,23 +175,36 @@ def test_cards_follow_the_decision(
 def test_an_order_select_for_massage_when_massage_must_wait_suggests_cancelling_it(
     trusted: Clinic, key: Any
 ) -> None:
-    order = {"resourceType": "ServiceRequest", "id": "massage-1", "status": "draft",
-             "intent": "order", "subject": {"reference": "Patient/1288992"},
-             "code": {"coding": [{"system": SNOMED, "code": "387854002",
-                                  "display": "Therapeutic massage"}]}}
+    order = {
+        "resourceType": "ServiceRequest",
+        "id": "massage-1",
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": "Patient/1288992"},
+        "code": {
+            "coding": [{"system": SNOMED, "code": "387854002", "display": "Therapeutic massage"}]
+        },
+    }
     other = {**order, "id": "xray-1", "code": {"text": "Lumbar spine X-ray"}}
     body = {
-        "hookInstance": HOOK_INSTANCE, "hook": "order-select",
-        "context": {"userId": "Practitioner/example", "patientId": "1288992",
-                    "selections": ["ServiceRequest/massage-1"],
-                    "draftOrders": searchset(order, other)},
+        "hookInstance": HOOK_INSTANCE,
+        "hook": "order-select",
+        "context": {
+            "userId": "Practitioner/example",
+            "patientId": "1288992",
+            "selections": ["ServiceRequest/massage-1"],
+            "draftOrders": searchset(order, other),
+        },
         "prefetch": prefetch(condition("192970008", "Cauda equina syndrome")),
     }
     url = f"{BASE}/backcare-massage-order"
     cards = post(url, body, signed(key, aud=url)).json()["cards"]
     action = cards[0]["suggestions"][0]["actions"][0]
-    assert action == {"type": "delete", "description": "Cancel the massage order",
-                      "resourceId": ["ServiceRequest/massage-1"]}
+    assert action == {
+        "type": "delete",
+        "description": "Cancel the massage order",
+        "resourceId": ["ServiceRequest/massage-1"],
+    }
     body["context"]["selections"] = ["ServiceRequest/xray-1"]
     assert post(url, body, signed(key, aud=url)).json() == {"cards": []}
 
@@ -183,7 +219,7 @@ def test_missing_prefetch_without_a_fhir_server_is_412(trusted: Clinic, key: Any
 class FhirStub(BaseHTTPRequestHandler):
     """A FHIR server with one patient taking warfarin; it wants the bearer token it gave."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         FhirStub.seen.append(self.path)
@@ -191,11 +227,20 @@ class FhirStub(BaseHTTPRequestHandler):
             self.send_response(401)
             self.end_headers()
             return
-        warfarin = {"resourceType": "MedicationRequest", "id": "m1", "status": "active",
-                    "intent": "order", "subject": {"reference": "Patient/1288992"},
-                    "medicationCodeableConcept": {"text": "warfarin 5 mg"}}
-        found = PATIENT if self.path.startswith("/fhir/Patient/") else searchset(
-            *([warfarin] if self.path.startswith("/fhir/MedicationRequest?") else [])
+        warfarin = {
+            "resourceType": "MedicationRequest",
+            "id": "m1",
+            "status": "active",
+            "intent": "order",
+            "subject": {"reference": "Patient/1288992"},
+            "medicationCodeableConcept": {"text": "warfarin 5 mg"},
+        }
+        found = (
+            PATIENT
+            if self.path.startswith("/fhir/Patient/")
+            else searchset(
+                *([warfarin] if self.path.startswith("/fhir/MedicationRequest?") else [])
+            )
         )
         data = json.dumps(found).encode()
         self.send_response(200)
@@ -225,9 +270,13 @@ def test_missing_prefetch_is_fetched_from_the_fhir_server(
     body = patient_view(
         prefetch={"patient": PATIENT},
         fhirServer=fhir_server,
-        fhirAuthorization={"access_token": "some-opaque-fhir-access-token",
-                           "token_type": "Bearer", "expires_in": 300,
-                           "scope": "user/Patient.read", "subject": "cds-service"},
+        fhirAuthorization={
+            "access_token": "some-opaque-fhir-access-token",
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "user/Patient.read",
+            "subject": "cds-service",
+        },
     )
     answer = post(PATIENT_VIEW, body, signed(key))
     assert answer.status_code == 200, answer.content
@@ -245,10 +294,16 @@ def test_tokens_that_do_not_prove_the_caller_are_refused_with_401(
     assert post(PATIENT_VIEW, patient_view(), used).status_code == 200
     refused = {
         "no token": None,
-        "unsigned": jwt.encode({"iss": ISSUER, "aud": PATIENT_VIEW, "iat": now,
-                                "exp": now + 60, "jti": "x"}, None, algorithm="none"),
-        "wrong algorithm": jwt.encode({"iss": ISSUER, "aud": PATIENT_VIEW}, "shared-secret-"
-                                      "long-enough-for-hmac-32b", algorithm="HS256"),
+        "unsigned": jwt.encode(
+            {"iss": ISSUER, "aud": PATIENT_VIEW, "iat": now, "exp": now + 60, "jti": "x"},
+            None,
+            algorithm="none",
+        ),
+        "wrong algorithm": jwt.encode(
+            {"iss": ISSUER, "aud": PATIENT_VIEW},
+            "shared-secret-long-enough-for-hmac-32b",
+            algorithm="HS256",
+        ),
         "untrusted issuer": signed(stranger, iss="https://elsewhere.example"),
         "trusted issuer, wrong key": signed(stranger),
         "expired": signed(key, iat=now - 900, exp=now - 600),
@@ -265,14 +320,22 @@ def test_feedback_on_a_card_is_written_to_the_issuers_clinic_audit_trail(
     trusted: Clinic, key: Any
 ) -> None:
     url = f"{PATIENT_VIEW}/feedback"
-    body = {"feedback": [{
-        "card": "9368d37b-283f-44a0-93ea-547cebab93ed",
-        "outcome": "overridden",
-        "overrideReason": {"reason": {"code": "clearance-on-file",
-                                      "system": "urn:backcare:cds-override-reason"},
-                           "userComment": "Clearance letter from Dr Chen, 1 Dec"},
-        "outcomeTimestamp": "2026-12-02T06:30:00Z",
-    }]}
+    body = {
+        "feedback": [
+            {
+                "card": "9368d37b-283f-44a0-93ea-547cebab93ed",
+                "outcome": "overridden",
+                "overrideReason": {
+                    "reason": {
+                        "code": "clearance-on-file",
+                        "system": "urn:backcare:cds-override-reason",
+                    },
+                    "userComment": "Clearance letter from Dr Chen, 1 Dec",
+                },
+                "outcomeTimestamp": "2026-12-02T06:30:00Z",
+            }
+        ]
+    }
     assert post(url, body, signed(key, aud=url)).status_code == 200
     event = AuditEvent.objects.get(clinic=trusted, action="cds_overridden")
     assert event.detail["overrideReason"]["userComment"] == "Clearance letter from Dr Chen, 1 Dec"

@@ -158,6 +158,7 @@ def _order_suggestions(answer: Answer, kb: KnowledgeBase) -> list[dict[str, Any]
     """On order-select: cancel a massage order that must not go ahead; add the changes to one
     that may go ahead modified."""
     a, orders = answer.assessment, answer.orders
+    actions: list[dict[str, Any]]
     if not orders or a.decision == Decision.proceed:
         return []
     if not a.massage_today:

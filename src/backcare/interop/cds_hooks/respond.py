@@ -33,7 +33,11 @@ def respond(
         orders = massage_orders(request, kb.meta.terminology.massage_procedure)
         if not orders:
             return {"cards": []}
-    reading = fhir_read.read_resources(data.resources(data.gather(request)), kb, today=today)
+    resources = data.resources(data.gather(request))
+    try:
+        reading = fhir_read.read_resources(resources, kb, today=today)
+    except InvalidIntake as error:  # not FHIR resources that can be read at all
+        return {"cards": [cards_.unscreened(request.hookInstance, error.problems, ())]}
     unread = tuple(cards_.Unread(u.resource, u.why) for u in reading.unmapped)
     try:
         intake = parse_intake(reading.intake, today=today)
