@@ -55,6 +55,7 @@ class Answer:
     assessment_url: str  # absolute: the full assessment in backcare
     knowledge_url: str  # absolute: backcare's knowledge base pages
     orders: tuple[Mapping[str, Any], ...] = ()  # selected massage ServiceRequests (order-select)
+    changes: tuple[str, ...] = ()  # today's changes to a standard session, in words
 
 
 def cards(answer: Answer, kb: KnowledgeBase) -> dict[str, Any]:
@@ -136,6 +137,11 @@ def _detail(answer: Answer) -> str:
         )
     else:
         parts.append("No findings: nothing in the record changes a standard session.")
+    if a.decision == Decision.modify and answer.changes:
+        parts.append(
+            "**Today's changes to a standard session**\n\n"
+            + "\n".join(f"- {line}" for line in answer.changes)
+        )
     if a.unanswered:
         parts.append(
             "**Questions not answered** (ask before massage)\n\n"
@@ -171,8 +177,8 @@ def _order_suggestions(answer: Answer, kb: KnowledgeBase) -> list[dict[str, Any]
         ]
         label = f"Cancel the massage order ({a.decision.name})"
     else:
-        changes = "; ".join(f.action for f in a.findings if f.action)
-        note = {"text": f"backcare {kb.version}: massage with changes. {changes}".strip()}
+        changes = ". ".join(answer.changes)
+        note = {"text": f"backcare {kb.version}: massage with changes. {changes}.".strip()}
         actions = [
             {
                 "type": "update",

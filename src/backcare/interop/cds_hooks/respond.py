@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from backcare.clinical import assess, parse_intake
+from backcare.clinical import assess, parse_intake, to_json
 from backcare.errors import InvalidIntake
 from backcare.interop.cds_hooks import cards as cards_
 from backcare.interop.cds_hooks import data
@@ -16,6 +16,7 @@ from backcare.interop.cds_hooks.call import HookRequest, massage_orders
 from backcare.interop.cds_hooks.services import Service
 from backcare.interop.fhir import read as fhir_read
 from backcare.knowledge import KnowledgeBase
+from backcare.records import summary
 
 
 def respond(
@@ -43,12 +44,15 @@ def respond(
         intake = parse_intake(reading.intake, today=today)
     except InvalidIntake as error:
         return {"cards": [cards_.unscreened(request.hookInstance, error.problems, unread)]}
+    assessment = assess(intake, kb)
+    changes = summary.todays_changes(to_json(assessment), reading.intake, kb)
     answer = cards_.Answer(
-        assessment=assess(intake, kb),
+        assessment=assessment,
         hook_instance=request.hookInstance,
         unread=unread,
         assessment_url=link_for(reading.intake),
         knowledge_url=knowledge_url,
         orders=orders,
+        changes=(*changes.limits, *changes.notes),
     )
     return cards_.cards(answer, kb)
