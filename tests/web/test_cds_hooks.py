@@ -172,67 +172,61 @@ def test_cards_follow_the_decision(
     golden(f"patient-view-{name}", comparable(answer.json()))
 
 
-def test_an_order_select_for_massage_when_massage_must_wait_suggests_cancelling_it(
-    trusted: Clinic, key: Any
-) -> None:
-    order = {
+MASSAGE_URL = f"{BASE}/backcare-massage-order"
+
+
+def service_request(order_id: str, code: dict[str, Any]) -> dict[str, Any]:
+    return {
         "resourceType": "ServiceRequest",
-        "id": "massage-1",
+        "id": order_id,
         "status": "draft",
         "intent": "order",
         "subject": {"reference": "Patient/1288992"},
-        "code": {
-            "coding": [{"system": SNOMED, "code": "387854002", "display": "Therapeutic massage"}]
-        },
+        "code": code,
     }
-    other = {**order, "id": "xray-1", "code": {"text": "Lumbar spine X-ray"}}
-    body = {
+
+
+def order_select(selected: str, orders: list[dict[str, Any]], *conditions: Any) -> dict[str, Any]:
+    return {
         "hookInstance": HOOK_INSTANCE,
         "hook": "order-select",
         "context": {
             "userId": "Practitioner/example",
             "patientId": "1288992",
-            "selections": ["ServiceRequest/massage-1"],
-            "draftOrders": searchset(order, other),
+            "selections": [selected],
+            "draftOrders": searchset(*orders),
         },
-        "prefetch": prefetch(condition("192970008", "Cauda equina syndrome")),
+        "prefetch": prefetch(*conditions),
     }
-    url = f"{BASE}/backcare-massage-order"
-    cards = post(url, body, signed(key, aud=url)).json()["cards"]
+
+
+def test_an_order_select_for_massage_when_massage_must_wait_suggests_cancelling_it(
+    trusted: Clinic, key: Any
+) -> None:
+    coded = {"coding": [{"system": SNOMED, "code": "387854002", "display": "Therapeutic massage"}]}
+    orders = [
+        service_request("massage-1", coded),
+        service_request("xray-1", {"text": "Lumbar spine X-ray"}),
+    ]
+    emergency = condition("192970008", "Cauda equina syndrome")
+    body = order_select("ServiceRequest/massage-1", orders, emergency)
+    cards = post(MASSAGE_URL, body, signed(key, aud=MASSAGE_URL)).json()["cards"]
     action = cards[0]["suggestions"][0]["actions"][0]
     assert action == {
         "type": "delete",
         "description": "Cancel the massage order",
         "resourceId": ["ServiceRequest/massage-1"],
     }
-    body["context"]["selections"] = ["ServiceRequest/xray-1"]
-    assert post(url, body, signed(key, aud=url)).json() == {"cards": []}
+    body = order_select("ServiceRequest/xray-1", orders, emergency)
+    assert post(MASSAGE_URL, body, signed(key, aud=MASSAGE_URL)).json() == {"cards": []}
 
 
 def test_an_order_select_for_massage_that_may_go_ahead_changed_adds_the_changes_to_it(
     trusted: Clinic, key: Any
 ) -> None:
-    order = {
-        "resourceType": "ServiceRequest",
-        "id": "massage-1",
-        "status": "draft",
-        "intent": "order",
-        "subject": {"reference": "Patient/1288992"},
-        "code": {"text": "Therapeutic massage"},
-    }
-    body = {
-        "hookInstance": HOOK_INSTANCE,
-        "hook": "order-select",
-        "context": {
-            "userId": "Practitioner/example",
-            "patientId": "1288992",
-            "selections": ["ServiceRequest/massage-1"],
-            "draftOrders": searchset(order),
-        },
-        "prefetch": prefetch(condition("64859006", "Osteoporosis")),
-    }
-    url = f"{BASE}/backcare-massage-order"
-    card = post(url, body, signed(key, aud=url)).json()["cards"][0]
+    orders = [service_request("massage-1", {"text": "Therapeutic massage"})]
+    body = order_select("ServiceRequest/massage-1", orders, condition("64859006", "Osteoporosis"))
+    card = post(MASSAGE_URL, body, signed(key, aud=MASSAGE_URL)).json()["cards"][0]
     action = card["suggestions"][0]["actions"][0]
     assert action["type"] == "update"
     assert action["resource"]["id"] == "massage-1"

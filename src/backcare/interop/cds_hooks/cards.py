@@ -18,6 +18,7 @@ from typing import Any
 
 from backcare.clinical import Assessment
 from backcare.clinical.screening import Finding
+from backcare.interop.fhir.read import Unmapped
 from backcare.knowledge import Decision, KnowledgeBase
 
 INDICATOR = {
@@ -38,20 +39,12 @@ OVERRIDE_REASONS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Unread:
-    """A resource of the call that did not become part of the screening, and why."""
-
-    resource: str
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
 class Answer:
     """What the cards are built from: the assessment and where it came from."""
 
     assessment: Assessment
     hook_instance: str
-    unread: tuple[Unread, ...]
+    unread: tuple[Unmapped, ...]
     assessment_url: str  # absolute: the full assessment in backcare
     knowledge_url: str  # absolute: backcare's knowledge base pages
     orders: tuple[Mapping[str, Any], ...] = ()  # selected massage ServiceRequests (order-select)
@@ -208,7 +201,7 @@ def _short(text: str) -> str:
 
 
 def unscreened(
-    hook_instance: str, problems: Iterable[object], unread: Iterable[Unread]
+    hook_instance: str, problems: Iterable[object], unread: Iterable[Unmapped]
 ) -> dict[str, Any]:
     """The one card for a record that cannot be screened: what is missing, to add first."""
     lines = [f"- {p}" for p in problems] + [f"- {u.resource}: {u.why}" for u in unread]

@@ -39,17 +39,18 @@ def respond(
         reading = fhir_read.read_resources(resources, kb, today=today)
     except InvalidIntake as error:  # not FHIR resources that can be read at all
         return {"cards": [cards_.unscreened(request.hookInstance, error.problems, ())]}
-    unread = tuple(cards_.Unread(u.resource, u.why) for u in reading.unmapped)
     try:
         intake = parse_intake(reading.intake, today=today)
     except InvalidIntake as error:
-        return {"cards": [cards_.unscreened(request.hookInstance, error.problems, unread)]}
+        return {
+            "cards": [cards_.unscreened(request.hookInstance, error.problems, reading.unmapped)]
+        }
     assessment = assess(intake, kb)
     changes = summary.todays_changes(to_json(assessment), reading.intake, kb)
     answer = cards_.Answer(
         assessment=assessment,
         hook_instance=request.hookInstance,
-        unread=unread,
+        unread=reading.unmapped,
         assessment_url=link_for(reading.intake),
         knowledge_url=knowledge_url,
         orders=orders,
