@@ -233,6 +233,48 @@ def test_an_order_select_for_massage_that_may_go_ahead_changed_adds_the_changes_
     assert "Pressure at most light" in action["resource"]["note"][0]["text"]
 
 
+def test_a_body_that_is_not_a_hook_request_is_400_naming_the_field(
+    trusted: Clinic, key: Any
+) -> None:
+    bad = {
+        "the body is not JSON": ("{not json", "not JSON"),
+        "no context": ({**patient_view(), "context": None}, "context"),
+        "another hook": ({**patient_view(), "hook": "order-sign"}, "hook"),
+        "a patient id with a path in it": (
+            patient_view(context={"userId": "u", "patientId": "1/../Patient"}),
+            "context.patientId",
+        ),
+        "a prefetch that is no resource": (
+            patient_view(prefetch={**prefetch(), "conditions": "none"}),
+            "prefetch.conditions",
+        ),
+        "a Bundle entry without its resource": (
+            patient_view(prefetch={**prefetch(), "allergies": searchset() | {"entry": [{}]}}),
+            "prefetch.allergies.entry.0.resource",
+        ),
+        "a token but no server": (
+            patient_view(fhirAuthorization={"access_token": "t", "token_type": "Bearer"}),
+            "fhirServer",
+        ),
+    }
+    for why, (body, field) in bad.items():
+        raw = body if isinstance(body, str) else json.dumps(body)
+        answer = Browser().post(
+            PATIENT_VIEW,
+            raw,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {signed(key)}",
+        )
+        assert (why, answer.status_code) == (why, 400)
+        assert field in answer.json()["error"], why
+    url = MASSAGE_URL
+    body = order_select("ServiceRequest/1", [], condition("64859006", "Osteoporosis"))
+    body["context"]["draftOrders"] = {"resourceType": "Bundle", "entry": [{"resource": 3}]}
+    answer = post(url, body, signed(key, aud=url))
+    assert answer.status_code == 400
+    assert "context.draftOrders.entry.0.resource" in answer.json()["error"]
+
+
 def test_missing_prefetch_without_a_fhir_server_is_412(trusted: Clinic, key: Any) -> None:
     body = patient_view(prefetch={"patient": PATIENT})
     answer = post(PATIENT_VIEW, body, signed(key))

@@ -8,7 +8,7 @@ naming the field.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,13 +28,26 @@ class Authorization(BaseModel):
     subject: str | None = None
 
 
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    resource: dict[str, Any]
+
+
+class Bundle(BaseModel):
+    """``draftOrders``: a FHIR Bundle of the orders being written."""
+
+    model_config = ConfigDict(extra="allow")
+    resourceType: Literal["Bundle"]
+    entry: list[Entry] = []
+
+
 class Context(BaseModel):
     model_config = ConfigDict(extra="allow")
     userId: str = Field(min_length=1)
     patientId: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\-.]+$")
     encounterId: str | None = None
     selections: list[str] = []
-    draftOrders: dict[str, Any] | None = None
+    draftOrders: Bundle | None = None
 
 
 class HookRequest(BaseModel):
@@ -69,21 +82,26 @@ def read(body: Any, service: Service) -> HookRequest:
 def massage_orders(request: HookRequest, code: Coding) -> tuple[dict[str, Any], ...]:
     """The selected draft ServiceRequests that order massage: coded with ``code``, or named
     with its display text (order-select 1.0: ``selections`` point into ``draftOrders``)."""
-    bundle = request.context.draftOrders or {}
+    entries = request.context.draftOrders.entry if request.context.draftOrders else []
     chosen = set(request.context.selections)
-    found = []
-    for entry in bundle.get("entry") or []:
-        resource = entry.get("resource") if isinstance(entry, dict) else None
-        if not isinstance(resource, dict) or resource.get("resourceType") != "ServiceRequest":
-            continue
-        if f"ServiceRequest/{resource.get('id')}" in chosen and _is_massage(resource, code):
-            found.append(resource)
-    return tuple(found)
+    return tuple(
+        e.resource
+        for e in entries
+        if e.resource.get("resourceType") == "ServiceRequest"
+        and f"ServiceRequest/{e.resource.get('id')}" in chosen
+        and _is_massage(e.resource, code)
+    )
 
 
 def _is_massage(order: dict[str, Any], code: Coding) -> bool:
-    concept = order.get("code") or {}
-    for coding in concept.get("coding") or []:
-        if coding.get("system") == code.system and coding.get("code") == code.code:
+    concept = order.get("code")
+    if not isinstance(concept, dict):
+        return False
+    codings = concept.get("coding")
+    for coding in codings if isinstance(codings, list) else []:
+        if isinstance(coding, dict) and (coding.get("system"), coding.get("code")) == (
+            code.system,
+            code.code,
+        ):
             return True
     return str(concept.get("text", "")).strip().lower() == code.display.lower()

@@ -9,13 +9,13 @@ specification's §Prefetch asks).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
-from backcare.errors import DataMissing
+from backcare.errors import BadHookRequest, DataMissing, Problem
 from backcare.interop.cds_hooks.call import HookRequest
 from backcare.interop.cds_hooks.services import PATIENT, PREFETCH
 
@@ -37,17 +37,29 @@ def gather(request: HookRequest) -> dict[str, Any]:
     return given
 
 
-def resources(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The resources of the prefetch: single resources and the entries of search Bundles."""
-    for value in data.values():
+def resources(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The resources of the prefetch: single resources and the entries of search Bundles;
+    anything else is a ``BadHookRequest`` naming where it is."""
+    found: list[Mapping[str, Any]] = []
+    problems: list[Problem] = []
+    for key, value in data.items():
         if not isinstance(value, Mapping):
-            continue
-        if value.get("resourceType") == "Bundle":
-            for entry in value.get("entry") or []:
-                if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
-                    yield entry["resource"]
+            problems.append(Problem(f"prefetch.{key}", "must be a FHIR resource or Bundle"))
+        elif value.get("resourceType") != "Bundle":
+            found.append(value)
+        elif not isinstance(value.get("entry", []), list):
+            problems.append(Problem(f"prefetch.{key}.entry", "must be a list of entries"))
         else:
-            yield value
+            for n, entry in enumerate(value.get("entry", [])):
+                resource = entry.get("resource") if isinstance(entry, Mapping) else None
+                if isinstance(resource, Mapping):
+                    found.append(resource)
+                else:
+                    where = f"prefetch.{key}.entry.{n}.resource"
+                    problems.append(Problem(where, "must be a FHIR resource"))
+    if problems:
+        raise BadHookRequest(problems)
+    return found
 
 
 def _fetch(request: HookRequest, query: str) -> Any:
