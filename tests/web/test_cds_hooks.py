@@ -126,8 +126,10 @@ def patient_view(**fields: Any) -> dict[str, Any]:
 
 
 def post(url: str, body: Any, token: str | None) -> Any:
+    """POST as a CDS client does: JSON, a bearer token, no CSRF token (the checks are on)."""
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return Browser().post(url, json.dumps(body), content_type="application/json", **headers)
+    browser = Browser(enforce_csrf_checks=True)
+    return browser.post(url, json.dumps(body), content_type="application/json", **headers)
 
 
 def golden(name: str, found: dict[str, Any]) -> None:
@@ -259,7 +261,7 @@ def test_a_body_that_is_not_a_hook_request_is_400_naming_the_field(
     }
     for why, (body, field) in bad.items():
         raw = body if isinstance(body, str) else json.dumps(body)
-        answer = Browser().post(
+        answer = Browser(enforce_csrf_checks=True).post(
             PATIENT_VIEW,
             raw,
             content_type="application/json",
