@@ -43,10 +43,11 @@ def check(
     called); ``TokenRefused`` says what is wrong."""
     token = _bearer(header)
     try:
-        algorithm = jwt.get_unverified_header(token).get("alg")
+        header_ = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
         raise TokenRefused(f"the bearer token is not a JWT: {error}") from None
+    algorithm = header_.get("alg")
     if algorithm not in ALGORITHMS:
         raise TokenRefused(f"the token is signed with {algorithm!r}; allowed: ES384, RS384")
     issuer = unverified.get("iss")
@@ -56,7 +57,7 @@ def check(
     try:
         claims = jwt.decode(
             token,
-            public_key(key, kid=jwt.get_unverified_header(token).get("kid")),
+            public_key(key, kid=header_.get("kid")),
             algorithms=[algorithm],
             audience=audience,
             issuer=issuer,

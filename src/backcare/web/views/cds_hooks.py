@@ -1,7 +1,8 @@
 """The CDS Hooks 2.0 endpoints (§Discovery, §Calling a CDS Service, §Feedback), thin: read the
-request, check the caller's token, call the service, answer JSON. Errors are JSON too, with the
-status the specification gives: 400 bad request, 401 unauthenticated, 404 no such service,
-412 required data missing. CSRF does not apply: callers are servers that sign every request.
+request, check the caller's token, call the service, answer JSON. A refused call is answered
+with JSON too (``{"error": "..."}``), with the status the specification gives: 400 bad request,
+401 unauthenticated, 404 no such service, 412 required data missing. CSRF does not apply:
+callers are servers that sign every request.
 """
 
 from __future__ import annotations
