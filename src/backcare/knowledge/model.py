@@ -232,6 +232,7 @@ class Suits(Entry):
 class Modality(Entry):
     id: Id
     name: str
+    snomed: str | None = None
     synonyms: list[str] = []
     seeds: list[Id] = []
     description: str

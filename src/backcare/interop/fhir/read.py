@@ -33,11 +33,15 @@ class Unmapped:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """An intake dict (validate it with ``parse_intake``), the client's name, and what was left."""
+    """An intake dict (validate it with ``parse_intake``), the client's name and birth date from
+    the Patient, and what was left out."""
 
     intake: dict[str, Any]
     name: str | None
     unmapped: tuple[Unmapped, ...]
+    born: date | None = None
+    family: str | None = None
+    given: str | None = None
 
 
 @dataclass
@@ -45,6 +49,8 @@ class _Draft:
     kb: KnowledgeBase
     intake: dict[str, Any] = field(default_factory=dict)
     name: str | None = None
+    family: str | None = None
+    given: str | None = None
     birth: date | None = None
     patients: int = 0
     unmapped: list[Unmapped] = field(default_factory=list)
@@ -92,7 +98,9 @@ def read_resources(
         draft.skip(
             "Patient", "no birthDate (or intake age) given: the intake needs the client's age"
         )
-    return Reading(intake, draft.name, tuple(draft.unmapped))
+    return Reading(
+        intake, draft.name, tuple(draft.unmapped), draft.birth, draft.family, draft.given
+    )
 
 
 def _label(resource: Mapping[str, Any]) -> str:
@@ -110,6 +118,10 @@ def _patient(draft: _Draft, resource: Mapping[str, Any]) -> None:
         draft.skip(_label(resource), "a second Patient: an intake is about one client")
         return
     draft.name = _name(resource.get("name"))
+    first = _first(resource.get("name"))
+    if first:
+        draft.family = str(first.get("family") or "") or None
+        draft.given = " ".join(str(g) for g in first.get("given", []) if g) or None
     gender = resource.get("gender")
     if gender in ("female", "male", "unknown"):
         draft.intake.setdefault("client", {}).setdefault("sex", gender)
@@ -125,10 +137,16 @@ def _patient(draft: _Draft, resource: Mapping[str, Any]) -> None:
             draft.skip(_label(resource), f"birthDate {birth!r} is not a full date (YYYY-MM-DD)")
 
 
-def _name(names: Any) -> str | None:
+def _first(names: Any) -> dict[str, Any] | None:
     if not isinstance(names, list) or not names or not isinstance(names[0], dict):
         return None
-    first = names[0]
+    return names[0]
+
+
+def _name(names: Any) -> str | None:
+    first = _first(names)
+    if first is None:
+        return None
     if isinstance(first.get("text"), str):
         return str(first["text"])
     parts = [*first.get("given", []), first.get("family", "")]

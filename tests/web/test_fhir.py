@@ -1,0 +1,93 @@
+"""FHIR R4 export and import against the demo clinic: every client's Bundle passes three
+independent checkers (the official JSON schema, FHIR.js, @medplum/core), and importing it into an
+empty clinic gives the same decision and findings."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from backcare.interop.fhir import bundle_for
+from backcare.interop.fhir.importing import import_bundle
+from backcare.records import demo
+from backcare.records.models import Client, Clinic
+from tests import fhir_checkers
+
+pytestmark = pytest.mark.skipif(
+    not fhir_checkers.installed(), reason="npm ci in tools/fhir-validate installs the checkers"
+)
+
+
+def broken(bundle: dict[str, Any]) -> dict[str, Any]:
+    """A copy with faults each checker is known to catch: an impossible birth date, an element
+    Patient does not have, and a status outside its value set."""
+    bad = copy.deepcopy(bundle)
+    patient = bad["entry"][0]["resource"]
+    patient["birthDate"] = "1970-13-01"
+    patient["favouriteColour"] = "blue"
+    next(e["resource"] for e in bad["entry"] if e["resource"]["resourceType"] == "Procedure")[
+        "status"
+    ] = "done"
+    return bad
+
+
+def findings(result: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((f["rule"], f["decision"]) for f in result["findings"])
+
+
+def test_every_demo_bundle_passes_three_checkers_and_imports_to_the_same_decision(db):
+    demo.ensure_demo()
+    clients = list(Client.objects.filter(clinic__name=demo.CLINIC).order_by("pk"))
+    bundles = {f"{c.pk} {c}": bundle_for(c) for c in clients}
+    kinds = Counter(e["resource"]["resourceType"] for b in bundles.values() for e in b["entry"])
+    for kind in (
+        "Patient",
+        "Condition",
+        "MedicationStatement",
+        "AllergyIntolerance",
+        "QuestionnaireResponse",
+        "DetectedIssue",
+        "RiskAssessment",
+        "Provenance",
+        "CarePlan",
+        "Goal",
+        "ServiceRequest",
+        "Procedure",
+        "Observation",
+    ):
+        assert kinds[kind], f"no demo client's bundle has a {kind}"
+    assert any(
+        not any(e["resource"]["resourceType"] == "CarePlan" for e in b["entry"])
+        for b in bundles.values()
+    )
+
+    sample = next(
+        b
+        for b in bundles.values()
+        if any(e["resource"]["resourceType"] == "Procedure" for e in b["entry"])
+    )
+    found = fhir_checkers.problems({**bundles, "broken": broken(sample)})
+    caught = found.pop("broken")
+    assert all(caught[checker] for checker in ("json-schema", "fhir.js", "medplum")), caught
+    assert {
+        name: {k: v for k, v in checks.items() if v}
+        for name, checks in found.items()
+        if any(checks.values())
+    } == {}
+
+    empty = Clinic.objects.create(name="Receiving clinic")
+    for client, bundle in zip(clients, bundles.values(), strict=True):
+        done = import_bundle(clinic=empty, user=None, bundle=bundle, today=timezone.localdate())
+        source = client.assessments.order_by("-pk").first()
+        assert source is not None
+        assert (done.client.first_name, done.client.last_name, done.client.date_of_birth) == (
+            client.first_name,
+            client.last_name,
+            client.date_of_birth,
+        )
+        assert done.assessment.decision == source.decision, client
+        assert findings(done.assessment.result) == findings(source.result), client
