@@ -74,6 +74,7 @@ CLIENT_PAGES = [
     ("get", "referral_new"),
     ("post", "referral_new"),
     ("post", "own_copy"),
+    ("post", "fhir_export"),
     ("get", "measure_new"),
     ("post", "measure_new"),
     ("post", "log_link_new"),

@@ -5,19 +5,21 @@ empty clinic gives the same decision and findings."""
 from __future__ import annotations
 
 import copy
+import json
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.test import Client as Browser
 from django.utils import timezone
 
 from backcare.interop.fhir import bundle_for
 from backcare.interop.fhir.importing import import_bundle
 from backcare.records import demo
-from backcare.records.models import Client, Clinic
+from backcare.records.models import AuditEvent, Client, Clinic
 from tests import fhir_checkers
 
-pytestmark = pytest.mark.skipif(
+needs_checkers = pytest.mark.skipif(
     not fhir_checkers.installed(), reason="npm ci in tools/fhir-validate installs the checkers"
 )
 
@@ -39,6 +41,7 @@ def findings(result: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted((f["rule"], f["decision"]) for f in result["findings"])
 
 
+@needs_checkers
 def test_every_demo_bundle_passes_three_checkers_and_imports_to_the_same_decision(db):
     demo.ensure_demo()
     clients = list(Client.objects.filter(clinic__name=demo.CLINIC).order_by("pk"))
@@ -91,3 +94,24 @@ def test_every_demo_bundle_passes_three_checkers_and_imports_to_the_same_decisio
         )
         assert done.assessment.decision == source.decision, client
         assert findings(done.assessment.result) == findings(source.result), client
+
+
+def test_the_client_page_downloads_the_bundle_audited_and_not_stored(client_a, therapist_a):
+    browser = Browser()
+    browser.force_login(therapist_a)
+    page = browser.get(f"/clients/{client_a.pk}/").content.decode()
+    assert f'action="/clients/{client_a.pk}/fhir/"' in page
+    response = browser.post(f"/clients/{client_a.pk}/fhir/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    bundle = json.loads(response.content)
+    patient = bundle["entry"][0]["resource"]
+    assert patient["name"] == [{"family": "Lovelace", "given": ["Ada"]}]
+    texts = [
+        e["resource"].get("medicationCodeableConcept", {}).get("text") for e in bundle["entry"]
+    ]
+    assert "warfarin 5 mg" in texts
+    event = AuditEvent.objects.filter(client=client_a, action="client.export_fhir").get()
+    assert event.user == therapist_a

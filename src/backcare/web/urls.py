@@ -75,6 +75,7 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/referrals/new/", referrals.referral_new, name="referral_new"),
     path("clients/<int:client_id>/own-copy/", exchange.own_copy, name="own_copy"),
+    path("clients/<int:client_id>/fhir/", exchange.fhir_export, name="fhir_export"),
     path("i/<str:token>/", self_intake.self_intake, name="self_intake"),
     path("i/<str:token>/<slug:step_id>/", self_intake.self_intake, name="self_intake_step"),
     path("clients/<int:client_id>/measures/new/", measures.measure_new, name="measure_new"),
