@@ -12,12 +12,16 @@ from typing import Any
 import pytest
 from django.test import Client as Browser
 from django.utils import timezone
+from typer.testing import CliRunner
 
+from backcare.cli import app
+from backcare.errors import InvalidIntake, NotFound
 from backcare.interop.fhir import bundle_for
 from backcare.interop.fhir.importing import import_bundle
 from backcare.records import demo
 from backcare.records.models import AuditEvent, Client, Clinic
 from tests import fhir_checkers
+from tests.unit.test_fhir_golden import GOLDEN
 
 needs_checkers = pytest.mark.skipif(
     not fhir_checkers.installed(), reason="npm ci in tools/fhir-validate installs the checkers"
@@ -68,6 +72,7 @@ def test_every_demo_bundle_passes_three_checkers_and_imports_to_the_same_decisio
         for b in bundles.values()
     )
 
+    bundles["golden"] = json.loads(GOLDEN.read_text())
     sample = next(
         b
         for b in bundles.values()
@@ -83,7 +88,7 @@ def test_every_demo_bundle_passes_three_checkers_and_imports_to_the_same_decisio
     } == {}
 
     empty = Clinic.objects.create(name="Receiving clinic")
-    for client, bundle in zip(clients, bundles.values(), strict=True):
+    for client, bundle in zip(clients, list(bundles.values())[: len(clients)], strict=True):
         done = import_bundle(clinic=empty, user=None, bundle=bundle, today=timezone.localdate())
         source = client.assessments.order_by("-pk").first()
         assert source is not None
@@ -115,3 +120,33 @@ def test_the_client_page_downloads_the_bundle_audited_and_not_stored(client_a, t
     assert "warfarin 5 mg" in texts
     event = AuditEvent.objects.filter(client=client_a, action="client.export_fhir").get()
     assert event.user == therapist_a
+
+
+def test_export_fhir_and_import_fhir_commands_move_a_client_to_another_clinic(
+    client_a, clinic_b, tmp_path
+):
+    cli = CliRunner()
+    target = tmp_path / "ada.json"
+    exported = cli.invoke(
+        app, ["export-fhir", str(client_a.pk), "--clinic", "Clinic A", "-o", str(target)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert json.loads(target.read_text())["resourceType"] == "Bundle"
+
+    imported = cli.invoke(app, ["import-fhir", str(target), "--clinic", "Clinic B"])
+    assert imported.exit_code == 0, imported.output
+    moved = Client.objects.get(clinic=clinic_b)
+    assert (moved.first_name, moved.last_name) == ("Ada", "Lovelace")
+    assert moved.assessments.get().decision == client_a.assessments.get().decision
+    assert f"Created client {moved.pk}" in imported.output
+    assert "Not read: Procedure" not in imported.output
+
+    outside = cli.invoke(app, ["export-fhir", str(client_a.pk), "--clinic", "Clinic B"])
+    # main() turns these errors into exit code 2 and the message; CliRunner shows the error.
+    assert isinstance(outside.exception, NotFound)
+    assert f"no client {client_a.pk}" in str(outside.exception)
+    (tmp_path / "bad.json").write_text("{not json")
+    bad = cli.invoke(app, ["import-fhir", str(tmp_path / "bad.json"), "--clinic", "Clinic B"])
+    assert isinstance(bad.exception, InvalidIntake)
+    assert "not a readable JSON file" in str(bad.exception)
