@@ -4,7 +4,8 @@ HL7 FHIR R4 (4.0.1): Patient (§8.1), Condition (§9.2), MedicationStatement (§
 AllergyIntolerance (§9.1) and the intake's QuestionnaireResponse (§12.2, see
 ``questionnaire.py``). Condition codes come from the knowledge base: backcare's condition id
 always, SNOMED CT and ICD-10 where the knowledge base records them. Medicines and allergies
-travel as the text the client gave; the knowledge base holds no RxNorm codes yet.
+travel as the text the client gave, medicines with the RxNorm code of each generic named where
+the knowledge base records one (``rxnorm.yaml``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def intake_resources(ids: Ids, intake: Intake, kb: KnowledgeBase) -> list[dict[s
             "MedicationStatement",
             i,
             status="active",
-            medicationCodeableConcept={"text": text},
+            medicationCodeableConcept=medication_code(kb, text),
             subject=subject,
             dateAsserted=day,
         )
@@ -96,6 +97,17 @@ def condition_code(kb: KnowledgeBase, name: str) -> dict[str, Any]:
     if known.icd10:
         coding.append({"system": systems.ICD10, "code": known.icd10})
     return {"coding": coding, "text": known.name}
+
+
+def medication_code(kb: KnowledgeBase, text: str) -> dict[str, Any]:
+    """A medication line as written, with the RxNorm code of each generic it names (when known)."""
+    generics = kb.read_medication(text).generics
+    coding = [
+        {"system": systems.RXNORM, "code": kb.rxnorm.codes[g], "display": g}
+        for g in generics
+        if g in kb.rxnorm.codes
+    ]
+    return {"coding": coding, "text": text} if coding else {"text": text}
 
 
 def regions(names: tuple[str, ...] | list[str], kb: KnowledgeBase) -> list[dict[str, Any]]:

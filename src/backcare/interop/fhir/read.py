@@ -3,10 +3,11 @@
 HL7 FHIR R4 (4.0.1): Bundle (§2.36), Patient (§8.1), Condition (§9.2), MedicationStatement
 (§10.6), MedicationRequest (§10.3), AllergyIntolerance (§9.1) and, from backcare's own export,
 the intake's QuestionnaireResponse (§12.2). Codes map through the knowledge base (SNOMED CT and
-ICD-10 for conditions, backcare's own condition ids); a resource with no known code is read by its
-text with the same matcher as typed text, so an unknown name reaches the assessment as
-unrecognised. Every resource that is not read, or read only in part, is listed in ``unmapped``.
-Pure: no database, no clock (``today`` dates the intake when nothing else does).
+ICD-10 for conditions, backcare's own condition ids; RxNorm for a medicine with no text); a
+resource with no known code is read by its text with the same matcher as typed text, so an
+unknown name reaches the assessment as unrecognised. Every resource that is not read, or read
+only in part, is listed in ``unmapped``. Pure: no database and no clock (``today`` dates the
+intake when nothing else does).
 """
 
 from __future__ import annotations
@@ -278,12 +279,22 @@ def _medication(draft: _Draft, resource: Mapping[str, Any]) -> None:
     if status not in _TAKEN[kind]:
         draft.skip(label, f"status {status!r}: not a medicine the client takes now")
         return
-    text = _text(resource.get("medicationCodeableConcept"))
+    concept = resource.get("medicationCodeableConcept")
+    text = _text(concept) or _rxnorm_generic(concept, draft.kb)
     if text is None:
         draft.skip(label, "no medicine name (medicationCodeableConcept text or display) to read")
         return
     # Kept as written: the assessment reads the name and lists an unknown one as unrecognised.
     draft.intake.setdefault("medications", []).append(text)
+
+
+def _rxnorm_generic(concept: Any, kb: KnowledgeBase) -> str | None:
+    """The generic an RxNorm code stands for, when the knowledge base records it."""
+    by_code = {code: generic for generic, code in kb.rxnorm.codes.items()}
+    for coding in _codings(concept):
+        if coding.get("system") == systems.RXNORM and coding.get("code") in by_code:
+            return by_code[str(coding["code"])]
+    return None
 
 
 def _allergy(draft: _Draft, resource: Mapping[str, Any]) -> None:
