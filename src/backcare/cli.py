@@ -430,10 +430,14 @@ def import_fhir_command(
     ] = None,
 ) -> None:
     """Create a client from a FHIR R4 Bundle: its intake is read and assessed (docs/fhir.md)."""
+    from backcare.interop.fhir.read import MAX_BYTES, load_json
+
     try:
-        bundle = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidIntake([Problem(str(file), f"not a readable JSON file: {error}")]) from None
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InvalidIntake([Problem(str(file), f"cannot read it: {error.strerror}")]) from None
+    bundle = load_json(raw, name=str(file))
     _django()
     _migrate()
     from backcare.interop.fhir.importing import import_bundle

@@ -77,6 +77,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "referral_new": ("login login", "ok done", "ok done", "404 404"),
     "own_copy": ("login login", "done ok", "done ok", "done 404"),
     "fhir_export": ("login login", "done ok", "done ok", "done 404"),
+    "fhir_import": ("login login", "ok ok", "ok ok", "ok ok"),
     "clinic_export": ("login login", "403 403", "ok ok", "ok ok"),
     "measure_new": ("login login", "ok done", "ok done", "404 404"),
     "log_link_new": ("login login", "done done", "done done", "404 404"),

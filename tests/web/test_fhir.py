@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 from django.utils import timezone
 from typer.testing import CliRunner
@@ -149,4 +150,35 @@ def test_export_fhir_and_import_fhir_commands_move_a_client_to_another_clinic(
     (tmp_path / "bad.json").write_text("{not json")
     bad = cli.invoke(app, ["import-fhir", str(tmp_path / "bad.json"), "--clinic", "Clinic B"])
     assert isinstance(bad.exception, InvalidIntake)
-    assert "not a readable JSON file" in str(bad.exception)
+    assert "is not a FHIR Bundle in JSON" in str(bad.exception)
+
+
+def test_a_therapist_uploads_a_bundle_and_sees_what_was_not_read(client_a, therapist_a):
+    browser = Browser()
+    browser.force_login(therapist_a)
+    bundle = bundle_for(client_a)
+    bundle["entry"].append({"resource": {"resourceType": "Immunization", "id": "flu"}})
+    upload = SimpleUploadedFile("ada.json", json.dumps(bundle).encode())
+    page = browser.post("/clients/import-fhir/", {"bundle": upload})
+    assert page.status_code == 200
+    copy_of_ada = (
+        Client.objects.filter(clinic=client_a.clinic, last_name="Lovelace")
+        .exclude(pk=client_a.pk)
+        .get()
+    )
+    shown = page.content.decode()
+    assert f'href="/clients/{copy_of_ada.pk}/"' in shown
+    assert "Immunization/flu" in shown
+    assert copy_of_ada.assessments.get().decision == client_a.assessments.get().decision
+
+    refused = browser.post(
+        "/clients/import-fhir/", {"bundle": SimpleUploadedFile("x.json", b"[1, 2")}
+    )
+    assert refused.status_code == 400
+    assert "bundle: is not a FHIR Bundle in JSON" in refused.content.decode()
+    no_name = browser.post(
+        "/clients/import-fhir/",
+        {"bundle": SimpleUploadedFile("y.json", b'{"resourceType": "Bundle"}')},
+    )
+    assert no_name.status_code == 400
+    assert "client.age" in no_name.content.decode()

@@ -12,6 +12,7 @@ intake when nothing else does).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from backcare.interop.fhir import systems
 from backcare.interop.fhir.questionnaire import intake_of
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import REGIONS
+from backcare.limits import FHIR_BUNDLE_MEGABYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,20 @@ class _Draft:
 
     def skip(self, resource: str, why: str) -> None:
         self.unmapped.append(Unmapped(resource, why))
+
+
+MAX_BYTES = FHIR_BUNDLE_MEGABYTES * 1024 * 1024
+
+
+def load_json(raw: bytes, *, name: str = "FILE") -> Any:
+    """The JSON document in ``raw``; anything too large or unreadable is InvalidFhir."""
+    if len(raw) > MAX_BYTES:
+        problem = f"is larger than {FHIR_BUNDLE_MEGABYTES} MiB, the most a Bundle to import may be"
+        raise InvalidFhir([Problem(name, problem)])
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise InvalidFhir([Problem(name, f"is not a FHIR Bundle in JSON: {error}")]) from None
 
 
 def read_bundle(bundle: Any, kb: KnowledgeBase, *, today: date) -> Reading:

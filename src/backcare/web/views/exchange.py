@@ -16,8 +16,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from backcare.errors import NotFound
+from backcare.errors import InvalidIntake, NotFound, Problem, SaveFailed
 from backcare.interop.fhir import bundle_for
+from backcare.interop.fhir.importing import import_bundle
+from backcare.interop.fhir.read import MAX_BYTES, load_json
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, clients, export
 from backcare.records import own_copy as copies
@@ -87,6 +89,33 @@ def fhir_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
     name = f"fhir-{client.last_name or 'client'}-{client.pk}-{today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@clinic_page
+def fhir_import(request: HttpRequest) -> HttpResponseBase:
+    """A FHIR R4 Bundle uploaded by a therapist becomes a new client with an assessed intake;
+    the page then lists every resource that was not read, and why."""
+    user = user_of(request)
+    assert user.clinic is not None
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("bundle")
+        try:
+            if upload is None:
+                raise InvalidIntake(
+                    [Problem("bundle", "choose a FHIR Bundle file (JSON) to import")]
+                )
+            bundle = load_json(upload.read(MAX_BYTES + 1), name="bundle")
+            done = import_bundle(clinic=user.clinic, user=user, bundle=bundle, today=today())
+        except InvalidIntake as error:
+            errors = [str(p) for p in error.problems]
+        except SaveFailed as error:
+            errors = [str(error)]
+        else:
+            return render(request, "web/fhir_imported.html", {"done": done, "client": done.client})
+    return render(
+        request, "web/fhir_import.html", {"errors": errors}, status=400 if errors else 200
+    )
 
 
 def _download(write: Callable[[IO[bytes]], object], name: str) -> FileResponse:
