@@ -139,3 +139,13 @@ def test_questionnaire_items_give_back_the_same_intake():
     data, problems = intake_of(items_of(intake))
     assert problems == []
     assert parse_intake(data, today=TODAY) == intake
+
+
+def test_a_medicine_given_only_as_an_rxnorm_code_is_read_as_its_generic(kb):
+    coded = {
+        "resourceType": "MedicationStatement",
+        "status": "active",
+        "medicationCodeableConcept": {"coding": [{"system": systems.RXNORM, "code": "11289"}]},
+    }
+    reading = read_bundle(bundle(PATIENT, coded), kb, today=TODAY)
+    assert reading.intake["medications"] == ["warfarin"]

@@ -76,6 +76,8 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "self_intake_step": ("410 410", "410 410", "410 410", "410 410"),
     "referral_new": ("login login", "ok done", "ok done", "404 404"),
     "own_copy": ("login login", "done ok", "done ok", "done 404"),
+    "fhir_export": ("login login", "done ok", "done ok", "done 404"),
+    "fhir_import": ("login login", "ok ok", "ok ok", "ok ok"),
     "clinic_export": ("login login", "403 403", "ok ok", "ok ok"),
     "measure_new": ("login login", "ok done", "ok done", "404 404"),
     "log_link_new": ("login login", "done done", "done done", "404 404"),

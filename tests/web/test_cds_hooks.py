@@ -226,7 +226,7 @@ def test_an_order_select_for_massage_when_massage_must_wait_suggests_cancelling_
 def test_an_order_select_for_massage_that_may_go_ahead_changed_adds_the_changes_to_it(
     trusted: Clinic, key: Any
 ) -> None:
-    orders = [service_request("massage-1", {"text": "Therapeutic massage"})]
+    orders = [service_request("massage-1", {"text": "Swedish massage"})]
     body = order_select("ServiceRequest/massage-1", orders, condition("64859006", "Osteoporosis"))
     card = post(MASSAGE_URL, body, signed(key, aud=MASSAGE_URL)).json()["cards"][0]
     action = card["suggestions"][0]["actions"][0]

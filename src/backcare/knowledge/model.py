@@ -183,6 +183,14 @@ class DrugNames(Entry):
     names: dict[str, Generics]
 
 
+class RxNorm(Entry):
+    """RxNorm ingredient codes (RxCUI) of generics, for exchange with health record systems."""
+
+    sources: SourceIds
+    note: str = ""
+    codes: dict[str, Annotated[str, Field(pattern=r"^[0-9]{1,8}$")]]
+
+
 class MatchingPolicy(Entry):
     """How near-miss spellings are read; a documented policy, not a clinical fact."""
 
@@ -232,6 +240,7 @@ class Suits(Entry):
 class Modality(Entry):
     id: Id
     name: str
+    snomed: str | None = None
     synonyms: list[str] = []
     seeds: list[Id] = []
     description: str
@@ -440,23 +449,6 @@ class PublicCheck(Entry):
     unrecognised_conditions: str
 
 
-class Coding(Entry):
-    """A code of a standard terminology (FHIR Coding), with where it was seen."""
-
-    system: str
-    code: str
-    display: str
-    status: Literal["verified", "unverified"]
-    note: str = ""
-    sources: SourceIds
-
-
-class Terminology(Entry):
-    """Codes backcare speaks to other systems in (FHIR, CDS Hooks)."""
-
-    massage_procedure: Coding
-
-
 class Meta(Entry):
     version: str
     released: str
@@ -465,7 +457,6 @@ class Meta(Entry):
     status_defaults: StatusDefaults
     decisions: dict[DecisionName, str]
     public_check: PublicCheck
-    terminology: Terminology
 
 
 class Positioning(Entry):

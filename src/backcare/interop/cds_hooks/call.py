@@ -13,8 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backcare.errors import BadHookRequest, Problem
-from backcare.interop.cds_hooks.services import Service
-from backcare.knowledge.model import Coding
+from backcare.interop.cds_hooks.services import Service, massage_codes
+from backcare.interop.fhir import systems
+from backcare.knowledge import KnowledgeBase
 
 
 class Authorization(BaseModel):
@@ -79,9 +80,9 @@ def read(body: Any, service: Service) -> HookRequest:
     return request
 
 
-def massage_orders(request: HookRequest, code: Coding) -> tuple[dict[str, Any], ...]:
-    """The selected draft ServiceRequests that order massage: coded with ``code``, or named
-    with its display text (order-select 1.0: ``selections`` point into ``draftOrders``)."""
+def massage_orders(request: HookRequest, kb: KnowledgeBase) -> tuple[dict[str, Any], ...]:
+    """The selected draft ServiceRequests that order massage: coded with a modality's SNOMED CT
+    code, or named as a modality (order-select 1.0: ``selections`` point into ``draftOrders``)."""
     entries = request.context.draftOrders.entry if request.context.draftOrders else []
     chosen = set(request.context.selections)
     return tuple(
@@ -89,19 +90,19 @@ def massage_orders(request: HookRequest, code: Coding) -> tuple[dict[str, Any], 
         for e in entries
         if e.resource.get("resourceType") == "ServiceRequest"
         and f"ServiceRequest/{e.resource.get('id')}" in chosen
-        and _is_massage(e.resource, code)
+        and _is_massage(e.resource, kb)
     )
 
 
-def _is_massage(order: dict[str, Any], code: Coding) -> bool:
+def _is_massage(order: dict[str, Any], kb: KnowledgeBase) -> bool:
     concept = order.get("code")
     if not isinstance(concept, dict):
         return False
+    codes = massage_codes(kb)
     codings = concept.get("coding")
     for coding in codings if isinstance(codings, list) else []:
-        if isinstance(coding, dict) and (coding.get("system"), coding.get("code")) == (
-            code.system,
-            code.code,
-        ):
+        snomed = isinstance(coding, dict) and coding.get("system") == systems.SNOMED
+        if snomed and coding.get("code") in codes:
             return True
-    return str(concept.get("text", "")).strip().lower() == code.display.lower()
+    names = {n.lower() for m in kb.modalities.values() for n in (m.name, *m.synonyms)}
+    return str(concept.get("text", "")).strip().lower() in names

@@ -31,7 +31,7 @@ def respond(
     """The cards for this call; no cards for an order-select call with no massage order."""
     orders: tuple[dict[str, Any], ...] = ()
     if service.hook == "order-select":
-        orders = massage_orders(request, kb.meta.terminology.massage_procedure)
+        orders = massage_orders(request, kb)
         if not orders:
             return {"cards": []}
     resources = data.resources(data.gather(request))

@@ -35,12 +35,12 @@ class Service:
     description: str
 
     def discovery(self, kb: KnowledgeBase) -> dict[str, Any]:
-        code = kb.meta.terminology.massage_procedure
+        codes = ", ".join(massage_codes(kb))
         return {
             "hook": self.hook,
             "id": self.id,
             "title": self.title,
-            "description": self.description.format(code=f"SNOMED CT {code.code} ({code.display})"),
+            "description": self.description.format(code=f"SNOMED CT {codes}"),
             "prefetch": dict(PREFETCH),
             "usageRequirements": USAGE,
         }
@@ -62,10 +62,15 @@ MASSAGE_ORDER = Service(
     description=(
         "When a massage ServiceRequest is selected, checks it against the same screening and "
         "suggests changing or cancelling the order when massage is not safe as ordered. A "
-        "massage order carries {code}."
+        "massage order carries {code} or a massage modality's name."
     ),
 )
 SERVICES = {s.id: s for s in (PATIENT_VIEW, MASSAGE_ORDER)}
+
+
+def massage_codes(kb: KnowledgeBase) -> list[str]:
+    """The SNOMED CT codes the knowledge base gives massage modalities."""
+    return sorted({m.snomed for m in kb.modalities.values() if m.snomed})
 
 
 def discovery(kb: KnowledgeBase) -> dict[str, Any]:

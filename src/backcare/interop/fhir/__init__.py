@@ -7,6 +7,7 @@ not read.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backcare.interop.fhir.read import Reading, Unmapped, read_bundle, read_resources
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
 __all__ = ["Reading", "Unmapped", "bundle_for", "read_bundle", "read_resources"]
 
 
-def bundle_for(client: Client) -> dict[str, Any]:
-    """The client's records as a FHIR R4 collection Bundle (a JSON-ready dict)."""
+def bundle_for(client: Client, *, today: date | None = None) -> dict[str, Any]:
+    """The client's records as a FHIR R4 collection Bundle (a JSON-ready dict); the caller has
+    found the client within the user's clinic and audits what it shows."""
     from backcare.interop.fhir.export import bundle_for as build  # needs Django set up
 
-    return build(client)
+    return build(client, today=today)

@@ -3,14 +3,16 @@
 HL7 FHIR R4 (4.0.1): Bundle (§2.36), Patient (§8.1), Condition (§9.2), MedicationStatement
 (§10.6), MedicationRequest (§10.3), AllergyIntolerance (§9.1) and, from backcare's own export,
 the intake's QuestionnaireResponse (§12.2). Codes map through the knowledge base (SNOMED CT and
-ICD-10 for conditions, backcare's own condition ids); a resource with no known code is read by its
-text with the same matcher as typed text, so an unknown name reaches the assessment as
-unrecognised. Every resource that is not read, or read only in part, is listed in ``unmapped``.
-Pure: no database, no clock (``today`` dates the intake when nothing else does).
+ICD-10 for conditions, backcare's own condition ids; RxNorm for a medicine with no text); a
+resource with no known code is read by its text with the same matcher as typed text, so an
+unknown name reaches the assessment as unrecognised. Every resource that is not read, or read
+only in part, is listed in ``unmapped``. Pure: no database and no clock (``today`` dates the
+intake when nothing else does).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +23,7 @@ from backcare.interop.fhir import systems
 from backcare.interop.fhir.questionnaire import intake_of
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import REGIONS
+from backcare.limits import FHIR_BUNDLE_MEGABYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +36,15 @@ class Unmapped:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """An intake dict (validate it with ``parse_intake``), the client's name, and what was left."""
+    """An intake dict (validate it with ``parse_intake``), the client's name and birth date from
+    the Patient, and what was left out."""
 
     intake: dict[str, Any]
     name: str | None
     unmapped: tuple[Unmapped, ...]
+    born: date | None = None
+    family: str | None = None
+    given: str | None = None
 
 
 @dataclass
@@ -45,12 +52,28 @@ class _Draft:
     kb: KnowledgeBase
     intake: dict[str, Any] = field(default_factory=dict)
     name: str | None = None
+    family: str | None = None
+    given: str | None = None
     birth: date | None = None
     patients: int = 0
     unmapped: list[Unmapped] = field(default_factory=list)
 
     def skip(self, resource: str, why: str) -> None:
         self.unmapped.append(Unmapped(resource, why))
+
+
+MAX_BYTES = FHIR_BUNDLE_MEGABYTES * 1024 * 1024
+
+
+def load_json(raw: bytes, *, name: str = "FILE") -> Any:
+    """The JSON document in ``raw``; anything too large or unreadable is InvalidFhir."""
+    if len(raw) > MAX_BYTES:
+        problem = f"is larger than {FHIR_BUNDLE_MEGABYTES} MiB, the most a Bundle to import may be"
+        raise InvalidFhir([Problem(name, problem)])
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise InvalidFhir([Problem(name, f"is not a FHIR Bundle in JSON: {error}")]) from None
 
 
 def read_bundle(bundle: Any, kb: KnowledgeBase, *, today: date) -> Reading:
@@ -92,7 +115,9 @@ def read_resources(
         draft.skip(
             "Patient", "no birthDate (or intake age) given: the intake needs the client's age"
         )
-    return Reading(intake, draft.name, tuple(draft.unmapped))
+    return Reading(
+        intake, draft.name, tuple(draft.unmapped), draft.birth, draft.family, draft.given
+    )
 
 
 def _label(resource: Mapping[str, Any]) -> str:
@@ -110,6 +135,10 @@ def _patient(draft: _Draft, resource: Mapping[str, Any]) -> None:
         draft.skip(_label(resource), "a second Patient: an intake is about one client")
         return
     draft.name = _name(resource.get("name"))
+    first = _first(resource.get("name"))
+    if first:
+        draft.family = str(first.get("family") or "") or None
+        draft.given = " ".join(str(g) for g in first.get("given", []) if g) or None
     gender = resource.get("gender")
     if gender in ("female", "male", "unknown"):
         draft.intake.setdefault("client", {}).setdefault("sex", gender)
@@ -125,10 +154,16 @@ def _patient(draft: _Draft, resource: Mapping[str, Any]) -> None:
             draft.skip(_label(resource), f"birthDate {birth!r} is not a full date (YYYY-MM-DD)")
 
 
-def _name(names: Any) -> str | None:
+def _first(names: Any) -> dict[str, Any] | None:
     if not isinstance(names, list) or not names or not isinstance(names[0], dict):
         return None
-    first = names[0]
+    return names[0]
+
+
+def _name(names: Any) -> str | None:
+    first = _first(names)
+    if first is None:
+        return None
     if isinstance(first.get("text"), str):
         return str(first["text"])
     parts = [*first.get("given", []), first.get("family", "")]
@@ -260,12 +295,22 @@ def _medication(draft: _Draft, resource: Mapping[str, Any]) -> None:
     if status not in _TAKEN[kind]:
         draft.skip(label, f"status {status!r}: not a medicine the client takes now")
         return
-    text = _text(resource.get("medicationCodeableConcept"))
+    concept = resource.get("medicationCodeableConcept")
+    text = _text(concept) or _rxnorm_generic(concept, draft.kb)
     if text is None:
         draft.skip(label, "no medicine name (medicationCodeableConcept text or display) to read")
         return
     # Kept as written: the assessment reads the name and lists an unknown one as unrecognised.
     draft.intake.setdefault("medications", []).append(text)
+
+
+def _rxnorm_generic(concept: Any, kb: KnowledgeBase) -> str | None:
+    """The generic an RxNorm code stands for, when the knowledge base records it."""
+    by_code = {code: generic for generic, code in kb.rxnorm.codes.items()}
+    for coding in _codings(concept):
+        if coding.get("system") == systems.RXNORM and coding.get("code") in by_code:
+            return by_code[str(coding["code"])]
+    return None
 
 
 def _allergy(draft: _Draft, resource: Mapping[str, Any]) -> None:
