@@ -277,6 +277,17 @@ def test_a_body_that_is_not_a_hook_request_is_400_naming_the_field(
     assert "context.draftOrders.entry.0.resource" in answer.json()["error"]
 
 
+def test_a_record_without_a_birth_date_gets_one_card_saying_what_to_add(
+    trusted: Clinic, key: Any
+) -> None:
+    unborn = {k: v for k, v in PATIENT.items() if k != "birthDate"}
+    body = patient_view(prefetch={**prefetch(), "patient": unborn})
+    [card] = post(PATIENT_VIEW, body, signed(key)).json()["cards"]
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("Back massage: not screened")
+    assert "Patient: no birthDate" in card["detail"]
+
+
 def test_missing_prefetch_without_a_fhir_server_is_412(trusted: Clinic, key: Any) -> None:
     body = patient_view(prefetch={"patient": PATIENT})
     answer = post(PATIENT_VIEW, body, signed(key))
