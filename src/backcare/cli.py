@@ -396,6 +396,64 @@ def import_command(
         typer.echo("Accounts have no password yet: set one with 'backcare user passwd NAME'.")
 
 
+@app.command("export-fhir")
+def export_fhir_command(
+    client: Annotated[int, typer.Argument(metavar="CLIENT_ID", help="The client's id.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default: print it).")
+    ] = None,
+    clinic: Annotated[
+        str | None, typer.Option(help="The clinic's name; needed when several exist.")
+    ] = None,
+) -> None:
+    """Export one client as a FHIR R4 Bundle of JSON (docs/fhir.md)."""
+    _django()
+    from backcare.interop.fhir import bundle_for
+    from backcare.records import audit, export
+
+    found = export.scope_for(clinic=_clinic_named(clinic), client_id=client).client
+    assert found is not None
+    text = json.dumps(bundle_for(found), indent=2, ensure_ascii=False) + "\n"
+    audit.record(user=None, action="client.export_fhir", client=found, target="command line")
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.touch(mode=0o600)
+    output.write_text(text, encoding="utf-8")
+    typer.echo(
+        f"Exported {found} as a FHIR R4 Bundle to {output} (mode 600: it holds health data)."
+    )
+
+
+@app.command("import-fhir")
+def import_fhir_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A FHIR R4 Bundle as JSON.")],
+    clinic: Annotated[
+        str | None, typer.Option(help="The clinic's name; needed when several exist.")
+    ] = None,
+) -> None:
+    """Create a client from a FHIR R4 Bundle: its intake is read and assessed (docs/fhir.md)."""
+    from backcare.interop.fhir.read import MAX_BYTES, load_json
+
+    try:
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InvalidIntake([Problem(str(file), f"cannot read it: {error.strerror}")]) from None
+    bundle = load_json(raw, name=str(file))
+    _django()
+    _migrate()
+    from backcare.interop.fhir.importing import import_bundle
+
+    done = import_bundle(clinic=_clinic_named(clinic), user=None, bundle=bundle, today=date.today())
+    typer.echo(
+        f"Created client {done.client.pk} ({done.client}): decision "
+        f"{done.assessment.decision}, {len(done.assessment.result['findings'])} findings."
+    )
+    for left in done.unmapped:
+        typer.echo(f"Not read: {left.resource}: {left.why}")
+
+
 def _read_password(from_stdin: bool) -> str:
     """A new password: one line of standard input (for scripts), or typed twice at a prompt."""
     import getpass
@@ -617,3 +675,54 @@ def main() -> None:
             err=True,
         )
         raise SystemExit(1) from None
+
+
+cds_app = typer.Typer(help="Manage who may call the CDS Hooks service.", no_args_is_help=True)
+app.add_typer(cds_app, name="cds")
+Issuer = Annotated[str, typer.Argument(metavar="ISSUER", help="The tokens' iss claim.")]
+
+
+@cds_app.command("trust")
+def cds_trust(
+    issuer: Issuer,
+    key: Annotated[
+        Path, typer.Option("--key", metavar="FILE", help="Public key: PEM, JWK or JWK Set.")
+    ],
+    clinic: Annotated[str, typer.Option(help="The clinic its calls belong to.")],
+) -> None:
+    """Trust an issuer's signed tokens (ES384 or RS384), for one clinic."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    try:
+        text = key.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidIntake([Problem("--key", f"cannot read {key}: {error}")]) from None
+    cds_clients.trust(issuer=issuer, key=text, clinic=_clinic_named(clinic))
+    typer.echo(f"Trusted {issuer} for clinic {clinic!r}.")
+
+
+@cds_app.command("list")
+def cds_list() -> None:
+    """The trusted issuers and their clinics."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    found = cds_clients.trusted()
+    for issuer in found:
+        typer.echo(f"{issuer.issuer}\t{issuer.clinic.name}\tsince {issuer.added_at:%Y-%m-%d}")
+    if not found:
+        typer.echo("No trusted issuers: add one with 'backcare cds trust ISSUER --key FILE'.")
+
+
+@cds_app.command("untrust")
+def cds_untrust(issuer: Issuer) -> None:
+    """Stop trusting an issuer; its next call is refused."""
+    _django()
+    _migrate()
+    from backcare.records import cds_clients
+
+    cds_clients.untrust(issuer=issuer)
+    typer.echo(f"No longer trusting {issuer}.")

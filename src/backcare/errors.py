@@ -2,13 +2,18 @@
 
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
+│   └── InvalidFhir     a FHIR document that cannot be read as a Bundle or a list of resources
 ├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
 ├── NotFound            no such record in the user's clinic
 │   └── OutsideClinic   a client id the user's clinic does not hold: refused, and audited
 ├── NotAllowed          the user's role may not do this
 ├── LinkRefused         a self-service link that cannot be used
 ├── ImmutableRecord     a change to a record written once
-└── SaveFailed          the database could not take a save just now; nothing of it was stored
+├── SaveFailed          the database could not take a save just now; nothing of it was stored
+└── CdsRefused          a CDS Hooks call that cannot be answered (interop/cds_hooks)
+    ├── TokenRefused    the caller's JWT is missing, unsigned, untrusted, expired or reused
+    ├── BadHookRequest  the request body does not follow CDS Hooks 2.0
+    └── DataMissing     FHIR data the service needs was neither prefetched nor fetchable
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ class InvalidIntake(BackcareError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class InvalidFhir(InvalidIntake):
+    """A FHIR input that is not a Bundle of resources; ``problems`` says where and why."""
 
 
 class KnowledgeError(BackcareError):
@@ -78,3 +87,23 @@ class SaveFailed(BackcareError):
             "This could not be saved just now because the database was busy; nothing was "
             "stored. Please save again."
         )
+
+
+class CdsRefused(BackcareError):
+    """A CDS Hooks call that cannot be answered; the message says why (sent as JSON)."""
+
+
+class TokenRefused(CdsRefused):
+    """The caller did not prove who it is: answered 401."""
+
+
+class BadHookRequest(CdsRefused):
+    """The body is not a CDS Hooks 2.0 request for this service: answered 400."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class DataMissing(CdsRefused):
+    """Needed FHIR data was not prefetched and could not be fetched: answered 412."""

@@ -75,6 +75,10 @@ SEARCH_CHARS = 100
 SEARCH_WORDS = 6
 """Words of a client search: each word is one more condition on every client row."""
 
+FHIR_BUNDLE_MEGABYTES = 5
+"""Size cap of a FHIR Bundle to import, in MiB: a client's history with hundreds of resources is
+well under 1 MiB; more is likely a whole register, which is not one client."""
+
 UPLOAD_MEGABYTES = 10
 """Default size cap of an uploaded document (a clearance), in MiB; a scanned letter at 300 dpi is
 well under it. BACKCARE_MAX_UPLOAD_MB changes it (see backcare.config.max_upload_bytes)."""

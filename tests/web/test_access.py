@@ -74,6 +74,7 @@ CLIENT_PAGES = [
     ("get", "referral_new"),
     ("post", "referral_new"),
     ("post", "own_copy"),
+    ("post", "fhir_export"),
     ("get", "measure_new"),
     ("post", "measure_new"),
     ("post", "log_link_new"),
@@ -145,10 +146,18 @@ def send(browser: Browser, method: str, name: str, person: Client) -> Any:
     return browser.get(url) if method == "get" else browser.post(url, valid_post(name, person))
 
 
+NEW_CLIENT_BUNDLE = (
+    b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": '
+    b'{"resourceType": "Patient", "name": [{"family": "New", "given": ["Nina"]}], '
+    b'"birthDate": "1980-02-03"}}]}'
+)
+
+
 def valid_post(name: str, person: Client) -> dict[str, Any]:
     plan = person.plans.filter(active=True).first()
     return {
         "client_new": {"first_name": "Nina", "last_name": "New"},
+        "fhir_import": {"bundle": SimpleUploadedFile("nina.json", NEW_CLIENT_BUNDLE)},
         "intake_new": intake_form(reason="checking access"),
         "plan_edit": {
             "modality": "relaxation",

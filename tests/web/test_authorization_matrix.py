@@ -78,12 +78,19 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "own_copy": ("login login", "done ok", "done ok", "done 404"),
     "progress_report_page": ("login login", "ok ok", "ok ok", "404 404"),
     "progress_report": ("login login", "ok ok", "ok ok", "404 404"),
+    "fhir_export": ("login login", "done ok", "done ok", "done 404"),
+    "fhir_import": ("login login", "ok ok", "ok ok", "ok ok"),
     "clinic_export": ("login login", "403 403", "ok ok", "ok ok"),
     "measure_new": ("login login", "ok done", "ok done", "404 404"),
     "log_link_new": ("login login", "done done", "done done", "404 404"),
     "log_link_revoke": ("login login", "done 404", "done 404", "404 404"),
     "outcomes": ("login login", "ok ok", "ok ok", "ok ok"),
     "pain_log": ("410 410", "410 410", "410 410", "410 410"),
+    # CDS Hooks: discovery is public; calls and feedback need a signed JWT, not a session
+    "cds_discovery": ("ok 405", "ok 405", "ok 405", "ok 405"),
+    "cds_service": ("405 401", "405 401", "405 401", "405 401"),
+    "cds_feedback": ("405 401", "405 401", "405 401", "405 401"),
+    "cds_assessment": ("login login", "404 405", "404 405", "404 405"),
 }
 
 
@@ -137,6 +144,8 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         "step_id": "pain",
         "user_id": therapist_a.pk,
         "uidb64": "MQ",
+        "service_id": "backcare-patient-view",
+        "sealed": "not-a-real-link",
     }
     return {"person": client_a, "browsers": browsers, "ids": ids}
 

@@ -83,6 +83,7 @@ class KnowledgeBase:
     medication_names: dict[str, Drug] = field(repr=False)
     drug_names: m.DrugNames = field(repr=False)
     dose_rules: dict[str, m.DoseRule] = field(repr=False)
+    rxnorm: m.RxNorm = field(repr=False)
     matching: m.MatchingPolicy = field(repr=False)
     names: NameIndex = field(repr=False)
 

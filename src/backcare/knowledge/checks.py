@@ -66,6 +66,12 @@ def _check_medicines(kb: KnowledgeBase) -> Iterator[str]:
     for source in kb.drug_names.sources:
         if source not in kb.sources:
             yield f"drug_names: cites unknown source '{source}'"
+    generics = {g for drug in kb.medication_names.values() for g in drug.generics}
+    for source in kb.rxnorm.sources:
+        if source not in kb.sources:
+            yield f"rxnorm: cites unknown source '{source}'"
+    for generic in sorted(kb.rxnorm.codes.keys() - generics):
+        yield f"rxnorm: '{generic}' is not a generic any medication class or drug name gives"
     for key, rule in kb.dose_rules.items():
         where = f"medication_doses {rule.name}"
         for source in rule.sources:

@@ -212,6 +212,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         medication_names=medication_names,
         drug_names=drug_names,
         dose_rules=dose_rules,
+        rxnorm=read.one("rxnorm", m.RxNorm),
         matching=matching,
         names=NameIndex(
             medication_names,

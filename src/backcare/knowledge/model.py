@@ -185,6 +185,14 @@ class DrugNames(Entry):
     names: dict[str, Generics]
 
 
+class RxNorm(Entry):
+    """RxNorm ingredient codes (RxCUI) of generics, for exchange with health record systems."""
+
+    sources: SourceIds
+    note: str = ""
+    codes: dict[str, Annotated[str, Field(pattern=r"^[0-9]{1,8}$")]]
+
+
 class MatchingPolicy(Entry):
     """How near-miss spellings are read; a documented policy, not a clinical fact."""
 
@@ -234,6 +242,7 @@ class Suits(Entry):
 class Modality(Entry):
     id: Id
     name: str
+    snomed: str | None = None
     synonyms: list[str] = []
     seeds: list[Id] = []
     description: str

@@ -499,3 +499,28 @@ class PainLogEntry(Immutable):
     class Meta:
         ordering = ["logged_on", "pk"]
         indexes = [models.Index(fields=["client", "logged_on"])]
+
+
+class TrustedIssuer(models.Model):
+    """A CDS Hooks client (an EHR) allowed to call backcare's CDS services: its JWT ``iss``, the
+    public key its tokens are checked with, and the clinic its calls and feedback belong to."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="cds_issuers")
+    issuer = models.CharField(max_length=255, unique=True, help_text="The tokens' iss claim.")
+    public_key = models.TextField(help_text="PEM, or a JWK or JWK Set as JSON.")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.issuer
+
+
+class SeenToken(models.Model):
+    """A CDS Hooks client token already used, kept until it expires, so that it is used once."""
+
+    issuer = models.CharField(max_length=255)
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="one_use_per_token")]
+        indexes = [models.Index(fields=["expires_at"])]

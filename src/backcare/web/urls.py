@@ -4,6 +4,7 @@ from django.urls import path
 from backcare.web.views import (
     account,
     audit,
+    cds_hooks,
     clients,
     clinic,
     drafts,
@@ -29,6 +30,7 @@ urlpatterns = [
     path("setup/", pages.setup, name="setup"),
     path("clients/", clients.client_list, name="clients"),
     path("clients/new/", clients.client_new, name="client_new"),
+    path("clients/import-fhir/", exchange.fhir_import, name="fhir_import"),
     path("alerts/acknowledge/", pages.alert_acknowledge, name="alert_acknowledge"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("clients/<int:client_id>/details/", clients.client_edit, name="client_edit"),
@@ -78,6 +80,7 @@ urlpatterns = [
     ),
     path("clients/<int:client_id>/referrals/new/", referrals.referral_new, name="referral_new"),
     path("clients/<int:client_id>/own-copy/", exchange.own_copy, name="own_copy"),
+    path("clients/<int:client_id>/fhir/", exchange.fhir_export, name="fhir_export"),
     path("i/<str:token>/", self_intake.self_intake, name="self_intake"),
     path("i/<str:token>/<slug:step_id>/", self_intake.self_intake, name="self_intake_step"),
     path("clients/<int:client_id>/measures/new/", measures.measure_new, name="measure_new"),
@@ -107,4 +110,13 @@ urlpatterns = [
         name="set_password",
     ),
     path("clinic/export/", exchange.export_page, name="clinic_export"),
+    # CDS Hooks 2.0: the addresses the specification fixes under the base /cds-hooks
+    path("cds-hooks/cds-services", cds_hooks.discovery, name="cds_discovery"),
+    path("cds-hooks/cds-services/<str:service_id>", cds_hooks.service, name="cds_service"),
+    path(
+        "cds-hooks/cds-services/<str:service_id>/feedback",
+        cds_hooks.service_feedback,
+        name="cds_feedback",
+    ),
+    path("cds-hooks/assessment/<str:sealed>/", cds_hooks.assessment, name="cds_assessment"),
 ]

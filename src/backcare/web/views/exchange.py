@@ -1,8 +1,10 @@
 """The clinic export page (admins only) and a client's own copy of their record: each a zip,
-built in a temporary file on disk and streamed from there, so memory stays bounded."""
+built in a temporary file on disk and streamed from there, so memory stays bounded. And a
+client's record as a FHIR R4 Bundle (JSON), for another health record system."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,13 +12,16 @@ from typing import IO
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from backcare.errors import NotFound
+from backcare.errors import InvalidIntake, NotFound, Problem, SaveFailed
+from backcare.interop.fhir import bundle_for
+from backcare.interop.fhir.importing import import_bundle
+from backcare.interop.fhir.read import MAX_BYTES, load_json
 from backcare.knowledge import load_knowledge
-from backcare.records import export
+from backcare.records import audit, clients, export
 from backcare.records import own_copy as copies
 from backcare.records.exchange import ExchangeError
 from backcare.records.summary import summary
@@ -68,6 +73,48 @@ def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
     return _download(
         lambda target: copies.write_zip(copy, html=html, styles=styles, target=target),
         f"record-{copy.client.last_name or 'client'}-{today():%Y-%m-%d}.zip",
+    )
+
+
+@clinic_page
+def fhir_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
+    """The client's record as a FHIR R4 Bundle to download (audited). A POST, like the own copy."""
+    if request.method != "POST":
+        return redirect("client", client_id=client_id)
+    user = user_of(request)
+    client = clients.get(user=user, client_id=client_id)
+    bundle = bundle_for(client, today=today())
+    audit.record(user=user, action="client.export_fhir", client=client, target="download")
+    response = HttpResponse(json.dumps(bundle, indent=2), content_type="application/fhir+json")
+    name = f"fhir-{client.last_name or 'client'}-{client.pk}-{today():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@clinic_page
+def fhir_import(request: HttpRequest) -> HttpResponseBase:
+    """A FHIR R4 Bundle uploaded by a therapist becomes a new client with an assessed intake;
+    the page then lists every resource that was not read, and why."""
+    user = user_of(request)
+    assert user.clinic is not None
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("bundle")
+        try:
+            if upload is None:
+                raise InvalidIntake(
+                    [Problem("bundle", "choose a FHIR Bundle file (JSON) to import")]
+                )
+            bundle = load_json(upload.read(MAX_BYTES + 1), name="bundle")
+            done = import_bundle(clinic=user.clinic, user=user, bundle=bundle, today=today())
+        except InvalidIntake as error:
+            errors = [str(p) for p in error.problems]
+        except SaveFailed as error:
+            errors = [str(error)]
+        else:
+            return render(request, "web/fhir_imported.html", {"done": done, "client": done.client})
+    return render(
+        request, "web/fhir_import.html", {"errors": errors}, status=400 if errors else 200
     )
 
 
