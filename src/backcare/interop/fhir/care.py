@@ -199,7 +199,7 @@ def measure_resource(ids: Ids, measure: Measure, kb: KnowledgeBase) -> dict[str,
     return ids.resource(
         "Observation",
         f"measure/{measure.pk}",
-        status="amended" if measure.correction_of_id else "final",
+        status="corrected" if measure.correction_of_id else "final",
         category=[_SURVEY],
         code=_instrument_code(kb, measure.instrument),
         subject=ids.ref("Patient"),
