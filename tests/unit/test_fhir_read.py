@@ -4,6 +4,7 @@ same matcher as typed text, and every resource left out named with its reason.""
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from backcare.errors import InvalidFhir, InvalidIntake
 from backcare.interop.fhir import read_bundle, read_resources, systems
 from backcare.interop.fhir.questionnaire import intake_of, items_of
 from tests.conftest import TODAY, make_intake
+from tests.unit.test_architecture import PACKAGE, imports
 
 
 def bundle(*resources: dict[str, Any]) -> dict[str, Any]:
@@ -206,3 +208,21 @@ def test_any_broken_resources_give_a_reading_or_a_clear_error_never_a_crash(kb, 
     reading = read_bundle(document, kb, today=TODAY)
     with contextlib.suppress(InvalidIntake):  # a clear error is fine; anything else fails
         parse_intake(reading.intake, today=TODAY)
+
+
+def test_the_reader_is_pure_so_other_services_can_reuse_it():
+    rooms = ("backcare.clinical", "backcare.knowledge", "backcare.errors", "backcare.limits")
+    mine = {
+        "backcare.interop.fhir",
+        "backcare.interop.fhir.systems",
+        "backcare.interop.fhir.questionnaire",
+    }
+    room = PACKAGE / "interop" / "fhir"
+    for name in ("read.py", "questionnaire.py", "systems.py"):
+        for module in imports(room / name):
+            if module.split(".")[0] in sys.stdlib_module_names or module in (
+                "__future__",
+                "pydantic",
+            ):
+                continue
+            assert module.startswith(rooms) or module in mine, f"{name} imports {module}"
