@@ -354,7 +354,7 @@ def export_command(
     )
 
 
-def _clinic_named(name: str | None) -> Any:
+def _clinic_named(name: str | None, doing: str = "export") -> Any:
     from backcare.records.models import Clinic
 
     names = sorted(Clinic.objects.values_list("name", flat=True))
@@ -367,7 +367,7 @@ def _clinic_named(name: str | None) -> Any:
         return found
     if len(names) != 1:
         listed = ", ".join(repr(n) for n in names) if names else "none yet"
-        raise InvalidIntake([Problem("--clinic", f"name the clinic to export; clinics: {listed}")])
+        raise InvalidIntake([Problem("--clinic", f"name the clinic to {doing}; clinics: {listed}")])
     return Clinic.objects.get()
 
 
@@ -445,7 +445,9 @@ def import_fhir_command(
     _migrate()
     from backcare.interop.fhir.importing import import_bundle
 
-    done = import_bundle(clinic=_clinic_named(clinic), user=None, bundle=bundle, today=date.today())
+    done = import_bundle(
+        clinic=_clinic_named(clinic, "import into"), user=None, bundle=bundle, today=date.today()
+    )
     typer.echo(
         f"Created client {done.client.pk} ({done.client}): decision "
         f"{done.assessment.decision}, {len(done.assessment.result['findings'])} findings."

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "link_revoke": "a POST that redirects to the client",
     "draft_discard": "a POST that redirects to the client",
     "clearance_document": "a download (Content-Disposition: attachment), not a page",
+    "fhir_export": "a POST whose answer is a download (a FHIR Bundle), not a page",
 }
 # Routes reached by a form rather than a link: the test submits the form.
 BY_FORM = {"link_new": "the link page after 'Send a self-service intake link'"}

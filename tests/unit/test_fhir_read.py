@@ -3,15 +3,20 @@ same matcher as typed text, and every resource left out named with its reason.""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backcare import assess, parse_intake
-from backcare.errors import InvalidFhir
+from backcare.errors import InvalidFhir, InvalidIntake
 from backcare.interop.fhir import read_bundle, read_resources, systems
 from backcare.interop.fhir.questionnaire import intake_of, items_of
 from tests.conftest import TODAY, make_intake
+from tests.unit.test_architecture import PACKAGE, imports
 
 
 def bundle(*resources: dict[str, Any]) -> dict[str, Any]:
@@ -149,3 +154,75 @@ def test_a_medicine_given_only_as_an_rxnorm_code_is_read_as_its_generic(kb):
     }
     reading = read_bundle(bundle(PATIENT, coded), kb, today=TODAY)
     assert reading.intake["medications"] == ["warfarin"]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+KINDS = st.sampled_from(
+    [
+        "Patient",
+        "Condition",
+        "MedicationStatement",
+        "MedicationRequest",
+        "AllergyIntolerance",
+        "QuestionnaireResponse",
+        "Observation",
+    ]
+)
+FIELDS = st.sampled_from(
+    [
+        "code",
+        "coding",
+        "text",
+        "status",
+        "name",
+        "given",
+        "birthDate",
+        "item",
+        "linkId",
+        "answer",
+        "extension",
+        "bodySite",
+        "note",
+        "clinicalStatus",
+        "verificationStatus",
+        "medicationCodeableConcept",
+        "questionnaire",
+        "gender",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(KINDS, st.dictionaries(FIELDS, JSON, max_size=5)), max_size=4))
+def test_any_broken_resources_give_a_reading_or_a_clear_error_never_a_crash(kb, resources):
+    for _, fields in resources:
+        if "questionnaire" in fields:
+            fields["questionnaire"] = systems.INTAKE
+    document = bundle(*({"resourceType": kind, **fields} for kind, fields in resources))
+    reading = read_bundle(document, kb, today=TODAY)
+    with contextlib.suppress(InvalidIntake):  # a clear error is fine; anything else fails
+        parse_intake(reading.intake, today=TODAY)
+
+
+def test_the_reader_is_pure_so_other_services_can_reuse_it():
+    rooms = ("backcare.clinical", "backcare.knowledge", "backcare.errors", "backcare.limits")
+    mine = {
+        "backcare.interop.fhir",
+        "backcare.interop.fhir.systems",
+        "backcare.interop.fhir.questionnaire",
+    }
+    room = PACKAGE / "interop" / "fhir"
+    for name in ("read.py", "questionnaire.py", "systems.py"):
+        for module in imports(room / name):
+            if module.split(".")[0] in sys.stdlib_module_names or module in (
+                "__future__",
+                "pydantic",
+            ):
+                continue
+            assert module.startswith(rooms) or module in mine, f"{name} imports {module}"

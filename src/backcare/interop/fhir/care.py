@@ -38,13 +38,8 @@ def modality_code(kb: KnowledgeBase, modality: str) -> dict[str, Any]:
 def plan_resources(ids: Ids, plan: Plan, kb: KnowledgeBase) -> list[dict[str, Any]]:
     subject = ids.ref("Patient")
     goals = [_goal(ids, plan, i, g, kb) for i, g in enumerate(plan.details.get("goals", []))]
-    per_week = plan.sessions_per_week
-    repeat: dict[str, Any] = (
-        {"frequency": int(per_week), "period": 1, "periodUnit": "wk"}
-        if per_week >= 1 and per_week == int(per_week)
-        else {"frequency": 1, "period": round(1 / per_week, 2), "periodUnit": "wk"}
-    )
-    repeat |= {
+    repeat: dict[str, Any] = {
+        **_frequency(plan.sessions_per_week),
         "count": plan.total_sessions,
         "duration": plan.session_minutes,
         "durationUnit": "min",
@@ -75,6 +70,15 @@ def plan_resources(ids: Ids, plan: Plan, kb: KnowledgeBase) -> list[dict[str, An
         ],
     )
     return [care_plan, *goals]
+
+
+def _frequency(per_week: float) -> dict[str, Any]:
+    """Sessions a week as a Timing's frequency and period (0.5 a week: once every 2 weeks)."""
+    if per_week >= 1 and per_week == int(per_week):
+        return {"frequency": int(per_week), "period": 1, "periodUnit": "wk"}
+    if per_week > 0:
+        return {"frequency": 1, "period": round(1 / per_week, 2), "periodUnit": "wk"}
+    return {}
 
 
 def _avoid(plan: Plan) -> str | None:
@@ -199,7 +203,7 @@ def measure_resource(ids: Ids, measure: Measure, kb: KnowledgeBase) -> dict[str,
     return ids.resource(
         "Observation",
         f"measure/{measure.pk}",
-        status="amended" if measure.correction_of_id else "final",
+        status="corrected" if measure.correction_of_id else "final",
         category=[_SURVEY],
         code=_instrument_code(kb, measure.instrument),
         subject=ids.ref("Patient"),

@@ -51,7 +51,10 @@ def bundle_for(client: Client, *, today: date | None = None) -> dict[str, Any]:
         sessions=list(
             client.sessions.select_related("therapist", "plan").order_by("session_date", "pk")
         ),
-        measures=list(client.measures.order_by("measured_on", "pk")),
+        # A corrected measure is replaced by its correction; the zip export keeps both.
+        measures=list(
+            client.measures.filter(corrected_by__isnull=True).order_by("measured_on", "pk")
+        ),
         referrals=list(client.referrals.order_by("referred_on", "pk")),
     )
     return build(record, load_knowledge(), today=today or timezone.localdate())

@@ -57,7 +57,7 @@ def assessment_resources(
             {
                 "outcome": {
                     "coding": [{"system": systems.DECISION, "code": decision}],
-                    "text": kb.meta.decisions.get(decision, decision),  # type: ignore[call-overload]
+                    "text": _meaning(kb, decision),
                 }
             }
         ],
@@ -87,6 +87,11 @@ def assessment_resources(
         ],
     )
     return [*issues, risk, device, provenance]
+
+
+def _meaning(kb: KnowledgeBase, decision: str) -> str:
+    """What a decision means for the client today, in the knowledge base's words."""
+    return next((text for name, text in kb.meta.decisions.items() if name == decision), decision)
 
 
 def _source(kb: KnowledgeBase, source_id: str) -> str:

@@ -78,15 +78,19 @@ def _fields(items: list[Any], model: type[BaseModel], prefix: str, problems: lis
             continue
         kind, many = _shape(model.model_fields[name].annotation)
         if kind is not None:
-            value = _fields(item.get("item", []), kind, f"{link}.", problems)
+            value = _fields(_items_in(item.get("item")), kind, f"{link}.", problems)
             if many:
                 out.setdefault(name, []).append(value)
             else:
                 out[name] = value
             continue
-        values = [_value(answer) for answer in item.get("answer", [])]
+        values = [_value(answer) for answer in _items_in(item.get("answer"))]
         out[name] = values if many else (values[0] if len(values) == 1 else values)
     return out
+
+
+def _items_in(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _value(answer: Any) -> Any:

@@ -109,8 +109,9 @@ def read_resources(
     intake = draft.intake
     intake.setdefault("assessed_on", today.isoformat())
     client = intake.setdefault("client", {})
-    if draft.birth is not None and "age" not in client:
-        client["age"] = _years(draft.birth, date.fromisoformat(str(intake["assessed_on"])[:10]))
+    day = _day(intake["assessed_on"])
+    if draft.birth is not None and day is not None and "age" not in client:
+        client["age"] = _years(draft.birth, day)
     if "age" not in client:
         draft.skip(
             "Patient", "no birthDate (or intake age) given: the intake needs the client's age"
@@ -120,9 +121,21 @@ def read_resources(
     )
 
 
+def _list(value: Any) -> list[Any]:
+    """A list element as a list; anything else (a hostile or broken document) as empty."""
+    return value if isinstance(value, list) else []
+
+
 def _label(resource: Mapping[str, Any]) -> str:
     kind = resource.get("resourceType", "resource")
     return f"{kind}/{resource['id']}" if resource.get("id") else str(kind)
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _years(born: date, on: date) -> int:
@@ -138,7 +151,7 @@ def _patient(draft: _Draft, resource: Mapping[str, Any]) -> None:
     first = _first(resource.get("name"))
     if first:
         draft.family = str(first.get("family") or "") or None
-        draft.given = " ".join(str(g) for g in first.get("given", []) if g) or None
+        draft.given = " ".join(str(g) for g in _list(first.get("given")) if g) or None
     gender = resource.get("gender")
     if gender in ("female", "male", "unknown"):
         draft.intake.setdefault("client", {}).setdefault("sex", gender)
@@ -166,14 +179,14 @@ def _name(names: Any) -> str | None:
         return None
     if isinstance(first.get("text"), str):
         return str(first["text"])
-    parts = [*first.get("given", []), first.get("family", "")]
+    parts = [*_list(first.get("given")), first.get("family", "")]
     return " ".join(str(p) for p in parts if p) or None
 
 
 def _codings(concept: Any) -> list[Mapping[str, Any]]:
     if not isinstance(concept, dict):
         return []
-    return [c for c in concept.get("coding", []) if isinstance(c, dict)]
+    return [c for c in _list(concept.get("coding")) if isinstance(c, dict)]
 
 
 def _text(concept: Any) -> str | None:
@@ -248,7 +261,7 @@ def _condition(draft: _Draft, resource: Mapping[str, Any]) -> None:
         entry["since"] = onset[:10]
     note = " ".join(
         n["text"]
-        for n in resource.get("note", [])
+        for n in _list(resource.get("note"))
         if isinstance(n, dict) and isinstance(n.get("text"), str)
     )
     if note:
@@ -257,7 +270,7 @@ def _condition(draft: _Draft, resource: Mapping[str, Any]) -> None:
 
 
 def _condition_status(draft: _Draft, resource: Mapping[str, Any], verification: str | None) -> str:
-    for extension in resource.get("extension", []):
+    for extension in _list(resource.get("extension")):
         if isinstance(extension, dict) and extension.get("url") == systems.CONDITION_STATUS:
             return str(extension.get("valueCode"))
     if verification in ("unconfirmed", "provisional", "differential"):
@@ -270,7 +283,7 @@ def _condition_status(draft: _Draft, resource: Mapping[str, Any], verification: 
 
 def _regions(draft: _Draft, label: str, sites: Any) -> list[str]:
     regions = []
-    for site in sites if isinstance(sites, list) else []:
+    for site in _list(sites):
         codes = [c.get("code") for c in _codings(site) if c.get("system") == systems.REGION]
         known = [str(c) for c in codes if c in REGIONS]
         if known:
@@ -332,11 +345,12 @@ def _response(draft: _Draft, resource: Mapping[str, Any]) -> None:
     if resource.get("questionnaire") != systems.INTAKE:
         draft.skip(label, f"answers a questionnaire other than {systems.INTAKE}")
         return
-    fields, problems = intake_of(list(resource.get("item", [])))
+    fields, problems = intake_of(_list(resource.get("item")))
     for problem in problems:
         draft.skip(label, problem)
     draft.intake.update({k: v for k, v in fields.items() if k != "client"})
-    draft.intake.setdefault("client", {}).update(fields.get("client", {}))
+    client = fields.get("client", {})
+    draft.intake.setdefault("client", {}).update(client if isinstance(client, dict) else {})
     if "assessed_on" not in fields and isinstance(resource.get("authored"), str):
         draft.intake["assessed_on"] = resource["authored"][:10]
 
