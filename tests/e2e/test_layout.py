@@ -31,6 +31,25 @@ NOT_PAGES = {
     "draft_discard": "a POST that redirects to the client",
     "clearance_document": "a download (Content-Disposition: attachment), not a page",
     "fhir_export": "a POST whose answer is a download (a FHIR Bundle), not a page",
+    "audit_export": "a download (the audit trail as CSV), not a page",
+    "progress_report": "a download (the progress report as PDF), not a page",
+    "own_copy": "a POST whose answer is a download (the client's own copy), not a page",
+    "log_link_new": "a POST that makes a pain-log link and redirects to the client",
+    "log_link_revoke": "a POST that redirects to the client",
+    "user_change": "a POST from the users page that redirects back to it",
+    "cds_discovery": "JSON for a health record system (CDS Hooks), not a page",
+    "cds_service": "JSON for a health record system (CDS Hooks), not a page",
+    "cds_feedback": "JSON for a health record system (CDS Hooks), not a page",
+    "cds_assessment": "opened only from a CDS Hooks card's signed one-hour link "
+    "(tests/web/test_cds_hooks.py opens it)",
+    "pain_log": "the client's pain log, opened with its token: tests/e2e/test_outcomes.py "
+    "checks it on a phone",
+    "self_intake_step": "each step of the client's intake: tests/e2e/test_self_intake.py walks "
+    "every step at 390 and 1280 px",
+    "set_password": "opened only from a one-time link an admin hands over "
+    "(tests/web/test_users.py follows one)",
+    "two_factor_verify": "asked only after the password of an account with a second factor "
+    "(tests/web/test_sign_in.py)",
 }
 # Routes reached by a form rather than a link: the test submits the form.
 BY_FORM = {"link_new": "the link page after 'Send a self-service intake link'"}
