@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from backcare.web.api.app import api
 from backcare.web.views import (
     account,
+    api_tokens,
     audit,
     clients,
     clinic,
@@ -104,4 +106,6 @@ urlpatterns = [
         name="set_password",
     ),
     path("clinic/export/", exchange.export_page, name="clinic_export"),
+    path("account/tokens/", api_tokens.token_page, name="api_tokens"),
+    path("api/v1/", api.urls),
 ]
