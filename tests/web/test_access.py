@@ -147,6 +147,7 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
     plan = person.plans.filter(active=True).first()
     return {
         "client_new": {"first_name": "Nina", "last_name": "New"},
+        "api_tokens": {"name": "checking access", "scope": "read", "days": "5"},
         "intake_new": intake_form(reason="checking access"),
         "plan_edit": {
             "modality": "relaxation",
