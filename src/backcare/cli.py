@@ -566,10 +566,10 @@ def token_create(
     name: Annotated[str, typer.Option(help="What the token is for.")] = "command line",
 ) -> None:
     """Make an API token for an account and print it (shown this once; only its hash is kept)."""
+    account = _account(username)  # Django set up first
     from backcare import config
     from backcare.records import api_tokens
 
-    account = _account(username)
     token, secret = api_tokens.issue(
         user=account, name=name, scope=scope, days=config.api_token_days() if days is None else days
     )

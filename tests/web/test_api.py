@@ -77,7 +77,8 @@ def test_revoked_expired_and_deactivated_tokens_are_refused(
     for token in (revoked, expired, "bc_nothing_here", revoked[:-1] + "x"):
         answer = call(token, "get", "/api/v1/clients")
         assert answer.status_code == 401
-        assert answer.json()["status"] == 401 and answer["WWW-Authenticate"].startswith("Bearer")
+        assert answer.json()["status"] == 401
+        assert answer["WWW-Authenticate"].startswith("Bearer")
     user_admin.set_active(actor=admin_a, account=therapist_a, active=False)
     assert call(deactivated, "get", "/api/v1/clients").status_code == 401
     assert Browser().get("/api/v1/clients").status_code == 401
@@ -89,7 +90,8 @@ def test_a_read_token_cannot_write_and_a_write_token_records(
     read, write = token_for(therapist_a), token_for(therapist_a, "write")
     new = {"first_name": "Grace", "last_name": "Hopper"}
     refused = call(read, "post", "/api/v1/clients", new)
-    assert refused.status_code == 403 and "read token" in refused.json()["message"]
+    assert refused.status_code == 403
+    assert "read token" in refused.json()["message"]
     assert not Client.objects.filter(last_name="Hopper").exists()
     made = call(write, "post", "/api/v1/clients", new)
     assert made.status_code == 201
@@ -97,7 +99,8 @@ def test_a_read_token_cannot_write_and_a_write_token_records(
     intake = call(
         write, "post", f"/api/v1/clients/{grace}/intakes", {"intake": chronic_back_pain()}
     )
-    assert intake.status_code == 201 and intake.json()["decision"]
+    assert intake.status_code == 201
+    assert intake.json()["decision"]
     wrong = call(
         write,
         "post",
@@ -153,7 +156,8 @@ def test_assess_answers_the_clis_json_byte_for_byte(therapist_a: User, name: str
 def test_errors_share_one_body(therapist_a: User) -> None:
     token = token_for(therapist_a)
     malformed = call(token, "post", "/api/v1/assess", b'{"client": ')
-    assert malformed.status_code == 400 and malformed.json()["problems"][0]["path"] == "body"
+    assert malformed.status_code == 400
+    assert malformed.json()["problems"][0]["path"] == "body"
     extra = call(
         token_for(therapist_a, "write"),
         "post",
@@ -163,5 +167,6 @@ def test_errors_share_one_body(therapist_a: User) -> None:
     assert extra.status_code == 422
     assert extra.json()["problems"][0]["path"] == "shoe_size"
     sorted_by = call(token, "get", "/api/v1/clients?sort=password")
-    assert sorted_by.status_code == 422 and sorted_by.json()["problems"][0]["path"] == "sort"
+    assert sorted_by.status_code == 422
+    assert sorted_by.json()["problems"][0]["path"] == "sort"
     assert call(token, "get", "/api/v1/clients?limit=1000").status_code == 422

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from backcare.web.api import assess, care, clients, contract, errors, exports
+from backcare.web.api import assess, care, clients, contract, errors, exports, token
 from backcare.web.api.auth import TokenAuth, TokenRate
 from backcare.web.api.body import BoundedParser
 
@@ -42,6 +42,7 @@ api = Api(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+api.add_router("", token.router)
 api.add_router("", assess.router)
 api.add_router("", clients.router)
 api.add_router("", care.router)

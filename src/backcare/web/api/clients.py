@@ -104,8 +104,10 @@ def intake_create(request: HttpRequest, client_id: int, data: IntakeIn) -> Statu
     "/clients/{client_id}/assessments", response=responses({200: paging.page_of(AssessmentOut)})
 )
 def assessment_list(
-    request: HttpRequest, client_id: int, q: Query[AssessmentQuery]
-) -> dict[str, Any]:  # type: ignore[valid-type]
+    request: HttpRequest,
+    client_id: int,
+    q: Query[AssessmentQuery],  # type: ignore[valid-type]
+) -> dict[str, Any]:
     client = opened(request, client_id, "assessments")
     return paging.page(client.assessments.all(), q)
 

@@ -122,7 +122,7 @@ def install(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(AuthenticationError)
-    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    def unauthenticated(request: HttpRequest, _exc: AuthenticationError) -> HttpResponse:
         response = reply(
             request,
             401,
@@ -151,7 +151,7 @@ def install(api: NinjaAPI) -> None:
         return reply(request, 404, str(exc))
 
     @api.exception_handler(Http404)
-    def no_route(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def no_route(request: HttpRequest, _exc: Http404) -> HttpResponse:
         return reply(request, 404, "no such address in the API (docs/api.md lists them)")
 
     @api.exception_handler(NotAllowed)
@@ -179,6 +179,6 @@ def install(api: NinjaAPI) -> None:
         return reply(request, 503, str(exc))
 
     @api.exception_handler(OperationalError)
-    def database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    def database_busy(request: HttpRequest, _exc: OperationalError) -> HttpResponse:
         log.error("%s %s: the database did not answer in time", request.method, request.path)
         return reply(request, 503, "the database is busy just now; nothing was stored: try again")

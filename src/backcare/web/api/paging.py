@@ -23,7 +23,7 @@ def query(sorts: Sequence[str], default: str) -> type[Schema]:
         __base__=Schema,
         limit=(int, Field(20, ge=1, le=MAX_LIMIT)),
         offset=(int, Field(0, ge=0, le=MAX_OFFSET)),
-        sort=(Literal[allowed], default),  # type: ignore[valid-type]
+        sort=(Literal[allowed], default),  # type: ignore[arg-type]
     )
 
 
