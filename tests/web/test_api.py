@@ -15,10 +15,22 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from backcare import cli
+from backcare.errors import InvalidIntake
 from backcare.records import api_tokens, user_admin
-from backcare.records.models import ApiToken, AuditEvent, Client, User
+from backcare.records.models import (
+    ApiToken,
+    Assessment,
+    AuditEvent,
+    Client,
+    Intake,
+    Measure,
+    Referral,
+    SessionNote,
+    User,
+)
 from tests.web.conftest import TODAY, chronic_back_pain
 
+OWN_ROWS = (Client, Intake, Assessment, SessionNote, Measure, Referral)
 GOLDEN = Path(__file__).parents[1] / "golden" / "intakes"
 
 
@@ -170,3 +182,65 @@ def test_errors_share_one_body(therapist_a: User) -> None:
     assert sorted_by.status_code == 422
     assert sorted_by.json()["problems"][0]["path"] == "sort"
     assert call(token, "get", "/api/v1/clients?limit=1000").status_code == 422
+
+
+def test_the_command_line_makes_and_revokes_a_token(therapist_a: User) -> None:
+    made = CliRunner().invoke(cli.app, ["token", "create", "anna", "--scope", "write"])
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip()
+    assert call(token, "get", "/api/v1/token").json()["scope"] == "write"
+    stored = ApiToken.objects.get(prefix=token.split("_")[1])
+    assert token.split("_", 2)[2] not in (stored.secret_hash, stored.prefix)
+    too_long = CliRunner().invoke(cli.app, ["token", "create", "anna", "--days", "9999"])
+    assert isinstance(too_long.exception, InvalidIntake)  # main() makes it exit 2, with the text
+    assert "days: a whole number of days from 1 to 90" in str(too_long.exception)
+    revoked = CliRunner().invoke(cli.app, ["token", "revoke", token])
+    assert revoked.exit_code == 0
+    assert call(token, "get", "/api/v1/token").status_code == 401
+
+
+def test_too_many_requests_are_refused_with_retry_after(
+    therapist_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ninja.throttling import SimpleRateThrottle
+
+    from backcare.web.api.app import api
+
+    token = token_for(therapist_a)
+    throttle = api.throttle[0]  # type: ignore[index]
+    monkeypatch.setattr(throttle, "num_requests", 2)
+    assert isinstance(throttle, SimpleRateThrottle)
+    answers = [call(token, "get", "/api/v1/token") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[2]["Retry-After"]) >= 1
+    assert answers[2].json()["status"] == 429
+    assert call(token_for(therapist_a), "get", "/api/v1/token").status_code == 200  # per token
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(therapist_a: User) -> None:
+    answer = call(token_for(therapist_a), "post", "/api/v1/assess", b"[" + b" " * (1 << 20) + b"]")
+    assert answer.status_code == 413
+    assert "1,048,576 bytes" in answer.json()["message"]
+
+
+def test_every_operation_needs_a_token_and_keeps_to_its_clinic(
+    therapist_a: User, client_a: Client, client_b: Client
+) -> None:
+    """The token matrix, from the OpenAPI document, so an operation added later is in it: no
+    token is 401 everywhere; clinic A's write token on clinic B's client is 404, by any method,
+    and changes nothing of clinic B."""
+    document = Browser().get("/api/v1/openapi.json").json()
+    token = token_for(therapist_a, "write")
+    before = {m.__name__: m.objects.filter(clinic=client_b.clinic).count() for m in OWN_ROWS}
+    operations = [(path, method) for path, item in document["paths"].items() for method in item]
+    assert len(operations) >= 18
+    for path, method in operations:
+        url = path.format(client_id=client_b.pk, version=1, assessment_id=1, plan_id=1,
+                          session_id=1)  # fmt: skip
+        assert call("", method, url).status_code == 401, (method, path)
+        if "{client_id}" in path:
+            answer = call(token, method, url, {} if method == "post" else None)
+            assert answer.status_code in (404, 422), (method, path)  # 422: the body, checked first
+            assert "Bea" not in answer.content.decode()
+    after = {m.__name__: m.objects.filter(clinic=client_b.clinic).count() for m in OWN_ROWS}
+    assert after == before
