@@ -56,13 +56,20 @@ def responses(ok: dict[int, Any]) -> dict[Any, Any]:
     return {**ok, frozenset(ERRORS): ErrorOut}
 
 
-class Conflict(Exception):
-    """The request clashes with the record's state (a record written once, a plan missing)."""
-
-
 class TooLarge(Exception):
     def __init__(self, most: int) -> None:
         super().__init__(f"the request body is larger than {most:,} bytes, the most allowed")
+
+
+# The errors whose message is the whole answer, and their status.
+STATUS_OF: dict[type[Exception], int] = {
+    NotFound: 404,
+    NotAllowed: 403,
+    PermissionDenied: 403,
+    ImmutableRecord: 409,
+    TooLarge: 413,
+    SaveFailed: 503,
+}
 
 
 def body(status: int, message: str, problems: list[Problem] | None = None) -> dict[str, Any]:
@@ -146,37 +153,15 @@ def install(api: NinjaAPI) -> None:
             clients.refused(user=token.user, error=exc)
         return reply(request, 404, str(exc))
 
-    @api.exception_handler(NotFound)
-    def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
-        return reply(request, 404, str(exc))
-
     @api.exception_handler(Http404)
     def no_route(request: HttpRequest, _exc: Http404) -> HttpResponse:
         return reply(request, 404, "no such address in the API (docs/api.md lists them)")
 
-    @api.exception_handler(NotAllowed)
-    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
-        return reply(request, 403, str(exc))
+    def plain(status: int) -> Any:
+        return lambda request, exc: reply(request, status, str(exc) or HTTPStatus(status).phrase)
 
-    @api.exception_handler(PermissionDenied)
-    def denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return reply(request, 403, str(exc) or "not allowed")
-
-    @api.exception_handler(ImmutableRecord)
-    def immutable(request: HttpRequest, exc: ImmutableRecord) -> HttpResponse:
-        return reply(request, 409, str(exc))
-
-    @api.exception_handler(Conflict)
-    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-        return reply(request, 409, str(exc))
-
-    @api.exception_handler(TooLarge)
-    def too_large(request: HttpRequest, exc: TooLarge) -> HttpResponse:
-        return reply(request, 413, str(exc))
-
-    @api.exception_handler(SaveFailed)
-    def busy(request: HttpRequest, exc: SaveFailed) -> HttpResponse:
-        return reply(request, 503, str(exc))
+    for error, status in STATUS_OF.items():
+        api.add_exception_handler(error, plain(status))
 
     @api.exception_handler(OperationalError)
     def database_busy(request: HttpRequest, _exc: OperationalError) -> HttpResponse:
