@@ -18,7 +18,7 @@ from backcare.records import api_tokens
 from backcare.records.models import Client, User
 from backcare.web.wsgi import application
 
-EXAMPLES = 8  # per operation
+EXAMPLES = 5  # per operation
 
 
 @pytest.fixture
