@@ -126,6 +126,21 @@ def test_a_read_token_cannot_write_and_a_write_token_records(
     recorded = call(write, "post", f"/api/v1/clients/{grace}/sessions", session)
     assert recorded.status_code == 201, recorded.json()
     assert call(read, "get", f"/api/v1/clients/{grace}/sessions").json()["total"] == 1
+    measure = {"instrument": "rmdq", "answers": {"total": "9"}, "measured_on": TODAY.isoformat()}
+    scored = call(write, "post", f"/api/v1/clients/{grace}/measures", measure)
+    assert scored.status_code == 201, scored.json()
+    assert scored.json()["score"] == 9
+    referral = {"referrer": "Dr Who, GP", "diagnosis": "Low back pain", "visits_authorised": 6,
+                "referred_on": TODAY.isoformat()}  # fmt: skip
+    kept = call(write, "post", f"/api/v1/clients/{grace}/referrals", referral)
+    assert kept.status_code == 201, kept.json()
+    assert (kept.json()["visits_used"], kept.json()["visits_left"]) == (1, 5)
+    listed = call(read, "get", f"/api/v1/clients/{grace}/referrals").json()["items"]
+    assert [r["id"] for r in listed] == [kept.json()["id"]]
+    as_text = call(write, "post", f"/api/v1/clients/{grace}/referrals",
+                   {**referral, "visits_authorised": "6"})  # fmt: skip
+    assert as_text.status_code == 422
+    assert as_text.json()["problems"][0]["path"] == "visits_authorised"
 
 
 def test_every_call_leaves_an_audit_row(therapist_a: User, client_a: Client) -> None:

@@ -22,7 +22,8 @@ class TokenAuth(HttpBearer):
     here, before anything reads it."""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
+        length = str(request.META.get("CONTENT_LENGTH") or "0")
+        if not length.isdigit() or int(length) > MAX_BYTES:
             raise TooLarge(MAX_BYTES)
         return api_tokens.authenticate(token, now=timezone.now())
 

@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from backcare.records import clients, measures, outcomes, referrals, sessions
 from backcare.records.models import Client, Measure, Referral, SessionNote
 from backcare.web.api import paging
-from backcare.web.api.auth import writer
+from backcare.web.api.auth import reader, writer
 from backcare.web.api.clients import opened
 from backcare.web.api.errors import responses
 from backcare.web.api.forms import checked
@@ -63,8 +63,6 @@ def session_list(request: HttpRequest, client_id: int, q: Query[SessionQuery]) -
 
 @router.get("/clients/{client_id}/sessions/{session_id}", response=responses({200: SessionOut}))
 def session_get(request: HttpRequest, client_id: int, session_id: int) -> dict[str, Any]:
-    from backcare.web.api.auth import reader
-
     _, note = sessions.open_session(
         user=reader(request), client_id=client_id, session_id=session_id
     )
