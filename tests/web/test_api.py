@@ -126,6 +126,12 @@ def test_a_read_token_cannot_write_and_a_write_token_records(
     recorded = call(write, "post", f"/api/v1/clients/{grace}/sessions", session)
     assert recorded.status_code == 201, recorded.json()
     assert call(read, "get", f"/api/v1/clients/{grace}/sessions").json()["total"] == 1
+    stopped = call(write, "post", f"/api/v1/clients/{grace}/sessions",
+                   {**session, "follow_up": {"warning_signs": ["saddle_numbness"]}})  # fmt: skip
+    assert stopped.status_code == 409
+    assert "no session was recorded" in stopped.json()["message"]
+    assert call(read, "get", f"/api/v1/clients/{grace}/sessions").json()["total"] == 1
+    assert call(read, "get", f"/api/v1/clients/{grace}/intakes").json()["total"] == 2
     measure = {"instrument": "rmdq", "answers": {"total": "9"}, "measured_on": TODAY.isoformat()}
     scored = call(write, "post", f"/api/v1/clients/{grace}/measures", measure)
     assert scored.status_code == 201, scored.json()

@@ -8,12 +8,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from backcare.records import clients, measures, outcomes, referrals, sessions
+from backcare.records import clients, followup, measures, outcomes, referrals, sessions
 from backcare.records.models import Client, Measure, Referral, SessionNote
 from backcare.web.api import paging
 from backcare.web.api.auth import reader, writer
 from backcare.web.api.clients import opened
-from backcare.web.api.errors import responses
+from backcare.web.api.errors import Stopped, responses
 from backcare.web.api.forms import checked
 from backcare.web.api.schemas import (
     MeasureIn,
@@ -72,10 +72,21 @@ def session_get(request: HttpRequest, client_id: int, session_id: int) -> dict[s
 @router.post("/clients/{client_id}/sessions", response=responses({201: SessionOut}))
 def session_create(request: HttpRequest, client_id: int, data: SessionIn) -> Status[dict[str, Any]]:
     """A session note (a write token), checked against the latest decision and plan: a region
-    or technique the plan avoids needs ``confirm_avoided`` and ``deviation_reason``."""
+    or technique the plan avoids needs ``confirm_avoided`` and ``deviation_reason``. With
+    ``follow_up``, what is new is screened first (a new intake version); when that stops
+    massage, no session is recorded (409)."""
     user, client = _writing(request, client_id, "session note")
-    fields = data.model_dump(exclude={"techniques", "regions", "confirm_avoided"})
+    fields = data.model_dump(exclude={"techniques", "regions", "confirm_avoided", "follow_up"})
     note = checked(SessionForm, fields)
+    if data.follow_up is not None:  # screened first, as on the page: anything new is an intake
+        found = followup.follow_up(
+            user=user, client=client, answers=followup.Answers(**data.follow_up.model_dump()),
+            today=today(),
+        )  # fmt: skip
+        if found.stops:
+            raise Stopped(
+                f"the follow-up screening stops massage ({found.stops}); no session was recorded"
+            )
     saved = sessions.record_session(
         user=user,
         client=client,

@@ -56,6 +56,10 @@ def responses(ok: dict[int, Any]) -> dict[Any, Any]:
     return {**ok, frozenset(ERRORS): ErrorOut}
 
 
+class Stopped(Exception):
+    """What was asked cannot be done in the client's present state (409)."""
+
+
 class TooLarge(Exception):
     def __init__(self, most: int) -> None:
         super().__init__(f"the request body is larger than {most:,} bytes, the most allowed")
@@ -67,6 +71,7 @@ STATUS_OF: dict[type[Exception], int] = {
     NotAllowed: 403,
     PermissionDenied: 403,
     ImmutableRecord: 409,
+    Stopped: 409,
     TooLarge: 413,
     SaveFailed: 503,
 }

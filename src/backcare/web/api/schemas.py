@@ -45,6 +45,14 @@ class IntakeIn(In):
     reason: str = Field("", description="Why, when this corrects the client's last intake.")
 
 
+class FollowUpIn(In):
+    """What is new since the last intake, asked at the visit (as on the session page)."""
+
+    warning_signs: list[str] = Field(default_factory=list)
+    medications: list[str] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=list)
+
+
 class SessionIn(In):
     session_date: Day
     pressure: str
@@ -60,6 +68,7 @@ class SessionIn(In):
     adverse_events: str = ""
     deviation_reason: str = ""
     confirm_avoided: bool = False
+    follow_up: FollowUpIn | None = None
 
 
 class MeasureIn(In):
