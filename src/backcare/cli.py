@@ -32,17 +32,11 @@ IntakeFile = Annotated[
 
 
 def _assessed(file: Path) -> tuple[Any, Any, Any]:
-    """The knowledge base, the validated intake and its assessment (for assess and protocol)."""
+    """The knowledge base, the validated intake and its assessment (for protocol)."""
     from backcare import intake_file
-    from backcare.clinical import assess as run_assessment
-    from backcare.clinical import parse_intake
-    from backcare.clinical.intake import check_against
-    from backcare.knowledge import load_knowledge
+    from backcare.assessed import assessed
 
-    intake = parse_intake(intake_file.read(file), today=date.today())  # refused before loading
-    kb = load_knowledge()
-    check_against(intake, kb.modalities)
-    return kb, intake, run_assessment(intake, kb)
+    return assessed(intake_file.read(file), today=date.today())
 
 
 @app.command()
@@ -53,15 +47,18 @@ def assess(
     ] = False,
 ) -> None:
     """Screen an intake: the decision, its findings, the kinds of massage that fit, and a plan."""
-    from backcare.clinical.assessment import to_json_bytes
+    from backcare import intake_file
+
+    if as_json:  # the same text as POST /api/v1/assess answers
+        from backcare.assessed import assessment_json
+
+        text, _ = assessment_json(intake_file.read(file), today=date.today())
+        typer.echo(text, nl=False)
+        return
+    from backcare.terminal import print_assessment
 
     kb, _, assessment = _assessed(file)
-    if as_json:
-        typer.echo(to_json_bytes(assessment, indent=True))
-    else:
-        from backcare.terminal import print_assessment
-
-        print_assessment(assessment, kb)
+    print_assessment(assessment, kb)
 
 
 @app.command()
@@ -656,6 +653,50 @@ def _write(target: Path, option: str, content: bytes) -> None:
     except OSError as error:
         raise InvalidIntake([Problem(option, f"cannot write {target}: {error.strerror}")]) from None
     typer.echo(f"Wrote {target}")
+
+
+token_app = typer.Typer(help="Manage API tokens (docs/api.md).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    username: UserName,
+    scope: Annotated[str, typer.Option(help="read, or write (read and write).")] = "read",
+    days: Annotated[int | None, typer.Option(help="Days until it expires.")] = None,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "command line",
+) -> None:
+    """Make an API token for an account and print it (shown this once; only its hash is kept)."""
+    account = _account(username)  # Django set up first
+    from backcare import config
+    from backcare.records import api_tokens
+
+    token, secret = api_tokens.issue(
+        user=account, name=name, scope=scope, days=config.api_token_days() if days is None else days
+    )
+    typer.echo(secret)
+    typer.echo(
+        f"{token.scope} token {token.prefix} of '{username}', expires {token.expires_at:%Y-%m-%d}",
+        err=True,
+    )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    prefix: Annotated[
+        str, typer.Argument(metavar="TOKEN", help="The token, or its prefix (the part after bc_).")
+    ],
+) -> None:
+    """Revoke an API token for good."""
+    _django()
+    _migrate()
+    from backcare.records import api_tokens
+
+    parts = prefix.strip().split("_")
+    token = api_tokens.find(prefix=parts[1] if len(parts) > 1 else parts[0])
+    done = api_tokens.revoke(token=token, actor=None)
+    state = "revoked" if done else "was revoked already"
+    typer.echo(f"Token {token.prefix} of '{token.user.username}' {state}.")
 
 
 def main() -> None:

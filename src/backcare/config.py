@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -156,3 +157,23 @@ def max_upload_bytes() -> int:
             f"BACKCARE_MAX_UPLOAD_MB must be a whole number of MiB from 1 to 100, not {raw!r}"
         )
     return int(raw) * 1024 * 1024
+
+
+API_RATE = re.compile(r"(\d{1,6})/(s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def api_rate() -> str:
+    """BACKCARE_API_RATE: how many API requests one token may make, as ``N/PERIOD`` (PERIOD one
+    of s, min, h, day); more are refused with 429 and Retry-After (docs/api.md)."""
+    raw = os.environ.get("BACKCARE_API_RATE", "600/min").strip()
+    if not API_RATE.fullmatch(raw):
+        raise BackcareError(
+            f"BACKCARE_API_RATE must be a number of requests per period such as 600/min "
+            f"(periods: s, min, h, day), not {raw!r}"
+        )
+    return raw
+
+
+def api_token_days() -> int:
+    """BACKCARE_API_TOKEN_DAYS: the longest an API token may last, in days (and the default)."""
+    return _whole_number("BACKCARE_API_TOKEN_DAYS", 90, 3650) or 1

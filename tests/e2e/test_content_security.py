@@ -74,3 +74,33 @@ def test_the_session_note_body_chart_and_the_public_check_run_under_the_policy(s
     seen += refused(page)
     assert seen == []
     assert messages == []
+
+
+def test_a_token_made_on_the_tokens_page_opens_the_api_docs_under_the_policy(server, page):
+    messages = watch(page)
+    log_in(page, server)
+    page.goto(f"{server}/account/tokens/")
+    page.fill("#name", "reporting script")
+    page.click("text=Make token")
+    token = page.input_value("#token")
+    assert token.startswith("bc_")
+    seen = refused(page)
+    page.goto(f"{server}/api/v1/docs")  # Swagger UI, from the app's own static files
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("backcare API")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    seen += refused(page)
+    answer = page.request.get(
+        f"{server}/api/v1/token", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.json()["name"] == "reporting script"
+    page.goto(f"{server}/account/tokens/")
+    page.click("text=Revoke")
+    expect(page.locator("td[data-label=State]").first).to_have_text("revoked")
+    assert (
+        page.request.get(
+            f"{server}/api/v1/token", headers={"Authorization": f"Bearer {token}"}
+        ).status
+        == 401
+    )
+    assert seen == []
+    assert messages == []

@@ -158,6 +158,7 @@ def valid_post(name: str, person: Client) -> dict[str, Any]:
     return {
         "client_new": {"first_name": "Nina", "last_name": "New"},
         "fhir_import": {"bundle": SimpleUploadedFile("nina.json", NEW_CLIENT_BUNDLE)},
+        "api_tokens": {"name": "checking access", "scope": "read", "days": "5"},
         "intake_new": intake_form(reason="checking access"),
         "plan_edit": {
             "modality": "relaxation",

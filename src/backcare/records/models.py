@@ -524,3 +524,28 @@ class SeenToken(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="one_use_per_token")]
         indexes = [models.Index(fields=["expires_at"])]
+
+
+class ApiToken(models.Model):
+    """A user's key to the REST API (records/api_tokens.py). Only the SHA-256 hash of the secret
+    is kept; the short public prefix finds the row, and shows which token is which."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(max_length=16, unique=True, help_text="Public part, for lookup.")
+    secret_hash = models.CharField(max_length=64, help_text="sha256 of the secret part.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.prefix

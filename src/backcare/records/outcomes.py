@@ -26,6 +26,8 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from backcare.records.models import Client, Measure, PainLogEntry
 
 
@@ -83,12 +85,15 @@ def series(client: Client) -> dict[str, list[Point]]:
     return {key: sorted(found[key]) for key in SERIES if found.get(key)}
 
 
+def in_force(client: Client) -> QuerySet[Measure]:
+    """The client's measures in force: not corrected since."""
+    return client.measures.filter(corrected_by__isnull=True)
+
+
 def measures(client: Client, instrument: str | None = None) -> list[Measure]:
     """The client's measures in force (not corrected since), oldest first; only one
     instrument's when ``instrument`` is given."""
-    rows = client.measures.filter(corrected_by__isnull=True).select_related(
-        "recorded_by", "session", "correction_of"
-    )
+    rows = in_force(client).select_related("recorded_by", "session", "correction_of")
     return list(rows.filter(instrument=instrument) if instrument else rows)
 
 

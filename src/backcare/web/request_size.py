@@ -33,6 +33,10 @@ class RequestSizeMiddleware:
         except ValueError:
             size = 0
         limit = largest_body()
+        if size > limit and request.path.startswith("/api/"):
+            from backcare.web.api.errors import error_response
+
+            return error_response(413, f"the request body is larger than {limit:,} bytes")
         if size > limit:
             page = render_to_string("413.html", {"most": f"{config.max_upload_bytes() >> 20} MiB"})
             return HttpResponse(page, status=413)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # the API docs page's scripts and styles, served as static files (docs/api.md)
     "backcare.records",
     "backcare.web",
 ]

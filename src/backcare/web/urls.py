@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from backcare.web.api.app import api
 from backcare.web.views import (
     account,
+    api_tokens,
     audit,
     cds_hooks,
     clients,
@@ -119,4 +121,6 @@ urlpatterns = [
         name="cds_feedback",
     ),
     path("cds-hooks/assessment/<str:sealed>/", cds_hooks.assessment, name="cds_assessment"),
+    path("account/tokens/", api_tokens.token_page, name="api_tokens"),
+    path("api/v1/", api.urls),
 ]

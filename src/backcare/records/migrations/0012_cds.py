@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0010_uploads'),
+        ("records", "0011_api_tokens"),
     ]
 
     operations = [

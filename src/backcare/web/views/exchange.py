@@ -42,7 +42,7 @@ def export_page(request: HttpRequest) -> HttpResponseBase:
                 raise NotFound(f"client: {raw!r} is not a client number; leave it empty for all")
             scope = export.scope_for(clinic=user.clinic, client_id=int(raw) if raw else None)
             who = f"client-{scope.client.pk}" if scope.client else "clinic"
-            return _download(
+            return zip_download(
                 lambda target: export.export(scope=scope, target=target, user=user),
                 f"backcare-{who}-{today():%Y-%m-%d}.zip",
             )
@@ -70,7 +70,7 @@ def own_copy(request: HttpRequest, client_id: int) -> HttpResponseBase:
         "web/own_copy.html", {"copy": copy, "summary": readable, "result": result}
     )
     styles = Path(str(finders.find("backcare/record.css"))).read_bytes()
-    return _download(
+    return zip_download(
         lambda target: copies.write_zip(copy, html=html, styles=styles, target=target),
         f"record-{copy.client.last_name or 'client'}-{today():%Y-%m-%d}.zip",
     )
@@ -118,7 +118,7 @@ def fhir_import(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-def _download(write: Callable[[IO[bytes]], object], name: str) -> FileResponse:
+def zip_download(write: Callable[[IO[bytes]], object], name: str) -> FileResponse:
     """A zip written by ``write`` into an unnamed temporary file, then streamed from it;
     FileResponse closes the file at the end, which removes it."""
     target = tempfile.TemporaryFile()  # noqa: SIM115 (closed here on failure, else by the response)

@@ -1,0 +1,142 @@
+"""Benchmark: POST /api/v1/assess against the API's lightest call, GET /api/v1/token (the
+token checked, nothing else: the anchor), on one server in one run. The real server
+(``backcare serve``: waitress, SQLite in a temporary directory), several client threads on
+kept-alive connections. Prints requests per second, p50 and p99 latency of each and the ratio;
+it passes or fails nothing. The target: assess keeps at least 70% of the anchor's throughput.
+
+    .venv/bin/python bench/bench_api.py [--seconds 5] [--threads 4] [--intake FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKCARE = [sys.executable, "-m", "backcare"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    done = subprocess.run(
+        [*BACKCARE, *args], env=env, input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def measure(
+    port: int, method: str, path: str, body: bytes | None, token: str, seconds: float, threads: int
+) -> tuple[float, list[float]]:
+    """Requests per second and each request's latency, ``threads`` clients for ``seconds``."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    stop = time.perf_counter() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+            mine.append(time.perf_counter() - start)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def p(latencies: list[float], share: float) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def main(seconds: float, threads: int, intake: Path) -> None:
+    home = tempfile.mkdtemp(prefix="backcare-bench-")
+    env = {
+        **os.environ,
+        "BACKCARE_HOME": home,
+        "BACKCARE_API_RATE": "100000/s",  # the limit is not what is measured
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    run(env, "user", "create", "timer", "--clinic", "Bench", "--role", "admin",
+        "--password-stdin", stdin="timing-only-passphrase-93\n")  # fmt: skip
+    token = run(env, "token", "create", "timer", "--days", "1", "--name", "bench")
+    port = free_port()
+    server = subprocess.Popen(
+        [*BACKCARE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.2)
+        body = json.dumps(yaml.safe_load(intake.read_text()), default=str).encode()
+        calls = {
+            "GET /api/v1/token (anchor)": ("GET", "/api/v1/token", None),
+            "POST /api/v1/assess": ("POST", "/api/v1/assess", body),
+        }
+        for method, path, sent in calls.values():  # warm up: imports, the knowledge base
+            measure(port, method, path, sent, token, 1.0, threads)
+        results = {}
+        for name, (method, path, sent) in calls.items():
+            rate, latencies = measure(port, method, path, sent, token, seconds, threads)
+            results[name] = rate
+            print(
+                f"{name:28s} {rate:7.1f} req/s  p50 {p(latencies, 0.5):6.1f} ms  "
+                f"p99 {p(latencies, 0.99):6.1f} ms  mean {statistics.mean(latencies) * 1000:.1f} "
+                f"ms  ({len(latencies)} requests, {threads} threads)"
+            )
+        anchor, assess = results.values()
+        print(f"assess / anchor throughput: {assess / anchor:.0%} (target: at least 70%)")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--intake",
+        type=Path,
+        default=ROOT / "tests" / "golden" / "intakes" / "heparin-and-bruise.yaml",
+    )
+    options = parser.parse_args()
+    main(options.seconds, options.threads, options.intake)
