@@ -65,6 +65,7 @@ def test_a_token_reads_its_own_clinic_and_nothing_of_another(
         "/measures",
         "/referrals",
         "/export",
+        "/fhir",
     ):
         refused = call(token, "get", f"/api/v1/clients/{client_b.pk}{path}")
         assert refused.status_code == 404, path
@@ -73,8 +74,14 @@ def test_a_token_reads_its_own_clinic_and_nothing_of_another(
         AuditEvent.objects.filter(
             clinic=therapist_a.clinic, action="client.refused", target=f"client {client_b.pk}"
         ).count()
-        == 9
+        == 10
     )
+    bundle = call(token, "get", f"/api/v1/clients/{client_a.pk}/fhir")
+    assert bundle["Content-Type"] == "application/fhir+json"
+    patients = [e["resource"] for e in bundle.json()["entry"]]
+    assert [p["name"][0]["family"] for p in patients if p["resourceType"] == "Patient"] == [
+        "Lovelace"
+    ]
 
 
 def test_revoked_expired_and_deactivated_tokens_are_refused(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Router
 
 from backcare.errors import NotAllowed
@@ -11,13 +11,17 @@ from backcare.web.api.auth import reader
 from backcare.web.api.clients import opened
 from backcare.web.api.errors import responses
 from backcare.web.views.common import today
-from backcare.web.views.exchange import zip_download
+from backcare.web.views.exchange import fhir_download, zip_download
 
 router = Router(tags=["export"])
 
 ZIP = {
     "description": "A zip of CSV and JSON files with a manifest (docs/export.md).",
     "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+}
+FHIR = {
+    "description": "The client's record as a FHIR R4 (4.0.1) collection Bundle (docs/fhir.md).",
+    "content": {"application/fhir+json": {"schema": {"type": "object"}}},
 }
 
 
@@ -48,3 +52,11 @@ def client_export(request: HttpRequest, client_id: int) -> FileResponse:
         lambda target: export.export(scope=scope, target=target, user=user),
         f"backcare-client-{client.pk}-{today():%Y-%m-%d}.zip",
     )
+
+
+@router.get(
+    "/clients/{client_id}/fhir", response=responses({}), openapi_extra={"responses": {200: FHIR}}
+)
+def client_fhir(request: HttpRequest, client_id: int) -> HttpResponse:
+    """One client's record as a FHIR R4 Bundle, the same as the client page's FHIR export."""
+    return fhir_download(opened(request, client_id, "FHIR export"))

@@ -24,6 +24,7 @@ from backcare.knowledge import load_knowledge
 from backcare.records import audit, clients, export
 from backcare.records import own_copy as copies
 from backcare.records.exchange import ExchangeError
+from backcare.records.models import Client
 from backcare.records.summary import summary
 from backcare.web.views.common import clinic_page, today, user_of
 
@@ -83,8 +84,13 @@ def fhir_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
         return redirect("client", client_id=client_id)
     user = user_of(request)
     client = clients.get(user=user, client_id=client_id)
-    bundle = bundle_for(client, today=today())
     audit.record(user=user, action="client.export_fhir", client=client, target="download")
+    return fhir_download(client)
+
+
+def fhir_download(client: Client) -> HttpResponse:
+    """The client's record as a FHIR R4 Bundle, a JSON file to save (the web page and the API)."""
+    bundle = bundle_for(client, today=today())
     response = HttpResponse(json.dumps(bundle, indent=2), content_type="application/fhir+json")
     name = f"fhir-{client.last_name or 'client'}-{client.pk}-{today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
