@@ -329,15 +329,33 @@ def restore(
 
 @app.command("export")
 def export_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE.zip", help="The zip to write.")],
+    target: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE.zip | fhir CLIENT_ID",
+            help="The zip to write; or 'fhir' and a client's id for a FHIR R4 Bundle.",
+        ),
+    ],
     client: Annotated[
         int | None, typer.Option("--client", metavar="ID", help="Only this client's record.")
     ] = None,
     clinic: Annotated[
         str | None, typer.Option(help="The clinic's name; needed when several exist.")
     ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="With fhir: the file to write.")
+    ] = None,
 ) -> None:
-    """Export a clinic (or one client) as CSV and JSON in a zip with a manifest (docs/export.md)."""
+    """Export a clinic (or one client) as CSV and JSON in a zip with a manifest (docs/export.md),
+    or, as `export fhir CLIENT_ID`, one client as a FHIR R4 Bundle (docs/fhir.md)."""
+    if target[0] == "fhir":
+        if len(target) != 2 or not target[1].isdigit():
+            raise InvalidIntake([Problem("CLIENT_ID", "give one client's id: export fhir 12")])
+        _export_fhir(int(target[1]), output, clinic)
+        return
+    if len(target) != 1:
+        raise InvalidIntake([Problem("FILE.zip", "give one file to write, e.g. clinic.zip")])
+    file = Path(target[0])
     _django()
     from backcare.records import export
 
@@ -403,7 +421,11 @@ def export_fhir_command(
         str | None, typer.Option(help="The clinic's name; needed when several exist.")
     ] = None,
 ) -> None:
-    """Export one client as a FHIR R4 Bundle of JSON (docs/fhir.md)."""
+    """Export one client as a FHIR R4 Bundle of JSON (docs/fhir.md); the same as `export fhir`."""
+    _export_fhir(client, output, clinic)
+
+
+def _export_fhir(client: int, output: Path | None, clinic: str | None) -> None:
     _django()
     from backcare.interop.fhir import bundle_for
     from backcare.records import audit, export

@@ -134,6 +134,12 @@ def test_export_fhir_and_import_fhir_commands_move_a_client_to_another_clinic(
     assert exported.exit_code == 0, exported.output
     assert target.stat().st_mode & 0o777 == 0o600
     assert json.loads(target.read_text())["resourceType"] == "Bundle"
+    same = tmp_path / "same.json"  # `export fhir CLIENT_ID`, as the zip export is `export FILE`
+    spelled = cli.invoke(
+        app, ["export", "fhir", str(client_a.pk), "--clinic", "Clinic A", "-o", str(same)]
+    )
+    assert spelled.exit_code == 0, spelled.output
+    assert json.loads(same.read_text())["entry"] == json.loads(target.read_text())["entry"]
 
     imported = cli.invoke(app, ["import-fhir", str(target), "--clinic", "Clinic B"])
     assert imported.exit_code == 0, imported.output
