@@ -140,13 +140,21 @@ class NameChoices:
     __hash__ = None  # type: ignore[assignment]
 
     def best(
-        self, key: str, cutoff: float, *, limit: int | None, same_letter: bool = False
+        self,
+        key: str,
+        cutoff: float,
+        *,
+        limit: int | None,
+        same_letter: bool = False,
+        reach: float | None = None,
     ) -> list[tuple[str, float]]:
         """The names scoring at least ``cutoff`` against ``key``, best first, then in their
-        order (``limit`` of them); only those beginning with its letter when ``same_letter``."""
+        order (``limit`` of them); only those beginning with its letter when ``same_letter``.
+        Names are compared that can reach ``reach`` (at most ``cutoff``; the same few lists
+        serve every search)."""
         from rapidfuzz import fuzz, process  # here: most lines need no near-miss reading
 
-        low, high = _lengths_reaching(len(key), cutoff)
+        low, high = _lengths_reaching(len(key), cutoff if reach is None else reach)
         names = self._subset(key[:1] if same_letter else "", low, high)
         found = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(name, score) for name, score, _ in found]
@@ -379,5 +387,5 @@ def near_matches(key: str, choices: NameChoices, cutoff: float) -> list[tuple[st
     floor = own[min(NEAR_LIMIT, len(own)) - 1][1]
     # A little below the floor: rapidfuzz turns a cutoff into a distance and may miss a name
     # scoring the cutoff itself; names scoring less than the floor rank after all that count.
-    found = choices.best(key, max(cutoff, floor - 0.5), limit=NEAR_LIMIT)
+    found = choices.best(key, max(cutoff, floor - 0.5), limit=NEAR_LIMIT, reach=cutoff)
     return [(name, score) for name, score in found if name[0] == key[0]]
