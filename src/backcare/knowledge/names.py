@@ -212,10 +212,12 @@ class NameIndex:
     def _keep_readings(self) -> None:
         self._medication = lru_cache(maxsize=READINGS_KEPT)(self._read_medication)
         self._condition = lru_cache(maxsize=READINGS_KEPT)(self._read_condition)
+        # One word's near misses, whatever line it is in ("xeralto 10 mg", "xeralto 20 mg").
+        self._medicine_word = lru_cache(maxsize=READINGS_KEPT)(self._near_medicine)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        del state["_medication"], state["_condition"]
+        del state["_medication"], state["_condition"], state["_medicine_word"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -241,6 +243,7 @@ class NameIndex:
         """Drop the readings kept so far (each is worked out afresh when next asked)."""
         self._medication.cache_clear()
         self._condition.cache_clear()
+        self._medicine_word.cache_clear()
 
     def medication(self, text: str) -> MedicationReading:
         """How a medicine line reads. A reading depends on the line's words and on its doses in
@@ -259,13 +262,7 @@ class NameIndex:
         how: How = "spelling" if any(drug.spelling for drug in found) else "name"
         suggestions = [drug.label for drug in found if drug.spelling]
         for start, size in self._leftovers(words, used):
-            near = self._near(
-                "_".join(words[start : start + size]),
-                self._drug_keys[size],
-                self._drug_of,
-                self._risk.__getitem__,
-                self._policy.medicine_suggest_score,
-            )
+            near = self._medicine_word("_".join(words[start : start + size]), size)
             suggestions.extend(s for s in near.suggestions if s not in suggestions)
             if near.read is not None:
                 found.append(self._drugs[near.read])
@@ -318,6 +315,15 @@ class NameIndex:
                 and word not in self._ignore
             ):
                 yield i, 1
+
+    def _near_medicine(self, key: str, size: int) -> _Near:
+        return self._near(
+            key,
+            self._drug_keys[size],
+            self._drug_of,
+            self._risk.__getitem__,
+            self._policy.medicine_suggest_score,
+        )
 
     def _near(
         self,
