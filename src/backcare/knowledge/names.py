@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -249,12 +249,12 @@ class NameIndex:
         """How a medicine line reads. A reading depends on the line's words and on its doses in
         milligrams ("10-mg" has the words of "10 mg" but names no dose), so those are the key."""
         words = tuple(words_of(text))
-        reading = self._medication(words, tuple(_MILLIGRAMS.findall(text.lower())))
-        return reading if reading.text == text else replace(reading, text=text)
+        r = self._medication(words, tuple(_MILLIGRAMS.findall(text.lower())))
+        return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
 
     def condition(self, text: str) -> ConditionReading:
-        reading = self._condition(normalise(text))
-        return reading if reading.text == text else replace(reading, text=text)
+        r = self._condition(normalise(text))
+        return ConditionReading(text, r.condition, r.how, r.suggestions)
 
     def _read_medication(self, words: tuple[str, ...], doses: tuple[str, ...]) -> MedicationReading:
         text = " ".join(words)
