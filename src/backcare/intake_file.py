@@ -9,17 +9,23 @@ hostile file short (a tenth of a second, not ten seconds):
 - whole numbers of at most ``MAX_DIGITS`` digits (Python refuses to read 4,300 and more);
 - each key once per mapping; no YAML aliases (``*name``), which can make a small file huge;
 - no YAML sets (``!!set``), which JSON cannot write and which would pass for a list.
+
+JSON is read by orjson when that gives what the checked reader gives (almost every intake: no
+over-long number, no repeated key, within the limits); anything else is read again by the
+checked reader, which names what is wrong.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -54,6 +60,10 @@ def load(raw: bytes, *, as_json: bool) -> Any:
     if len(raw) > MAX_BYTES:
         raise _refused(f"is larger than {MAX_BYTES:,} bytes (1 MiB), the most an intake may be")
     text = _decoded(raw)
+    if as_json:
+        fast = _fast_json(text)
+        if fast is not _UNREAD:
+            return fast
     data = _from_json(text) if as_json else _from_yaml(text)
     problems = list(_tree_problems(data))
     if problems:
@@ -103,6 +113,56 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKey(key)
         mapping[key] = value
     return mapping
+
+
+_UNREAD = object()
+# orjson reads a whole number of more digits than fit in 64 bits as a float: such texts (and any
+# with a long run of digits, even in a string) take the checked reader.
+_LONG_DIGITS = re.compile(r"\d{19}")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _fast_json(text: str) -> Any:
+    """The intake read by orjson, or ``_UNREAD`` when the checked reader must read it: orjson
+    refuses it (NaN, a lone surrogate, ...), or keeps the last of repeated keys, or it breaks a
+    limit, or it holds a long number."""
+    if _LONG_DIGITS.search(text):
+        return _UNREAD
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _UNREAD
+    keys = _keys_within_limits(data)
+    if keys is None:
+        return _UNREAD
+    # In valid JSON each key is followed by one colon outside strings: fewer keys read than
+    # such colons means a repeated key was dropped.
+    if text.count(":") != keys and _STRING.sub("", text).count(":") != keys:
+        return _UNREAD
+    return data
+
+
+def _keys_within_limits(data: Any) -> int | None:
+    """The number of keys in a decoded tree within the depth and size limits, else ``None``."""
+    keys, values, depth = 0, 1, 0
+    level = [data]
+    while level:
+        below: list[Any] = []
+        for value in level:
+            if type(value) is dict:
+                keys += len(value)
+                below.extend(value.values())
+            elif type(value) is list:
+                below.extend(value)
+            else:
+                continue
+            if depth >= MAX_DEPTH:
+                return None
+        values += len(below)
+        if values > MAX_VALUES:
+            return None
+        level, depth = below, depth + 1
+    return keys
 
 
 def _from_json(text: str) -> Any:

@@ -30,7 +30,7 @@ def same_knowledge(a: KnowledgeBase, b: KnowledgeBase) -> None:
         if field.name in (*compiled.REBUILT, "names"):
             continue
         assert getattr(a, field.name) == getattr(b, field.name), field.name
-    assert vars(a.names) == vars(b.names)
+    assert a.names == b.names
     assert [(r.rule, r.condition) for r in a.rules] == [(r.rule, r.condition) for r in b.rules]
     assert a.self_care_rules.keys() == b.self_care_rules.keys()
     assert [r.rule for r in a.progress_rules] == [r.rule for r in b.progress_rules]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 
 from backcare.clinical import facts, home_care, plan, recommendation, screening
 from backcare.clinical.intake import Intake
@@ -155,7 +156,7 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
         "decision": finding.decision.name,
         "title": finding.title,
         "why": finding.why,
-        "modifications": finding.modifications.model_dump(exclude_defaults=True),
+        "modifications": _flat_dump(finding.modifications),
         "sources": list(finding.sources),
         "basis": finding.basis,
     }
@@ -196,10 +197,27 @@ def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
             {"id": item.id, "name": item.routine.name, "reason": item.reason}
             for item in made.home_care_left_out
         ],
-        "review_triggers": [t.model_dump() for t in made.review_triggers],
+        "review_triggers": [_flat_dump(t, defaults=True) for t in made.review_triggers],
         "notes": list(made.notes),
         "sources": list(made.sources),
     }
+
+
+_DUMPS_KEPT = 4096
+_dumps: dict[tuple[int, bool], tuple[BaseModel, dict[str, Any]]] = {}
+
+
+def _flat_dump(entry: BaseModel, *, defaults: bool = False) -> dict[str, Any]:
+    """``model_dump`` of a knowledge-base entry whose values are plain or lists of plain values
+    (modifications, review triggers): entries are immutable and shared by many assessments, so
+    each is dumped once and every assessment gets its own copy."""
+    key = (id(entry), defaults)
+    kept = _dumps.get(key)
+    if kept is None or kept[0] is not entry:  # the entry is held, so its id is not reused
+        if len(_dumps) >= _DUMPS_KEPT:
+            _dumps.clear()
+        kept = _dumps[key] = (entry, entry.model_dump(exclude_defaults=not defaults))
+    return {name: list(v) if type(v) is list else v for name, v in kept[1].items()}
 
 
 def _frequency_json(frequency: plan.Frequency) -> dict[str, Any]:

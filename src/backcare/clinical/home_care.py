@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.once import per_knowledge
 from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
+from backcare.knowledge.rule import Predicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,25 @@ class Selection:
     left_out: tuple[LeftOut, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Routine:
+    """A routine with what selecting it reads, worked out once per knowledge base."""
+
+    item: m.SelfCare
+    regions: frozenset[str]  # where it works; empty: anywhere
+    exclude: Predicate | None
+    cautions: tuple[tuple[str, Predicate], ...]  # each note with when it holds
+
+
+def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
+    found = []
+    for item in kb.self_care.values():
+        exclude, cautions = kb.self_care_rules[item.id]
+        notes = tuple((c.note, holds) for c, holds in zip(item.cautions, cautions, strict=True))
+        found.append(_Routine(item, frozenset(item.regions), exclude, notes))
+    return tuple(found)
+
+
 def select(intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase) -> Selection:
     """Self-care within the screening's limits, and the routines it leaves out, with reasons."""
     limits = screening.limits
@@ -60,16 +81,16 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     excluded = ruled_out(limits.positioning, kb)  # once, not once a routine
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
-    for item in kb.self_care.values():
-        if item.regions and painful and painful.isdisjoint(item.regions):
+    for routine in per_knowledge(kb, _routines):
+        item = routine.item
+        if routine.regions and painful and painful.isdisjoint(routine.regions):
             continue  # works elsewhere than where it hurts
         regions = tuple(r for r in item.regions if r not in avoid)
-        reason = _reason(item, regions, painful, excluded, reading, screening, kb)
+        reason = _reason(routine, regions, painful, excluded, reading, screening, kb)
         if reason:
             left_out.append(LeftOut(item, reason))
             continue
-        _, cautions = kb.self_care_rules[item.id]
-        notes = [c.note for c, holds in zip(item.cautions, cautions, strict=True) if holds(facts)]
+        notes = [note for note, holds in routine.cautions if holds(facts)]
         pressure = _pressure(item, limits.max_pressure, kb)
         if item.pressure and pressure != item.pressure.max:
             notes.insert(0, _softened(pressure))
@@ -78,7 +99,7 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
 
 
 def _reason(
-    item: m.SelfCare,
+    routine: _Routine,
     regions: tuple[str, ...],
     painful: set[str],
     excluded: frozenset[str],
@@ -87,9 +108,10 @@ def _reason(
     kb: KnowledgeBase,
 ) -> str:
     """Why the screening rules the routine out, or "" when it may be used."""
+    item = routine.item
     if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
         return "the regions where it would help are to be avoided today"
-    exclude, _ = kb.self_care_rules[item.id]
+    exclude = routine.exclude
     if exclude is not None and exclude(reading.facts):
         return item.exclude_why or "the screening rules it out"
     return (

@@ -185,7 +185,12 @@ class Intake(_Model):
     skin: list[SkinFinding] = Field(default=[], max_length=MAX_ITEMS)
     vitals: Vitals = Vitals()
     allergies: Names = []
-    preferences: Preferences = Preferences()
+    # Made afresh (a default model holding a list would be deep-copied for every intake);
+    # the schema still shows the default.
+    preferences: Preferences = Field(
+        default_factory=Preferences,
+        json_schema_extra={"default": Preferences().model_dump(mode="json")},
+    )
     notes: Text = ""
     clearances: list[ClearanceEntry] = Field(default=[], max_length=MAX_ITEMS)
 

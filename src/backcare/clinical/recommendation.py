@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.once import per_knowledge
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
@@ -34,11 +35,15 @@ def recommend(
         return (), ()
     avoided_by = _avoided_by(screening.findings)
     cap = screening.limits.max_pressure
-    fit = _Fit(intake, reading, kb, kb.pressure_rank(cap) if cap else None)
+    cap_rank = kb.pressure_rank(cap) if cap else None
+    fit = _Fit(intake, reading, kb, cap_rank)
     scored: list[tuple[int, str, tuple[str, ...]]] = []
     excluded: list[Exclusion] = []
-    for modality in kb.modalities.values():
-        against = _exclusion_reasons(modality, avoided_by, cap, kb)
+    for modality, avoidable, lightest in per_knowledge(kb, _modalities):
+        if avoidable.isdisjoint(avoided_by) and (cap_rank is None or lightest <= cap_rank):
+            against: tuple[str, ...] = ()  # nothing avoided touches it; its pressure is allowed
+        else:
+            against = _exclusion_reasons(modality, avoided_by, cap, kb)
         if against:
             excluded.append(Exclusion(modality.id, against))
         else:
@@ -50,6 +55,19 @@ def recommend(
         for rank, (score, modality_id, reasons) in enumerate(scored, start=1)
     )
     return ranked, tuple(excluded)
+
+
+def _modalities(kb: KnowledgeBase) -> tuple[tuple[m.Modality, frozenset[str], int], ...]:
+    """Each modality, what avoiding would exclude it (itself or a core technique) and the rank
+    of its lightest pressure."""
+    return tuple(
+        (
+            modality,
+            frozenset({modality.id, *modality.core_techniques}),
+            kb.pressure_rank(modality.pressure.min),
+        )
+        for modality in kb.modalities.values()
+    )
 
 
 def _avoided_by(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:

@@ -1,0 +1,116 @@
+"""Readings kept between calls, and near misses found without comparing every known name, are
+exactly what a fresh search over every name gives: over the recognition corpus
+(tests/data/*.yaml) and typing slips of known names, ties included."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz, process
+
+from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.knowledge.names import NEAR_LIMIT, NameChoices, near_matches, normalise, words_of
+
+DATA = Path(__file__).parent.parent / "data"
+KB = load_knowledge()
+
+
+def corpus() -> list[str]:
+    texts = [
+        item["text"]
+        for name in ("medicine_strings", "condition_names", "not_medicines")
+        for item in yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    ]
+    rng = random.Random(7)
+    known = sorted({*KB.drug_names.names, *KB.condition_names})
+    for name in rng.sample(known, 600):
+        word = name.replace("_", " ")
+        texts.append(word)
+        if len(word) > 6:  # a letter dropped, doubled, or two swapped
+            i = rng.randrange(1, len(word) - 2)
+            texts.append(word[:i] + word[i + 1 :])
+            texts.append(word[:i] + word[i] + word[i:])
+            texts.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    return texts
+
+
+TEXTS = corpus()
+
+
+def every_name(key: str, choices: NameChoices, cutoff: float) -> list[tuple[str, float]]:
+    """The plain search: every known name compared, then those of the word's letter kept."""
+    found = process.extract(
+        key, list(choices.names), scorer=fuzz.ratio, score_cutoff=cutoff, limit=NEAR_LIMIT
+    )
+    return [(name, score) for name, score, _ in found if name[0] == key[0]]
+
+
+@pytest.mark.parametrize("kind", ["medicine", "condition"])
+def test_near_misses_are_those_of_a_search_over_every_name(kind: str) -> None:
+    names, policy = KB.names, KB.matching
+    if kind == "medicine":
+        choices, cutoff = names.medicine_choices, policy.medicine_suggest_score
+        keys = {word for text in TEXTS for word in words_of(text) if word.isalpha()}
+    else:
+        choices, cutoff = names.condition_choices, policy.suggest_score
+        keys = {normalise(text) for text in TEXTS}
+    keys = {key for key in keys if len(key) >= policy.min_length}
+    differ = [
+        key
+        for key in sorted(keys)
+        if near_matches(key, choices, cutoff) != every_name(key, choices, cutoff)
+    ]
+    assert len(keys) > 1000
+    assert not differ
+
+
+def test_ties_keep_the_order_of_the_names() -> None:
+    choices = NameChoices(["abcx", "zbcd", "abcy", "abcdefgh", "abcz", "abcw", "ab", "abcv"])
+    # Five names of the word's letter score 75 against "abcd": the first in order come first.
+    assert near_matches("abcd", choices, 50) == every_name("abcd", choices, 50)
+    assert [name for name, _ in near_matches("abcd", choices, 70)] == [
+        "abcx",
+        "abcy",
+        "abcz",
+        "abcw",
+        "abcv",
+    ]
+
+
+def fresh(kb: KnowledgeBase) -> KnowledgeBase:
+    kb.names.forget_readings()
+    return kb
+
+
+def test_a_kept_reading_is_the_reading_worked_out_afresh() -> None:
+    first = [(KB.read_medication(t), KB.read_condition(t)) for t in TEXTS]
+    again = [(KB.read_medication(t), KB.read_condition(t)) for t in TEXTS]
+    kb = fresh(KB)
+    afresh = [(kb.read_medication(t), kb.read_condition(t)) for t in TEXTS]
+    assert first == again == afresh
+
+
+def test_a_reading_kept_for_one_spelling_gives_each_text_as_written() -> None:
+    kb = fresh(KB)
+    plain = kb.read_medication("warfarin 5 mg")
+    shouted = kb.read_medication("WARFARIN 5 mg")
+    assert shouted.text == "WARFARIN 5 mg"
+    assert (shouted.generics, shouted.classes, shouted.how) == (
+        plain.generics,
+        plain.classes,
+        plain.how,
+    )
+    assert kb.read_condition("Low-Back Pain").text == "Low-Back Pain"
+
+
+def test_lines_with_the_same_words_but_different_doses_are_kept_apart() -> None:
+    # "75-mg" has the words of "75 mg" but names no dose in milligrams (read as before).
+    kb = fresh(KB)
+    spaced = kb.read_medication("aspirin 75 mg")
+    hyphened = kb.read_medication("aspirin 75-mg")
+    kb.names.forget_readings()
+    assert hyphened == kb.read_medication("aspirin 75-mg")
+    assert spaced == kb.read_medication("aspirin 75 mg")
