@@ -287,11 +287,28 @@ def _print_demo() -> None:
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    clients: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=100_000,
+            help="Grow the demo clinic to this many clients (copies of its own), for benchmarks.",
+        ),
+    ] = 0,
+) -> None:
     """Add a demo clinic (therapists, about 20 clients with intakes, plans and sessions)."""
     _django()
     _migrate()
     _print_demo()
+    if clients:
+        from backcare.records import demo as demo_data
+        from backcare.records import demo_crowd
+        from backcare.records.models import Client, Clinic
+
+        clinic = Clinic.objects.get(name=demo_data.CLINIC)
+        added = demo_crowd.grow(clinic=clinic, clients=clients)
+        typer.echo(f"Added {added} clients; the demo clinic has {Client.objects.filter(clinic=clinic).count()}.")
 
 
 @app.command()
