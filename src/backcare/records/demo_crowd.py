@@ -48,7 +48,9 @@ def _copy_batch(clinic: Clinic, templates: list[Client], numbers: range) -> None
                 template,
                 first_name=template.first_name,
                 last_name=f"{template.last_name}-{n}",
-                email=f"{template.first_name.lower()}.{n}@example.invalid" if template.email else "",
+                email=f"{template.first_name.lower()}.{n}@example.invalid"
+                if template.email
+                else "",
             )
             for template, n in pairs
         ]
@@ -73,9 +75,7 @@ def _copy_batch(clinic: Clinic, templates: list[Client], numbers: range) -> None
     notes = SessionNote.objects.filter(client_id__in=template_ids).order_by("pk")
     note_ids = _insert(SessionNote, each(notes), {"client": client_ids, "plan": plan_ids})
     measures = Measure.objects.filter(client_id__in=template_ids).order_by("pk")
-    _insert(
-        Measure, each(measures), {"client": client_ids, "session": note_ids}, "correction_of"
-    )
+    _insert(Measure, each(measures), {"client": client_ids, "session": note_ids}, "correction_of")
     referrals = Referral.objects.filter(client_id__in=template_ids).order_by("pk")
     _insert(Referral, each(referrals), {"client": client_ids})
 
@@ -96,8 +96,13 @@ def _insert(
         extra = {self_field: ids} if second else {}
         made = model._default_manager.bulk_create(
             [
-                _copy(row, **{f"{name}_id": _linked(row, name, n, {**links, **extra})
-                              for name in {**links, **extra}})
+                _copy(
+                    row,
+                    **{
+                        f"{name}_id": _linked(row, name, n, {**links, **extra})
+                        for name in {**links, **extra}
+                    },
+                )
                 for row, n in round_
             ]
         )
