@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from backcare.errors import NotFound
 from backcare.records import audit, merge, referrals
 from backcare.records.models import (
     AlertAcknowledgement,
@@ -38,32 +40,113 @@ class Alert:
     draft_id: int | None = None
 
 
+SHOWN_PER_KIND = 5  # alerts of one kind on the dashboard; the rest are a link away
+PAGE_SIZE = 50  # alerts on a page of one kind
+RECENT_DAYS, RECENT_SHOWN = 14, 12
+
+KINDS = {
+    "stop": "Stop, refer or wait",
+    "adverse": "Adverse events to re-screen",
+    "draft": "Self-service answers waiting",
+    "progress": "Progress says act",
+    "behind": "Behind the expected course",
+    "reassess": "Reassessments due",
+    "measure": "Measures due",
+    "referral": "Referrals running out",
+}
+
+
+@dataclass
+class Group:
+    """The alerts of one kind: how many there are and the most urgent few to show."""
+
+    kind: str
+    title: str
+    count: int
+    shown: list[Alert]
+
+
 @dataclass
 class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
     recent_clients: list[Client] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
     acknowledged: list[Alert] = field(default_factory=list)
+    acknowledged_count: int = 0
+
+    @property
+    def alerts(self) -> list[Alert]:
+        """The alerts shown, most urgent kind first."""
+        return [a for g in self.groups for a in g.shown]
 
 
 def dashboard(*, user: User, today: date) -> Dashboard:
+    """Today's sessions, the clients seen lately and the most urgent alerts of each kind with
+    the count of each; the audit log names the clients shown, and only those."""
     clinic = user.clinic
     board = Dashboard()
     board.today_sessions = list(
-        SessionNote.objects.filter(clinic=clinic, session_date=today).select_related("client")
+        SessionNote.objects.filter(clinic=clinic, session_date=today)
+        .select_related("client")
+        .only("client", "minutes", "pain_before", "pain_after", "session_date")
+        .order_by("pk")
     )
-    recent = SessionNote.objects.filter(clinic=clinic, session_date__gte=today - timedelta(days=14))
-    seen: dict[int, Client] = {}
-    for session in recent.select_related("client").order_by("-session_date", "-pk"):
-        seen.setdefault(session.client_id, session.client)
-    board.recent_clients = list(seen.values())[:12]
+    recent = (
+        SessionNote.objects.filter(
+            clinic=clinic, session_date__gte=today - timedelta(days=RECENT_DAYS)
+        )
+        .values("client_id")
+        .annotate(last_day=Max("session_date"), last_pk=Max("pk"))
+        .order_by("-last_day", "-last_pk")[:RECENT_SHOWN]
+    )
+    order = [row["client_id"] for row in recent]
+    found = Client.objects.filter(clinic=clinic, pk__in=order).in_bulk()
+    board.recent_clients = [found[pk] for pk in order]
     every = current_alerts(user, today=today)
-    board.alerts = [a for a in every if a.acknowledged is None]
-    board.acknowledged = [a for a in every if a.acknowledged is not None]
-    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in every}
+    waiting = [a for a in every if a.acknowledged is None]
+    board.groups = [
+        Group(kind, KINDS[kind], len(of_kind), of_kind[:SHOWN_PER_KIND])
+        for kind in KINDS
+        if (of_kind := [a for a in waiting if a.kind == kind])
+    ]
+    done = [a for a in every if a.acknowledged is not None]
+    board.acknowledged_count = len(done)
+    board.acknowledged = sorted(done, key=_acknowledged_at, reverse=True)[:SHOWN_PER_KIND]
+    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
+    shown |= {a.client.pk for a in board.acknowledged}
     shown |= {s.client_id for s in board.today_sessions}
     audit.record(user=user, action="dashboard.view", detail={"clients": sorted(shown)})
     return board
+
+
+def _acknowledged_at(alert: Alert) -> datetime:
+    assert alert.acknowledged is not None
+    return alert.acknowledged.acknowledged_at
+
+
+@dataclass
+class KindPage:
+    kind: str
+    title: str
+    page: Page[Alert]
+
+
+def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage:
+    """One page of the alerts of one kind waiting for acknowledgement, most urgent first; the
+    audit log names the clients on that page. NotFound for a kind that does not exist."""
+    if kind not in KINDS:
+        raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    waiting = [
+        a for a in current_alerts(user, today=today) if a.kind == kind and a.acknowledged is None
+    ]
+    shown = Paginator(waiting, PAGE_SIZE).get_page(page)
+    audit.record(
+        user=user,
+        action="alerts.view",
+        target=f"{kind} page {shown.number}",
+        detail={"clients": sorted({a.client.pk for a in shown})},
+    )
+    return KindPage(kind, KINDS[kind], shown)
 
 
 ORDER = {
@@ -112,14 +195,17 @@ def _stop_alerts(user: User) -> list[Alert]:
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )
-    latest = Assessment.objects.filter(
-        clinic=user.clinic, pk=Subquery(newest), decision__in=STOP
-    ).select_related("client")
+    latest = (
+        Assessment.objects.filter(clinic=user.clinic, pk=Subquery(newest), decision__in=STOP)
+        .defer("result")
+        .annotate(summary=F("result__summary"))
+        .select_related("client")
+    )
     return [
         Alert(
             a.client,
             "stop",
-            WAITING.get(a.decision, a.result["summary"]),
+            WAITING.get(a.decision, a.summary),
             a.decision,
             situation=f"assessment {a.pk}",
         )
@@ -174,7 +260,9 @@ def _reassessments_due(user: User) -> list[Alert]:
     """Active plans with as many sessions as the plan's reassessment point (one query)."""
     plans = (
         Plan.objects.filter(clinic=user.clinic, active=True)
+        .defer("details")
         .annotate(done=Count("sessionnote"))
+        .filter(done__gte=F("reassess_after_sessions"))
         .select_related("client")
     )
     return [
@@ -186,7 +274,6 @@ def _reassessments_due(user: User) -> list[Alert]:
             situation=f"plan {p.pk}",
         )
         for p in plans
-        if p.done >= p.reassess_after_sessions
     ]
 
 

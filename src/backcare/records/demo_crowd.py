@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from backcare.records.models import Client, Clinic, Intake, Measure, Plan, Referral, SessionNote
 from backcare.records.models import Assessment as AssessmentRow
+from backcare.records.models import Client, Clinic, Intake, Measure, Plan, Referral, SessionNote
 
 BATCH = 250  # clients written in one round of inserts
 M = TypeVar("M", bound=models.Model)
@@ -34,13 +34,13 @@ def grow(*, clinic: Clinic, clients: int) -> int:
     start = have
     while start < have + wanted:
         end = min(start + BATCH, have + wanted)
-        _copy_batch(clinic, templates, range(start, end))
+        _copy_batch(templates, range(start, end))
         start = end
     return wanted
 
 
 @transaction.atomic
-def _copy_batch(clinic: Clinic, templates: list[Client], numbers: range) -> None:
+def _copy_batch(templates: list[Client], numbers: range) -> None:
     pairs = [(templates[n % len(templates)], n) for n in numbers]
     made = Client.objects.bulk_create(
         [
@@ -125,5 +125,4 @@ def _copy(row: M, **changes: Any) -> M:
     values = {
         f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key
     }
-    copy = type(row)(**{**values, **changes})
-    return copy
+    return type(row)(**{**values, **changes})

@@ -14,6 +14,7 @@ from backcare import setup_token
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts
+from backcare.records.dashboard import alerts_of_kind
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
@@ -32,6 +33,21 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
 def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
     return render(request, "web/dashboard.html", {"board": board, "today": today()})
+
+
+@clinic_page
+def alerts_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Every alert of one kind waiting for acknowledgement, a page at a time."""
+    found = alerts_of_kind(
+        user=user_of(request), kind=kind, page=_page_number(request), today=today()
+    )
+    return render(request, "web/alerts.html", {"found": found})
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The ?page= number; anything but a whole number from 1 is the first page."""
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
 @clinic_page
