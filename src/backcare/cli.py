@@ -308,7 +308,8 @@ def demo(
 
         clinic = Clinic.objects.get(name=demo_data.CLINIC)
         added = demo_crowd.grow(clinic=clinic, clients=clients)
-        typer.echo(f"Added {added} clients; the demo clinic has {Client.objects.filter(clinic=clinic).count()}.")
+        total = Client.objects.filter(clinic=clinic).count()
+        typer.echo(f"Added {added} clients; the demo clinic has {total}.")
 
 
 @app.command()

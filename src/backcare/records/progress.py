@@ -74,7 +74,7 @@ def client_progress(
     )
     if clinic_courses is None:
         clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
-    return _evaluate(plan, read, clinic_courses, kb)
+    return _evaluate(plan, read, _finished(clinic_courses), kb)
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,19 @@ class _Read:
     adverse_event: bool
 
 
-def _evaluate(
-    plan: Plan, read: _Read, clinic_courses: list[courses.Course], kb: KnowledgeBase
-) -> ClientProgress:
+Finished = dict[Similar, list[tuple[int, float]]]
+
+
+def _finished(clinic_courses: list[courses.Course]) -> Finished:
+    """How far pain fell in each completed course of the clinic, by who the client was."""
+    found: Finished = defaultdict(list)
+    for c in clinic_courses:
+        if c.status == "completed" and (fall := c.fall) is not None:
+            found[c.similar].append((c.plan_id, fall))
+    return found
+
+
+def _evaluate(plan: Plan, read: _Read, finished: Finished, kb: KnowledgeBase) -> ClientProgress:
     notes = read.notes
     pain, scored, taken, similar = _read_course(read, kb)
     # the pain course is pain at intake then before each session; an entered rating is the
@@ -106,14 +116,8 @@ def _evaluate(
         adverse_event=read.adverse_event,
     )
     found = progress({**scored, "nprs": pain}, facts, kb)
-    falls = [
-        c.fall
-        for c in clinic_courses
-        if c.status == "completed" and c.similar == similar and c.plan_id != plan.pk
-    ]
-    course, rows, below = _against_expected(
-        plan, notes, pain, [f for f in falls if f is not None], kb
-    )
+    falls = [fall for plan_id, fall in finished.get(similar, ()) if plan_id != plan.pk]
+    course, rows, below = _against_expected(plan, notes, pain, falls, kb)
     measures_due = due(
         sessions=[n.session_date for n in notes],
         taken=taken,
@@ -216,7 +220,7 @@ def needing_attention(*, user: User, today: date) -> list[Attention]:
         clinic=user.clinic, client__in=[p.client_id for p in rows], corrected_by__isnull=True
     ).only("client_id", "instrument", "measured_on", "score", "result"):
         measured[measure.client_id].append(measure)
-    clinic_courses = courses.courses(clinic=user.clinic, today=today, kb=kb)
+    finished = _finished(courses.courses(clinic=user.clinic, today=today, kb=kb))
     found = []
     for plan in rows:
         read = _Read(
@@ -228,7 +232,7 @@ def needing_attention(*, user: User, today: date) -> list[Attention]:
             warning_sign=plan.massage_today is False,  # type: ignore[attr-defined]
             adverse_event=plan.adverse,  # type: ignore[attr-defined]
         )
-        found.extend(_attention(plan.client, _evaluate(plan, read, clinic_courses, kb)))
+        found.extend(_attention(plan.client, _evaluate(plan, read, finished, kb)))
     return found
 
 
