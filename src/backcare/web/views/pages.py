@@ -18,7 +18,7 @@ from backcare.records.dashboard import alerts_of_kind
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
-from backcare.web.views.common import attempt, clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
@@ -39,15 +39,9 @@ def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
 def alerts_page(request: HttpRequest, kind: str) -> HttpResponse:
     """Every alert of one kind waiting for acknowledgement, a page at a time."""
     found = alerts_of_kind(
-        user=user_of(request), kind=kind, page=_page_number(request), today=today()
+        user=user_of(request), kind=kind, page=page_number(request), today=today()
     )
     return render(request, "web/alerts.html", {"found": found})
-
-
-def _page_number(request: HttpRequest) -> int:
-    """The ?page= number; anything but a whole number from 1 is the first page."""
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
 
 
 @clinic_page
