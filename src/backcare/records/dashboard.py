@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -21,7 +22,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
-from backcare.records.progress import Attention, needing_attention
+from backcare.records.progress import needing_attention
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -43,6 +44,7 @@ class Alert:
 SHOWN_PER_KIND = 5  # alerts of one kind on the dashboard; the rest are a link away
 PAGE_SIZE = 50  # alerts on a page of one kind
 RECENT_DAYS, RECENT_SHOWN = 14, 12
+TODAY_SHOWN = 30  # of today's sessions; more are counted
 
 KINDS = {
     "stop": "Stop, refer or wait",
@@ -69,6 +71,7 @@ class Group:
 @dataclass
 class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
+    today_count: int = 0
     recent_clients: list[Client] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     acknowledged: list[Alert] = field(default_factory=list)
@@ -85,11 +88,12 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     the count of each; the audit log names the clients shown, and only those."""
     clinic = user.clinic
     board = Dashboard()
+    on_the_day = SessionNote.objects.filter(clinic=clinic, session_date=today)
+    board.today_count = on_the_day.count()
     board.today_sessions = list(
-        SessionNote.objects.filter(clinic=clinic, session_date=today)
-        .select_related("client")
+        on_the_day.select_related("client")
         .only("client", "minutes", "pain_before", "pain_after", "session_date")
-        .order_by("pk")
+        .order_by("-pk")[:TODAY_SHOWN]
     )
     recent = (
         SessionNote.objects.filter(
@@ -136,9 +140,7 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     audit log names the clients on that page. NotFound for a kind that does not exist."""
     if kind not in KINDS:
         raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
-    waiting = [
-        a for a in current_alerts(user, today=today) if a.kind == kind and a.acknowledged is None
-    ]
+    waiting = [a for a in current_alerts(user, today=today, kinds=[kind]) if a.acknowledged is None]
     shown = Paginator(waiting, PAGE_SIZE).get_page(page)
     audit.record(
         user=user,
@@ -162,22 +164,24 @@ ORDER = {
 }
 
 
-def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
-    """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
-    today = today or timezone.localdate()
+def current_alerts(
+    user: User, *, today: date | None = None, kinds: Collection[str] | None = None
+) -> list[Alert]:
+    """Every alert of the user's clinic (of ``kinds`` only, when given), most urgent first,
+    each with its acknowledgement."""
+    day = today or timezone.localdate()
+    wanted = set(KINDS if kinds is None else kinds)
     alerts = [
-        *_stop_alerts(user),
-        *_drafts_waiting(user),
-        *_adverse_events(user),
-        *_reassessments_due(user),
-        *_referrals_running_out(user, today),
-        *(_from_progress(a) for a in needing_attention(user=user, today=today)),
+        alert
+        for made, read in _SOURCES
+        if wanted & set(made)
+        for alert in read(user, day)
+        if alert.kind in wanted
     ]
+    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic, kind__in=wanted)
     seen = {
         (a.client_id, a.kind, a.situation): a
-        for a in AlertAcknowledgement.objects.filter(clinic=user.clinic)
-        .select_related("acknowledged_by")
-        .order_by("acknowledged_at", "pk")
+        for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
     }
     for alert in alerts:
         alert.acknowledged = seen.get((alert.client.pk, alert.kind, alert.situation))
@@ -205,7 +209,7 @@ def _stop_alerts(user: User) -> list[Alert]:
         Alert(
             a.client,
             "stop",
-            WAITING.get(a.decision, a.summary),
+            WAITING.get(a.decision, a.summary or ""),
             a.decision,
             situation=f"assessment {a.pk}",
         )
@@ -293,5 +297,19 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
     ]
 
 
-def _from_progress(found: Attention) -> Alert:
-    return Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)
+def _from_progress(user: User, today: date) -> list[Alert]:
+    return [
+        Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)
+        for found in needing_attention(user=user, today=today)
+    ]
+
+
+# where each kind of alert comes from: the kinds a reader makes, and the reader
+_SOURCES: list[tuple[tuple[str, ...], Callable[[User, date], list[Alert]]]] = [
+    (("stop",), lambda user, _: _stop_alerts(user)),
+    (("draft",), lambda user, _: _drafts_waiting(user)),
+    (("adverse",), lambda user, _: _adverse_events(user)),
+    (("reassess",), lambda user, _: _reassessments_due(user)),
+    (("referral",), _referrals_running_out),
+    (("progress", "behind", "measure"), _from_progress),
+]

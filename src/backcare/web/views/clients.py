@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,10 +43,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     form = SearchForm({"q": query})
     words = form.cleaned_data["q"] if form.is_valid() else None
-    page = Paginator(
-        clients.search(user=user_of(request), words=words) if words is not None else [],
-        CLIENTS_PER_PAGE,
-    ).get_page(page_number(request))
+    matching = (
+        clients.search(user=user_of(request), words=words)
+        if words is not None
+        else Client.objects.none()
+    )
+    page: Page[Client] = Paginator(matching, CLIENTS_PER_PAGE).get_page(page_number(request))
     found = list(page)
     audit.record(
         user=user_of(request),
