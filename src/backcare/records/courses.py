@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from backcare.clinical.course import Similar, pain_band, percent_fall
 from backcare.clinical.progress import change
@@ -43,9 +43,12 @@ class Course:
         return change(kb.instruments["nprs"], self.baseline, self.latest).verdict == "improved"
 
 
-def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
+def courses(
+    *, clinic: Clinic, today: date, kb: KnowledgeBase, completed_only: bool = False
+) -> list[Course]:
     """Every course of the clinic with at least one session (one query, and one for STarT Back:
-    the counts and first and last pain ratings are worked out by the database)."""
+    the counts and first and last pain ratings are worked out by the database); only the
+    completed ones (every planned session done) with ``completed_only``."""
     rated = SessionNote.objects.filter(plan=OuterRef("pk"), pain_before__isnull=False)
     first = rated.order_by("session_date", "pk").values("pain_before")[:1]
     last = rated.order_by("-session_date", "-pk").values("pain_before")[:1]
@@ -59,6 +62,7 @@ def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
             last_pain=Subquery(last),
         )
         .filter(done__gt=0)
+        .filter(**({"done__gte": F("total_sessions")} if completed_only else {}))
         .values_list(
             "pk",
             "client_id",

@@ -73,7 +73,9 @@ def client_progress(
         adverse_event=bool(sessions.awaiting_rescreen(client)),
     )
     if clinic_courses is None:
-        clinic_courses = courses.courses(clinic=client.clinic, today=today, kb=kb)
+        clinic_courses = courses.courses(
+            clinic=client.clinic, today=today, kb=kb, completed_only=True
+        )
     return _evaluate(plan, read, _finished(clinic_courses), kb)
 
 
@@ -220,7 +222,9 @@ def needing_attention(*, user: User, today: date) -> list[Attention]:
         clinic=user.clinic, client__in=[p.client_id for p in rows], corrected_by__isnull=True
     ).only("client_id", "instrument", "measured_on", "score", "result"):
         measured[measure.client_id].append(measure)
-    finished = _finished(courses.courses(clinic=user.clinic, today=today, kb=kb))
+    finished = _finished(
+        courses.courses(clinic=user.clinic, today=today, kb=kb, completed_only=True)
+    )
     found = []
     for plan in rows:
         read = _Read(
