@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
@@ -67,8 +68,14 @@ def client_progress(
         start=date.fromisoformat(intake["assessed_on"]),
         baseline=(intake.get("pain") or {}).get("intensity"),
         chronicity=plan.assessment.result.get("chronicity"),
-        notes=list(plan.sessionnote_set.order_by("session_date", "pk")),
-        measures=outcomes.measures(client),
+        notes=[
+            _Note(n.session_date, n.pain_before)
+            for n in plan.sessionnote_set.order_by("session_date", "pk")
+        ],
+        measures=[
+            _Measured(m.instrument, m.measured_on, m.score, m.result.get("group"))
+            for m in outcomes.measures(client)
+        ],
         warning_sign=latest is not None and not latest.result["massage_today"],
         adverse_event=bool(sessions.awaiting_rescreen(client)),
     )
@@ -79,6 +86,18 @@ def client_progress(
     return _evaluate(plan, read, _finished(clinic_courses), kb)
 
 
+class _Note(NamedTuple):
+    session_date: date
+    pain_before: int | None
+
+
+class _Measured(NamedTuple):
+    instrument: str
+    measured_on: date
+    score: float | None
+    group: str | None  # the STarT Back risk group, for that instrument
+
+
 @dataclass(frozen=True)
 class _Read:
     """What the progress of one plan is worked out from, read one client at a time (the
@@ -87,8 +106,8 @@ class _Read:
     start: date
     baseline: float | None
     chronicity: str | None
-    notes: list[SessionNote]
-    measures: list[Measure]
+    notes: list[_Note]
+    measures: list[_Measured]
     warning_sign: bool
     adverse_event: bool
 
@@ -161,14 +180,14 @@ def _read_course(
         taken[measure.instrument].append(measure.measured_on)
         if measure.score is not None:
             scored[measure.instrument].append((measure.measured_on, measure.score))
-            group = group or measure.result.get("group")
+            group = group or measure.group
     first = pain[0][1] if pain else None
     return pain, scored, taken, Similar(read.chronicity, pain_band(first, kb), group)
 
 
 def _against_expected(
     plan: Plan,
-    notes: list[SessionNote],
+    notes: list[_Note],
     pain: list[tuple[date, float]],
     falls: list[float],
     kb: KnowledgeBase,
@@ -210,18 +229,22 @@ def needing_attention(*, user: User, today: date) -> list[Attention]:
     rows = list(_plans_to_check(user.clinic, recent))
     if not rows:
         return []
-    notes: dict[int, list[SessionNote]] = defaultdict(list)
-    for note in (
+    notes: dict[int, list[_Note]] = defaultdict(list)
+    for plan_id, day, pain in (
         SessionNote.objects.filter(plan__in=[p.pk for p in rows])
-        .only("plan_id", "client_id", "session_date", "pain_before")
         .order_by("session_date", "pk")
+        .values_list("plan_id", "session_date", "pain_before")
     ):
-        notes[note.plan_id].append(note)  # type: ignore[index]
-    measured: dict[int, list[Measure]] = defaultdict(list)
-    for measure in Measure.objects.filter(
-        clinic=user.clinic, client__in=[p.client_id for p in rows], corrected_by__isnull=True
-    ).only("client_id", "instrument", "measured_on", "score", "result"):
-        measured[measure.client_id].append(measure)
+        notes[plan_id].append(_Note(day, pain))
+    measured: dict[int, list[_Measured]] = defaultdict(list)
+    for client_id, *measure in (
+        Measure.objects.filter(
+            clinic=user.clinic, client__in=[p.client_id for p in rows], corrected_by__isnull=True
+        )
+        .order_by("measured_on", "pk")
+        .values_list("client_id", "instrument", "measured_on", "score", "result__group")
+    ):
+        measured[client_id].append(_Measured(*measure))
     finished = _finished(
         courses.courses(clinic=user.clinic, today=today, kb=kb, completed_only=True)
     )
