@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
-from backcare.records import demo, demo_crowd
+from backcare.records import demo, demo_crowd, intakes
 from backcare.records.dashboard import (
     KINDS,
     PAGE_SIZE,
@@ -126,3 +127,34 @@ def test_client_list_pages_through_every_client(crowd: Clinic, therapist: Browse
     assert found
     assert all("baker" in name.lower() for name in found)
     assert _get(therapist, "/clients/?q=&page=abc")[0].count("Page 1 of 4") == 1
+
+
+def test_dashboard_shows_a_change_at_the_next_view(crowd: Clinic, therapist: Browser):
+    """Alerts are kept between views; anything saved shows at once."""
+    before = _counts(_get(therapist, "/")[0])
+    _get(therapist, "/")  # a view changes nothing
+    kind = "measure"
+    html = _get(therapist, f"/alerts/{kind}/")[0]
+    listed = re.findall(
+        r'name="client" value="(\d+)"><input type="hidden" name="kind" value="measure">'
+        r'<input type="hidden" name="situation" value="([^"]*)"',
+        html,
+    )
+    (client, situation), (other, _) = listed[0], listed[1]
+    response = therapist.post(
+        "/alerts/acknowledge/",
+        {"client": client, "kind": kind, "situation": situation, "note": "Measured by phone"},
+    )
+    assert response.status_code == 302
+    after = _counts(_get(therapist, "/")[0])
+    assert after == {**before, kind: before[kind] - 1}
+    # a new intake starts a new plan with no sessions yet: the course's alerts go
+    person = Client.objects.get(pk=other)
+    data = {**intakes.latest_data(person), "assessed_on": date.today()}  # type: ignore[dict-item]
+    intakes.record_intake(user=_therapist_user(), client=person, data=data, today=date.today())
+    assert _counts(_get(therapist, "/")[0])[kind] == after[kind] - 1
+    assert f'name="client" value="{other}"' not in _get(therapist, f"/alerts/{kind}/")[0]
+
+
+def _therapist_user() -> User:
+    return User.objects.get(username=demo.THERAPIST)

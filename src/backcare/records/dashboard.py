@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -11,7 +11,8 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from backcare.errors import NotFound
-from backcare.records import audit, merge, referrals
+from backcare.knowledge import load_knowledge
+from backcare.records import audit, kept_alerts, merge, referrals
 from backcare.records.models import (
     AlertAcknowledgement,
     Assessment,
@@ -140,7 +141,9 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     audit log names the clients on that page. NotFound for a kind that does not exist."""
     if kind not in KINDS:
         raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
-    waiting = [a for a in current_alerts(user, today=today, kinds=[kind]) if a.acknowledged is None]
+    waiting = [
+        a for a in current_alerts(user, today=today) if a.kind == kind and a.acknowledged is None
+    ]
     shown = Paginator(waiting, PAGE_SIZE).get_page(page)
     audit.record(
         user=user,
@@ -164,21 +167,11 @@ ORDER = {
 }
 
 
-def current_alerts(
-    user: User, *, today: date | None = None, kinds: Collection[str] | None = None
-) -> list[Alert]:
-    """Every alert of the user's clinic (of ``kinds`` only, when given), most urgent first,
-    each with its acknowledgement."""
+def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
+    """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
     day = today or timezone.localdate()
-    wanted = set(KINDS if kinds is None else kinds)
-    alerts = [
-        alert
-        for made, read in _SOURCES
-        if wanted & set(made)
-        for alert in read(user, day)
-        if alert.kind in wanted
-    ]
-    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic, kind__in=wanted)
+    alerts = [alert for read in _SOURCES for alert in read(user, day)]
+    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
         (a.client_id, a.kind, a.situation): a
         for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
@@ -298,18 +291,25 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
 
 
 def _from_progress(user: User, today: date) -> list[Alert]:
-    return [
-        Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)
-        for found in needing_attention(user=user, today=today)
-    ]
+    """What the progress rules say of each active course: the one slow reader (the rules run
+    for every active plan), so its alerts are kept between views until something is saved in
+    the clinic (records/kept_alerts.py); the acknowledgements are always read afresh."""
+    assert user.clinic is not None
+    found = kept_alerts.kept(
+        user.clinic,
+        today,
+        lambda: needing_attention(user=user, today=today),
+        depends_on=(load_knowledge().version,),
+    )
+    return [Alert(a.client, a.kind, a.text, a.severity, situation=a.situation) for a in found]
 
 
-# where each kind of alert comes from: the kinds a reader makes, and the reader
-_SOURCES: list[tuple[tuple[str, ...], Callable[[User, date], list[Alert]]]] = [
-    (("stop",), lambda user, _: _stop_alerts(user)),
-    (("draft",), lambda user, _: _drafts_waiting(user)),
-    (("adverse",), lambda user, _: _adverse_events(user)),
-    (("reassess",), lambda user, _: _reassessments_due(user)),
-    (("referral",), _referrals_running_out),
-    (("progress", "behind", "measure"), _from_progress),
+# where the alerts come from, one reader for each kind (the progress one makes three)
+_SOURCES: list[Callable[[User, date], list[Alert]]] = [
+    lambda user, _: _stop_alerts(user),
+    lambda user, _: _drafts_waiting(user),
+    lambda user, _: _adverse_events(user),
+    lambda user, _: _reassessments_due(user),
+    _referrals_running_out,
+    _from_progress,
 ]

@@ -4,8 +4,8 @@ The demo clinic's own clients (``records/demo.py``) are recorded through the ser
 every intake, assessment, plan, session, measure and referral of theirs has passed the
 services' checks. More clients are added as copies of those records under new names, written
 in bulk (a few inserts for hundreds of clients), so that thousands of clients take seconds.
-Copies keep the checked content and the dates; only the client differs. They are not written to
-the audit log: nobody did them, they are demo data.
+Copies keep the checked content and the dates; only the client differs. The audit log records
+that the clinic was grown (one event), not each copy: nobody did them, they are demo data.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from backcare.records import audit
 from backcare.records.models import Assessment as AssessmentRow
 from backcare.records.models import Client, Clinic, Intake, Measure, Plan, Referral, SessionNote
 
@@ -36,6 +37,7 @@ def grow(*, clinic: Clinic, clients: int) -> int:
         end = min(start + BATCH, have + wanted)
         _copy_batch(templates, range(start, end))
         start = end
+    audit.record(user=None, clinic=clinic, action="demo.grow", detail={"clients": wanted})
     return wanted
 
 
