@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from backcare.clinical.course import Similar, pain_band, percent_fall
 from backcare.clinical.progress import change
 from backcare.knowledge import KnowledgeBase
+from backcare.records import kept
 from backcare.records.models import Clinic, Measure, Plan, SessionNote
 
 
@@ -113,6 +114,19 @@ def courses(
             )
         )
     return found
+
+
+def kept_courses(
+    *, clinic: Clinic, today: date, kb: KnowledgeBase, completed_only: bool = False
+) -> list[Course]:
+    """``courses``, kept between page views until something is saved in the clinic."""
+    return kept.until_saved(
+        f"courses {'completed' if completed_only else 'all'}",
+        clinic,
+        today,
+        lambda: courses(clinic=clinic, today=today, kb=kb, completed_only=completed_only),
+        depends_on=(kb.version,),
+    )
 
 
 def start_back_groups(clinic: Clinic) -> dict[int, str]:

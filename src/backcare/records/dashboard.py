@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, kept_alerts, merge, referrals
+from backcare.records import audit, kept, merge, referrals
 from backcare.records.models import (
     AlertAcknowledgement,
     Assessment,
@@ -293,9 +293,10 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
 def _from_progress(user: User, today: date) -> list[Alert]:
     """What the progress rules say of each active course: the one slow reader (the rules run
     for every active plan), so its alerts are kept between views until something is saved in
-    the clinic (records/kept_alerts.py); the acknowledgements are always read afresh."""
+    the clinic (records/kept.py); the acknowledgements are always read afresh."""
     assert user.clinic is not None
-    found = kept_alerts.kept(
+    found = kept.until_saved(
+        "outcome alerts",
         user.clinic,
         today,
         lambda: needing_attention(user=user, today=today),

@@ -80,7 +80,7 @@ def client_progress(
         adverse_event=bool(sessions.awaiting_rescreen(client)),
     )
     if clinic_courses is None:
-        clinic_courses = courses.courses(
+        clinic_courses = courses.kept_courses(
             clinic=client.clinic, today=today, kb=kb, completed_only=True
         )
     return _evaluate(plan, read, _finished(clinic_courses), kb)
@@ -246,7 +246,7 @@ def needing_attention(*, user: User, today: date) -> list[Attention]:
     ):
         measured[client_id].append(_Measured(*measure))
     finished = _finished(
-        courses.courses(clinic=user.clinic, today=today, kb=kb, completed_only=True)
+        courses.kept_courses(clinic=user.clinic, today=today, kb=kb, completed_only=True)
     )
     found = []
     for plan in rows:

@@ -1,10 +1,10 @@
-"""The clinic's outcome alerts (what the progress rules say of each active course), kept in
-memory between page views until something changes in the clinic.
+"""Figures of a clinic that are slow to work out, kept in memory between page views until
+something changes in the clinic: the outcome alerts (the progress rules run for every active
+plan), the clinic's courses (for the outcomes page and each client's expected course).
 
-Working them out for a clinic of thousands of clients takes a while (the rules run for each
-active plan), and the dashboard and the alerts pages are opened far more often than anything
-is saved. They are worked out from records that are written once (sessions, measures, intakes,
-assessments) and from plans, which change only through audited saves. Every save of a clinic writes an event to the clinic's audit chain in
+Pages are opened far more often than anything is saved. These figures are worked out from
+records written once (sessions, measures, intakes, assessments) and from plans, which change
+only through audited saves. Every save of a clinic writes an event to the clinic's audit chain in
 the same transaction (records/audit.py), so the newest event that is not a mere view, with the
 day, tells whether the alerts kept are still right: a save, an acknowledgement, a merge, an
 import or anything else recorded makes them be worked out again at the next view. Views listed
@@ -29,23 +29,29 @@ VIEWS = frozenset(
 )
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
-_kept: dict[int, tuple[Key, object]] = {}
+_kept: dict[tuple[str, int], tuple[Key, object]] = {}
 _lock = threading.Lock()
 
 
-def kept(
-    clinic: Clinic, today: date, work_out: Callable[[], T], *, depends_on: tuple[object, ...]
+def until_saved(
+    what: str,
+    clinic: Clinic,
+    today: date,
+    work_out: Callable[[], T],
+    *,
+    depends_on: tuple[object, ...],
 ) -> T:
-    """What ``work_out`` returns for the clinic today, worked out again only after a change in
-    the clinic or in ``depends_on`` (the settings and knowledge it reads)."""
+    """What ``work_out`` returns for the clinic today (``what`` names it), worked out again
+    only after a change in the clinic or in ``depends_on`` (the settings and knowledge it
+    reads). The caller must not change what it returns."""
     key = (today, *last_change(clinic), depends_on)
     with _lock:
-        found = _kept.get(clinic.pk)
+        found = _kept.get((what, clinic.pk))
     if found is not None and found[0] == key:
         return found[1]  # type: ignore[return-value]
     value = work_out()  # after reading the key: a save made meanwhile changes it for the next
     with _lock:
-        _kept[clinic.pk] = (key, value)
+        _kept[(what, clinic.pk)] = (key, value)
     return value
 
 
