@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
@@ -291,26 +291,40 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
 
 
 def _from_progress(user: User, today: date) -> list[Alert]:
-    """What the progress rules say of each active course: the one slow reader (the rules run
-    for every active plan), so its alerts are kept between views until something is saved in
-    the clinic (records/kept.py); the acknowledgements are always read afresh."""
-    assert user.clinic is not None
-    found = kept.until_saved(
-        "outcome alerts",
-        user.clinic,
-        today,
-        lambda: needing_attention(user=user, today=today),
-        depends_on=(load_knowledge().version,),
-    )
-    return [Alert(a.client, a.kind, a.text, a.severity, situation=a.situation) for a in found]
+    return [
+        Alert(a.client, a.kind, a.text, a.severity, situation=a.situation)
+        for a in needing_attention(user=user, today=today)
+    ]
 
 
-# where the alerts come from, one reader for each kind (the progress one makes three)
-_SOURCES: list[Callable[[User, date], list[Alert]]] = [
-    lambda user, _: _stop_alerts(user),
+def _kept(what: str, read: Callable[[User, date], list[Alert]]) -> Reader:
+    """``read``, its alerts kept between views until something is saved in the clinic
+    (records/kept.py): for the readers of records that change only through audited saves.
+    Each view gets its own copies, to which it adds the acknowledgements, always read afresh."""
+
+    def reader(user: User, today: date) -> list[Alert]:
+        assert user.clinic is not None
+        found = kept.until_saved(
+            what,
+            user.clinic,
+            today,
+            lambda: read(user, today),
+            depends_on=(load_knowledge().version,),
+        )
+        return [replace(alert) for alert in found]
+
+    return reader
+
+
+Reader = Callable[[User, date], list[Alert]]
+
+# where the alerts come from, one reader for each kind (the progress one makes three); the
+# drafts and the referrals are read at every view (a referral's expiry is near or not by day)
+_SOURCES: list[Reader] = [
+    _kept("stop alerts", lambda user, _: _stop_alerts(user)),
     lambda user, _: _drafts_waiting(user),
-    lambda user, _: _adverse_events(user),
-    lambda user, _: _reassessments_due(user),
+    _kept("adverse event alerts", lambda user, _: _adverse_events(user)),
+    _kept("reassessment alerts", lambda user, _: _reassessments_due(user)),
     _referrals_running_out,
-    _from_progress,
+    _kept("outcome alerts", _from_progress),
 ]
