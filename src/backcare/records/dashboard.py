@@ -176,8 +176,9 @@ def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
         (a.client_id, a.kind, a.situation): a
         for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
     }
-    for alert in alerts:
-        alert.acknowledged = seen.get((alert.client.pk, alert.kind, alert.situation))
+    for number, alert in enumerate(alerts):  # a kept alert is shared: an acknowledged copy
+        if (ack := seen.get((alert.client.pk, alert.kind, alert.situation))) is not None:
+            alerts[number] = replace(alert, acknowledged=ack)
     alerts.sort(key=lambda alert: ORDER.get(alert.severity, 9))
     return alerts
 
@@ -300,18 +301,18 @@ def _from_progress(user: User, today: date) -> list[Alert]:
 def _kept(what: str, read: Callable[[User, date], list[Alert]]) -> Reader:
     """``read``, its alerts kept between views until something is saved in the clinic
     (records/kept.py): for the readers of records that change only through audited saves.
-    Each view gets its own copies, to which it adds the acknowledgements, always read afresh."""
+    The alerts kept are shared by every view and never changed: ``current_alerts`` adds the
+    acknowledgements, always read afresh, to copies."""
 
     def reader(user: User, today: date) -> list[Alert]:
         assert user.clinic is not None
-        found = kept.until_saved(
+        return kept.until_saved(
             what,
             user.clinic,
             today,
             lambda: read(user, today),
             depends_on=(load_knowledge().version,),
         )
-        return [replace(alert) for alert in found]
 
     return reader
 
