@@ -36,10 +36,10 @@ def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @clinic_page
-def alerts_page(request: HttpRequest, kind: str) -> HttpResponse:
+def alerts_page(request: HttpRequest, alert_kind: str) -> HttpResponse:
     """Every alert of one kind waiting for acknowledgement, a page at a time."""
     found = alerts_of_kind(
-        user=user_of(request), kind=kind, page=page_number(request), today=today()
+        user=user_of(request), kind=alert_kind, page=page_number(request), today=today()
     )
     return render(request, "web/alerts.html", {"found": found})
 
