@@ -44,7 +44,10 @@ def until_saved(
     """What ``work_out`` returns for the clinic today (``what`` names it), worked out again
     only after a change in the clinic or in ``depends_on`` (the settings and knowledge it
     reads). The caller must not change what it returns."""
-    key = (today, *last_change(clinic), depends_on)
+    change = last_change(clinic)
+    if change is None:  # nothing recorded to check against: work it out every time
+        return work_out()
+    key = (today, *change, depends_on)
     with _lock:
         found = _kept.get((what, clinic.pk))
     if found is not None and found[0] == key:
@@ -55,13 +58,12 @@ def until_saved(
     return value
 
 
-def last_change(clinic: Clinic) -> tuple[int, str]:
-    """The number and hash of the clinic's newest audit event that is not a view."""
-    newest = (
+def last_change(clinic: Clinic) -> tuple[int, str] | None:
+    """The number and hash of the clinic's newest audit event that is not a view, if any."""
+    return (
         AuditEvent.objects.filter(clinic=clinic)
         .exclude(action__in=VIEWS)
         .order_by("-seq")
         .values_list("seq", "hash")
         .first()
     )
-    return newest or (0, "")
