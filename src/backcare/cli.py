@@ -184,7 +184,18 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="Add the demo clinic if it is missing.")
     ] = False,
-    threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
+    threads: Annotated[
+        int,
+        typer.Option(min=0, max=64, help="Worker threads; 0: two a processor core, at most 8."),
+    ] = 0,
+    connection_limit: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="Open connections at most; more wait to be accepted (docs/performance.md).",
+        ),
+    ] = 100,
 ) -> None:
     """Run the web app (migrations applied, static files served) with a production server."""
     from backcare import config
@@ -228,7 +239,8 @@ def serve(
             behind_proxy(application, trusted_proxy=proxy),
             host=host,
             port=port,
-            threads=threads,
+            threads=threads or worker_threads(),
+            connection_limit=connection_limit,
             ident="backcare",
             # past twice what the app takes (web/request_size.py), refused before it is buffered
             max_request_body_size=2 * largest_body(),
@@ -244,6 +256,13 @@ def serve(
         f"backcare is running at {url}  (data: {config.data_dir()}{behind}; Ctrl+C stops it)"
     )
     server.run()
+
+
+def worker_threads() -> int:
+    """Two worker threads a processor core, at most 8: a request spends part of its time
+    waiting on the database, when another can run; more threads than that only share the
+    same cores and make every request slower (bench/bench_pages.py)."""
+    return min(8, 2 * (os.cpu_count() or 1))
 
 
 def _sqlite_file(settings: Any) -> Path | None:
@@ -287,11 +306,29 @@ def _print_demo() -> None:
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    clients: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=100_000,
+            help="Grow the demo clinic to this many clients (copies of its own), for benchmarks.",
+        ),
+    ] = 0,
+) -> None:
     """Add a demo clinic (therapists, about 20 clients with intakes, plans and sessions)."""
     _django()
     _migrate()
     _print_demo()
+    if clients:
+        from backcare.records import demo as demo_data
+        from backcare.records import demo_crowd
+        from backcare.records.models import Client, Clinic
+
+        clinic = Clinic.objects.get(name=demo_data.CLINIC)
+        added = demo_crowd.grow(clinic=clinic, clients=clients)
+        total = Client.objects.filter(clinic=clinic).count()
+        typer.echo(f"Added {added} clients; the demo clinic has {total}.")
 
 
 @app.command()

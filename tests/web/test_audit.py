@@ -232,7 +232,10 @@ def test_a_search_logs_which_clients_it_showed(
     browser_a.get("/clients/", {"q": "nobody"})
 
     shown = [e.detail for e in AuditEvent.objects.filter(action="client.search").order_by("seq")]
-    assert shown == [{"clients": sorted([client_a.pk, other.pk])}, {"clients": []}]
+    assert shown == [
+        {"clients": sorted([client_a.pk, other.pk]), "page": 1},
+        {"clients": [], "page": 1},
+    ]
 
 
 def test_reading_the_audit_log_is_itself_logged_with_its_filters(

@@ -43,6 +43,7 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "clients": ("login login", "ok ok", "ok ok", "ok ok"),
     "client_new": ("login login", "ok done", "ok done", "ok done"),
     "alert_acknowledge": ("login login", "done done", "done done", "done done"),
+    "alerts": ("login login", "ok ok", "ok ok", "ok ok"),
     "client": ("login login", "ok ok", "ok ok", "404 404"),
     "client_edit": ("login login", "ok done", "ok done", "404 404"),
     "intake_version": ("login login", "ok ok", "ok ok", "404 404"),
@@ -148,6 +149,7 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         "link_id": client_a.links.first().pk,  # type: ignore[union-attr]
         "token": "not-a-real-token",
         "kind": "conditions",
+        "alert_kind": "stop",
         "entry_id": "osteoporosis",
         "step_id": "pain",
         "user_id": therapist_a.pk,

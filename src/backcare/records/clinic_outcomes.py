@@ -13,7 +13,7 @@ from datetime import date
 from backcare.clinical.interval import Rate, wilson
 from backcare.knowledge import KnowledgeBase
 from backcare.records import audit
-from backcare.records.courses import Course, courses
+from backcare.records.courses import Course, kept_courses
 from backcare.records.models import User
 
 NOT_RECORDED = "not recorded"
@@ -39,7 +39,7 @@ class ClinicOutcomes:
 
 def clinic_outcomes(*, user: User, today: date, kb: KnowledgeBase) -> ClinicOutcomes:
     assert user.clinic is not None  # the page is for users of a clinic (checked by the view)
-    every = courses(clinic=user.clinic, today=today, kb=kb)
+    every = kept_courses(clinic=user.clinic, today=today, kb=kb)
     judged = [
         (c, responded)
         for c in every

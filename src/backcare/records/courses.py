@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from backcare.clinical.course import Similar, pain_band, percent_fall
 from backcare.clinical.progress import change
 from backcare.knowledge import KnowledgeBase
+from backcare.records import kept
 from backcare.records.models import Clinic, Measure, Plan, SessionNote
 
 
@@ -43,9 +44,12 @@ class Course:
         return change(kb.instruments["nprs"], self.baseline, self.latest).verdict == "improved"
 
 
-def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
+def courses(
+    *, clinic: Clinic, today: date, kb: KnowledgeBase, completed_only: bool = False
+) -> list[Course]:
     """Every course of the clinic with at least one session (one query, and one for STarT Back:
-    the counts and first and last pain ratings are worked out by the database)."""
+    the counts and first and last pain ratings are worked out by the database); only the
+    completed ones (every planned session done) with ``completed_only``."""
     rated = SessionNote.objects.filter(plan=OuterRef("pk"), pain_before__isnull=False)
     first = rated.order_by("session_date", "pk").values("pain_before")[:1]
     last = rated.order_by("-session_date", "-pk").values("pain_before")[:1]
@@ -59,6 +63,7 @@ def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
             last_pain=Subquery(last),
         )
         .filter(done__gt=0)
+        .filter(**({"done__gte": F("total_sessions")} if completed_only else {}))
         .values_list(
             "pk",
             "client_id",
@@ -109,6 +114,19 @@ def courses(*, clinic: Clinic, today: date, kb: KnowledgeBase) -> list[Course]:
             )
         )
     return found
+
+
+def kept_courses(
+    *, clinic: Clinic, today: date, kb: KnowledgeBase, completed_only: bool = False
+) -> list[Course]:
+    """``courses``, kept between page views until something is saved in the clinic."""
+    return kept.until_saved(
+        f"courses {'completed' if completed_only else 'all'}",
+        clinic,
+        today,
+        lambda: courses(clinic=clinic, today=today, kb=kb, completed_only=completed_only),
+        depends_on=(kb.version,),
+    )
 
 
 def start_back_groups(clinic: Clinic) -> dict[int, str]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from backcare.records import audit, merge, referrals
+from backcare.errors import NotFound
+from backcare.knowledge import load_knowledge
+from backcare.records import audit, kept, merge, referrals
 from backcare.records.models import (
     AlertAcknowledgement,
     Assessment,
@@ -19,7 +23,7 @@ from backcare.records.models import (
     SessionNote,
     User,
 )
-from backcare.records.progress import Attention, needing_attention
+from backcare.records.progress import needing_attention
 
 STOP = ("postpone", "clearance", "refer", "emergency")
 
@@ -38,32 +42,116 @@ class Alert:
     draft_id: int | None = None
 
 
+SHOWN_PER_KIND = 5  # alerts of one kind on the dashboard; the rest are a link away
+PAGE_SIZE = 50  # alerts on a page of one kind
+RECENT_DAYS, RECENT_SHOWN = 14, 12
+TODAY_SHOWN = 30  # of today's sessions; more are counted
+
+KINDS = {
+    "stop": "Stop, refer or wait",
+    "adverse": "Adverse events to re-screen",
+    "draft": "Self-service answers waiting",
+    "progress": "Progress says act",
+    "behind": "Behind the expected course",
+    "reassess": "Reassessments due",
+    "measure": "Measures due",
+    "referral": "Referrals running out",
+}
+
+
+@dataclass
+class Group:
+    """The alerts of one kind: how many there are and the most urgent few to show."""
+
+    kind: str
+    title: str
+    count: int
+    shown: list[Alert]
+
+
 @dataclass
 class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
+    today_count: int = 0
     recent_clients: list[Client] = field(default_factory=list)
-    alerts: list[Alert] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
     acknowledged: list[Alert] = field(default_factory=list)
+    acknowledged_count: int = 0
+
+    @property
+    def alerts(self) -> list[Alert]:
+        """The alerts shown, most urgent kind first."""
+        return [a for g in self.groups for a in g.shown]
 
 
 def dashboard(*, user: User, today: date) -> Dashboard:
+    """Today's sessions, the clients seen lately and the most urgent alerts of each kind with
+    the count of each; the audit log names the clients shown, and only those."""
     clinic = user.clinic
     board = Dashboard()
+    on_the_day = SessionNote.objects.filter(clinic=clinic, session_date=today)
+    board.today_count = on_the_day.count()
     board.today_sessions = list(
-        SessionNote.objects.filter(clinic=clinic, session_date=today).select_related("client")
+        on_the_day.select_related("client")
+        .only("client", "minutes", "pain_before", "pain_after", "session_date")
+        .order_by("-pk")[:TODAY_SHOWN]
     )
-    recent = SessionNote.objects.filter(clinic=clinic, session_date__gte=today - timedelta(days=14))
-    seen: dict[int, Client] = {}
-    for session in recent.select_related("client").order_by("-session_date", "-pk"):
-        seen.setdefault(session.client_id, session.client)
-    board.recent_clients = list(seen.values())[:12]
+    recent = (
+        SessionNote.objects.filter(
+            clinic=clinic, session_date__gte=today - timedelta(days=RECENT_DAYS)
+        )
+        .values("client_id")
+        .annotate(last_day=Max("session_date"), last_pk=Max("pk"))
+        .order_by("-last_day", "-last_pk")[:RECENT_SHOWN]
+    )
+    order = [row["client_id"] for row in recent]
+    found = Client.objects.filter(clinic=clinic, pk__in=order).in_bulk()
+    board.recent_clients = [found[pk] for pk in order]
     every = current_alerts(user, today=today)
-    board.alerts = [a for a in every if a.acknowledged is None]
-    board.acknowledged = [a for a in every if a.acknowledged is not None]
-    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in every}
+    waiting = [a for a in every if a.acknowledged is None]
+    board.groups = [
+        Group(kind, KINDS[kind], len(of_kind), of_kind[:SHOWN_PER_KIND])
+        for kind in KINDS
+        if (of_kind := [a for a in waiting if a.kind == kind])
+    ]
+    done = [a for a in every if a.acknowledged is not None]
+    board.acknowledged_count = len(done)
+    board.acknowledged = sorted(done, key=_acknowledged_at, reverse=True)[:SHOWN_PER_KIND]
+    shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
+    shown |= {a.client.pk for a in board.acknowledged}
     shown |= {s.client_id for s in board.today_sessions}
     audit.record(user=user, action="dashboard.view", detail={"clients": sorted(shown)})
     return board
+
+
+def _acknowledged_at(alert: Alert) -> datetime:
+    assert alert.acknowledged is not None
+    return alert.acknowledged.acknowledged_at
+
+
+@dataclass
+class KindPage:
+    kind: str
+    title: str
+    page: Page[Alert]
+
+
+def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage:
+    """One page of the alerts of one kind waiting for acknowledgement, most urgent first; the
+    audit log names the clients on that page. NotFound for a kind that does not exist."""
+    if kind not in KINDS:
+        raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    waiting = [
+        a for a in current_alerts(user, today=today) if a.kind == kind and a.acknowledged is None
+    ]
+    shown = Paginator(waiting, PAGE_SIZE).get_page(page)
+    audit.record(
+        user=user,
+        action="alerts.view",
+        target=f"{kind} page {shown.number}",
+        detail={"clients": sorted({a.client.pk for a in shown})},
+    )
+    return KindPage(kind, KINDS[kind], shown)
 
 
 ORDER = {
@@ -81,23 +169,16 @@ ORDER = {
 
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
     """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
-    today = today or timezone.localdate()
-    alerts = [
-        *_stop_alerts(user),
-        *_drafts_waiting(user),
-        *_adverse_events(user),
-        *_reassessments_due(user),
-        *_referrals_running_out(user, today),
-        *(_from_progress(a) for a in needing_attention(user=user, today=today)),
-    ]
+    day = today or timezone.localdate()
+    alerts = [alert for read in _SOURCES for alert in read(user, day)]
+    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
         (a.client_id, a.kind, a.situation): a
-        for a in AlertAcknowledgement.objects.filter(clinic=user.clinic)
-        .select_related("acknowledged_by")
-        .order_by("acknowledged_at", "pk")
+        for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
     }
-    for alert in alerts:
-        alert.acknowledged = seen.get((alert.client.pk, alert.kind, alert.situation))
+    for number, alert in enumerate(alerts):  # a kept alert is shared: an acknowledged copy
+        if (ack := seen.get((alert.client.pk, alert.kind, alert.situation))) is not None:
+            alerts[number] = replace(alert, acknowledged=ack)
     alerts.sort(key=lambda alert: ORDER.get(alert.severity, 9))
     return alerts
 
@@ -112,14 +193,17 @@ def _stop_alerts(user: User) -> list[Alert]:
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )
-    latest = Assessment.objects.filter(
-        clinic=user.clinic, pk=Subquery(newest), decision__in=STOP
-    ).select_related("client")
+    latest = (
+        Assessment.objects.filter(clinic=user.clinic, pk=Subquery(newest), decision__in=STOP)
+        .defer("result")
+        .annotate(summary=F("result__summary"))
+        .select_related("client")
+    )
     return [
         Alert(
             a.client,
             "stop",
-            WAITING.get(a.decision, a.result["summary"]),
+            WAITING.get(a.decision, a.summary or ""),
             a.decision,
             situation=f"assessment {a.pk}",
         )
@@ -174,7 +258,9 @@ def _reassessments_due(user: User) -> list[Alert]:
     """Active plans with as many sessions as the plan's reassessment point (one query)."""
     plans = (
         Plan.objects.filter(clinic=user.clinic, active=True)
+        .defer("details")
         .annotate(done=Count("sessionnote"))
+        .filter(done__gte=F("reassess_after_sessions"))
         .select_related("client")
     )
     return [
@@ -186,7 +272,6 @@ def _reassessments_due(user: User) -> list[Alert]:
             situation=f"plan {p.pk}",
         )
         for p in plans
-        if p.done >= p.reassess_after_sessions
     ]
 
 
@@ -206,5 +291,41 @@ def _referrals_running_out(user: User, today: date) -> list[Alert]:
     ]
 
 
-def _from_progress(found: Attention) -> Alert:
-    return Alert(found.client, found.kind, found.text, found.severity, situation=found.situation)
+def _from_progress(user: User, today: date) -> list[Alert]:
+    return [
+        Alert(a.client, a.kind, a.text, a.severity, situation=a.situation)
+        for a in needing_attention(user=user, today=today)
+    ]
+
+
+def _kept(what: str, read: Callable[[User, date], list[Alert]]) -> Reader:
+    """``read``, its alerts kept between views until something is saved in the clinic
+    (records/kept.py): for the readers of records that change only through audited saves.
+    The alerts kept are shared by every view and never changed: ``current_alerts`` adds the
+    acknowledgements, always read afresh, to copies."""
+
+    def reader(user: User, today: date) -> list[Alert]:
+        assert user.clinic is not None
+        return kept.until_saved(
+            what,
+            user.clinic,
+            today,
+            lambda: read(user, today),
+            depends_on=(load_knowledge().version,),
+        )
+
+    return reader
+
+
+Reader = Callable[[User, date], list[Alert]]
+
+# where the alerts come from, one reader for each kind (the progress one makes three); the
+# drafts and the referrals are read at every view (a referral's expiry is near or not by day)
+_SOURCES: list[Reader] = [
+    _kept("stop alerts", lambda user, _: _stop_alerts(user)),
+    lambda user, _: _drafts_waiting(user),
+    _kept("adverse event alerts", lambda user, _: _adverse_events(user)),
+    _kept("reassessment alerts", lambda user, _: _reassessments_due(user)),
+    _referrals_running_out,
+    _kept("outcome alerts", _from_progress),
+]

@@ -114,6 +114,7 @@ class Intake(Immutable):
 
     class Meta:
         ordering = ["-version"]
+        indexes = [models.Index(fields=["client", "created_at"], name="intake_client_created")]
         constraints = [
             models.UniqueConstraint(fields=["client", "version"], name="one_intake_per_version")
         ]
@@ -129,6 +130,7 @@ class Assessment(Immutable):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["client", "created_at"], name="assess_client_created")]
 
 
 class Plan(Scoped):
@@ -150,6 +152,7 @@ class Plan(Scoped):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "active"], name="plan_clinic_active")]
 
 
 class PlanChange(Scoped):
@@ -191,6 +194,10 @@ class SessionNote(Immutable):
 
     class Meta:
         ordering = ["-session_date", "-pk"]
+        indexes = [
+            models.Index(fields=["clinic", "session_date"], name="session_clinic_date"),
+            models.Index(fields=["plan", "session_date"], name="session_plan_date"),
+        ]
 
 
 class SessionAmendment(Immutable):

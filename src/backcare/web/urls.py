@@ -34,6 +34,7 @@ urlpatterns = [
     path("clients/new/", clients.client_new, name="client_new"),
     path("clients/import-fhir/", exchange.fhir_import, name="fhir_import"),
     path("alerts/acknowledge/", pages.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<str:alert_kind>/", pages.alerts_page, name="alerts"),
     path("clients/<int:client_id>/", clients.client_page, name="client"),
     path("clients/<int:client_id>/details/", clients.client_edit, name="client_edit"),
     path(

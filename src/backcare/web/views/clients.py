@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,9 +32,11 @@ from backcare.reports.bodymap import body_map
 from backcare.web import handout
 from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
-from backcare.web.views.common import attempt, clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
 from backcare.web.views.links import link_url
 from backcare.web.views.measures import outcomes_context
+
+CLIENTS_PER_PAGE = 50
 
 
 @clinic_page
@@ -41,14 +44,18 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     form = SearchForm({"q": query})
     words = form.cleaned_data["q"] if form.is_valid() else None
-    found = (
-        list(clients.search(user=user_of(request), words=words)[:200]) if words is not None else []
+    matching = (
+        clients.search(user=user_of(request), words=words)
+        if words is not None
+        else Client.objects.none()
     )
+    page: Page[Client] = Paginator(matching, CLIENTS_PER_PAGE).get_page(page_number(request))
+    found = list(page)
     audit.record(
         user=user_of(request),
         action="client.search",
         target=" ".join(words or [])[:100],
-        detail={"clients": sorted(c.pk for c in found)},
+        detail={"clients": sorted(c.pk for c in found), "page": page.number},
     )
     template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
     return render(
@@ -56,6 +63,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         template,
         {
             "clients": found,
+            "page": page,
             "query": query.strip()[: limits.SEARCH_CHARS * 2],
             "max_chars": limits.SEARCH_CHARS,
             "errors": [line for said in form.errors.values() for line in said],

@@ -83,3 +83,9 @@ def attempt(form: CheckedForm, save: Callable[[dict[str, Any]], T]) -> tuple[T |
         return None, [str(p) for p in error.problems]
     except SaveFailed as error:
         return None, [str(error)]
+
+
+def page_number(request: HttpRequest) -> int:
+    """The ?page= number; anything but a whole number from 1 is the first page."""
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1

@@ -14,10 +14,11 @@ from backcare import setup_token
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts
+from backcare.records.dashboard import alerts_of_kind
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
-from backcare.web.views.common import attempt, clinic_page, today, user_of
+from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
@@ -32,6 +33,15 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
 def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
     return render(request, "web/dashboard.html", {"board": board, "today": today()})
+
+
+@clinic_page
+def alerts_page(request: HttpRequest, alert_kind: str) -> HttpResponse:
+    """Every alert of one kind waiting for acknowledgement, a page at a time."""
+    found = alerts_of_kind(
+        user=user_of(request), kind=alert_kind, page=page_number(request), today=today()
+    )
+    return render(request, "web/alerts.html", {"found": found})
 
 
 @clinic_page

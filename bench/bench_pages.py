@@ -1,0 +1,201 @@
+"""Benchmark: the main pages over HTTP against a signed-in hello-world page on the same server
+(`backcare serve`, waitress, SQLite), in the same run, with several client threads, for the
+demo clinic as it is and grown to thousands of clients. Prints figures and ratios; it passes or
+fails nothing.
+
+    .venv/bin/python bench/bench_pages.py [--clients 5000] [--threads 8] [--seconds 4]
+
+Targets: every page at least 50% of hello world's requests/s; the dashboard at the large
+clinic at most twice its time at the small one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKCARE = ROOT / ".venv" / "bin" / "backcare"
+
+
+@dataclass
+class Figures:
+    rate: float  # requests a second
+    p50: float  # ms
+    p99: float  # ms
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _load(port: int, url: str, cookie: str, threads: int, seconds: float) -> Figures:
+    """``threads`` clients each asking for ``url`` over one kept-alive connection."""
+    times: list[float] = []
+    errors = [0]
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine, bad = [], 0
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            conn.request("GET", url, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            bad += response.status != 200
+        conn.close()
+        with lock:
+            times.extend(mine)
+            errors[0] += bad
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    wall = time.perf_counter() - started
+    times.sort()
+    return Figures(
+        len(times) / wall,
+        statistics.median(times) * 1000,
+        times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
+        errors[0],
+    )
+
+
+def _prepare(home: str, clients: int) -> dict[str, str]:
+    """Build the demo clinic (grown to ``clients`` when above its size) and return a signed-in
+    session cookie and the addresses to measure."""
+    env = {**os.environ, "BACKCARE_HOME": home}
+    command = [str(BACKCARE), "demo", *(["--clients", str(clients)] if clients else [])]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    script = """
+import django, json
+django.setup()
+from django.conf import settings
+from django.test import Client
+from backcare.records import demo
+from backcare.records.models import Client as Person, User
+browser = Client()
+browser.force_login(User.objects.get(username=demo.THERAPIST))
+person = Person.objects.filter(last_name="Hughes").order_by("pk").first()
+print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}="
+    + browser.cookies[settings.SESSION_COOKIE_NAME].value, "person": person.pk,
+    "count": Person.objects.count()}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.pages_settings", "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    import json
+
+    found: dict[str, str] = json.loads(out.strip().splitlines()[-1])
+    return found
+
+
+def _serve(home: str, port: int, threads: int | None) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BACKCARE_HOME": home,
+        "DJANGO_SETTINGS_MODULE": "bench.pages_settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    extra = ["--threads", str(threads)] if threads else []
+    server = subprocess.Popen(
+        [str(BACKCARE), "serve", "--port", str(port), *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(home) / "server.log", "wb"),  # noqa: SIM115
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/login/")
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def _alerts_kind(port: int, cookie: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", "/", headers={"Cookie": cookie})
+    html = conn.getresponse().read().decode()
+    counts = re.findall(r'<h3 id="kind-([a-z]+)">[^<]*\((\d+)\)</h3>', html)
+    return max(counts, key=lambda kc: int(kc[1]))[0] if counts else "measure"
+
+
+def run(
+    clients: int, threads: int, seconds: float, server_threads: int | None
+) -> dict[str, Figures]:
+    home = tempfile.mkdtemp(prefix="backcare-bench-pages-")
+    started = time.perf_counter()
+    found = _prepare(home, clients)
+    print(f"\n{found['count']} clients (built in {time.perf_counter() - started:.0f} s)")
+    port = _free_port()
+    server = _serve(home, port, server_threads)
+    try:
+        cookie, person = found["cookie"], found["person"]
+        pages = {
+            "hello world": "/bench/hello/",
+            "dashboard": "/",
+            "client list": "/clients/?q=",
+            "client search": "/clients/?q=baker",
+            "client page": f"/clients/{person}/",
+            "alerts page": f"/alerts/{_alerts_kind(port, cookie)}/",
+            "outcomes": "/outcomes/",
+        }
+        results = {}
+        for name, url in pages.items():
+            _load(port, url, cookie, threads, 0.5)  # warm up
+            results[name] = figures = _load(port, url, cookie, threads, seconds)
+            hello = results["hello world"]
+            print(
+                f"  {name:14s} {figures.rate:7.1f} req/s ({figures.rate / hello.rate:4.0%} of "
+                f"hello world)  p50 {figures.p50:7.1f} ms  p99 {figures.p99:7.1f} ms"
+                + (f"  {figures.errors} errors" if figures.errors else "")
+            )
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=5000)
+    parser.add_argument("--threads", type=int, default=8, help="client threads")
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--server-threads", type=int, default=None)
+    args = parser.parse_args()
+    small = run(0, args.threads, args.seconds, args.server_threads)
+    large = run(args.clients, args.threads, args.seconds, args.server_threads)
+    ratio = large["dashboard"].p50 / small["dashboard"].p50
+    print(f"\ndashboard p50 at {args.clients} clients: {ratio:.1f}x its p50 at the demo's size")
+
+
+if __name__ == "__main__":
+    main()

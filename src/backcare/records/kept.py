@@ -1,0 +1,69 @@
+"""Figures of a clinic that are slow to work out, kept in memory between page views until
+something changes in the clinic: the outcome alerts (the progress rules run for every active
+plan), the clinic's courses (for the outcomes page and each client's expected course).
+
+Pages are opened far more often than anything is saved. These figures are worked out from
+records written once (sessions, measures, intakes, assessments) and from plans, which change
+only through audited saves. Every save of a clinic writes an event to the clinic's audit chain in
+the same transaction (records/audit.py), so the newest event that is not a mere view, with the
+day, tells whether the alerts kept are still right: a save, an acknowledgement, a merge, an
+import or anything else recorded makes them be worked out again at the next view. Views listed
+in ``VIEWS`` change nothing and are skipped; an action missing from that list only makes the
+alerts be worked out again more often.
+
+Kept per process; each process checks against the database, so several processes (or a
+database restored from a backup) never show alerts another has made stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from backcare.records.models import AuditEvent, Clinic
+
+VIEWS = frozenset(
+    {"dashboard.view", "alerts.view", "client.view", "client.search", "outcomes.view", "audit.view"}
+)
+T = TypeVar("T")
+Key = tuple[date, int, str, tuple[object, ...]]
+_kept: dict[tuple[str, int], tuple[Key, object]] = {}
+_lock = threading.Lock()
+
+
+def until_saved(
+    what: str,
+    clinic: Clinic,
+    today: date,
+    work_out: Callable[[], T],
+    *,
+    depends_on: tuple[object, ...],
+) -> T:
+    """What ``work_out`` returns for the clinic today (``what`` names it), worked out again
+    only after a change in the clinic or in ``depends_on`` (the settings and knowledge it
+    reads). The caller must not change what it returns."""
+    change = last_change(clinic)
+    if change is None:  # nothing recorded to check against: work it out every time
+        return work_out()
+    key = (today, *change, depends_on)
+    with _lock:
+        found = _kept.get((what, clinic.pk))
+    if found is not None and found[0] == key:
+        return found[1]  # type: ignore[return-value]
+    value = work_out()  # after reading the key: a save made meanwhile changes it for the next
+    with _lock:
+        _kept[(what, clinic.pk)] = (key, value)
+    return value
+
+
+def last_change(clinic: Clinic) -> tuple[int, str] | None:
+    """The number and hash of the clinic's newest audit event that is not a view, if any."""
+    return (
+        AuditEvent.objects.filter(clinic=clinic)
+        .exclude(action__in=VIEWS)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
