@@ -2,6 +2,7 @@
 
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
+├── UnreadableRegister  a register of intakes that cannot be read at all (format, header)
 ├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
 ├── NotFound            no such record in the user's clinic
 │   └── OutsideClinic   a client id the user's clinic does not hold: refused, and audited
@@ -35,6 +36,10 @@ class InvalidIntake(BackcareError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class UnreadableRegister(BackcareError):
+    """A register of intakes that cannot be read at all: its format, its header or its file."""
 
 
 class KnowledgeError(BackcareError):
