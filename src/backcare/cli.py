@@ -112,24 +112,25 @@ def batch(
     engine: Annotated[
         str, typer.Option(help="polars, python (the reference) or spark.")
     ] = "polars",
-    errors: Annotated[
-        Path | None, typer.Option(help="Write every refused row here (CSV).")
-    ] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write every refused row here (CSV).")] = None,
 ) -> None:
     """Screen a whole register of intakes; exit 1 when some rows were refused."""
     from rich.console import Console
 
     from backcare.batch import registers
     from backcare.batch.display import print_summary, progress_bar
-    from backcare.batch.run import Options, screen_file
+    from backcare.batch.run import Options, check, screen_file
 
     console = Console(stderr=True)
     options = Options(today=date.today(), full=full, engine=engine, workers=os.cpu_count() or 1)
-    registers.format_of(source)
+    check(source, output, errors, options)
     with progress_bar(console) as bar:
-        task = bar.add_task("screening", total=registers.count(source) if source.is_file() else 0)
+        task = bar.add_task("screening", total=registers.count(source))
         summary = screen_file(
-            source, output, errors=errors, options=options,
+            source,
+            output,
+            errors=errors,
+            options=options,
             progress=lambda n: bar.advance(task, n),
         )
     print_summary(summary, console)

@@ -108,7 +108,9 @@ def _csv_rows(stream: IO[str], path: Path) -> Iterator[Row]:
                 )
                 yield Row(number, None, problems=(problem,))
                 continue
-            yield _row(number, {name: flat.cell(text) for name, text in zip(header, cells)})
+            yield _row(
+                number, {name: flat.cell(text) for name, text in zip(header, cells, strict=True)}
+            )
     except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableRegister(f"{path.name} is not readable CSV (UTF-8): {error}") from None
 

@@ -68,7 +68,7 @@ def screen_file(
     progress: Callable[[int], None] = lambda _: None,
 ) -> Summary:
     """Screen every row of ``source`` into ``target``; ``progress`` hears each chunk's size."""
-    _check(source, target, errors, options)
+    check(source, target, errors, options)
     summary = Summary()
     writer = Writer(target, result.schema(full=options.full))
     refusals = ErrorsFile(errors) if errors else None
@@ -87,7 +87,8 @@ def screen_file(
     return summary
 
 
-def _check(source: Path, target: Path, errors: Path | None, options: Options) -> None:
+def check(source: Path, target: Path, errors: Path | None, options: Options) -> None:
+    """Refuse a run that cannot start: formats, engine, files."""
     registers.format_of(source)
     registers.format_of(target)
     if options.engine not in ENGINES:
