@@ -156,3 +156,14 @@ def max_upload_bytes() -> int:
             f"BACKCARE_MAX_UPLOAD_MB must be a whole number of MiB from 1 to 100, not {raw!r}"
         )
     return int(raw) * 1024 * 1024
+
+
+def batch_keep_hours() -> int:
+    """Hours a screened register's files are kept before they are removed
+    (BACKCARE_BATCH_KEEP_HOURS, a whole number from 1 to 720; 24 unless set)."""
+    raw = os.environ.get("BACKCARE_BATCH_KEEP_HOURS", "24").strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 720):
+        raise BackcareError(
+            f"BACKCARE_BATCH_KEEP_HOURS must be a whole number of hours from 1 to 720, not {raw!r}"
+        )
+    return int(raw)

@@ -4,6 +4,7 @@ from django.urls import path
 from backcare.web.views import (
     account,
     audit,
+    batch,
     clients,
     clinic,
     drafts,
@@ -104,4 +105,7 @@ urlpatterns = [
         name="set_password",
     ),
     path("clinic/export/", exchange.export_page, name="clinic_export"),
+    path("clinic/batch/", batch.batch_page, name="batch"),
+    path("clinic/batch/<int:job_id>/", batch.batch_job, name="batch_job"),
+    path("clinic/batch/<int:job_id>/<str:which>/", batch.batch_download, name="batch_download"),
 ]
