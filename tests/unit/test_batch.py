@@ -72,7 +72,7 @@ def _plain(value: Any) -> Any:
 def read_back(path: Path) -> list[dict[str, Any]]:
     """An output file's rows as Python values, whatever its format."""
     return [
-        {name: value for name, value in row.data.items()} | {"id": row.id}
+        row.data | {"id": row.id}
         for chunk in registers.chunks(path, 100)
         for row in chunk
     ]
@@ -156,7 +156,8 @@ def test_refused_rows_exit_1_saying_how_many_and_the_summary_counts_decisions(tm
     ran = cli("batch", str(source), "-o", str(tmp_path / "out.parquet"), "--errors", str(errors))
     assert ran.returncode == 1
     assert f"2 of {len(rows)} rows refused" in ran.stderr
-    assert "intakes screened" in ran.stderr and "most frequent findings" in ran.stderr
+    assert "intakes screened" in ran.stderr
+    assert "most frequent findings" in ran.stderr
     fields = [r["field"] for r in csv.DictReader(errors.read_text().splitlines())]
     assert fields == ["client.age", "colour"]
     assert pq.read_table(tmp_path / "out.parquet").num_rows == len(INTAKES)
