@@ -1,0 +1,1 @@
+"""Screening a whole register: the rules compiled into dataframe expressions."""
