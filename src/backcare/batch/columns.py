@@ -103,9 +103,7 @@ def flat_row(intake: Intake) -> dict[str, Any]:
     row.update({col: getattr(intake.red_flags, n) for n, col in RED_FLAG_COLUMNS.items()})
     row["conditions"] = [_condition_text(c) for c in intake.conditions]
     row["medications"] = list(intake.medications)
-    row["procedures"] = [
-        f"{p.kind}:{p.date.isoformat()}{_at(p.region)}" for p in intake.procedures
-    ]
+    row["procedures"] = [f"{p.kind}:{p.date.isoformat()}{_at(p.region)}" for p in intake.procedures]
     row["skin"] = [f"{s.finding}{_at(s.region)}" for s in intake.skin]
     row["allergies"] = list(intake.allergies)
     row["clearances"] = [

@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 import polars as pl
 
-from backcare.knowledge.rule import All, AnyOf, AtLeast, Node, Not, Test
+from backcare.knowledge.rule import All, AtLeast, Node, Not, Test
 
 E = TypeVar("E")
 
@@ -52,7 +52,7 @@ class PolarsEmitter:
         if op == "has":
             found = column.list.contains(pl.lit(value, pl.String()))
         elif op == "has_any":
-            found = column.list.eval(pl.element().is_in(sorted(value))).list.any()
+            found = pl.any_horizontal(column.list.contains(pl.lit(v)) for v in sorted(value))
         elif op == "empty":
             found = (column.list.len() == 0) == value
         elif op == "in":

@@ -68,9 +68,9 @@ def finish(
     ]
     result = flagged.join(merged, on=ROW, how="left").select(
         ROW,
-        pl.col("decision").fill_null(int(Decision.proceed)).replace_strict(
-            {int(d): d.name for d in Decision}, return_dtype=pl.String
-        ),
+        pl.col("decision")
+        .fill_null(int(Decision.proceed))
+        .replace_strict({int(d): d.name for d in Decision}, return_dtype=pl.String),
         pl.col("findings").fill_null([]),
         pl.col("max_pressure").fill_null(pl.lit(standard.max_pressure, pl.String)),
         pl.col("max_session_minutes").fill_null(pl.lit(standard.max_session_minutes, pl.Int64)),

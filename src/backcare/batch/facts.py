@@ -23,6 +23,11 @@ POS = "_pos"
 _TEXTS = pl.List(pl.String())
 
 
+def united(lists: pl.Expr) -> pl.Expr:
+    """In a group, every item of the group's lists once, in order of first appearance."""
+    return lists.list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True)
+
+
 def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """One row per entry of a list column: the intake's row, the entry's place, its text."""
     return (
@@ -38,7 +43,9 @@ def read_once(
 ) -> pl.DataFrame:
     """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text."""
     texts = entries.get_column("text").unique().to_list()
-    table = pl.DataFrame([{"text": t, **read(t)} for t in texts], schema={"text": pl.String, **schema})
+    table = pl.DataFrame(
+        [{"text": t, **read(t)} for t in texts], schema={"text": pl.String, **schema}
+    )
     return entries.join(table, on="text", how="left")
 
 
@@ -123,7 +130,7 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
     ]
     for part in parts:
         by_row = by_row.join(part.lazy(), on=ROW, how="left")
-    joined = frame.lazy().join(by_row, on=ROW, how="left")
+    joined = frame.drop("conditions").lazy().join(by_row, on=ROW, how="left")
     return joined.select(ROW, *_row_facts(kb)).collect(), conditions
 
 
@@ -205,7 +212,7 @@ def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
         medications.sort(ROW, POS)
         .group_by(ROW)
         .agg(
-            pl.col("classes").list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True).alias("medication_classes"),
+            pl.col("classes").pipe(united).alias("medication_classes"),
             unknown.sum().cast(pl.Int64).alias("unrecognised_medications"),
             pl.col("text").filter(unknown).alias("_unrecognised_medication_texts"),
         )
@@ -228,7 +235,7 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
             for k in PROCEDURE_KINDS
         ),
         *(
-            pl.col("regions").filter(kind == k).list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True)
+            pl.col("regions").filter(kind == k).pipe(united)
             .drop_nulls().alias(f"{k}.regions")
             for k in PROCEDURE_KINDS
         ),
@@ -236,12 +243,10 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _skin_facts(frame: pl.DataFrame) -> pl.DataFrame:
-    read = read_once(
-        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}
-    )
+    read = read_once(exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS})
     finding = pl.col("finding")
     return read.group_by(ROW).agg(
-        pl.col("regions").filter(finding == f).list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True)
+        pl.col("regions").filter(finding == f).pipe(united)
         .drop_nulls().alias(f"skin.{f}")
         for f in SKIN_FINDINGS
     )  # fmt: skip

@@ -47,11 +47,11 @@ def modifications_table(kb: KnowledgeBase) -> pl.DataFrame:
         add(f"medication.{cls.id}", cls.decision, cls.modifications)
     for compiled in kb.rules:
         add(compiled.rule.id, compiled.rule.decision, compiled.rule.modifications)
-    schema = {
-        "rule": pl.String,
-        "decision": pl.Int8,
-        "pressure_rank": pl.Int64,
-        "minutes": pl.Int64,
+    schema: dict[str, pl.DataType] = {
+        "rule": pl.String(),
+        "decision": pl.Int8(),
+        "pressure_rank": pl.Int64(),
+        "minutes": pl.Int64(),
         **dict.fromkeys(LISTS, _TEXTS),
     }
     return pl.DataFrame(rows, schema=schema)
