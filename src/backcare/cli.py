@@ -115,6 +115,8 @@ def batch(
     errors: Annotated[Path | None, typer.Option(help="Write every refused row here (CSV).")] = None,
 ) -> None:
     """Screen a whole register of intakes; exit 1 when some rows were refused."""
+    from dataclasses import replace
+
     from rich.console import Console
 
     from backcare.batch import registers
@@ -124,8 +126,10 @@ def batch(
     console = Console(stderr=True)
     options = Options(today=date.today(), full=full, engine=engine, workers=os.cpu_count() or 1)
     check(source, output, errors, options)
+    rows = registers.count(source)
+    options = replace(options, rows=rows)
     with progress_bar(console) as bar:
-        task = bar.add_task("screening", total=registers.count(source))
+        task = bar.add_task("screening", total=rows)
         summary = screen_file(
             source,
             output,

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from backcare.batch import registers, result
+from backcare.batch import result
+from backcare.batch.columns import SCHEMA, flat_from_intake
 from backcare.batch.run import Options, screen_file
+from backcare.cli import main
 from backcare.clinical import assess, parse_intake, to_json
 from backcare.intake_file import read
 
@@ -25,29 +28,35 @@ INTAKES = sorted((Path(__file__).parent.parent / "golden" / "intakes").glob("*.y
 TODAY = date(2026, 12, 2)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "backcare", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"},
-    )
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run the ``backcare`` command in this process, as its entry point does."""
+
+    def run(*args: str) -> Ran:
+        monkeypatch.setattr(sys, "argv", ["backcare", *args])
+        with pytest.raises(SystemExit) as ended:
+            main()
+        out = capsys.readouterr()
+        return Ran(int(ended.value.code or 0), out.out, out.err)
+
+    return run
 
 
 def nested_intakes() -> list[dict[str, Any]]:
     return [{"id": path.stem, **yaml.safe_load(path.read_text())} for path in INTAKES]
 
 
-def flat(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """A nested intake as dotted columns (lists and lists of objects stay whole)."""
-    columns: dict[str, Any] = {}
-    for name, value in mapping.items():
-        if isinstance(value, dict):
-            columns.update(flat(value, f"{prefix}{name}."))
-        else:
-            columns[f"{prefix}{name}"] = value
-    return columns
+def flat(intake: dict[str, Any]) -> dict[str, Any]:
+    """A nested intake as a row of the flat layout, its id kept."""
+    row_id, rest = intake.get("id"), {k: v for k, v in intake.items() if k != "id"}
+    return {"id": row_id, **flat_from_intake(rest, today=TODAY)}
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -56,13 +65,22 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Rows as CSV the way a spreadsheet holds them: lists as items separated by ';'."""
     names = list(dict.fromkeys(name for row in rows for name in row))
     with path.open("w", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(names)
         for row in rows:
-            writer.writerow([registers._csv_cell(_plain(row.get(n))) for n in names])
+            writer.writerow([_spreadsheet(row.get(n)) for n in names])
     return path
+
+
+def _spreadsheet(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    return json.dumps(value) if isinstance(value, bool | int | float) else str(value)
 
 
 def _plain(value: Any) -> Any:
@@ -71,23 +89,36 @@ def _plain(value: Any) -> Any:
 
 def read_back(path: Path) -> list[dict[str, Any]]:
     """An output file's rows as Python values, whatever its format."""
+    if path.suffix == ".parquet":
+        return pq.read_table(path).to_pylist()
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in path.read_text().splitlines()]
+    types = dict(result.COLUMNS)
     return [
-        row.data | {"id": row.id}
-        for chunk in registers.chunks(path, 100)
-        for row in chunk
+        {name: _csv_value(text, types[name]) for name, text in row.items()}
+        for row in csv.DictReader(path.read_text().splitlines())
     ]
+
+
+def _csv_value(text: str, dtype: pa.DataType) -> Any:
+    if text == "":
+        return None
+    return text if pa.types.is_string(dtype) else json.loads(text)
 
 
 def screened(source: Path, target: Path, tmp_path: Path, **options: Any) -> Any:
     return screen_file(
-        source, target, errors=tmp_path / "refused.csv", options=Options(today=TODAY, **options)
+        source,
+        target,
+        errors=tmp_path / "refused.csv",
+        options=Options(today=TODAY, workers=1, **options),
     )
 
 
 def test_malformed_rows_are_reported_with_row_field_and_problem_and_good_rows_kept(tmp_path):
     good = flat(nested_intakes()[0])
     source = tmp_path / "register.csv"
-    write_csv(source, [good, {**good, "id": "too-old", "client.age": 130}, good])
+    write_csv(source, [good, {**good, "id": "too-old", "age": 130}, good])
     with source.open("a") as stream:
         stream.write("only,three,cells\n")
     target = tmp_path / "results.csv"
@@ -111,16 +142,14 @@ def test_every_input_and_output_format_gives_the_same_rows(tmp_path):
         write_jsonl(tmp_path / "flat.jsonl", [flat(n) for n in nested]),
         write_csv(tmp_path / "flat.csv", [flat(n) for n in nested]),
     ]
-    columns = [_plain(flat(n)) for n in nested]
-    names = list(dict.fromkeys(name for row in columns for name in row))
-    table = pa.Table.from_pylist([{name: row.get(name) for name in names} for row in columns])
-    pq.write_table(table, tmp_path / "flat.parquet")
+    frame = pl.DataFrame([flat(n) for n in nested], schema={"id": pl.String(), **SCHEMA})
+    frame.write_parquet(tmp_path / "flat.parquet")
     sources.append(tmp_path / "flat.parquet")
     outputs = []
     for source in sources:
-        for kind in ("parquet", "csv", "jsonl"):
+        for kind, engine in (("parquet", "polars"), ("csv", "python"), ("jsonl", "polars")):
             target = tmp_path / f"{source.stem}-{source.suffix[1:]}-out.{kind}"
-            assert screened(source, target, tmp_path).refused == 0
+            assert screened(source, target, tmp_path, engine=engine).refused == 0
             outputs.append(read_back(target))
     assert len(outputs[0]) == len(INTAKES)
     assert all(rows == outputs[0] for rows in outputs)
@@ -138,7 +167,7 @@ def test_the_python_engine_gives_each_row_its_own_assessment(tmp_path, kb):
         assert row == result.row(row["row"], path.stem, assessment, full=True)
 
 
-def test_full_is_what_assess_json_prints(tmp_path):
+def test_full_is_what_assess_json_prints(tmp_path, cli):
     intake = INTAKES[0]
     source = write_jsonl(tmp_path / "one.jsonl", [yaml.safe_load(intake.read_text())])
     target = tmp_path / "one.jsonl.out.jsonl"
@@ -149,7 +178,7 @@ def test_full_is_what_assess_json_prints(tmp_path):
     assert json.loads(row["assessment"]) == json.loads(alone.stdout)
 
 
-def test_refused_rows_exit_1_saying_how_many_and_the_summary_counts_decisions(tmp_path):
+def test_refused_rows_exit_1_saying_how_many_and_the_summary_counts_decisions(tmp_path, cli):
     rows = [*nested_intakes(), {"client": {"age": -1}}, {"client": {"age": 30}, "colour": "red"}]
     source = write_jsonl(tmp_path / "register.jsonl", rows)
     errors = tmp_path / "why.csv"
@@ -171,7 +200,7 @@ def test_refused_rows_exit_1_saying_how_many_and_the_summary_counts_decisions(tm
         (["in.jsonl", "-o", "out.csv", "--engine", "abacus"], "unknown engine"),
     ],
 )
-def test_bad_arguments_or_an_unreadable_file_exit_2(tmp_path, args, message):
+def test_bad_arguments_or_an_unreadable_file_exit_2(tmp_path, cli, args, message):
     (tmp_path / "in.jsonl").write_text("{}\n")
     ran = cli("batch", *[str(tmp_path / a) if "." in a else a for a in args])
     assert ran.returncode == 2

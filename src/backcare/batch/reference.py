@@ -9,18 +9,19 @@ from typing import Any
 
 from backcare.batch import result
 from backcare.batch.registers import Row
-from backcare.clinical import assess, parse_intake
+from backcare.clinical import Intake, assess, parse_intake
 from backcare.clinical.intake import check_against
 from backcare.errors import InvalidIntake
 from backcare.knowledge import KnowledgeBase, load_knowledge
 
+Screened = tuple[list[dict[str, Any]], list[Row]]
 
-def screen_chunk(
-    rows: Sequence[Row], *, today: date, full: bool, kb: KnowledgeBase | None = None
-) -> tuple[list[dict[str, Any]], list[Row]]:
-    """The result rows of the rows that could be screened, and the rows refused with why."""
-    kb = kb or load_knowledge()
-    screened: list[dict[str, Any]] = []
+
+def parsed(
+    rows: Sequence[Row], *, today: date, kb: KnowledgeBase
+) -> tuple[list[tuple[Row, Intake]], list[Row]]:
+    """The rows that are valid intakes, each with its intake, and the rows refused with why."""
+    valid: list[tuple[Row, Intake]] = []
     refused: list[Row] = []
     for row in rows:
         if row.problems:
@@ -32,5 +33,15 @@ def screen_chunk(
         except InvalidIntake as error:
             refused.append(Row(row.number, row.id, problems=tuple(error.problems)))
             continue
-        screened.append(result.row(row.number, row.id, assess(intake, kb), full=full))
+        valid.append((row, intake))
+    return valid, refused
+
+
+def screen_chunk(rows: Sequence[Row], *, today: date, full: bool) -> Screened:
+    """The result rows of the rows that could be screened, and the rows refused with why."""
+    kb = load_knowledge()
+    valid, refused = parsed(rows, today=today, kb=kb)
+    screened = [
+        result.row(row.number, row.id, assess(intake, kb), full=full) for row, intake in valid
+    ]
     return screened, refused

@@ -86,10 +86,10 @@ def _opened(path: Path, mode: str, **options: Any) -> IO[Any]:
         raise UnreadableRegister(f"cannot read {path}: {error.strerror}") from None
 
 
-def _row(number: int, mapping: dict[str, Any]) -> Row:
+def _row(number: int, mapping: dict[str, Any], *, checked: bool = False) -> Row:
     row_id, rest = flat.split_id(mapping)
     try:
-        return Row(number, row_id, flat.nested(rest))
+        return Row(number, row_id, flat.intake(rest, checked=checked))
     except InvalidIntake as refused:
         return Row(number, row_id, problems=tuple(refused.problems))
 
@@ -108,14 +108,16 @@ def _csv_rows(stream: IO[str], path: Path) -> Iterator[Row]:
                 )
                 yield Row(number, None, problems=(problem,))
                 continue
-            yield _row(
-                number, {name: flat.cell(text) for name, text in zip(header, cells, strict=True)}
-            )
+            values = {name: flat.cell(name, text) for name, text in zip(header, cells, strict=True)}
+            yield _row(number, values, checked=True)
     except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableRegister(f"{path.name} is not readable CSV (UTF-8): {error}") from None
 
 
 def _check_header(header: Sequence[str], path: Path) -> None:
+    unknown = flat.unknown_columns(header)
+    if unknown:
+        raise UnreadableRegister(f"{path.name}: " + "; ".join(str(p) for p in unknown))
     seen: set[str] = set()
     for name in header:
         if not name.strip():
@@ -153,11 +155,13 @@ def _parquet(path: Path) -> pq.ParquetFile:
 
 
 def _parquet_rows(path: Path) -> Iterator[Row]:
+    register = _parquet(path)
+    _check_header(register.schema_arrow.names, path)
     number = 0
-    for batch in _parquet(path).iter_batches(batch_size=4096):
+    for batch in register.iter_batches(batch_size=4096):
         for mapping in batch.to_pylist():
             number += 1
-            yield _row(number, mapping)
+            yield _row(number, mapping, checked=True)
 
 
 class Writer:

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from backcare.clinical import Assessment, to_json
+from backcare.knowledge import Decision
 
 _TEXTS = pa.list_(pa.string())
 COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
@@ -58,3 +59,12 @@ def row(number: int, row_id: str | None, assessment: Assessment, *, full: bool) 
     if full:
         result["assessment"] = json.dumps(to_json(assessment), ensure_ascii=False)
     return result
+
+
+def from_engine(screened: dict[str, Any]) -> dict[str, Any]:
+    """The output row of one row of the compiled engine's frame (``engine.screen``)."""
+    decision = screened["decision"]
+    return {name: screened.get(name) for name, _ in COLUMNS} | {
+        "massage_today": Decision[decision] <= Decision.modify,
+        "limit_notes": screened["notes"],
+    }

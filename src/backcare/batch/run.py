@@ -7,6 +7,7 @@ nothing is dropped silently.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -15,14 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from backcare.batch import reference, registers, result
+from backcare.batch import compiled, reference, registers, result
+from backcare.batch.reference import Screened
 from backcare.batch.registers import ErrorsFile, Row, Writer
 from backcare.errors import UnreadableRegister
 
 ENGINES = ("polars", "python", "spark")
 CHUNK_ROWS = 500
-
-Screened = tuple[list[dict[str, Any]], list[Row]]
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Options:
     engine: str = "python"
     workers: int = 2
     chunk_rows: int = CHUNK_ROWS
+    rows: int = CHUNK_ROWS + 1  # about how many the register holds, when known
 
 
 def screen_file(
@@ -106,10 +107,12 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
 def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screened]:
     """Each chunk screened, in order; on a pool of processes when more than one worker."""
     screen = _engine(options)
-    if options.workers <= 1:
+    if options.workers <= 1 or options.rows <= options.chunk_rows:  # a pool would cost more
         yield from (screen(chunk) for chunk in chunks)
         return
-    with ProcessPoolExecutor(max_workers=options.workers) as pool:
+    # Spawned, not forked: a fork of a process whose Polars threads are running can hang.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=options.workers, mp_context=spawn) as pool:
         yield from _in_order(pool, screen, chunks, ahead=2 * options.workers)
 
 
@@ -140,11 +143,20 @@ class _Reference:
         return reference.screen_chunk(rows, today=self.today, full=self.full)
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    today: date
+
+    def __call__(self, rows: list[Row]) -> Screened:
+        return compiled.screen_chunk(rows, today=self.today)
+
+
 def _engine(options: Options) -> Callable[[list[Row]], Screened]:
     if options.engine == "spark":
         raise UnreadableRegister(
-            "the spark engine needs a Spark installation, which this one does not have; "
-            "use --engine polars or --engine python"
+            "the spark engine screens registers on a Spark cluster and is not yet wired to "
+            "this command; use --engine polars or --engine python"
         )
-    # The polars engine screens with the reference until the compiled rules take its place.
-    return _Reference(today=options.today, full=options.full)
+    if options.engine == "python" or options.full:  # the whole assessment comes from the core
+        return _Reference(today=options.today, full=options.full)
+    return _Compiled(today=options.today)
