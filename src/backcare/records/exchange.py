@@ -27,6 +27,9 @@ VERSION = 1
 EXCLUDED: dict[str, str] = {
     "firstsetup": "it marks that this installation's first setup was done; an installation that"
     " imports an export has accounts already, so its setup page is closed without it",
+    "batchjob": "a register screened from the web app is working data: its files are removed "
+    "after BACKCARE_BATCH_KEEP_HOURS and its results were downloaded; nothing of a client's "
+    "record is in it",
 }
 
 # Columns deliberately left out, with the reason.
