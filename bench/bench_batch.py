@@ -22,11 +22,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.batch.columns import flat_row  # noqa: E402
-from backcare.batch.engine import screen  # noqa: E402
-from backcare.clinical import assess, parse_intake  # noqa: E402
-from backcare.knowledge import load_knowledge  # noqa: E402
-from tests.registers import TODAY, register  # noqa: E402
+from tests.registers import TODAY, register
+
+from backcare.batch.columns import flat_row
+from backcare.batch.engine import screen
+from backcare.clinical import assess, parse_intake
+from backcare.knowledge import load_knowledge
 
 
 def _peak_mb() -> float:
