@@ -79,16 +79,34 @@ def findings(
         ("medication." + pl.col("classes")).alias("rule"),
         pl.lit([], _TEXTS).alias("_regions"),
     )
-    from_rules = [
-        flagged.filter(pl.col(flag_column(i))).select(
+    placed = [i for i, c in enumerate(kb.rules) if c.rule.avoid_regions_from]
+    plain = {flag_column(i): i for i in range(len(kb.rules)) if i not in placed}
+    ids = {i: compiled.rule.id for i, compiled in enumerate(kb.rules)}
+    from_plain = (
+        flagged.select(ROW, *plain)
+        .unpivot(index=ROW, variable_name="_flag")
+        .filter(pl.col("value"))
+        .select(
+            ROW,
+            pl.lit(2).alias("_from"),
+            pl.col("_flag").replace_strict(plain, return_dtype=pl.Int64).alias(POS),
+            pl.col("_flag").replace_strict(plain).replace_strict(ids).alias("rule"),
+            pl.lit([], _TEXTS).alias("_regions"),
+        )
+    )
+    from_placed = [
+        flagged.select(ROW, flag_column(i), *kb.rules[i].rule.avoid_regions_from)
+        .filter(pl.col(flag_column(i)))
+        .select(
             ROW,
             pl.lit(2).alias("_from"),
             pl.lit(i, pl.Int64).alias(POS),
-            pl.lit(compiled.rule.id).alias("rule"),
-            _regions_from(compiled.rule.avoid_regions_from),
+            pl.lit(ids[i]).alias("rule"),
+            _regions_from(kb.rules[i].rule.avoid_regions_from),
         )
-        for i, compiled in enumerate(kb.rules)
+        for i in placed
     ]
+    from_rules = [from_plain, *from_placed]
     parts = [from_conditions, from_medications, *from_rules]
     schema = {ROW: pl.UInt32, "_from": pl.Int32, POS: pl.Int64, "rule": pl.String}
     return pl.concat(
@@ -152,7 +170,7 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
         minutes.alias("max_session_minutes"),
         *(pl.col(name).list.explode(keep_nulls=False, empty_as_null=False) for name in LISTS),
     )
-    return grouped.with_columns(with_standard(standard))
+    return grouped
 
 
 def with_standard(standard: m.Modifications) -> list[pl.Expr]:
