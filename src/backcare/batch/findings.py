@@ -163,14 +163,13 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
     minutes = pl.col("minutes").min()
     if standard.max_session_minutes:
         minutes = pl.min_horizontal(minutes, pl.lit(standard.max_session_minutes))
-    grouped = rows.group_by(ROW, maintain_order=True).agg(
+    return rows.group_by(ROW, maintain_order=True).agg(
         pl.col("decision").max(),
         pl.col("rule").alias("findings"),
         _gentlest(kb, standard.max_pressure),
         minutes.alias("max_session_minutes"),
         *(pl.col(name).list.explode(keep_nulls=False, empty_as_null=False) for name in LISTS),
     )
-    return grouped
 
 
 def with_standard(standard: m.Modifications) -> list[pl.Expr]:
