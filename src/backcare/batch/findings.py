@@ -144,21 +144,23 @@ _CLEARABLE = [int(Decision.clearance), int(Decision.refer)]
 
 def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """Per row with a finding: decision, findings in order and the limits they add up to."""
-    table = modifications_table(kb)
     done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
-    rows = (
-        found.join(table, on="rule", how="left")
+    joined = (
+        found.join(modifications_table(kb), on="rule", how="left")
         .join(clear, on=[ROW, "rule"], how="left")
-        .with_columns(
-            pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
-            pl.concat_list("avoid_regions", "_regions").alias("avoid_regions"),
-            pl.when(done)
-            .then(pl.concat_list("notes", pl.col("_cleared")))
-            .otherwise("notes")
-            .alias("notes"),
-        )
-        .sort([ROW, "decision", "_from", POS], descending=[False, True, False, False])
+        .with_columns(done.alias("_done"))
     )
+    # Most findings add nothing to their own limits: only the others pay for list building.
+    special = pl.col("_done") | (pl.col("_regions").list.len() > 0)
+    added = joined.filter(special).with_columns(
+        pl.when("_done").then(int(Decision.modify)).otherwise("decision").alias("decision"),
+        pl.concat_list("avoid_regions", "_regions").alias("avoid_regions"),
+        pl.when("_done")
+        .then(pl.concat_list("notes", "_cleared"))
+        .otherwise("notes")
+        .alias("notes"),
+    )
+    rows = pl.concat([joined.filter(~special), added]).sort(_order())
     standard = kb.plan.standard_session.modifications
     minutes = pl.col("minutes").min()
     if standard.max_session_minutes:
@@ -181,6 +183,18 @@ def with_standard(standard: m.Modifications) -> list[pl.Expr]:
         .alias(name)
         for name in LISTS
     ]
+
+
+def _order() -> pl.Expr:
+    """Row, then most severe first, then where the finding comes from and its place, as one
+    key (places are bounded by the intake's list limits, far below 2**16)."""
+    severity = int(max(Decision)) - pl.col("decision").cast(pl.Int64)
+    return (
+        (pl.col(ROW).cast(pl.Int64) * 2**24)
+        + severity * 2**20
+        + pl.col("_from").cast(pl.Int64) * 2**16
+        + pl.col(POS)
+    )
 
 
 def _gentlest(kb: KnowledgeBase, standard: str | None) -> pl.Expr:
