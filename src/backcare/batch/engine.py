@@ -63,14 +63,17 @@ def finish(
     merged = batch_findings.merged(found, batch_findings.cleared(rows), kb)
     standard = kb.plan.standard_session.modifications
     pain = pl.col("pain")
-    unanswered = [
+    left_out = [
         pl.when(pain & pl.col(f"red_flags.{n}").is_null()).then(pl.lit(n)) for n in RED_FLAGS
     ]
-    result = flagged.join(merged, on=ROW, how="left").select(
+    unanswered = pl.concat_str(left_out, separator=" ", ignore_nulls=True)
+    kept = [ROW, "pain", "pain.chronicity", *(f"red_flags.{n}" for n in RED_FLAGS)]
+    kept += ["_unrecognised_condition_texts", "_unrecognised_medication_texts"]
+    result = flagged.select(kept).join(merged, on=ROW, how="left").select(
         ROW,
-        pl.col("decision")
-        .fill_null(int(Decision.proceed))
-        .replace_strict({int(d): d.name for d in Decision}, return_dtype=pl.String),
+        pl.col("decision").fill_null(int(Decision.proceed)).replace_strict(
+            {int(d): d.name for d in Decision}, return_dtype=pl.String
+        ),
         pl.col("findings").fill_null([]),
         pl.col("max_pressure").fill_null(pl.lit(standard.max_pressure, pl.String)),
         pl.col("max_session_minutes").fill_null(pl.lit(standard.max_session_minutes, pl.Int64)),
@@ -78,8 +81,9 @@ def finish(
         pl.col("pain.chronicity").alias("chronicity"),
         pl.col("_unrecognised_condition_texts").alias("unrecognised_conditions"),
         pl.col("_unrecognised_medication_texts").alias("unrecognised_medications"),
-        pl.concat_list(unanswered).list.drop_nulls().alias("unanswered"),
-    )
+        pl.when(unanswered == "").then(pl.lit([], _TEXTS)).otherwise(unanswered.str.split(" "))
+        .alias("unanswered"),
+    )  # fmt: skip
     extra = [name for name in rows.columns if name not in SCHEMA and name != ROW]
     out = rows.select(ROW, *extra).join(result, on=ROW, how="left").sort(ROW)
     return out.drop(ROW).with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())

@@ -79,16 +79,34 @@ def findings(
         ("medication." + pl.col("classes")).alias("rule"),
         pl.lit([], _TEXTS).alias("_regions"),
     )
-    from_rules = [
-        flagged.filter(pl.col(flag_column(i))).select(
+    placed = [i for i, c in enumerate(kb.rules) if c.rule.avoid_regions_from]
+    plain = {flag_column(i): i for i in range(len(kb.rules)) if i not in placed}
+    ids = {i: compiled.rule.id for i, compiled in enumerate(kb.rules)}
+    from_plain = (
+        flagged.select(ROW, *plain)
+        .unpivot(index=ROW, variable_name="_flag")
+        .filter(pl.col("value"))
+        .select(
+            ROW,
+            pl.lit(2).alias("_from"),
+            pl.col("_flag").replace_strict(plain, return_dtype=pl.Int64).alias(POS),
+            pl.col("_flag").replace_strict(plain).replace_strict(ids).alias("rule"),
+            pl.lit([], _TEXTS).alias("_regions"),
+        )
+    )
+    from_placed = [
+        flagged.select(ROW, flag_column(i), *kb.rules[i].rule.avoid_regions_from)
+        .filter(pl.col(flag_column(i)))
+        .select(
             ROW,
             pl.lit(2).alias("_from"),
             pl.lit(i, pl.Int64).alias(POS),
-            pl.lit(compiled.rule.id).alias("rule"),
-            _regions_from(compiled.rule.avoid_regions_from),
+            pl.lit(ids[i]).alias("rule"),
+            _regions_from(kb.rules[i].rule.avoid_regions_from),
         )
-        for i, compiled in enumerate(kb.rules)
+        for i in placed
     ]
+    from_rules = [from_plain, *from_placed]
     parts = [from_conditions, from_medications, *from_rules]
     schema = {ROW: pl.UInt32, "_from": pl.Int32, POS: pl.Int64, "rule": pl.String}
     return pl.concat(
@@ -126,33 +144,34 @@ _CLEARABLE = [int(Decision.clearance), int(Decision.refer)]
 
 def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """Per row with a finding: decision, findings in order and the limits they add up to."""
-    table = modifications_table(kb)
     done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
-    rows = (
-        found.join(table, on="rule", how="left")
+    joined = (
+        found.join(modifications_table(kb), on="rule", how="left")
         .join(clear, on=[ROW, "rule"], how="left")
-        .with_columns(
-            pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
-            pl.concat_list("avoid_regions", "_regions").alias("avoid_regions"),
-            pl.when(done)
-            .then(pl.concat_list("notes", pl.col("_cleared")))
-            .otherwise("notes")
-            .alias("notes"),
-        )
-        .sort([ROW, "decision", "_from", POS], descending=[False, True, False, False])
+        .with_columns(done.alias("_done"))
     )
+    # Most findings add nothing to their own limits: only the others pay for list building.
+    special = pl.col("_done") | (pl.col("_regions").list.len() > 0)
+    added = joined.filter(special).with_columns(
+        pl.when("_done").then(int(Decision.modify)).otherwise("decision").alias("decision"),
+        pl.concat_list("avoid_regions", "_regions").alias("avoid_regions"),
+        pl.when("_done")
+        .then(pl.concat_list("notes", "_cleared"))
+        .otherwise("notes")
+        .alias("notes"),
+    )
+    rows = pl.concat([joined.filter(~special), added]).sort(_order())
     standard = kb.plan.standard_session.modifications
     minutes = pl.col("minutes").min()
     if standard.max_session_minutes:
         minutes = pl.min_horizontal(minutes, pl.lit(standard.max_session_minutes))
-    grouped = rows.group_by(ROW, maintain_order=True).agg(
+    return rows.group_by(ROW, maintain_order=True).agg(
         pl.col("decision").max(),
         pl.col("rule").alias("findings"),
         _gentlest(kb, standard.max_pressure),
         minutes.alias("max_session_minutes"),
         *(pl.col(name).list.explode(keep_nulls=False, empty_as_null=False) for name in LISTS),
     )
-    return grouped.with_columns(with_standard(standard))
 
 
 def with_standard(standard: m.Modifications) -> list[pl.Expr]:
@@ -164,6 +183,18 @@ def with_standard(standard: m.Modifications) -> list[pl.Expr]:
         .alias(name)
         for name in LISTS
     ]
+
+
+def _order() -> pl.Expr:
+    """Row, then most severe first, then where the finding comes from and its place, as one
+    key (places are bounded by the intake's list limits, far below 2**16)."""
+    severity = int(max(Decision)) - pl.col("decision").cast(pl.Int64)
+    return (
+        (pl.col(ROW).cast(pl.Int64) * 2**24)
+        + severity * 2**20
+        + pl.col("_from").cast(pl.Int64) * 2**16
+        + pl.col(POS)
+    )
 
 
 def _gentlest(kb: KnowledgeBase, standard: str | None) -> pl.Expr:
