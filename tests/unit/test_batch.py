@@ -206,3 +206,13 @@ def test_bad_arguments_or_an_unreadable_file_exit_2(tmp_path, cli, args, message
     assert ran.returncode == 2
     assert message in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+def test_chunks_screened_on_a_pool_of_processes_come_back_in_the_register_order(tmp_path):
+    source = write_jsonl(tmp_path / "register.jsonl", nested_intakes() * 2)
+    alone, pooled = tmp_path / "alone.jsonl", tmp_path / "pooled.jsonl"
+    screened(source, alone, tmp_path, chunk_rows=2)
+    chosen = Options(today=TODAY, workers=2, chunk_rows=2, engine="polars")
+    screen_file(source, pooled, errors=None, options=chosen)
+    assert read_back(pooled) == read_back(alone)
+    assert [row["row"] for row in read_back(pooled)] == list(range(1, 2 * len(INTAKES) + 1))
