@@ -42,7 +42,7 @@ def test_an_admin_screens_a_register_and_downloads_results_and_refused_rows(
     html = text(page)
     assert "Done" in html
     assert "2 intakes screened" in html
-    assert "1 rows could not be screened" in html
+    assert "1 row could not be screened" in html
     assert not audit(html)
 
     job = BatchJob.objects.get()
