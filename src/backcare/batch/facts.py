@@ -108,9 +108,9 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
             + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
         ).alias("text"),
     )
-    read = read_once(keys, read, _CONDITION)
+    readings = read_once(keys, read, _CONDITION)
     where = pl.coalesce("usual", "_given")
-    return read.with_columns(
+    return readings.with_columns(
         pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
     ).drop("_given", "usual", "local")
 
