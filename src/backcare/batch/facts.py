@@ -55,7 +55,8 @@ _CONDITION = {
     "status": pl.String,
     "rule": pl.String,
     "decision": pl.Int8,
-    "regions": _TEXTS,
+    "local": pl.Boolean,
+    "usual": _TEXTS,
     "explains": pl.Boolean,
     "unplaced": pl.Boolean,
     "question": pl.String,
@@ -63,34 +64,55 @@ _CONDITION = {
 
 
 def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """Every condition entry: the condition read, its finding's rule id, decision and regions."""
+    """Every condition entry: the condition read, its finding's rule id, decision and regions.
 
-    def read(text: str) -> dict[str, Any]:
-        name, status, regions = split_entry(text)
-        given = {"id": name, "regions": regions, **({"status": status} if status else {})}
-        entry = ConditionEntry.model_validate(given)
+    The knowledge base reads each distinct name and status once, with only whether regions
+    were given; the regions themselves are joined back as columns."""
+
+    def read(key: str) -> dict[str, Any]:
+        name, status, placed = split_entry(key)
+        entry = ConditionEntry.model_validate(
+            {"id": name, **({"status": status} if status else {})}
+        )
         found = kb.read_condition(entry.id).condition
         if found is None:
             return {"name": entry.id}
-        known = KnownCondition(found, entry.status, entry.regions, status is not None)
+        known = KnownCondition(found, entry.status, tuple(placed), status is not None)
         condition, read_as = kb.conditions[found], status_of(known, kb)
         outcome = kb.condition_outcomes[found][read_as]
-        local = condition.local and Decision[outcome.decision] >= Decision.modify
         unplaced = is_unplaced(known, kb)
-        where = condition.usual_regions if unplaced else list(entry.regions)
         return {
             "name": entry.id,
             "condition": found,
             "status": entry.status,
             "rule": f"condition.{found}.{read_as}",
             "decision": Decision[outcome.decision],
-            "regions": where if local else [],
+            "local": condition.local and Decision[outcome.decision] >= Decision.modify,
+            "usual": condition.usual_regions if unplaced else None,
             "explains": entry.status in EXPLAINING and condition.explains_pain,
             "unplaced": unplaced and not condition.usual_regions,
             "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
         }
 
-    return read_once(exploded(frame, "conditions"), read, _CONDITION)
+    text = pl.col("text")
+    given = regions(
+        text.str.extract(r"@(.*)$", 1).str.split(",").list.eval(pl.element().str.strip_chars())
+    )
+    entries = exploded(frame, "conditions").with_columns(given.alias("_given"))
+    keys = entries.select(
+        ROW,
+        POS,
+        pl.col("_given"),
+        (
+            text.str.extract(r"^([^@]*)", 1)
+            + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
+        ).alias("text"),
+    )
+    readings = read_once(keys, read, _CONDITION)
+    where = pl.coalesce("usual", "_given")
+    return readings.with_columns(
+        pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
+    ).drop("_given", "usual", "local")
 
 
 def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
@@ -183,9 +205,13 @@ def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
 _SHORTHANDS = {name: ",".join(sides) for name, sides in SHORTHANDS.items()}
 
 
-def regions(column: str) -> pl.Expr:
+def regions(column: str | pl.Expr) -> pl.Expr:
     """A list of regions with shorthands (``low_back``) read as both sides, each once."""
-    joined = pl.col(column).list.eval(pl.element().replace(_SHORTHANDS)).list.join(",")
+    joined = (
+        (pl.col(column) if isinstance(column, str) else column)
+        .list.eval(pl.element().replace(_SHORTHANDS))
+        .list.join(",")
+    )
     split = joined.str.split(",").list.eval(pl.element().filter(pl.element() != ""))
     return split.list.unique(maintain_order=True).fill_null([])
 
