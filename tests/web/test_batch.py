@@ -80,6 +80,7 @@ def test_an_unreadable_register_is_refused_with_what_is_allowed(admin_browser):
     assert refused.status_code == 400
     assert "unknown format '.xlsx'; allowed: .csv, .jsonl" in unescape(errors(text(refused)))
     misspelt = upload(admin_browser, "intakes.csv", "id,agee\nx,40\n")
-    page = admin_browser.get(misspelt["Location"])
-    assert "Could not be screened" in text(page)
-    assert "agee: is not a column of the flat layout; did you mean 'age'?" in unescape(text(page))
+    assert misspelt.status_code == 400
+    shown = unescape(errors(text(misspelt)))
+    assert "agee: is not a column of the flat layout; did you mean 'age'?" in shown
+    assert not BatchJob.objects.exists()

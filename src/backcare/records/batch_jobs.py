@@ -73,7 +73,7 @@ def submit(*, user: User, name: str, content: bytes, result_format: str) -> Batc
             f"{_clean(name)} is larger than {config.max_upload_bytes() >> 20} MiB, the most "
             "an upload may be"
         )
-    created = BatchJob.objects.create(
+    created = BatchJob(
         clinic=user.clinic,
         created_by=user,
         folder=secrets.token_hex(16),
@@ -81,9 +81,15 @@ def submit(*, user: User, name: str, content: bytes, result_format: str) -> Batc
         source_format=source_format,
         result_format=result_format,
     )
-    _private(files(created).source, content)
-    created.rows_total = registers.count(files(created).source)
-    created.save(update_fields=["rows_total"])
+    kept = files(created)
+    _private(kept.source, content)
+    try:
+        next(registers.chunks(kept.source, 1), None)  # a header it cannot read is refused now
+    except UnreadableRegister:
+        shutil.rmtree(kept.folder, ignore_errors=True)
+        raise
+    created.rows_total = registers.count(kept.source)
+    created.save()
     audit.record(
         user=user,
         action="batch.upload",
@@ -219,6 +225,8 @@ def _in_thread(job_id: int) -> None:
     close_old_connections()
     try:
         run(job_id)
+    except Exception:  # the database could not be reached: the job is started again later
+        log.exception("batch job %s could not be run", job_id)
     finally:
         close_old_connections()
 
