@@ -7,6 +7,7 @@ nothing is dropped silently.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from backcare.errors import UnreadableRegister
 
 ENGINES = ("polars", "python", "spark")
 # Rows a chunk: the compiled engine pays a fixed cost a call, so it takes larger chunks.
-CHUNK_ROWS = {"python": 500, "polars": 5000}
+CHUNK_ROWS = {"python": 500, "polars": 5000, "spark": 100_000}
 
 
 @dataclass
@@ -97,6 +98,10 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
     """Refuse a run that cannot start: formats, engine, files."""
     registers.format_of(source)
     registers.format_of(target)
+    if options.engine == "spark" and importlib.util.find_spec("pyspark") is None:
+        raise UnreadableRegister(
+            "the spark engine needs PySpark: pip install 'backcare[spark]' (and Java 17)"
+        )
     if options.engine not in ENGINES:
         raise UnreadableRegister(
             f"unknown engine {options.engine!r}; allowed: {', '.join(ENGINES)}"
@@ -113,7 +118,8 @@ def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screene
     """Each chunk screened, in order; on a pool of processes when more than one worker."""
     screen = _engine(options)
     one_chunk = options.rows is not None and options.rows <= options.chunk
-    if options.workers <= 1 or one_chunk:  # a pool would cost more than it saves
+    # Spark spreads each chunk over its own workers; otherwise a pool unless it costs more.
+    if options.workers <= 1 or one_chunk or options.engine == "spark":
         yield from (screen(chunk) for chunk in chunks)
         return
     # Spawned, not forked: a fork of a process whose Polars threads are running can hang.
@@ -152,17 +158,15 @@ class _Reference:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     today: date
+    spark: bool = False
 
     def __call__(self, rows: list[Row]) -> Screened:
+        if self.spark:
+            return compiled.screen_chunk(rows, today=self.today, screen=compiled.on_spark)
         return compiled.screen_chunk(rows, today=self.today)
 
 
 def _engine(options: Options) -> Callable[[list[Row]], Screened]:
-    if options.engine == "spark":
-        raise UnreadableRegister(
-            "the spark engine screens registers on a Spark cluster and is not yet wired to "
-            "this command; use --engine polars or --engine python"
-        )
     if options.engine == "python" or options.full:  # the whole assessment comes from the core
         return _Reference(today=options.today, full=options.full)
-    return _Compiled(today=options.today)
+    return _Compiled(today=options.today, spark=options.engine == "spark")
