@@ -58,6 +58,8 @@ def test_an_admin_screens_a_register_and_downloads_results_and_refused_rows(
     kept = batch_jobs.files(job)
     for path in (kept.source, kept.result, kept.errors):
         assert path.stat().st_mode & 0o777 == 0o600
+    for folder in (kept.folder, kept.folder.parent, kept.folder.parent.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700
     actions = set(AuditEvent.objects.filter(clinic=admin_a.clinic).values_list("action", flat=True))
     assert {"batch.upload", "batch.results", "batch.refused"} <= actions
 

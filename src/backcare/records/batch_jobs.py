@@ -232,7 +232,10 @@ def _in_thread(job_id: int) -> None:
 
 
 def _private(path: Path, content: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Write ``content`` readable by the server's user alone, in folders only it can open."""
+    home = config.data_dir()
+    for folder in reversed(path.relative_to(home).parents[:-1]):
+        (home / folder).mkdir(mode=0o700, exist_ok=True)
     path.touch(mode=0o600)
     path.write_bytes(content)
 
