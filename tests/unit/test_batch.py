@@ -198,6 +198,7 @@ def test_refused_rows_exit_1_saying_how_many_and_the_summary_counts_decisions(tm
         (["missing.csv", "-o", "out.csv"], "no such file"),
         (["in.jsonl", "-o", "out.xlsx"], "unknown format '.xlsx'"),
         (["in.jsonl", "-o", "out.csv", "--engine", "abacus"], "unknown engine"),
+        (["in.jsonl", "-o", "no/such/out.csv"], "there is no folder"),
     ],
 )
 def test_bad_arguments_or_an_unreadable_file_exit_2(tmp_path, cli, args, message):

@@ -82,8 +82,8 @@ def screen_file(
     try:
         for rows, refused in _screened(registers.chunks(source, options.chunk), options):
             writer.write(rows)
-            for row in refused:
-                if refusals:
+            if refusals:
+                for row in refused:
                     refusals.write(row)
             summary.add(rows, refused)
             progress(len(rows) + len(refused))
@@ -110,6 +110,9 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
         raise UnreadableRegister(f"cannot read {source}: no such file")
     if errors is not None and errors.suffix.lower() != ".csv":
         raise UnreadableRegister(f"{errors.name}: the errors file is written as CSV (.csv)")
+    for written in (target, errors):
+        if written is not None and not written.resolve().parent.is_dir():
+            raise UnreadableRegister(f"cannot write {written}: there is no folder {written.parent}")
     if target.resolve() == source.resolve():
         raise UnreadableRegister("the output would overwrite the input; name another file")
 
