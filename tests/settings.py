@@ -27,3 +27,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         os.environ["BACKCARE_HOME"], f"test_backcare_{os.getpid()}.sqlite3"
     )
 AXES_ENABLED = True
+BACKCARE_BATCH_INLINE = True  # batch jobs run in the request, so tests see them finish

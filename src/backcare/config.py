@@ -177,3 +177,14 @@ def api_rate() -> str:
 def api_token_days() -> int:
     """BACKCARE_API_TOKEN_DAYS: the longest an API token may last, in days (and the default)."""
     return _whole_number("BACKCARE_API_TOKEN_DAYS", 90, 3650) or 1
+
+
+def batch_keep_hours() -> int:
+    """Hours a screened register's files are kept before they are removed
+    (BACKCARE_BATCH_KEEP_HOURS, a whole number from 1 to 720; 24 unless set)."""
+    raw = os.environ.get("BACKCARE_BATCH_KEEP_HOURS", "24").strip()
+    if not (raw.isdigit() and 1 <= int(raw) <= 720):
+        raise BackcareError(
+            f"BACKCARE_BATCH_KEEP_HOURS must be a whole number of hours from 1 to 720, not {raw!r}"
+        )
+    return int(raw)

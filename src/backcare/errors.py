@@ -3,6 +3,7 @@
 BackcareError
 ├── InvalidIntake       the intake does not follow the contract; ``problems`` lists each one
 │   └── InvalidFhir     a FHIR document that cannot be read as a Bundle or a list of resources
+├── UnreadableRegister  a register of intakes that cannot be read at all (format, header)
 ├── KnowledgeError      the knowledge base is inconsistent (a bug in its data, not user input)
 ├── NotFound            no such record in the user's clinic
 │   └── OutsideClinic   a client id the user's clinic does not hold: refused, and audited
@@ -44,6 +45,10 @@ class InvalidIntake(BackcareError):
 
 class InvalidFhir(InvalidIntake):
     """A FHIR input that is not a Bundle of resources; ``problems`` says where and why."""
+
+
+class UnreadableRegister(BackcareError):
+    """A register of intakes that cannot be read at all: its format, its header or its file."""
 
 
 class KnowledgeError(BackcareError):

@@ -55,9 +55,14 @@ NOT_PAGES = {
     "(tests/web/test_users.py follows one)",
     "two_factor_verify": "asked only after the password of an account with a second factor "
     "(tests/web/test_sign_in.py)",
+    "batch_download": "a POST that answers with a download, not a page",
 }
 # Routes reached by a form rather than a link: the test submits the form.
-BY_FORM = {"link_new": "the link page after 'Send a self-service intake link'"}
+BY_FORM = {
+    "link_new": "the link page after 'Send a self-service intake link'",
+    "batch_job": "a register's page, after uploading one on the batch page",
+}
+REGISTER = "id,age,pain,pain_regions,red_flag_fever\nr1,40,true,low_back,false\nr2,300,,,\n"
 ANONYMOUS = {"login", "self_check", "self_intake"}
 # Routes no link leads to: the start page, and setup (a 404 once the clinic is set up).
 FIXED = {"dashboard": "/", "setup": "/setup/"}
@@ -176,6 +181,12 @@ def test_every_page_fits_a_phone_and_a_desktop_with_targets_big_enough(server, c
     page.click("text=Send a self-service intake link")
     problems |= problems_on(page, "link_new")
     link = page.locator("input[readonly]").first.input_value()
+    page.goto(f"{server}/clinic/batch/")
+    register = {"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode()}
+    page.set_input_files("#register", register)
+    page.click("text=Screen the register")
+    page.wait_for_selector("text=Download the results")  # the page updates itself when done
+    problems |= problems_on(page, "batch_job")
     page.goto(f"{server}/clients/999999/")
     problems |= problems_on(page, "error-404")
     page.goto(server.replace("127.0.0.1", "0.0.0.0") + "/check/")  # a host it does not serve

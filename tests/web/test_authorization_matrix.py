@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from backcare.records import accounts, sessions
+from backcare.records import accounts, batch_jobs, sessions
 from backcare.records.models import Clearance, Client, Clinic, User
 from tests.web.conftest import PASSWORD, TODAY
 from tests.web.test_access import records_of, valid_post, with_draft
@@ -82,6 +82,9 @@ TABLE: dict[str, tuple[str, str, str, str]] = {
     "fhir_export": ("login login", "done ok", "done ok", "done 404"),
     "fhir_import": ("login login", "ok ok", "ok ok", "ok ok"),
     "clinic_export": ("login login", "403 403", "ok ok", "ok ok"),
+    "batch": ("login login", "403 403", "ok 400", "ok 400"),
+    "batch_job": ("login login", "403 403", "ok ok", "404 404"),
+    "batch_download": ("login login", "done 403", "done ok", "done 404"),
     "measure_new": ("login login", "ok done", "ok done", "404 404"),
     "log_link_new": ("login login", "done done", "done done", "404 404"),
     "log_link_revoke": ("login login", "done 404", "done 404", "404 404"),
@@ -134,6 +137,12 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         recorded_by=therapist_a,
     )
     with_draft(client_a)
+    job = batch_jobs.submit(
+        user=admin_a,
+        name="register.jsonl",
+        content=b'{"client": {"age": 40}}\n',
+        result_format="csv",
+    )
     other = accounts.create_user(clinic=clinic_b, username="otto", password=PASSWORD, role="admin")
     browsers = {"anonymous": Browser()}
     for role, user in (("therapist", therapist_a), ("admin", admin_a), (ROLES[3], other)):
@@ -141,6 +150,8 @@ def world(therapist_a: User, admin_a: User, client_a: Client, clinic_b: Clinic) 
         browsers[role].force_login(user)
     ids = {
         "client_id": client_a.pk,
+        "job_id": job.pk,
+        "which": "results",
         "version": 1,
         "assessment_id": client_a.assessments.first().pk,  # type: ignore[union-attr]
         "session_id": client_a.sessions.get().pk,

@@ -203,9 +203,9 @@ def _conditions(
     )
 
 
-_EXPLAINING = frozenset({"active", "controlled"})
+EXPLAINING = frozenset({"active", "controlled"})
 
 
 def _explained(conditions: tuple[KnownCondition, ...], kb: KnowledgeBase) -> bool:
     """Whether a diagnosed (not suspected, not past) condition accounts for back pain."""
-    return any(c.status in _EXPLAINING and kb.conditions[c.id].explains_pain for c in conditions)
+    return any(c.status in EXPLAINING and kb.conditions[c.id].explains_pain for c in conditions)

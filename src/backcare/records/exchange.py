@@ -31,6 +31,9 @@ EXCLUDED: dict[str, str] = {
     " refuse a token used twice; it belongs to no clinic and is of no use elsewhere",
     "apitoken": "API tokens are keys to this installation; an installation that imports an"
     " export makes its own, so a copied export opens nothing",
+    "batchjob": "a register screened from the web app is working data: its files are removed "
+    "after BACKCARE_BATCH_KEEP_HOURS and its results were downloaded; nothing of a client's "
+    "record is in it",
 }
 
 # Columns deliberately left out, with the reason.

@@ -556,3 +556,36 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.prefix
+
+
+class BatchJob(models.Model):
+    """A register of intakes a clinic admin uploaded, screened in the background; its files
+    live under the data directory (records/batch_jobs.py) until they expire."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Screening"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not be screened"
+        EXPIRED = "expired", "Files removed"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    folder = models.CharField(max_length=64, unique=True, help_text="Random; its files' folder.")
+    source_name = models.CharField(max_length=120, help_text="The uploaded file's name, cleaned.")
+    source_format = models.CharField(max_length=10)
+    result_format = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0, help_text="About how many rows.")
+    rows_done = models.PositiveIntegerField(default=0)
+    screened = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, help_text="Decisions and the top findings' counts.")
+    message = models.TextField(blank=True, help_text="Why it failed, in words.")
+    heartbeat = models.DateTimeField(null=True, blank=True, help_text="Last sign of progress.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinic", "-created_at"])]

@@ -6,6 +6,7 @@ from backcare.web.views import (
     account,
     api_tokens,
     audit,
+    batch,
     cds_hooks,
     clients,
     clinic,
@@ -124,4 +125,7 @@ urlpatterns = [
     path("cds-hooks/assessment/<str:sealed>/", cds_hooks.assessment, name="cds_assessment"),
     path("account/tokens/", api_tokens.token_page, name="api_tokens"),
     path("api/v1/", api.urls),
+    path("clinic/batch/", batch.batch_page, name="batch"),
+    path("clinic/batch/<int:job_id>/", batch.batch_job, name="batch_job"),
+    path("clinic/batch/<int:job_id>/<str:which>/", batch.batch_download, name="batch_download"),
 ]

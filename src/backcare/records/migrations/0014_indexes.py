@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0010_uploads"),
+        ("records", "0013_batch_jobs"),
     ]
 
     operations = [

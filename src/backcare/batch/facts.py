@@ -1,0 +1,278 @@
+"""From a frame of the flat layout to a frame of facts (``knowledge.rule.FACTS``), vectorised.
+
+Entries that the knowledge base must read (condition names, medicine lines, procedures, skin
+findings, clearances) repeat across a register: each distinct text is read once, by the same
+core functions ``assess`` uses, and the readings are joined back to the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from backcare.batch.columns import RED_FLAG_COLUMNS, split_entry
+from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
+from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
+from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge.contract import PROCEDURE_KINDS, SHORTHANDS, SKIN_FINDINGS, STATUSES
+
+ROW = "_row"
+POS = "_pos"
+_TEXTS = pl.List(pl.String())
+
+
+def united(lists: pl.Expr) -> pl.Expr:
+    """In a group, every item of the group's lists once, in order of first appearance."""
+    return lists.list.explode(keep_nulls=False, empty_as_null=False).unique(maintain_order=True)
+
+
+def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """One row per entry of a list column: the intake's row, the entry's place, its text."""
+    return (
+        frame.select(ROW, pl.col(column).alias("text"))
+        .with_columns(pl.int_ranges(pl.col("text").list.len()).alias(POS))
+        .explode("text", POS)
+        .drop_nulls("text")
+    )
+
+
+def read_once(
+    entries: pl.DataFrame, read: Callable[[str], dict[str, Any]], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text."""
+    texts = entries.get_column("text").unique().to_list()
+    table = pl.DataFrame(
+        [{"text": t, **read(t)} for t in texts], schema={"text": pl.String, **schema}
+    )
+    return entries.join(table, on="text", how="left")
+
+
+_CONDITION = {
+    "name": pl.String,
+    "condition": pl.String,
+    "status": pl.String,
+    "rule": pl.String,
+    "decision": pl.Int8,
+    "local": pl.Boolean,
+    "usual": _TEXTS,
+    "explains": pl.Boolean,
+    "unplaced": pl.Boolean,
+    "question": pl.String,
+}
+
+
+def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """Every condition entry: the condition read, its finding's rule id, decision and regions.
+
+    The knowledge base reads each distinct name and status once, with only whether regions
+    were given; the regions themselves are joined back as columns."""
+
+    def read(key: str) -> dict[str, Any]:
+        name, status, placed = split_entry(key)
+        entry = ConditionEntry.model_validate(
+            {"id": name, **({"status": status} if status else {})}
+        )
+        found = kb.read_condition(entry.id).condition
+        if found is None:
+            return {"name": entry.id}
+        known = KnownCondition(found, entry.status, tuple(placed), status is not None)
+        condition, read_as = kb.conditions[found], status_of(known, kb)
+        outcome = kb.condition_outcomes[found][read_as]
+        unplaced = is_unplaced(known, kb)
+        return {
+            "name": entry.id,
+            "condition": found,
+            "status": entry.status,
+            "rule": f"condition.{found}.{read_as}",
+            "decision": Decision[outcome.decision],
+            "local": condition.local and Decision[outcome.decision] >= Decision.modify,
+            "usual": condition.usual_regions if unplaced else None,
+            "explains": entry.status in EXPLAINING and condition.explains_pain,
+            "unplaced": unplaced and not condition.usual_regions,
+            "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
+        }
+
+    text = pl.col("text")
+    given = regions(
+        text.str.extract(r"@(.*)$", 1).str.split(",").list.eval(pl.element().str.strip_chars())
+    )
+    entries = exploded(frame, "conditions").with_columns(given.alias("_given"))
+    keys = entries.select(
+        ROW,
+        POS,
+        pl.col("_given"),
+        (
+            text.str.extract(r"^([^@]*)", 1)
+            + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
+        ).alias("text"),
+    )
+    readings = read_once(keys, read, _CONDITION)
+    where = pl.coalesce("usual", "_given")
+    return readings.with_columns(
+        pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
+    ).drop("_given", "usual", "local")
+
+
+def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """Every medicine line with the classes read in it (empty when not recognised)."""
+
+    def read(text: str) -> dict[str, Any]:
+        reading = kb.read_medication(text)
+        return {"classes": list(reading.classes), "unrecognised": reading.how == "unrecognised"}
+
+    return read_once(
+        exploded(frame, "medications"), read, {"classes": _TEXTS, "unrecognised": pl.Boolean}
+    )
+
+
+def _read_procedure(text: str) -> dict[str, Any]:
+    kind, day, regions = split_entry(text)
+    procedure = Procedure.model_validate({"kind": kind, "date": day or "", "region": regions})
+    return {"kind": procedure.kind, "date": procedure.date, "regions": list(procedure.region)}
+
+
+def _read_skin(text: str) -> dict[str, Any]:
+    finding, _, regions = text.partition("@")
+    skin = SkinFinding.model_validate({"finding": finding, "region": regions.split(",")})
+    return {"finding": skin.finding, "regions": list(skin.region)}
+
+
+def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The facts of every row (column ``_row`` keys them), and the condition entries read."""
+    conditions = read_conditions(frame, kb)
+    medications = read_medications(frame, kb)
+    by_row = frame.select(ROW).lazy()
+    parts = [
+        _condition_facts(conditions),
+        _medication_facts(medications),
+        _procedure_facts(frame),
+        _skin_facts(frame),
+    ]
+    for part in parts:
+        by_row = by_row.join(part.lazy(), on=ROW, how="left")
+    joined = frame.drop("conditions").lazy().join(by_row, on=ROW, how="left")
+    return joined.select(ROW, *_row_facts(kb)).collect(), conditions
+
+
+def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
+    pain = pl.col("pain").fill_null(False)
+    duration = pl.col("pain_duration_weeks")
+    chronicity: Any = pl.lit(None, pl.String)
+    for stage in reversed(kb.classification.chronicity):
+        inside = duration >= stage.min_weeks
+        if stage.below_weeks is not None:
+            inside = inside & (duration < stage.below_weeks)
+        chronicity = pl.when(inside).then(pl.lit(stage.id)).otherwise(chronicity)
+    scalars = [
+        "intensity", "cause", "radiates_below_knee", "worse_at_night",
+        "morning_stiffness_minutes", "new_or_changed", "duration_weeks",
+    ]  # fmt: skip
+    sets = ["conditions", "medication_classes", "conditions.unplaced"]
+    sets += [f"conditions.{s}" for s in STATUSES]
+    sets += [f"skin.{f}" for f in SKIN_FINDINGS] + [f"{k}.regions" for k in PROCEDURE_KINDS]
+    return [
+        pl.col("age"),
+        pl.col("sex"),
+        pl.col("pregnant_weeks").is_not_null().alias("pregnant"),
+        pl.col("pregnant_weeks"),
+        pl.col("pregnancy_complications"),
+        pl.col("breastfeeding"),
+        pl.col("occupation"),
+        pain.alias("pain"),
+        *(pl.when(pain).then(pl.col(f"pain_{n}")).alias(f"pain.{n}") for n in scalars),
+        pl.when(pain).then(chronicity).alias("pain.chronicity"),
+        *(
+            pl.when(pain).then(regions(f"pain_{n}")).otherwise([]).alias(f"pain.{n}")
+            for n in ("regions", "numbness", "weakness")
+        ),
+        (pain & pl.col("_explains").fill_null(False)).alias("pain.explained"),
+        *(pl.col(column).alias(f"red_flags.{n}") for n, column in RED_FLAG_COLUMNS.items()),
+        *(pl.col(name).fill_null([]) for name in sets),
+        *(pl.col(f"{k}.{w}") for k in PROCEDURE_KINDS for w in ("weeks_ago", "unplaced_weeks_ago")),
+        pl.col("temperature_c"),
+        pl.col("systolic"),
+        pl.col("diastolic"),
+        pl.col("allergies").list.eval(pl.element().str.strip_chars().str.to_lowercase()),
+        pl.col("unrecognised_conditions").fill_null(0),
+        pl.col("unrecognised_medications").fill_null(0),
+        pl.col("_unrecognised_condition_texts").fill_null([]),
+        pl.col("_unrecognised_medication_texts").fill_null([]),
+    ]
+
+
+_SHORTHANDS = {name: ",".join(sides) for name, sides in SHORTHANDS.items()}
+
+
+def regions(column: str | pl.Expr) -> pl.Expr:
+    """A list of regions with shorthands (``low_back``) read as both sides, each once."""
+    joined = (
+        (pl.col(column) if isinstance(column, str) else column)
+        .list.eval(pl.element().replace(_SHORTHANDS))
+        .list.join(",")
+    )
+    split = joined.str.split(",").list.eval(pl.element().filter(pl.element() != ""))
+    return split.list.unique(maintain_order=True).fill_null([])
+
+
+def _condition_facts(conditions: pl.DataFrame) -> pl.DataFrame:
+    ids, unknown = pl.col("condition"), pl.col("condition").is_null()
+    return (
+        conditions.sort(ROW, POS)
+        .group_by(ROW)
+        .agg(
+            ids.drop_nulls().alias("conditions"),
+            *(ids.filter(pl.col("status") == s).alias(f"conditions.{s}") for s in STATUSES),
+            ids.filter(pl.col("unplaced")).alias("conditions.unplaced"),
+            pl.col("explains").any().alias("_explains"),
+            unknown.sum().cast(pl.Int64).alias("unrecognised_conditions"),
+            pl.col("name").filter(unknown).alias("_unrecognised_condition_texts"),
+        )
+    )
+
+
+def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
+    unknown = pl.col("unrecognised")
+    return (
+        medications.sort(ROW, POS)
+        .group_by(ROW)
+        .agg(
+            pl.col("classes").pipe(united).alias("medication_classes"),
+            unknown.sum().cast(pl.Int64).alias("unrecognised_medications"),
+            pl.col("text").filter(unknown).alias("_unrecognised_medication_texts"),
+        )
+    )
+
+
+def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
+    entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
+    read = read_once(
+        entries.drop_nulls("text"),
+        _read_procedure,
+        {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
+    )
+    weeks = (pl.col("assessed_on") - pl.col("date")).dt.total_days() / 7
+    kind, unplaced = pl.col("kind"), pl.col("regions").list.len() == 0
+    return read.group_by(ROW).agg(
+        *(weeks.filter(kind == k).min().alias(f"{k}.weeks_ago") for k in PROCEDURE_KINDS),
+        *(
+            weeks.filter((kind == k) & unplaced).min().alias(f"{k}.unplaced_weeks_ago")
+            for k in PROCEDURE_KINDS
+        ),
+        *(
+            pl.col("regions").filter(kind == k).pipe(united)
+            .drop_nulls().alias(f"{k}.regions")
+            for k in PROCEDURE_KINDS
+        ),
+    )  # fmt: skip
+
+
+def _skin_facts(frame: pl.DataFrame) -> pl.DataFrame:
+    read = read_once(exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS})
+    finding = pl.col("finding")
+    return read.group_by(ROW).agg(
+        pl.col("regions").filter(finding == f).pipe(united)
+        .drop_nulls().alias(f"skin.{f}")
+        for f in SKIN_FINDINGS
+    )  # fmt: skip

@@ -1,0 +1,175 @@
+"""Screening a register from file to file: chunks read, screened on every core, written in order.
+
+At most two chunks per worker are in flight, so memory stays bounded however long the register.
+Every refused row goes to the errors file (when one is asked for) and is counted in the summary:
+nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from backcare.batch import compiled, reference, registers, result
+from backcare.batch.reference import Screened
+from backcare.batch.registers import ErrorsFile, Row, Writer
+from backcare.errors import UnreadableRegister
+
+ENGINES = ("polars", "python", "spark")
+# Rows a chunk: the compiled engine pays a fixed cost a call, so it takes larger chunks.
+CHUNK_ROWS = {"python": 500, "polars": 5000, "spark": 100_000}
+
+
+@dataclass
+class Summary:
+    """What a run found: rows read, screened and refused; decisions; the findings' counts."""
+
+    screened: int = 0
+    refused: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def read(self) -> int:
+        return self.screened + self.refused
+
+    def add(self, rows: list[dict[str, Any]], refused: list[Row]) -> None:
+        self.screened += len(rows)
+        self.refused += len(refused)
+        self.decisions.update(row["decision"] for row in rows)
+        self.findings.update(rule for row in rows for rule in row["findings"])
+
+    def shares(self) -> list[tuple[str, int, float]]:
+        """Each decision with its count and its share of the screened rows, most frequent first."""
+        total = self.screened or 1
+        return [(name, n, n / total) for name, n in self.decisions.most_common()]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    today: date
+    full: bool = False
+    engine: str = "python"
+    workers: int = 2
+    chunk_rows: int | None = None  # the engine's own size unless given
+    rows: int | None = None  # about how many the register holds, when known
+
+    @property
+    def chunk(self) -> int:
+        return self.chunk_rows or CHUNK_ROWS.get("python" if self.full else self.engine, 500)
+
+
+def screen_file(
+    source: Path,
+    target: Path,
+    *,
+    errors: Path | None,
+    options: Options,
+    progress: Callable[[int], None] = lambda _: None,
+) -> Summary:
+    """Screen every row of ``source`` into ``target``; ``progress`` hears each chunk's size."""
+    check(source, target, errors, options)
+    summary = Summary()
+    writer = Writer(target, result.schema(full=options.full))
+    refusals = ErrorsFile(errors) if errors else None
+    try:
+        for rows, refused in _screened(registers.chunks(source, options.chunk), options):
+            writer.write(rows)
+            if refusals:
+                for row in refused:
+                    refusals.write(row)
+            summary.add(rows, refused)
+            progress(len(rows) + len(refused))
+    finally:
+        writer.close()
+        if refusals:
+            refusals.close()
+    return summary
+
+
+def check(source: Path, target: Path, errors: Path | None, options: Options) -> None:
+    """Refuse a run that cannot start: formats, engine, files."""
+    registers.format_of(source)
+    registers.format_of(target)
+    if options.engine == "spark" and importlib.util.find_spec("pyspark") is None:
+        raise UnreadableRegister(
+            "the spark engine needs PySpark: pip install 'backcare[spark]' (and Java 17)"
+        )
+    if options.engine not in ENGINES:
+        raise UnreadableRegister(
+            f"unknown engine {options.engine!r}; allowed: {', '.join(ENGINES)}"
+        )
+    if not source.is_file():
+        raise UnreadableRegister(f"cannot read {source}: no such file")
+    if errors is not None and errors.suffix.lower() != ".csv":
+        raise UnreadableRegister(f"{errors.name}: the errors file is written as CSV (.csv)")
+    for written in (target, errors):
+        if written is not None and not written.resolve().parent.is_dir():
+            raise UnreadableRegister(f"cannot write {written}: there is no folder {written.parent}")
+    if target.resolve() == source.resolve():
+        raise UnreadableRegister("the output would overwrite the input; name another file")
+
+
+def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screened]:
+    """Each chunk screened, in order; on a pool of processes when more than one worker."""
+    screen = _engine(options)
+    one_chunk = options.rows is not None and options.rows <= options.chunk
+    # Spark spreads each chunk over its own workers; otherwise a pool unless it costs more.
+    if options.workers <= 1 or one_chunk or options.engine == "spark":
+        yield from (screen(chunk) for chunk in chunks)
+        return
+    # Spawned, not forked: a fork of a process whose Polars threads are running can hang.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=options.workers, mp_context=spawn) as pool:
+        yield from _in_order(pool, screen, chunks, ahead=2 * options.workers)
+
+
+def _in_order(
+    pool: Executor,
+    screen: Callable[[list[Row]], Screened],
+    chunks: Iterator[list[Row]],
+    *,
+    ahead: int,
+) -> Iterator[Screened]:
+    waiting: deque[Future[Screened]] = deque()
+    for chunk in chunks:
+        waiting.append(pool.submit(screen, chunk))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """The reference engine as a picklable callable, for the process pool."""
+
+    today: date
+    full: bool
+
+    def __call__(self, rows: list[Row]) -> Screened:
+        return reference.screen_chunk(rows, today=self.today, full=self.full)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    today: date
+    spark: bool = False
+
+    def __call__(self, rows: list[Row]) -> Screened:
+        if self.spark:
+            return compiled.screen_chunk(rows, today=self.today, screen=compiled.on_spark)
+        return compiled.screen_chunk(rows, today=self.today)
+
+
+def _engine(options: Options) -> Callable[[list[Row]], Screened]:
+    if options.engine == "python" or options.full:  # the whole assessment comes from the core
+        return _Reference(today=options.today, full=options.full)
+    return _Compiled(today=options.today, spark=options.engine == "spark")

@@ -1,0 +1,72 @@
+"""The vectorised back end screens a register exactly as ``assess`` screens each intake."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+import pytest
+
+from backcare.batch.columns import flat_row, intake_from_flat
+from backcare.batch.engine import screen
+from backcare.clinical.assessment import Assessment, assess
+from backcare.clinical.intake import Intake, parse_intake
+from backcare.knowledge import load_knowledge
+from tests.registers import TODAY, register
+
+KB = load_knowledge()
+
+
+def _expected(assessment: Assessment) -> dict[str, Any]:
+    limits = assessment.limits
+    return {
+        "decision": assessment.decision.name,
+        "findings": [finding.rule for finding in assessment.findings],
+        "max_pressure": limits.max_pressure,
+        "max_session_minutes": limits.max_session_minutes,
+        "avoid_regions": list(limits.avoid_regions),
+        "avoid_techniques": list(limits.avoid_techniques),
+        "positioning": list(limits.positioning),
+        "notes": list(limits.notes),
+        "chronicity": assessment.chronicity,
+        "unrecognised_conditions": list(assessment.unrecognised_conditions),
+        "unrecognised_medications": list(assessment.unrecognised_medications),
+        "unanswered": list(assessment.unanswered),
+    }
+
+
+@pytest.fixture(scope="module")
+def intakes() -> list[Intake]:
+    return [parse_intake(data, today=TODAY) for data in register(10_000, KB, seed=7)]
+
+
+def test_polars_engine_screens_ten_thousand_intakes_as_assess_does(intakes: list[Intake]) -> None:
+    expected = [_expected(assess(intake, KB)) for intake in intakes]
+    fired = Counter(rule for row in expected for rule in set(row["findings"]))
+    rules = [compiled.rule.id for compiled in KB.rules]
+    assert [rule for rule in rules if fired[rule] == 0] == [], "every rule fires at least once"
+    assert [rule for rule in rules if fired[rule] == len(expected)] == [], "and is not always"
+
+    got = screen(pl.DataFrame([flat_row(intake) for intake in intakes]), KB)
+
+    mismatches = [
+        (i, {k: (want[k], row[k]) for k in want if want[k] != row[k]})
+        for i, (want, row) in enumerate(zip(expected, got.iter_rows(named=True), strict=True))
+        if want != {k: row[k] for k in want}
+    ]
+    assert mismatches[:3] == []
+
+
+def test_a_flat_row_turns_back_into_the_same_intake(intakes: list[Intake]) -> None:
+    for intake in intakes[:2_000]:
+        assert parse_intake(intake_from_flat(flat_row(intake)), today=TODAY) == intake
+
+
+def test_a_row_id_passes_through_and_an_empty_register_screens_to_nothing() -> None:
+    frame = pl.DataFrame({"client_id": ["a", "b"], "age": [40, 72], "pain": [False, True]})
+    got = screen(frame, KB)
+    assert got.get_column("client_id").to_list() == ["a", "b"]
+    assert got.get_column("decision").to_list()[0] == "proceed"
+    assert got.get_column("unanswered").to_list()[1][0] == "saddle_numbness"
+    assert screen(frame.clear(), KB).height == 0
