@@ -23,7 +23,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from backcare.batch import facts as batch_facts
 from backcare.batch import findings as batch_findings
 from backcare.batch.columns import SCHEMA, conform
-from backcare.batch.compiler import _COMPARE, compile_condition
+from backcare.batch.compiler import COMPARE, compile_condition
 from backcare.batch.engine import OUTPUT, finish
 from backcare.batch.facts import ROW
 from backcare.knowledge import KnowledgeBase
@@ -43,7 +43,7 @@ class SparkEmitter:
         elif op == "in":
             found = column.isin(sorted(value))
         else:
-            found = _COMPARE[op](column, F.lit(value))
+            found = COMPARE[op](column, F.lit(value))
         return F.coalesce(found, F.lit(False))
 
     def every(self, parts: Sequence[Column]) -> Column:
