@@ -12,6 +12,7 @@ from backcare.batch.columns import flat_row, intake_from_flat
 from backcare.batch.engine import screen
 from backcare.clinical.assessment import Assessment, assess
 from backcare.clinical.intake import Intake, parse_intake
+from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from tests.registers import TODAY, register
 
@@ -70,3 +71,12 @@ def test_a_row_id_passes_through_and_an_empty_register_screens_to_nothing() -> N
     assert got.get_column("decision").to_list()[0] == "proceed"
     assert got.get_column("unanswered").to_list()[1][0] == "saddle_numbness"
     assert screen(frame.clear(), KB).height == 0
+
+
+def test_an_entry_that_is_not_valid_names_its_row_and_column() -> None:
+    frame = pl.DataFrame({"age": [40, 50], "conditions": [["sciatica"], ["sciatica:sometimes"]]})
+    with pytest.raises(InvalidIntake) as raised:
+        screen(frame, KB)
+    (problem,) = raised.value.problems
+    assert problem.path == "row 2: conditions"
+    assert "'sciatica:sometimes'" in problem.message
