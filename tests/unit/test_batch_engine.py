@@ -80,3 +80,13 @@ def test_an_entry_that_is_not_valid_names_its_row_and_column() -> None:
     (problem,) = raised.value.problems
     assert problem.path == "row 2: conditions"
     assert "'sciatica:sometimes'" in problem.message
+
+
+def test_a_pain_column_with_a_value_means_the_intake_has_pain_unless_pain_says_no() -> None:
+    row = {"assessed_on": TODAY, "age": 40, "pain_intensity": 9}
+    want = _expected(assess(parse_intake(intake_from_flat(row), today=TODAY), KB))
+    got = screen(pl.DataFrame([row]), KB).row(0, named=True)
+    assert {k: got[k] for k in want} == want
+    assert "screening.severe_pain" in got["findings"]
+    with pytest.raises(InvalidIntake, match="pain_intensity"):
+        intake_from_flat({**row, "pain": False})

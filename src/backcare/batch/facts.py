@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 from pydantic import ValidationError
 
-from backcare.batch.columns import RED_FLAG_COLUMNS, split_entry
+from backcare.batch.columns import RED_FLAG_COLUMNS, has_pain, split_entry
 from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
 from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
 from backcare.errors import InvalidIntake, Problem
@@ -173,7 +173,7 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
 
 
 def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
-    pain = pl.col("pain").fill_null(False)
+    pain = has_pain()
     duration = pl.col("pain_duration_weeks")
     chronicity: Any = pl.lit(None, pl.String)
     for stage in reversed(kb.classification.chronicity):
