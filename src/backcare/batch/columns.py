@@ -131,8 +131,8 @@ def intake_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
     intake["red_flags"] = _section(row, RED_FLAG_COLUMNS)
     intake["conditions"] = [_condition_entry(text) for text in row.get("conditions") or ()]
     intake["medications"] = list(row.get("medications") or ())
-    intake["procedures"] = [_procedure_entry(text) for text in row.get("procedures") or ()]
-    intake["skin"] = [_skin_entry(text) for text in row.get("skin") or ()]
+    intake["procedures"] = [procedure_entry(text) for text in row.get("procedures") or ()]
+    intake["skin"] = [skin_entry(text) for text in row.get("skin") or ()]
     intake["allergies"] = list(row.get("allergies") or ())
     intake["clearances"] = [_clearance_entry(text) for text in row.get("clearances") or ()]
     intake["vitals"] = _section(row, {name: name for name in _VITALS})
@@ -182,7 +182,8 @@ def _condition_entry(text: str) -> dict[str, Any]:
     return entry
 
 
-def _procedure_entry(text: str) -> dict[str, Any]:
+def procedure_entry(text: str) -> dict[str, Any]:
+    """A procedure's text as the contract's entry (to validate)."""
     kind, day, regions = split_entry(text)
     entry: dict[str, Any] = {"kind": kind, "date": day if day is not None else ""}
     if regions:
@@ -190,7 +191,8 @@ def _procedure_entry(text: str) -> dict[str, Any]:
     return entry
 
 
-def _skin_entry(text: str) -> dict[str, Any]:
+def skin_entry(text: str) -> dict[str, Any]:
+    """A skin finding's text as the contract's entry (to validate)."""
     finding, _, regions = text.partition("@")
     return {"finding": finding.strip(), "region": [r.strip() for r in regions.split(",")]}
 

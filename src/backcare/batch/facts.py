@@ -13,7 +13,13 @@ from typing import Any
 import polars as pl
 from pydantic import ValidationError
 
-from backcare.batch.columns import RED_FLAG_COLUMNS, has_pain, split_entry
+from backcare.batch.columns import (
+    RED_FLAG_COLUMNS,
+    has_pain,
+    procedure_entry,
+    skin_entry,
+    split_entry,
+)
 from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
 from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
 from backcare.errors import InvalidIntake, Problem
@@ -144,14 +150,12 @@ def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
 
 
 def _read_procedure(text: str) -> dict[str, Any]:
-    kind, day, regions = split_entry(text)
-    procedure = Procedure.model_validate({"kind": kind, "date": day or "", "region": regions})
+    procedure = Procedure.model_validate(procedure_entry(text))
     return {"kind": procedure.kind, "date": procedure.date, "regions": list(procedure.region)}
 
 
 def _read_skin(text: str) -> dict[str, Any]:
-    finding, _, regions = text.partition("@")
-    skin = SkinFinding.model_validate({"finding": finding, "region": regions.split(",")})
+    skin = SkinFinding.model_validate(skin_entry(text))
     return {"finding": skin.finding, "regions": list(skin.region)}
 
 
