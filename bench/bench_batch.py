@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,8 +31,23 @@ from backcare.clinical import assess, parse_intake
 from backcare.knowledge import load_knowledge
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _step(kind: str, source: Path, target: Path) -> None:
+    """One measured step, run in a fresh process: it prints its seconds and peak growth (MB)."""
+    kb = load_knowledge()
+    start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    frame = pl.read_parquet(source)
+    (screen(frame, kb) if kind == "engine" else frame).write_parquet(target)
+    seconds = time.perf_counter() - start
+    print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - start_mb)
+
+
+def _measured(kind: str, source: Path, target: Path) -> tuple[float, float]:
+    """Seconds and peak memory growth (MB) of one step, each in its own process."""
+    command = [sys.executable, __file__, "--step", kind, str(source), str(target)]
+    answer = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    seconds, peak = (float(x) for x in answer.split()[-2:])
+    return seconds, peak
 
 
 def _register(size: int, base: pl.DataFrame) -> pl.DataFrame:
@@ -45,7 +61,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--distinct", type=int, default=50_000, help="distinct intakes generated")
+    parser.add_argument("--step", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step:
+        _step(args.step[0], Path(args.step[1]), Path(args.step[2]))
+        return
     kb = load_knowledge()
     intakes = [parse_intake(d, today=TODAY) for d in register(args.distinct, kb, seed=1)]
     base = pl.DataFrame([flat_row(intake) for intake in intakes])
@@ -60,17 +80,8 @@ def main() -> None:
             source, copy, result = (Path(tmp) / f"{n}-{size}.parquet" for n in "acr")
             _register(size, base).write_parquet(source)
 
-            before = _peak_mb()
-            start = time.perf_counter()
-            pl.read_parquet(source).write_parquet(copy)
-            anchor = time.perf_counter() - start
-            anchor_mb = _peak_mb() - before
-
-            before = _peak_mb()
-            start = time.perf_counter()
-            screen(pl.read_parquet(source), kb).write_parquet(result)
-            engine = time.perf_counter() - start
-            engine_mb = _peak_mb() - before
+            anchor, anchor_mb = _measured("anchor", source, copy)
+            engine, engine_mb = _measured("engine", source, result)
 
             print(
                 f"{size:>9,} intakes  anchor (read+write) {anchor:6.2f} s  "

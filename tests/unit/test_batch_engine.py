@@ -12,6 +12,7 @@ from backcare.batch.columns import flat_row, intake_from_flat
 from backcare.batch.engine import screen
 from backcare.clinical.assessment import Assessment, assess
 from backcare.clinical.intake import Intake, parse_intake
+from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
 from tests.registers import TODAY, register
 
@@ -70,3 +71,22 @@ def test_a_row_id_passes_through_and_an_empty_register_screens_to_nothing() -> N
     assert got.get_column("decision").to_list()[0] == "proceed"
     assert got.get_column("unanswered").to_list()[1][0] == "saddle_numbness"
     assert screen(frame.clear(), KB).height == 0
+
+
+def test_an_entry_that_is_not_valid_names_its_row_and_column() -> None:
+    frame = pl.DataFrame({"age": [40, 50], "conditions": [["sciatica"], ["sciatica:sometimes"]]})
+    with pytest.raises(InvalidIntake) as raised:
+        screen(frame, KB)
+    (problem,) = raised.value.problems
+    assert problem.path == "row 2: conditions"
+    assert "'sciatica:sometimes'" in problem.message
+
+
+def test_a_pain_column_with_a_value_means_the_intake_has_pain_unless_pain_says_no() -> None:
+    row = {"assessed_on": TODAY, "age": 40, "pain_intensity": 9}
+    want = _expected(assess(parse_intake(intake_from_flat(row), today=TODAY), KB))
+    got = screen(pl.DataFrame([row]), KB).row(0, named=True)
+    assert {k: got[k] for k in want} == want
+    assert "screening.severe_pain" in got["findings"]
+    with pytest.raises(InvalidIntake, match="pain_intensity"):
+        intake_from_flat({**row, "pain": False})

@@ -10,9 +10,10 @@ list columns of text. Entries that carry more than a name are written as one tex
     clearances    RULE|YYYY-MM-DD|FROM            "red_flag.trauma|2026-11-01|Dr Lee, GP"
 
 A condition without ``:STATUS`` was written without one (the core then reads it as "status left
-out"). ``pain`` says whether the intake has a pain section at all; without it the ``pain_``
-columns are left empty. ``flat_from_intake`` and ``intake_from_flat`` convert between the two
-layouts; a flat row is checked by turning it into an intake and parsing that.
+out"). ``pain`` says whether the intake has a pain section at all; left empty, a value in any
+``pain_`` column means it has one, and ``pain`` false with such a value is refused.
+``flat_from_intake`` and ``intake_from_flat`` convert between the two layouts; a flat row is
+checked by turning it into an intake and parsing that.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from backcare.clinical.intake import Intake, parse_intake
+from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge.contract import RED_FLAGS
 
 RED_FLAG_COLUMNS = {name: f"red_flag_{name}" for name in RED_FLAGS}
@@ -120,13 +122,17 @@ def intake_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
     are left out, as a field the form did not ask."""
     intake: dict[str, Any] = {"assessed_on": _given(row.get("assessed_on"))}
     intake["client"] = _section(row, {name: name for name in _CLIENT})
-    if row.get("pain"):
-        intake["pain"] = _section(row, {name: f"pain_{name}" for name in _PAIN})
+    pain = _section(row, {name: f"pain_{name}" for name in _PAIN})
+    if row.get("pain") is False and pain:
+        given = ", ".join(f"pain_{name}" for name in pain)
+        raise InvalidIntake([Problem("pain", f"is false, but {given} given; leave them empty")])
+    if row.get("pain") or pain:
+        intake["pain"] = pain
     intake["red_flags"] = _section(row, RED_FLAG_COLUMNS)
     intake["conditions"] = [_condition_entry(text) for text in row.get("conditions") or ()]
     intake["medications"] = list(row.get("medications") or ())
-    intake["procedures"] = [_procedure_entry(text) for text in row.get("procedures") or ()]
-    intake["skin"] = [_skin_entry(text) for text in row.get("skin") or ()]
+    intake["procedures"] = [procedure_entry(text) for text in row.get("procedures") or ()]
+    intake["skin"] = [skin_entry(text) for text in row.get("skin") or ()]
     intake["allergies"] = list(row.get("allergies") or ())
     intake["clearances"] = [_clearance_entry(text) for text in row.get("clearances") or ()]
     intake["vitals"] = _section(row, {name: name for name in _VITALS})
@@ -135,6 +141,18 @@ def intake_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
         intake["notes"] = row["notes"]
     kept = {key: value for key, value in intake.items() if value not in (None, [], {})}
     return {**kept, "pain": intake["pain"]} if "pain" in intake else kept
+
+
+def has_pain() -> pl.Expr:
+    """Whether a row has a pain section: ``pain`` says so, or, left empty, any pain column
+    has a value."""
+    answered = [
+        pl.col(f"pain_{name}").list.len() > 0
+        if isinstance(dtype, pl.List)
+        else pl.col(f"pain_{name}").is_not_null()
+        for name, dtype in _PAIN.items()
+    ]
+    return pl.col("pain").fill_null(pl.any_horizontal(answered)).fill_null(False)
 
 
 def split_entry(text: str) -> tuple[str, str | None, list[str]]:
@@ -164,7 +182,8 @@ def _condition_entry(text: str) -> dict[str, Any]:
     return entry
 
 
-def _procedure_entry(text: str) -> dict[str, Any]:
+def procedure_entry(text: str) -> dict[str, Any]:
+    """A procedure's text as the contract's entry (to validate)."""
     kind, day, regions = split_entry(text)
     entry: dict[str, Any] = {"kind": kind, "date": day if day is not None else ""}
     if regions:
@@ -172,7 +191,8 @@ def _procedure_entry(text: str) -> dict[str, Any]:
     return entry
 
 
-def _skin_entry(text: str) -> dict[str, Any]:
+def skin_entry(text: str) -> dict[str, Any]:
+    """A skin finding's text as the contract's entry (to validate)."""
     finding, _, regions = text.partition("@")
     return {"finding": finding.strip(), "region": [r.strip() for r in regions.split(",")]}
 

@@ -58,7 +58,7 @@ class PolarsEmitter:
         elif op == "in":
             found = column.is_in(sorted(value))
         else:
-            found = _COMPARE[op](column, value)
+            found = COMPARE[op](column, value)
         return found.fill_null(False)
 
     def every(self, parts: Sequence[pl.Expr]) -> pl.Expr:
@@ -74,7 +74,7 @@ class PolarsEmitter:
         return pl.sum_horizontal([part.cast(pl.Int32) for part in parts]) >= count
 
 
-_COMPARE: dict[str, Any] = {
+COMPARE: dict[str, Any] = {
     "eq": lambda column, value: column == value,
     "ne": lambda column, value: column != value,
     "lt": lambda column, value: column < value,

@@ -11,10 +11,18 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
+from pydantic import ValidationError
 
-from backcare.batch.columns import RED_FLAG_COLUMNS, split_entry
+from backcare.batch.columns import (
+    RED_FLAG_COLUMNS,
+    has_pain,
+    procedure_entry,
+    skin_entry,
+    split_entry,
+)
 from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
 from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
+from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, SHORTHANDS, SKIN_FINDINGS, STATUSES
 
@@ -39,14 +47,25 @@ def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def read_once(
-    entries: pl.DataFrame, read: Callable[[str], dict[str, Any]], schema: dict[str, Any]
+    entries: pl.DataFrame,
+    read: Callable[[str], dict[str, Any]],
+    schema: dict[str, Any],
+    column: str,
 ) -> pl.DataFrame:
-    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text."""
-    texts = entries.get_column("text").unique().to_list()
-    table = pl.DataFrame(
-        [{"text": t, **read(t)} for t in texts], schema={"text": pl.String, **schema}
-    )
-    return entries.join(table, on="text", how="left")
+    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text.
+
+    A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
+    table: list[dict[str, Any]] = []
+    for text in entries.get_column("text").unique().to_list():
+        try:
+            table.append({"text": text, **read(text)})
+        except ValidationError as error:
+            row = entries.filter(pl.col("text") == text).row(0, named=True)
+            where = f"row {row[ROW] + 1}: {column}"
+            messages = "; ".join(e["msg"] for e in error.errors())
+            raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
+    found = pl.DataFrame(table, schema={"text": pl.String, **schema})
+    return entries.join(found, on="text", how="left")
 
 
 _CONDITION = {
@@ -108,7 +127,7 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
             + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
         ).alias("text"),
     )
-    readings = read_once(keys, read, _CONDITION)
+    readings = read_once(keys, read, _CONDITION, "conditions")
     where = pl.coalesce("usual", "_given")
     return readings.with_columns(
         pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
@@ -123,19 +142,20 @@ def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
         return {"classes": list(reading.classes), "unrecognised": reading.how == "unrecognised"}
 
     return read_once(
-        exploded(frame, "medications"), read, {"classes": _TEXTS, "unrecognised": pl.Boolean}
+        exploded(frame, "medications"),
+        read,
+        {"classes": _TEXTS, "unrecognised": pl.Boolean},
+        "medications",
     )
 
 
 def _read_procedure(text: str) -> dict[str, Any]:
-    kind, day, regions = split_entry(text)
-    procedure = Procedure.model_validate({"kind": kind, "date": day or "", "region": regions})
+    procedure = Procedure.model_validate(procedure_entry(text))
     return {"kind": procedure.kind, "date": procedure.date, "regions": list(procedure.region)}
 
 
 def _read_skin(text: str) -> dict[str, Any]:
-    finding, _, regions = text.partition("@")
-    skin = SkinFinding.model_validate({"finding": finding, "region": regions.split(",")})
+    skin = SkinFinding.model_validate(skin_entry(text))
     return {"finding": skin.finding, "regions": list(skin.region)}
 
 
@@ -157,7 +177,7 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
 
 
 def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
-    pain = pl.col("pain").fill_null(False)
+    pain = has_pain()
     duration = pl.col("pain_duration_weeks")
     chronicity: Any = pl.lit(None, pl.String)
     for stage in reversed(kb.classification.chronicity):
@@ -251,6 +271,7 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
         entries.drop_nulls("text"),
         _read_procedure,
         {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
+        "procedures",
     )
     weeks = (pl.col("assessed_on") - pl.col("date")).dt.total_days() / 7
     kind, unplaced = pl.col("kind"), pl.col("regions").list.len() == 0
@@ -269,7 +290,9 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _skin_facts(frame: pl.DataFrame) -> pl.DataFrame:
-    read = read_once(exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS})
+    read = read_once(
+        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin"
+    )
     finding = pl.col("finding")
     return read.group_by(ROW).agg(
         pl.col("regions").filter(finding == f).pipe(united)

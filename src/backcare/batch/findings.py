@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from backcare.batch.facts import POS, ROW
+from backcare.clinical.screening import CLEARABLE, CLEARED_NOTE
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -120,6 +121,9 @@ def _regions_from(facts: list[str]) -> pl.Expr:
     return pl.concat_list([pl.col(f).list.unique().list.sort() for f in facts]).alias("_regions")
 
 
+_BEFORE, _AFTER = CLEARED_NOTE.split("{}")
+
+
 def cleared(frame: pl.DataFrame) -> pl.DataFrame:
     """Per row and rule, the note of the written clearance recorded for it (the last one)."""
     entries = frame.select(ROW, pl.col("clearances").alias("text")).explode("text")
@@ -130,16 +134,15 @@ def cleared(frame: pl.DataFrame) -> pl.DataFrame:
             ROW,
             parts.list.get(0).str.strip_chars().alias("rule"),
             (
-                "Cleared: " + parts.list.get(2, null_on_oob=True).str.strip_chars() + ", "
-                + parts.list.get(1, null_on_oob=True).str.strip_chars()
-                + ". Keep to the limits of this finding."
+                _BEFORE + parts.list.get(2, null_on_oob=True).str.strip_chars() + ", "
+                + parts.list.get(1, null_on_oob=True).str.strip_chars() + _AFTER
             ).alias("_cleared"),
         )
         .unique([ROW, "rule"], keep="last", maintain_order=True)
     )  # fmt: skip
 
 
-_CLEARABLE = [int(Decision.clearance), int(Decision.refer)]
+_CLEARABLE = [int(decision) for decision in CLEARABLE]
 
 
 def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:

@@ -23,7 +23,7 @@ from pyspark.sql.pandas.types import to_arrow_schema
 from backcare.batch import facts as batch_facts
 from backcare.batch import findings as batch_findings
 from backcare.batch.columns import SCHEMA, conform
-from backcare.batch.compiler import _COMPARE, compile_condition
+from backcare.batch.compiler import COMPARE, compile_condition
 from backcare.batch.engine import OUTPUT, finish
 from backcare.batch.facts import ROW
 from backcare.knowledge import KnowledgeBase
@@ -43,7 +43,7 @@ class SparkEmitter:
         elif op == "in":
             found = column.isin(sorted(value))
         else:
-            found = _COMPARE[op](column, F.lit(value))
+            found = COMPARE[op](column, F.lit(value))
         return F.coalesce(found, F.lit(False))
 
     def every(self, parts: Sequence[Column]) -> Column:
@@ -76,7 +76,7 @@ def screen_spark(df: DataFrame, kb: KnowledgeBase) -> DataFrame:
             out = rows.select(ROW, *carried).rename(kept).join(found, on=ROW).drop(ROW)
             yield from _to_arrow(out, facts_schema).to_batches()
 
-    dotted = {safe(name): name for name in _fact_names(kb)}
+    dotted = {safe(name): name for name in _fact_types(kb)}
     emit = SparkEmitter()
     flagged = (
         df.select(*(F.col(f"`{n}`") for n in carried))
@@ -113,16 +113,15 @@ def safe(name: str) -> str:
 
 def _facts_schema(kb: KnowledgeBase, carried: T.StructType, kept: dict[str, str]) -> T.StructType:
     """The columns of the facts step: the flat columns carried (renamed), then every fact."""
-    empty = pl.DataFrame(schema=SCHEMA).with_row_index(ROW)
-    found, _ = batch_facts.facts(empty, kb)
-    facts = [_field(safe(n), dtype) for n, dtype in found.schema.items() if n != ROW]
+    facts = [_field(safe(n), dtype) for n, dtype in _fact_types(kb).items()]
     given = [T.StructField(kept[f.name], f.dataType) for f in carried.fields]
     return T.StructType([*given, *facts])
 
 
-def _fact_names(kb: KnowledgeBase) -> list[str]:
+def _fact_types(kb: KnowledgeBase) -> dict[str, pl.DataType]:
+    """Every fact column the facts step makes, with its type (from a register of no rows)."""
     found, _ = batch_facts.facts(pl.DataFrame(schema=SCHEMA).with_row_index(ROW), kb)
-    return [name for name in found.columns if name != ROW]
+    return {name: dtype for name, dtype in found.schema.items() if name != ROW}
 
 
 _TYPES: dict[Any, T.DataType] = {

@@ -125,16 +125,18 @@ def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -
     )
 
 
-_CLEARABLE = (Decision.clearance, Decision.refer)
+CLEARABLE = (Decision.clearance, Decision.refer)
+CLEARED_NOTE = "Cleared: {}. Keep to the limits of this finding."
+"""The note a cleared finding adds; ``{}`` is who cleared it, then the day."""
 
 
 def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
     """A finding that waits for a doctor (clearance or referral) goes ahead, with its limits
     kept, once the doctor's written clearance for it is recorded; its action (asking for
     that clearance) is done. An emergency never goes ahead."""
-    if finding.decision not in _CLEARABLE or finding.rule not in cleared:
+    if finding.decision not in CLEARABLE or finding.rule not in cleared:
         return finding
-    note = f"Cleared: {cleared[finding.rule]}. Keep to the limits of this finding."
+    note = CLEARED_NOTE.format(cleared[finding.rule])
     mods = finding.modifications
     return replace(
         finding,
