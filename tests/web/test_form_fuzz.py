@@ -58,6 +58,8 @@ def forms(world: dict[str, Any]) -> dict[str, list[str]]:  # noqa: F811
         if page.streaming:  # a download: read through, which closes its file; no form
             b"".join(page.streaming_content)
             continue
+        if not page.get("Content-Type", "").startswith("text/html"):  # a PDF or JSON: no form
+            continue
         fields = sorted(form_as_shown(page.content.decode())) if page.status_code == 200 else []
         if page.status_code != 200 or fields:  # a page with nothing to post is left out
             found[url] = fields

@@ -15,6 +15,7 @@ from django.test import Client as Browser
 from PIL import Image
 
 from backcare.records import clearances
+from backcare.records.documents import media_type
 from backcare.records.models import Clearance, Client, User
 from tests.web.conftest import TODAY, new_client
 
@@ -168,3 +169,16 @@ def test_a_request_far_over_the_limit_is_refused_before_it_is_read(
     assert "Content-Security-Policy" in response
     assert not Clearance.objects.filter(client=waiting).exists()
     assert not [p for p in documents.rglob("*") if p.is_file()]
+
+
+def test_an_image_cut_short_is_refused_after_the_pdf_engine_has_loaded() -> None:
+    """WeasyPrint (the progress report's PDF) lets Pillow accept truncated images for the whole
+    process; an upload is still read strictly, and WeasyPrint's choice is left as it was."""
+    import weasyprint  # noqa: F401  (as rendering a report's PDF loads it)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    assert media_type(PNG[:60], lambda: PNG[:60]) is None
+    assert media_type(JPEG[:-40], lambda: JPEG[:-40]) is None
+    assert media_type(PNG[:8], lambda: PNG) == "image/png"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES

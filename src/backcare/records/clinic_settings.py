@@ -7,15 +7,14 @@ a PNG or JPEG image by its content (Pillow reads it), not by its file name, and 
 from __future__ import annotations
 
 import base64
-import io
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from PIL import Image, UnidentifiedImageError
 
 from backcare.errors import InvalidIntake, NotAllowed, Problem
 from backcare.records import audit, saving
+from backcare.records.documents import decoded_image
 from backcare.records.models import Clinic, User
 
 TEXT_FIELDS = ("name", "address", "phone", "email")
@@ -99,12 +98,10 @@ def check_logo(content: bytes) -> tuple[str, list[Problem]]:
     if len(content) > MAX_LOGO_BYTES:
         limit = f"{MAX_LOGO_BYTES // 1024} KB"
         return "", [Problem("logo", f"the file is too big; at most {limit}: save it smaller")]
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            kind, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    decoded = decoded_image(content)
+    if decoded is None:
         return "", [Problem("logo", "not a readable image; upload a PNG or JPEG file")]
+    kind, (width, height) = decoded
     if kind not in LOGO_TYPES:
         return "", [Problem("logo", f"a {kind} image; upload a PNG or JPEG file")]
     if max(width, height) > MAX_LOGO_PIXELS:

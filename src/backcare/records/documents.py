@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from backcare import config
 from backcare.errors import InvalidIntake, Problem
@@ -43,6 +44,31 @@ class Document:
         return KINDS[self.content_type]
 
 
+_STRICT = threading.Lock()
+
+
+def decoded_image(content: bytes) -> tuple[str, tuple[int, int]] | None:
+    """The format and size of an image Pillow decodes whole, or None when it cannot. Decoded
+    strictly whatever another library set: WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on
+    for the whole process, which would let a file cut short pass."""
+    with _STRICT:
+        lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()  # decodes every pixel: a truncated or forged image fails here
+                return str(image.format), image.size
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
+            return None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
 def media_type(head: bytes, read: Callable[[], bytes] | None = None) -> str | None:
     """The media type of a file whose first bytes are ``head`` (``read()`` gives the whole file
     when an image needs reading through), or None when it is none of the accepted kinds."""
@@ -50,13 +76,8 @@ def media_type(head: bytes, read: Callable[[], bytes] | None = None) -> str | No
         return PDF
     if not head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or read is None:
         return None
-    try:
-        with Image.open(io.BytesIO(read())) as image:
-            kind = _PILLOW_TYPES.get(str(image.format))
-            image.load()  # decodes every pixel: a truncated or forged image fails here
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        return None
-    return kind
+    decoded = decoded_image(read())
+    return _PILLOW_TYPES.get(decoded[0]) if decoded else None
 
 
 def check(upload: Any, *, field: str = "document") -> Document:
