@@ -261,7 +261,8 @@ def serve(
     from backcare.records import accounts
 
     _migrate()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # The API docs page uses Swagger UI; the ReDoc copy django-ninja also ships is left out.
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["redoc*"])
     from backcare.web.wsgi import application  # after collectstatic: WhiteNoise indexes at start
 
     for path, mode in data_at_rest.tighten(config.data_dir(), _sqlite_file(settings)):

@@ -27,8 +27,8 @@ def test_referrals_the_export_and_the_own_copy_work_on_a_phone_and_a_desktop(
     server, page, tmp_path
 ):
     log_in(page, server, "demo-admin")
-    expect(page.locator("#alerts-h + ul")).to_contain_text("Referral from Dr Maya Patel")
-    expect(page.locator("#alerts-h + ul")).to_contain_text("expired on")
+    expect(page.locator("#kind-referral + ul")).to_contain_text("Referral from Dr Maya Patel")
+    expect(page.locator("#kind-referral + ul")).to_contain_text("expired on")
     page.goto(f"{server}/clients/?q=Baker")
     page.click("text=Baker, Tom")
     referrals = page.locator("#referrals")

@@ -185,6 +185,12 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps (megabytes, for debugging the API docs page's scripts) are served as they are:
+# compressing them took most of a start (collectstatic runs at every `backcare serve`).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("woff", "woff2", "map"),
+)
 
 LOGGING = {
     "version": 1,
