@@ -19,10 +19,6 @@ STEPS = (
     ("check", "Check and send"),
 )
 NOT_GIVEN = ("", "Not given")
-RED_FLAG_HELP = (
-    "If you are not sure, choose “I'm not sure”: it is not taken as a no, and your therapist "
-    "will ask you about it before any massage."
-)
 RED_FLAGS: tuple[tuple[str, str, str], ...] = (
     # (flag, the therapist's label, the client's question)
     (
@@ -290,7 +286,6 @@ QUESTIONS: tuple[Question, ...] = (
             "yes_no",
             label,
             ask,
-            RED_FLAG_HELP,
             step="warning",
             required=True,
         )
