@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from backcare.cli import app
 from backcare.knowledge import load_knowledge
-from backcare.records import measures, plans, sessions
+from backcare.records import measures, plans, referrals, sessions
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.conftest import NO_FLAGS, TODAY, new_client
 
@@ -222,3 +222,28 @@ def test_a_report_on_a_client_held_for_a_doctor_says_what_waits_for_the_physicia
     assert "Waiting for a physician's assessment or clearance:" in html
     assert "No clearance was needed." not in html
     assert "There is no active plan" in html
+
+
+def test_the_report_goes_to_the_referrer_with_the_visits_the_referral_allows(
+    browser_a: Browser, treated: Client, therapist_a: User
+):
+    referrals.record_referral(
+        user=therapist_a,
+        client=treated,
+        today=TODAY,
+        data={
+            "referrer": "Dr Omar Haddad, GP",
+            "referrer_contact": "+44 113 496 0101",
+            "referred_on": TODAY - timedelta(weeks=5),
+            "diagnosis": "Chronic low back pain",
+            "icd10": "M54.5",
+            "visits_authorised": 6,
+            "expires_on": TODAY + timedelta(weeks=8),
+        },
+    )
+    html = browser_a.get(f"/clients/{treated.pk}/report/").content.decode()
+
+    assert "<dt>To</dt><dd>Dr Omar Haddad, GP (+44 113 496 0101), who referred</dd>" in html
+    assert "Referred by Dr Omar Haddad, GP on" in html
+    assert 'Chronic low back pain <span class="code">ICD-10 M54.5</span>' in html
+    assert "4 of 6 authorised visits used; valid until" in html

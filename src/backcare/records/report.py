@@ -17,7 +17,7 @@ from typing import Any
 from backcare.clinical.progress import Change as InstrumentChange
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.knowledge.outcome import Instrument
-from backcare.records import clearances, clients, plans, summary
+from backcare.records import clearances, clients, plans, referrals, summary
 from backcare.records.models import Assessment, Clearance, Client, Clinic, Plan, SessionNote, User
 from backcare.records.progress import ClientProgress, client_progress
 
@@ -61,7 +61,8 @@ class ProgressReport:
     client: Client
     today: date
     period: tuple[date, date] | None
-    referral: str
+    referral: str  # to whom: the newest referral's referrer, else the client's physician
+    referred: referrals.Standing | None  # the newest referral, with its visits used and left
     pain: list[str]
     diagnoses: list[Diagnosis]
     assessment: Assessment | None
@@ -93,12 +94,14 @@ def progress_report(
     sessions = sorted(client.sessions.select_related("therapist"), key=_session_order)
     on_plan = [s for s in sessions if plan is not None and s.plan_id == plan.pk]
     progress = client_progress(client=client, today=today, kb=kb)
+    referred = next(iter(referrals.of_client(client, today=today)), None)
     return ProgressReport(
         clinic=client.clinic,
         client=client,
         today=today,
         period=(sessions[0].session_date, sessions[-1].session_date) if sessions else None,
-        referral=client.physician,
+        referral=_addressee(referred) if referred else client.physician,
+        referred=referred,
         pain=summary.summary(data, None, kb).pain,
         diagnoses=diagnoses(data, kb),
         assessment=assessment,
@@ -117,6 +120,11 @@ def progress_report(
             name=user.get_full_name() or user.username, credentials=user.credentials, day=today
         ),
     )
+
+
+def _addressee(referred: referrals.Standing) -> str:
+    contact = referred.referral.referrer_contact
+    return f"{referred.referral.referrer}{f' ({contact})' if contact else ''}, who referred"
 
 
 def diagnoses(data: dict[str, Any], kb: KnowledgeBase) -> list[Diagnosis]:
