@@ -10,14 +10,11 @@ Prints figures; it passes or fails nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import installation
+
 CHECKS = (
     "backcare.web.idle.IdleTimeoutMiddleware",
     "backcare.web.second_factor.SecondFactorMiddleware",
@@ -25,24 +22,16 @@ CHECKS = (
 
 
 def main(session_counts: list[int], runs: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["BACKCARE_HOME"] = tempfile.mkdtemp(prefix="backcare-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    import django
-
-    django.setup()
+    installation.throwaway()
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
-    from django.core.management import call_command
     from django.test import Client, override_settings
-    from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
     from backcare.records import demo, user_admin
     from backcare.records.models import User
 
-    setup_test_environment()
-    call_command("migrate", interactive=False, verbosity=0)
     demo.ensure_demo()
     therapist = User.objects.get(username=demo.THERAPIST)
     admin = User.objects.get(username=demo.ADMIN)
@@ -54,7 +43,7 @@ def main(session_counts: list[int], runs: int) -> None:
             store["_auth_user_id"] = str(admin.pk if n else therapist.pk)
             store.create()
         start = time.perf_counter()
-        stored = Session.objects.filter(expire_date__gt=django.utils.timezone.now()).count()
+        stored = Session.objects.filter(expire_date__gt=timezone.now()).count()
         anchor = time.perf_counter() - start
         start = time.perf_counter()
         ended = user_admin.end_sessions(therapist)

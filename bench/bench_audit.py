@@ -33,7 +33,9 @@ def main() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     clinic = Clinic.objects.create(name="Bench clinic")
-    user = accounts.create_user(clinic=clinic, username="bench", password="bench-password-1234")
+    user = accounts.create_user(
+        clinic=clinic, username="bench", password="quiet-harbour-lantern-2026"
+    )
     detail = {"clients": list(range(50))}
 
     writes = 2000

@@ -12,27 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import installation
 
 
 def main(runs: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["BACKCARE_HOME"] = tempfile.mkdtemp(prefix="backcare-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    import django
-
-    django.setup()
+    installation.throwaway()
     from cryptography.hazmat.primitives.asymmetric import ec
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from tests.web.test_cds_hooks import (
         ISSUER,
         PATIENT_VIEW,
@@ -46,8 +35,6 @@ def main(runs: int) -> None:
     from backcare.records import cds_clients
     from backcare.records.models import Clinic
 
-    setup_test_environment()
-    call_command("migrate", interactive=False, verbosity=0)
     key = ec.generate_private_key(ec.SECP384R1())
     cds_clients.trust(issuer=ISSUER, key=pem(key), clinic=Clinic.objects.create(name="Bench"))
     warfarin = {

@@ -79,7 +79,7 @@ def fill(clients: int) -> Any:
 
     today = date(2026, 11, 22)
     admin = accounts.create_clinic_with_admin(
-        clinic_name="Bench clinic", username="bench", password="a-long-bench-password-7"
+        clinic_name="Bench clinic", username="bench", password="quiet-harbour-lantern-2026"
     )
     first = client_service.create_client(user=admin, data={"first_name": "A", "last_name": "0"})
     data = {

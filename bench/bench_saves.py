@@ -73,7 +73,9 @@ def measure(saves: int, synchronous: str | None) -> dict[str, Any]:
 
     call_command("migrate", interactive=False, verbosity=0)
     clinic = Clinic.objects.create(name="Bench clinic")
-    user = accounts.create_user(clinic=clinic, username="bench", password="bench-password-1234")
+    user = accounts.create_user(
+        clinic=clinic, username="bench", password="quiet-harbour-lantern-2026"
+    )
     person = clients.create_client(user=user, data={"first_name": "Bench", "last_name": "Mark"})
     intakes.record_intake(user=user, client=person, data=intake_data("first"), today=TODAY)
     connection.close()

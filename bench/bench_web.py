@@ -7,33 +7,20 @@ in process, SQLite in a temporary directory). Prints figures; it passes or fails
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import installation
 
 
 def main(runs: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["BACKCARE_HOME"] = tempfile.mkdtemp(prefix="backcare-bench-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    installation.throwaway()
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from backcare.records import demo
     from backcare.records.models import Client as Person
     from backcare.records.models import User
 
-    setup_test_environment()
-    call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     demo.ensure_demo()
     print(f"demo clinic built in {time.perf_counter() - started:.2f} s")
