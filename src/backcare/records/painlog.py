@@ -2,112 +2,38 @@
 to note pain today and last night's sleep. Entries feed the client's series
 (``records/outcomes.py``).
 
-The token is made for this purpose only (``records/tokens.py``): an intake link's token opens
-no log and the other way round. One link per client is active (a new one revokes the old); it
-works until it expires or is revoked; each opening and entry is audited; a client may log at
-most ``ENTRIES_PER_DAY`` entries in any 24 hours, so a leaked link cannot flood the record.
+Its links are a kind of ``records/client_links.py``: a token opens nothing but this log, one
+link per client is active, and it works many times until it expires or is revoked. Each opening
+and entry is audited; a client may log at most ``ENTRIES_PER_DAY`` entries in any 24 hours, so
+a leaked link cannot flood the record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from backcare.clinical.instruments import as_number
-from backcare.errors import InvalidIntake, LinkRefused, NotFound, Problem
+from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, saving, tokens
-from backcare.records.models import Client, PainLogEntry, PainLogLink, User
+from backcare.records import audit, client_links, saving
+from backcare.records.models import PainLogEntry, PainLogLink
 
-PURPOSE = "backcare.painlog.link"
 ENTRIES_PER_DAY = 3
-DAYS_VALID = 90
-ASK_AGAIN = "Please ask your therapist for a new one."
-
-
-def token_of(link: PainLogLink) -> str | None:
-    token = tokens.token_for(link.nonce, PURPOSE)
-    return token if tokens.hash_token(token) == link.token_hash else None
-
-
-def state(link: PainLogLink, now: datetime) -> str:
-    """revoked, expired or active."""
-    if link.revoked_at is not None:
-        return "revoked"
-    return "expired" if link.expires_at <= now else "active"
-
-
-@saving.atomic
-def create_link(*, user: User, client: Client, now: datetime, days: int = DAYS_VALID) -> str:
-    """A new pain log link for this client; their active one, if any, is revoked."""
-    saving.lock_client(client)
-    revoked = PainLogLink.objects.filter(client=client, revoked_at=None, expires_at__gt=now).update(
-        revoked_at=now, revoked_by=user
-    )
-    nonce = tokens.new_nonce()
-    token = tokens.token_for(nonce, PURPOSE)
-    PainLogLink.objects.create(
-        clinic=client.clinic,
-        client=client,
-        token_hash=tokens.hash_token(token),
-        nonce=nonce,
-        expires_at=now + timedelta(days=days),
-        created_by=user,
-    )
-    audit.record(
-        user=user,
-        action="painlog.link",
-        client=client,
-        target=f"expires in {days} days",
-        detail={"revoked": revoked},
-    )
-    return token
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    link: PainLogLink
-    state: str
-    token: str | None
-
-
-def links(*, client: Client, now: datetime) -> list[LinkRow]:
-    """The client's pain log links, newest first; the token only while active."""
-    rows = []
-    for link in client.pain_log_links.select_related("created_by", "revoked_by"):
-        current = state(link, now)
-        rows.append(LinkRow(link, current, token_of(link) if current == "active" else None))
-    return rows
-
-
-def revoke_link(*, user: User, client: Client, link_id: int, now: datetime) -> PainLogLink:
-    link = PainLogLink.objects.filter(pk=link_id, client=client, clinic=user.clinic).first()
-    if link is None:
-        raise NotFound(f"no pain log link {link_id}")
-    if state(link, now) == "active":
-        link.revoked_at, link.revoked_by = now, user
-        link.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(user=user, action="painlog.revoke", client=client, target=f"link {link.pk}")
-    return link
-
-
-def resolve(*, token: str, now: datetime) -> PainLogLink:
-    """The active link of a token, or LinkRefused that never says whose link it was."""
-    link = (
-        PainLogLink.objects.select_related("client", "clinic")
-        .filter(token_hash=tokens.hash_token(token))
-        .first()
-    )
-    if link is None:
-        raise LinkRefused(f"This link is not valid. {ASK_AGAIN}")
-    refused = {
-        "revoked": "This link has been withdrawn by your therapist.",
-        "expired": "This link has expired.",
-    }.get(state(link, now))
-    if refused:
-        raise LinkRefused(f"{refused} {ASK_AGAIN}")
-    return link
+KIND = client_links.Kind(
+    model=PainLogLink,
+    purpose="backcare.painlog.link",
+    action="painlog",
+    noun="pain log link",
+    days_valid=90,
+)
+ASK_AGAIN = client_links.ASK_AGAIN
+state = client_links.state
+create_link = partial(client_links.create_link, KIND)
+links = partial(client_links.links, KIND)
+revoke_link = partial(client_links.revoke_link, KIND)
+resolve = partial(client_links.resolve, KIND)
 
 
 def open_link(*, token: str, now: datetime) -> PainLogLink:

@@ -1,125 +1,40 @@
 """Self-service intake links: a client fills their own intake from a link, without an account.
 
-The token is 256 bits derived from a random nonce with the server's secret key; the database
-keeps only the token's SHA-256 hash and the nonce, so the clinic can copy an active link again
-but a copy of the database alone opens nothing. One link per client is active: making a new one
-revokes the old. A link expires, can be revoked, and works once. Every opening is audited. The
+Its links are a kind of ``records/client_links.py``: a token opens nothing but this intake, one
+link per client is active, and a link expires, can be revoked, and works once. Every opening is
+audited. The
 client's answers become a pending draft (``IntakeDraft``) that the therapist merges; a refused
 link says why in plain words but never reveals whose link it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from backcare.clinical import assess, parse_intake
 from backcare.clinical.intake import check_against
-from backcare.errors import InvalidIntake, LinkRefused, NotFound
+from backcare.errors import InvalidIntake, LinkRefused
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, draft, saving, tokens
+from backcare.records import audit, client_links, draft, saving
 from backcare.records.consent import Consent
-from backcare.records.models import Client, Intake, IntakeDraft, SelfServiceLink, User
+from backcare.records.models import Intake, IntakeDraft, SelfServiceLink
 
-ASK_AGAIN = "Please ask your therapist for a new one."
-
-
-_hash = tokens.hash_token
-
-
-def _token(nonce: str) -> str:
-    return tokens.token_for(nonce, "backcare.selfservice.link")
-
-
-def token_of(link: SelfServiceLink) -> str | None:
-    """The link's token, to copy it again; None for a link made before links could be copied
-    or under another secret key."""
-    if not link.nonce:
-        return None
-    token = _token(link.nonce)
-    return token if _hash(token) == link.token_hash else None
-
-
-def state(link: SelfServiceLink, now: datetime) -> str:
-    """used, revoked, expired or active."""
-    if link.used_at is not None:
-        return "used"
-    if link.revoked_at is not None:
-        return "revoked"
-    return "expired" if link.expires_at <= now else "active"
-
-
-@saving.atomic
-def create_link(*, user: User, client: Client, now: datetime, days: int = 7) -> str:
-    """A new link token for this client (valid ``days``); any active link of theirs is revoked."""
-    saving.lock_client(client)  # one maker at a time
-    revoked = SelfServiceLink.objects.filter(
-        client=client, used_at=None, revoked_at=None, expires_at__gt=now
-    ).update(revoked_at=now, revoked_by=user)
-    nonce = tokens.new_nonce()
-    token = _token(nonce)
-    SelfServiceLink.objects.create(
-        clinic=client.clinic,
-        client=client,
-        token_hash=_hash(token),
-        nonce=nonce,
-        expires_at=now + timedelta(days=days),
-        created_by=user,
-    )
-    audit.record(
-        user=user,
-        action="selfservice.link",
-        client=client,
-        target=f"expires in {days} days",
-        detail={"revoked": revoked},
-    )
-    return token
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    link: SelfServiceLink
-    state: str
-    token: str | None
-
-
-def links(*, client: Client, now: datetime) -> list[LinkRow]:
-    """The client's links, newest first, each with its state; the token only while active."""
-    rows = []
-    for link in client.links.select_related("created_by", "revoked_by"):
-        current = state(link, now)
-        rows.append(LinkRow(link, current, token_of(link) if current == "active" else None))
-    return rows
-
-
-def revoke_link(*, user: User, client: Client, link_id: int, now: datetime) -> SelfServiceLink:
-    """Revoke an active link of this client (a link of anyone else is NotFound)."""
-    link = SelfServiceLink.objects.filter(pk=link_id, client=client, clinic=user.clinic).first()
-    if link is None:
-        raise NotFound(f"no link {link_id}")
-    if state(link, now) == "active":
-        link.revoked_at, link.revoked_by = now, user
-        link.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(
-            user=user, action="selfservice.revoke", client=client, target=f"link {link.pk}"
-        )
-    return link
-
-
-def resolve(*, token: str, now: datetime) -> SelfServiceLink:
-    """The link for a token, or LinkRefused (unknown, used, revoked, expired)."""
-    link = SelfServiceLink.objects.select_related("client").filter(token_hash=_hash(token)).first()
-    if link is None:
-        raise LinkRefused(f"This link is not valid. {ASK_AGAIN}")
-    refused = {
-        "used": "This link has already been used.",
-        "revoked": "This link has been withdrawn by your therapist.",
-        "expired": "This link has expired.",
-    }.get(state(link, now))
-    if refused:
-        raise LinkRefused(f"{refused} {ASK_AGAIN}")
-    return link
+KIND = client_links.Kind(
+    model=SelfServiceLink,
+    purpose="backcare.selfservice.link",
+    action="selfservice",
+    noun="link",
+    days_valid=7,
+    single_use=True,
+)
+ASK_AGAIN = client_links.ASK_AGAIN
+state = client_links.state
+create_link = partial(client_links.create_link, KIND)
+links = partial(client_links.links, KIND)
+revoke_link = partial(client_links.revoke_link, KIND)
+resolve = partial(client_links.resolve, KIND)
 
 
 def open_link(*, token: str, now: datetime) -> SelfServiceLink:
