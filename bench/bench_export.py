@@ -5,8 +5,8 @@ passes or fails nothing.
 
     .venv/bin/python bench/bench_export.py [--clients 500 2000]
 
-Each size runs in a fresh data directory (a temporary BACKCARE_HOME): one intake, assessment,
-plan and three sessions a client, copied from one made through the services.
+Each size runs in a fresh data directory (a temporary BACKCARE_HOME): the demo clinic grown to
+N clients with copies of its own (``records/demo_crowd.py``).
 """
 
 from __future__ import annotations
@@ -22,15 +22,17 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import installation
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def measure(clients: int, home: Path) -> dict[str, Any]:
     """In the child: fill a clinic, then time the anchor, the export and the import."""
-    installation(home / "source")
+    installation.throwaway(home / "source")
     from backcare.records import exchange, export
 
-    clinic = fill(clients)
+    clinic = installation.demo_clinic(clients)
     started = time.perf_counter()
     rows = sum(
         sum(1 for _ in t.model._default_manager.values_list(*t.columns).iterator(2000))
@@ -56,101 +58,9 @@ def measure(clients: int, home: Path) -> dict[str, Any]:
     }
 
 
-def installation(home: Path) -> None:
-    """Django set up on a new, migrated installation in ``home``."""
-    os.environ.update(BACKCARE_HOME=str(home), DJANGO_SETTINGS_MODULE="backcare.web.settings")
-    os.environ.setdefault("BACKCARE_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def fill(clients: int) -> Any:
-    """One client through the services, then N copies of their rows."""
-    from datetime import date
-
-    from backcare.knowledge.contract import RED_FLAGS
-    from backcare.records import accounts, intakes, sessions
-    from backcare.records import clients as client_service
-    from backcare.records.models import Assessment, Client, Intake, Plan, SessionNote
-
-    today = date(2026, 11, 22)
-    admin = accounts.create_clinic_with_admin(
-        clinic_name="Bench clinic", username="bench", password="quiet-harbour-lantern-2026"
-    )
-    first = client_service.create_client(user=admin, data={"first_name": "A", "last_name": "0"})
-    data = {
-        "assessed_on": today,
-        "client": {"age": 52},
-        "red_flags": dict.fromkeys(RED_FLAGS, False),
-        "pain": {"regions": ["low_back"], "duration_weeks": 20, "intensity": 5, "cause": "posture"},
-    }
-    intakes.record_intake(user=admin, client=first, data=data, today=today)
-    note = {
-        "session_date": today,
-        "regions": ["upper_back_left"],
-        "pressure": "light",
-        "minutes": 30,
-        "techniques": ["effleurage"],
-        "subjective": "Stiff after work.",
-    }
-    sessions.record_session(user=admin, client=first, note=note, today=today)
-    intake, assessment = Intake.objects.get(), Assessment.objects.get()
-    plan, session = Plan.objects.get(), SessionNote.objects.get()
-    clinic = admin.clinic
-    people = Client.objects.bulk_create(
-        Client(clinic=clinic, first_name="A", last_name=str(n), created_by=admin)
-        for n in range(1, clients)
-    )
-    made = Intake.objects.bulk_create(
-        Intake(clinic=clinic, client=p, version=1, data=intake.data, source="therapist")
-        for p in people
-    )
-    judged = Assessment.objects.bulk_create(
-        Assessment(
-            clinic=clinic,
-            client=p,
-            intake=i,
-            result=assessment.result,
-            decision=assessment.decision,
-            knowledge_version=assessment.knowledge_version,
-        )
-        for p, i in zip(people, made, strict=True)
-    )
-    planned = Plan.objects.bulk_create(
-        Plan(
-            **{
-                f.attname: getattr(plan, f.attname)
-                for f in Plan._meta.concrete_fields
-                if f.attname not in ("id", "client_id", "assessment_id")
-            },
-            client=p,
-            assessment=a,
-        )
-        for p, a in zip(people, judged, strict=True)
-    )
-    SessionNote.objects.bulk_create(
-        SessionNote(
-            **{
-                f.attname: getattr(session, f.attname)
-                for f in SessionNote._meta.concrete_fields
-                if f.attname not in ("id", "client_id", "plan_id")
-            },
-            client=p,
-            plan=pl,
-        )
-        for p, pl in zip(people, planned, strict=True)
-        for _ in range(3)
-    )
-    return clinic
-
-
 def measure_import(home: Path, archive: str) -> dict[str, Any]:
     """In a second child, an empty installation: time the import."""
-    installation(home / "target")
+    installation.throwaway(home / "target")
     from backcare.records import importer
 
     started = time.perf_counter()

@@ -5,17 +5,16 @@ figures; it passes or fails nothing.
 
     .venv/bin/python bench/bench_outcomes.py [--runs N] [--clients N]
 
-The 5,000 courses are copies of one course recorded through the services (intake, assessment,
-plan), written with bulk inserts so the set-up takes seconds, not an hour.
+The clinic is the demo clinic grown with copies of its own clients (their intakes, plans,
+sessions, measures and referrals, ``records/demo_crowd.py``), written with bulk inserts so the
+set-up takes seconds, not an hour; the busy client is recorded through the services.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
-import time
 from datetime import date, timedelta
+from typing import Any
 
 import installation
 
@@ -24,9 +23,12 @@ def main(runs: int, count: int) -> None:
     installation.throwaway()
     from django.test import Client as Browser
 
-    started = time.perf_counter()
-    user, busy = _clinic(count)
-    print(f"clinic of {count} clients built in {time.perf_counter() - started:.1f} s")
+    from backcare.records import demo
+    from backcare.records.models import User
+
+    installation.demo_clinic(count - 1)
+    user = User.objects.get(username=demo.THERAPIST)
+    busy = _busy_client(user)
     browser = Browser()
     browser.force_login(user)
     pages = {
@@ -34,30 +36,14 @@ def main(runs: int, count: int) -> None:
         "client page, 50 sessions": f"/clients/{busy}/",
         f"clinic outcomes, {count} clients": "/outcomes/",
     }
-    for name, url in pages.items():
-        browser.get(url)  # warm up
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = browser.get(url)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        print(
-            f"{name:34s} median {statistics.median(times) * 1000:7.1f} ms "
-            f"(min {min(times) * 1000:.1f} ms, {runs} runs)"
-        )
+    installation.time_pages(browser, pages, runs)
 
 
-def _clinic(count: int) -> tuple[object, int]:
+def _busy_client(user: Any) -> int:
+    """A client of a year's weekly sessions with a baseline PEG, recorded through the services."""
     from backcare.knowledge.contract import RED_FLAGS
-    from backcare.records import accounts, clients, intakes, measures, sessions
-    from backcare.records.models import Assessment, Client, Intake, Measure, Plan, SessionNote
+    from backcare.records import clients, intakes, measures, sessions
 
-    rng = random.Random(7)
-    user = accounts.create_clinic_with_admin(
-        clinic_name="Bench clinic", username="bench", password="quiet-harbour-lantern-2026"
-    )
-    clinic = user.clinic
     start = date.today() - timedelta(weeks=60)
     intake = {
         "assessed_on": start,
@@ -87,76 +73,7 @@ def _clinic(count: int) -> tuple[object, int]:
         point="baseline",
         today=start,
     )
-    template = busy.intakes.get()
-    assessment = busy.assessments.get()
-    plan = busy.plans.get()
-    people = Client.objects.bulk_create(
-        Client(clinic=clinic, first_name=f"Client{n}", last_name="Bench", created_by=user)
-        for n in range(count - 1)
-    )
-    made_intakes = Intake.objects.bulk_create(
-        Intake(clinic=clinic, client=p, version=1, data=template.data, source="therapist")
-        for p in people
-    )
-    made_assessments = Assessment.objects.bulk_create(
-        Assessment(
-            clinic=clinic,
-            client=p,
-            intake=i,
-            result=assessment.result,
-            decision=assessment.decision,
-            knowledge_version=assessment.knowledge_version,
-        )
-        for p, i in zip(people, made_intakes, strict=True)
-    )
-    plans = Plan.objects.bulk_create(
-        Plan(
-            clinic=clinic,
-            client=p,
-            assessment=a,
-            modality=rng.choice(["swedish", "myofascial_release", "relaxation"]),
-            session_minutes=60,
-            sessions_per_week=1,
-            total_sessions=10,
-            reassess_after_sessions=5,
-            max_pressure="medium",
-            details=plan.details,
-        )
-        for p, a in zip(people, made_assessments, strict=True)
-    )
-    notes = []
-    for p, made in zip(people, plans, strict=True):
-        pain = 7
-        for week in range(rng.choice([3, 10, 10, 10])):
-            pain = max(1, pain - rng.choice([0, 0, 1]))
-            notes.append(
-                SessionNote(
-                    clinic=clinic,
-                    client=p,
-                    plan=made,
-                    therapist=user,
-                    session_date=start + timedelta(weeks=week),
-                    pressure="light",
-                    minutes=60,
-                    pain_before=pain,
-                    pain_after=pain - 1,
-                )
-            )
-    SessionNote.objects.bulk_create(notes, batch_size=2000)
-    groups = ["low", "medium", "high"]
-    Measure.objects.bulk_create(
-        Measure(
-            clinic=clinic,
-            client=p,
-            instrument="start_back",
-            measured_on=start,
-            point="baseline",
-            score=3,
-            result={"group": rng.choice(groups)},
-        )
-        for p in people
-    )
-    return user, busy.pk
+    return int(busy.pk)
 
 
 if __name__ == "__main__":

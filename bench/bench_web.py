@@ -7,8 +7,6 @@ in process, SQLite in a temporary directory). Prints figures; it passes or fails
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import installation
 
@@ -21,9 +19,7 @@ def main(runs: int) -> None:
     from backcare.records.models import Client as Person
     from backcare.records.models import User
 
-    started = time.perf_counter()
-    demo.ensure_demo()
-    print(f"demo clinic built in {time.perf_counter() - started:.2f} s")
+    installation.demo_clinic()
     browser = Client()
     browser.force_login(User.objects.get(username=demo.THERAPIST))
     person = Person.objects.get(last_name="Hughes")
@@ -38,18 +34,7 @@ def main(runs: int) -> None:
         "intake form": f"/clients/{person.pk}/intake/",
         "public check": "/check/",
     }
-    for name, url in pages.items():
-        browser.get(url)  # warm up
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = browser.get(url)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        print(
-            f"{name:18s} median {statistics.median(times) * 1000:6.1f} ms "
-            f"(min {min(times) * 1000:.1f} ms, {runs} runs)"
-        )
+    installation.time_pages(browser, pages, runs)
 
 
 if __name__ == "__main__":
