@@ -12,12 +12,15 @@ in ``VIEWS`` change nothing and are skipped; an action missing from that list on
 alerts be worked out again more often.
 
 Kept per process; each process checks against the database, so several processes (or a
-database restored from a backup) never show alerts another has made stale.
+database restored from a backup) never show alerts another has made stale. At most ``LIMIT``
+figures are kept (a clinic's and each client's page opened lately); the one used longest ago
+goes first.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -29,7 +32,8 @@ VIEWS = frozenset(
 )
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
-_kept: dict[tuple[str, int], tuple[Key, object]] = {}
+LIMIT = 2000
+_kept: OrderedDict[tuple[str, int], tuple[Key, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -50,11 +54,15 @@ def until_saved(
     key = (today, *change, depends_on)
     with _lock:
         found = _kept.get((what, clinic.pk))
-    if found is not None and found[0] == key:
-        return found[1]  # type: ignore[return-value]
+        if found is not None and found[0] == key:
+            _kept.move_to_end((what, clinic.pk))
+            return found[1]  # type: ignore[return-value]
     value = work_out()  # after reading the key: a save made meanwhile changes it for the next
     with _lock:
         _kept[(what, clinic.pk)] = (key, value)
+        _kept.move_to_end((what, clinic.pk))
+        while len(_kept) > LIMIT:
+            _kept.popitem(last=False)
     return value
 
 
