@@ -32,7 +32,7 @@ VIEWS = frozenset(
 )
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
-LIMIT = 2000
+LIMIT = 500
 _kept: OrderedDict[tuple[str, int], tuple[Key, object]] = OrderedDict()
 _lock = threading.Lock()
 
