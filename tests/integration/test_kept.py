@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from backcare.records import accounts, audit, clients, kept
-from backcare.records.models import Clinic, User
+from backcare.records.models import AuditEvent, Clinic, User
 
 TODAY = date(2026, 11, 22)
 WORKED: dict[str, list[int]] = {}  # how many times each figure was worked out
@@ -61,3 +61,42 @@ def test_no_more_than_the_limit_is_kept_and_the_least_recently_used_goes_first(
     assert counted(therapist, "third") == 1  # pushes out "second", used longest ago
     assert counted(therapist, "first") == 1
     assert counted(therapist, "second") == 2  # worked out again
+
+
+def newest_change(user: User) -> tuple[int, str] | None:
+    return (
+        AuditEvent.objects.filter(clinic=user.clinic)
+        .exclude(action__in=kept.VIEWS)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+
+
+def view(user: User) -> None:
+    audit.record(user=user, action="dashboard.view", detail={"clients": []})
+
+
+def test_the_newest_change_is_found_behind_any_number_of_views(therapist: User):
+    assert therapist.clinic is not None
+    assert kept.last_change(therapist.clinic) == newest_change(therapist)
+    for _ in range(3):
+        view(therapist)
+        assert kept.last_change(therapist.clinic) == newest_change(therapist)
+    clients.create_client(user=therapist, data={"first_name": "Ada", "last_name": "Other"})
+    view(therapist)
+    changed = kept.last_change(therapist.clinic)
+    assert changed == newest_change(therapist)
+    assert changed is not None
+    assert AuditEvent.objects.get(clinic=therapist.clinic, seq=changed[0]).action == "client.create"
+
+
+def test_a_chain_other_than_the_one_seen_is_read_in_full(therapist: User):
+    """As after a database restored from a backup: the head seen last is not in the chain."""
+    assert therapist.clinic is not None
+    kept.last_change(therapist.clinic)
+    view(therapist)
+    head, _ = kept._heads[kept._which(therapist.clinic)]
+    kept._heads[kept._which(therapist.clinic)] = ((head[0], "0" * 64), (head[0], "0" * 64))
+    view(therapist)
+    assert kept.last_change(therapist.clinic) == newest_change(therapist)
