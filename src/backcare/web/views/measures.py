@@ -32,7 +32,7 @@ def outcomes_context(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def log_links(request: HttpRequest, client: Client) -> list[tuple[painlog.LinkRow, str]]:
+def log_links(request: HttpRequest, client: Client) -> list[tuple[Any, str]]:
     """The client's pain log links, each with its address while it is open."""
     return [
         (row, _log_url(request, row.token) if row.token else "")
