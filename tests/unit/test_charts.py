@@ -102,3 +102,27 @@ def test_an_instrument_series_shows_its_scores_goal_bands_and_expected_course():
     assert "Disability index scores went from 46 to 30 over 3 ratings." in chart.description
     assert "expected course" in chart.description
     assert chart.table.rows[-1] == ("29 Oct 2026", "30")
+
+
+def test_a_chart_drawn_again_with_new_data_shows_the_new_data(pain):
+    again = pain_chart(list(PAIN), scale=(0, 10), goal=3, mic=2)
+    assert again == pain  # the same data: the same picture, drawn once
+
+    later = PainPoint(START + timedelta(weeks=4), 3, 1)
+    grown = pain_chart([*PAIN, later], scale=(0, 10), goal=3, mic=2)
+    assert "29 Oct 2026: pain 1 after session" in points(grown.svg)
+    assert len(points(grown.svg)) == 9
+    moved = pain_chart(PAIN, scale=(0, 10), goal=2, mic=2)
+    assert "goal ≤ 2" in moved.svg
+    assert "goal ≤ 3" not in moved.svg
+    assert len(points(pain.svg)) == 7  # the first chart is unchanged
+
+
+def test_a_series_drawn_again_with_another_score_shows_it():
+    scores = [Score(START, 46.0), Score(START + timedelta(weeks=2), 40.0)]
+    first = series_chart(Series("odi", "Disability index", 0, 100, "lower", scores))
+    more = [*scores, Score(START + timedelta(weeks=4), 30.0)]
+    second = series_chart(Series("odi", "Disability index", 0, 100, "lower", more))
+
+    assert points(first.svg) == ["1 Oct 2026: 46", "15 Oct 2026: 40"]
+    assert points(second.svg) == ["1 Oct 2026: 46", "15 Oct 2026: 40", "29 Oct 2026: 30"]

@@ -47,7 +47,7 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
 def get(*, user: User, client_id: int) -> Client:
     """A client of the user's clinic; any other id (another clinic's too) is NotFound."""
     try:
-        return Client.objects.get(pk=client_id, clinic=user.clinic)
+        return Client.objects.select_related("clinic").get(pk=client_id, clinic=user.clinic)
     except Client.DoesNotExist:
         raise OutsideClinic(client_id) from None
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from backcare import config
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
 from backcare.records import audit, kept, merge, referrals
@@ -20,6 +22,7 @@ from backcare.records.models import (
     Intake,
     IntakeDraft,
     Plan,
+    Referral,
     SessionNote,
     User,
 )
@@ -87,34 +90,19 @@ class Dashboard:
 def dashboard(*, user: User, today: date) -> Dashboard:
     """Today's sessions, the clients seen lately and the most urgent alerts of each kind with
     the count of each; the audit log names the clients shown, and only those."""
-    clinic = user.clinic
-    board = Dashboard()
-    on_the_day = SessionNote.objects.filter(clinic=clinic, session_date=today)
-    board.today_count = on_the_day.count()
-    board.today_sessions = list(
-        on_the_day.select_related("client")
-        .only("client", "minutes", "pain_before", "pain_after", "session_date")
-        .order_by("-pk")[:TODAY_SHOWN]
+    kept_board = _kept(user, today)
+    board = Dashboard(
+        today_sessions=list(kept_board.today_sessions),
+        today_count=kept_board.today_count,
+        recent_clients=list(kept_board.recent_clients),
     )
-    recent = (
-        SessionNote.objects.filter(
-            clinic=clinic, session_date__gte=today - timedelta(days=RECENT_DAYS)
-        )
-        .values("client_id")
-        .annotate(last_day=Max("session_date"), last_pk=Max("pk"))
-        .order_by("-last_day", "-last_pk")[:RECENT_SHOWN]
-    )
-    order = [row["client_id"] for row in recent]
-    found = Client.objects.filter(clinic=clinic, pk__in=order).in_bulk()
-    board.recent_clients = [found[pk] for pk in order]
-    every = current_alerts(user, today=today)
-    waiting = [a for a in every if a.acknowledged is None]
+    listed = _listed(user, kept_board)
     board.groups = [
-        Group(kind, KINDS[kind], len(of_kind), of_kind[:SHOWN_PER_KIND])
+        Group(kind, KINDS[kind], count, first)
         for kind in KINDS
-        if (of_kind := [a for a in waiting if a.kind == kind])
+        if (count := listed.waiting_count(kind)) and (first := listed.waiting(kind, SHOWN_PER_KIND))
     ]
-    done = [a for a in every if a.acknowledged is not None]
+    done = listed.acknowledged()
     board.acknowledged_count = len(done)
     board.acknowledged = sorted(done, key=_acknowledged_at, reverse=True)[:SHOWN_PER_KIND]
     shown = {c.pk for c in board.recent_clients} | {a.client.pk for a in board.alerts}
@@ -141,9 +129,7 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     audit log names the clients on that page. NotFound for a kind that does not exist."""
     if kind not in KINDS:
         raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
-    waiting = [
-        a for a in current_alerts(user, today=today) if a.kind == kind and a.acknowledged is None
-    ]
+    waiting = _listed(user, _kept(user, today)).waiting(kind)
     shown = Paginator(waiting, PAGE_SIZE).get_page(page)
     audit.record(
         user=user,
@@ -170,17 +156,150 @@ ORDER = {
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
     """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
     day = today or timezone.localdate()
-    alerts = [alert for read in _SOURCES for alert in read(user, day)]
+    listed = _listed(user, _kept(user, day))
+    every = [listed.with_acknowledgement(a) for kind in KINDS for a in listed.of_kind(kind)]
+    return sorted(every, key=_urgency)
+
+
+AlertKey = tuple[int, str, str]  # client, kind, situation: what an acknowledgement holds for
+
+
+def _key(alert: Alert) -> AlertKey:
+    return (alert.client.pk, alert.kind, alert.situation)
+
+
+def _urgency(alert: Alert) -> int:
+    return ORDER.get(alert.severity, 9)
+
+
+@dataclass(frozen=True)
+class _ByKind:
+    """Alerts by kind, each kind most urgent first, and the alerts of each key. Shared by
+    every view while it is kept: never changed."""
+
+    alerts: dict[str, list[Alert]]
+    index: dict[AlertKey, list[Alert]]
+
+    @classmethod
+    def of(cls, alerts: list[Alert]) -> _ByKind:
+        by_kind: dict[str, list[Alert]] = {}
+        index: dict[AlertKey, list[Alert]] = {}
+        for alert in sorted(alerts, key=_urgency):
+            by_kind.setdefault(alert.kind, []).append(alert)
+            index.setdefault(_key(alert), []).append(alert)
+        return cls(by_kind, index)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """The clinic's alerts at one view with their acknowledgements: what is waiting of each
+    kind and what was acknowledged, found without going through every alert of a large clinic
+    (the acknowledgements are few beside them)."""
+
+    parts: tuple[_ByKind, ...]
+    seen: dict[AlertKey, AlertAcknowledgement]  # the acknowledgements of current alerts
+
+    def of_kind(self, kind: str) -> list[Alert]:
+        """Every alert of the kind, most urgent first (each kind comes from one part)."""
+        return next((part.alerts[kind] for part in self.parts if kind in part.alerts), [])
+
+    def waiting(self, kind: str, at_most: int | None = None) -> list[Alert]:
+        """The kind's alerts not acknowledged, most urgent first (the first ``at_most``)."""
+        every = self.of_kind(kind)
+        if not any(key[1] == kind for key in self.seen):
+            return every[:at_most]
+        return list(islice((a for a in every if _key(a) not in self.seen), at_most))
+
+    def waiting_count(self, kind: str) -> int:
+        every = sum(len(part.alerts.get(kind, ())) for part in self.parts)
+        return every - sum(len(a) for a in self._acknowledged() if a[0].kind == kind)
+
+    def acknowledged(self) -> list[Alert]:
+        return [self.with_acknowledgement(a) for same in self._acknowledged() for a in same]
+
+    def _acknowledged(self) -> Iterator[list[Alert]]:
+        return (part.index[key] for key in self.seen for part in self.parts if key in part.index)
+
+    def with_acknowledgement(self, alert: Alert) -> Alert:
+        """A kept alert is shared: an acknowledged one is a copy."""
+        ack = self.seen.get(_key(alert))
+        return alert if ack is None else replace(alert, acknowledged=ack)
+
+
+def _listed(user: User, kept_board: _KeptBoard) -> _Listed:
+    """The kept alerts and the drafts waiting, read at every view, with the acknowledgements,
+    always read afresh."""
+    parts = (kept_board.alerts, _ByKind.of(_drafts_waiting(user)))
     acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
-        (a.client_id, a.kind, a.situation): a
+        key: a
         for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
+        if any((key := (a.client_id, a.kind, a.situation)) in part.index for part in parts)
     }
-    for number, alert in enumerate(alerts):  # a kept alert is shared: an acknowledged copy
-        if (ack := seen.get((alert.client.pk, alert.kind, alert.situation))) is not None:
-            alerts[number] = replace(alert, acknowledged=ack)
-    alerts.sort(key=lambda alert: ORDER.get(alert.severity, 9))
-    return alerts
+    return _Listed(parts, seen)
+
+
+@dataclass(frozen=True)
+class _KeptBoard:
+    """What the dashboard shows that is worked out from records changed only through audited
+    saves, kept between views until something is saved in the clinic (records/kept.py)."""
+
+    today_sessions: list[SessionNote]
+    today_count: int
+    recent_clients: list[Client]
+    alerts: _ByKind  # every kind but the drafts waiting
+
+
+def _kept(user: User, today: date) -> _KeptBoard:
+    """The kept part of the dashboard: worked out again after a save in the clinic, on another
+    day, with another knowledge base, and when a referral's figures or the referral thresholds
+    differ from the last view's (so a referral corrected by hand shows at once)."""
+    assert user.clinic is not None
+    figures = Referral.objects.filter(clinic=user.clinic).order_by("pk")
+    return kept.until_saved(
+        "dashboard",
+        user.clinic,
+        today,
+        lambda: _work_out(user, today),
+        depends_on=(
+            load_knowledge().version,
+            config.referral_visits_warning(),
+            config.referral_expiry_warning_days(),
+            *figures.values_list(
+                "pk", "client_id", "referred_on", "visits_authorised", "expires_on", "referrer"
+            ),
+        ),
+    )
+
+
+def _work_out(user: User, today: date) -> _KeptBoard:
+    clinic = user.clinic
+    on_the_day = SessionNote.objects.filter(clinic=clinic, session_date=today)
+    today_sessions = list(
+        on_the_day.select_related("client")
+        .only("client", "minutes", "pain_before", "pain_after", "session_date")
+        .order_by("-pk")[:TODAY_SHOWN]
+    )
+    recent = (
+        SessionNote.objects.filter(
+            clinic=clinic, session_date__gte=today - timedelta(days=RECENT_DAYS)
+        )
+        .values("client_id")
+        .annotate(last_day=Max("session_date"), last_pk=Max("pk"))
+        .order_by("-last_day", "-last_pk")[:RECENT_SHOWN]
+    )
+    order = [row["client_id"] for row in recent]
+    found = Client.objects.filter(clinic=clinic, pk__in=order).in_bulk()
+    alerts = [
+        *_stop_alerts(user),
+        *_adverse_events(user),
+        *_reassessments_due(user),
+        *_referrals_running_out(user, today),
+        *_from_progress(user, today),
+    ]
+    return _KeptBoard(
+        today_sessions, on_the_day.count(), [found[pk] for pk in order], _ByKind.of(alerts)
+    )
 
 
 WAITING = {"clearance": "Waiting for the physician's clearance"}
@@ -296,36 +415,3 @@ def _from_progress(user: User, today: date) -> list[Alert]:
         Alert(a.client, a.kind, a.text, a.severity, situation=a.situation)
         for a in needing_attention(user=user, today=today)
     ]
-
-
-def _kept(what: str, read: Callable[[User, date], list[Alert]]) -> Reader:
-    """``read``, its alerts kept between views until something is saved in the clinic
-    (records/kept.py): for the readers of records that change only through audited saves.
-    The alerts kept are shared by every view and never changed: ``current_alerts`` adds the
-    acknowledgements, always read afresh, to copies."""
-
-    def reader(user: User, today: date) -> list[Alert]:
-        assert user.clinic is not None
-        return kept.until_saved(
-            what,
-            user.clinic,
-            today,
-            lambda: read(user, today),
-            depends_on=(load_knowledge().version,),
-        )
-
-    return reader
-
-
-Reader = Callable[[User, date], list[Alert]]
-
-# where the alerts come from, one reader for each kind (the progress one makes three); the
-# drafts and the referrals are read at every view (a referral's expiry is near or not by day)
-_SOURCES: list[Reader] = [
-    _kept("stop alerts", lambda user, _: _stop_alerts(user)),
-    lambda user, _: _drafts_waiting(user),
-    _kept("adverse event alerts", lambda user, _: _adverse_events(user)),
-    _kept("reassessment alerts", lambda user, _: _reassessments_due(user)),
-    _referrals_running_out,
-    _kept("outcome alerts", _from_progress),
-]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 from typing import Literal, Protocol
 from xml.sax.saxutils import escape
 
@@ -140,6 +141,23 @@ def pain_chart(
     )
     if not sessions:
         return Chart("pain", title, "No sessions recorded yet.", "", table)
+    description = describe_pain(sessions, goal, mic, bool(expected))
+    key = ("pain", tuple(sessions), scale, goal, mic, tuple(expected))
+    svg = _svg.get(
+        key,
+        lambda: _draw(_pain_layers(sessions, scale, goal, mic, expected), title, description),
+    )
+    return Chart("pain", title, description, svg, table)
+
+
+def _pain_layers(
+    sessions: Sequence[PainPoint],
+    scale: tuple[float, float],
+    goal: int | None,
+    mic: float | None,
+    expected: Sequence[Expected],
+) -> list[alt.Chart]:
+    low, high = scale
     rows = [
         {
             "date": p.when.isoformat(),
@@ -171,8 +189,7 @@ def pain_chart(
             description="label:N",
         )
     )
-    description = describe_pain(sessions, goal, mic, bool(expected))
-    return Chart("pain", title, description, render([*layers, lines], title, description), table)
+    return [*layers, lines]
 
 
 def series_chart(series: Series) -> Chart:
@@ -183,6 +200,13 @@ def series_chart(series: Series) -> Chart:
     table = Table(("Date", "Score"), tuple((long_date(s.when), _number(s.value)) for s in scores))
     if not scores:
         return Chart(series.key, title, "No scores recorded yet.", "", table)
+    description = describe_series(series)
+    key = ("series", replace(series, scores=tuple(scores), expected=tuple(series.expected)))
+    svg = _svg.get(key, lambda: _draw(_series_layers(series, scores), title, description))
+    return Chart(series.key, title, description, svg, table)
+
+
+def _series_layers(series: Series, scores: Sequence[Score]) -> list[alt.Chart]:
     domain = [series.low, series.high]
     layers = _expected(series.expected, domain)
     layers += _band(scores[0].value, series.mic, series.low, series.high)
@@ -209,23 +233,62 @@ def series_chart(series: Series) -> Chart:
             description="label:N",
         )
     )
-    description = describe_series(series)
-    return Chart(series.key, title, description, render(layers, title, description), table)
+    return layers
 
 
 def render(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
-    """The layered specification as SVG, titled and described for assistive technology."""
+    """The layered specification as SVG, titled and described for assistive technology; the
+    same specification is drawn once."""
+    spec = _spec(layers, description, height)
+    return _svg.get(("spec", spec, title), lambda: _drawn(spec, title, description))
+
+
+def _draw(layers: Sequence[alt.Chart], title: str, description: str, height: int = HEIGHT) -> str:
+    return _drawn(_spec(layers, description, height), title, description)
+
+
+def _spec(layers: Sequence[alt.Chart], description: str, height: int) -> str:
     spec = alt.layer(*layers).properties(width=WIDTH, height=height, description=description)
     # Checking the specification against the Vega-Lite schema costs more than drawing a cached
     # chart; the tests check what each chart draws, and vl-convert refuses what it cannot draw.
-    drawn = _svg(json.dumps(spec.to_dict(validate=False), sort_keys=True))
+    return json.dumps(spec.to_dict(validate=False), sort_keys=True)
+
+
+def _drawn(spec: str, title: str, description: str) -> str:
+    drawn = vl_convert.vegalite_to_svg(json.loads(spec), config=CONFIG)
     return accessible(drawn, title, description)
 
 
-@lru_cache(maxsize=256)
-def _svg(spec: str) -> str:
-    """The same specification always draws the same picture: a page shown again reuses it."""
-    return vl_convert.vegalite_to_svg(json.loads(spec), config=CONFIG)
+class _Drawings:
+    """Charts already drawn, by what determines them (their data, or their specification): a
+    page shown again with the same data neither builds nor draws its charts again. Building the
+    specification and drawing it take most of a page's time; the data are a few numbers. The
+    least recently used go first past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._svgs: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, draw: Callable[[], str]) -> str:
+        with self._lock:
+            found = self._svgs.get(key)
+            if found is not None:
+                self._svgs.move_to_end(key)
+                return found
+        svg = draw()  # outside the lock: two threads may draw the same chart, never a wrong one
+        with self._lock:
+            self._svgs[key] = svg
+            while len(self._svgs) > self._size:
+                self._svgs.popitem(last=False)
+        return svg
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._svgs.clear()
+
+
+_svg = _Drawings(size=512)
 
 
 def accessible(svg: str, title: str, description: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
@@ -11,7 +13,7 @@ from django.utils import timezone
 from backcare import limits
 from backcare.clinical.assessment import avoided_regions
 from backcare.errors import SaveFailed
-from backcare.knowledge import load_knowledge
+from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.records import (
     audit,
     clearances,
@@ -19,6 +21,7 @@ from backcare.records import (
     clients,
     clinic_settings,
     documents,
+    kept,
     merge,
     plans,
     referrals,
@@ -34,7 +37,7 @@ from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanFo
 from backcare.web.pictures import outline_map
 from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
 from backcare.web.views.links import link_url
-from backcare.web.views.measures import outcomes_context
+from backcare.web.views.measures import log_links, outcomes_context
 
 CLIENTS_PER_PAGE = 50
 
@@ -120,11 +123,19 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     result = view.assessment.result if view.assessment else None
     data = view.intake.data if view.intake else {}
     avoided = avoided_regions(result) if result else {}
-    outcomes = outcomes_context(request, view.client, kb)
+    assert view.client.clinic is not None
+    worked_out = kept.until_saved(
+        f"client page {view.client.pk}",
+        view.client.clinic,
+        today(),
+        lambda: _worked_out(view.client, kb),
+        depends_on=(kb.version,),
+    )
     return render(
         request,
         "web/client_page.html",
         {
+            **worked_out,
             "view": view,
             "client": view.client,
             "result": result,
@@ -132,28 +143,38 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "summary": summary.summary(data, result, kb, physician=view.client.physician),
             "changes": summary.todays_changes(result, data, kb) if result else None,
             "findings": summary.findings(result, data, kb) if result else [],
-            "stopped": sessions.stopped_by(view.client),
-            "rescreen": sessions.awaiting_rescreen(view.client),
             "documents": {c.pk for c in view.clearances if c.document},
             "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
             if result and result["massage_today"]
             else "",
-            "charts": progress.outcome_charts(
-                client=view.client,
-                plan=view.plan,
-                sessions=view.sessions,
-                progress=outcomes["progress"],
-                kb=kb,
-            ),
-            "drafts": merge.pending_for(view.client),
             "referrals": referrals.of_client(view.client, today=today()),
-            "outcomes": outcomes,
+            "outcomes": {**worked_out["outcomes"], "log_links": log_links(request, view.client)},
             "links": [
                 (row, link_url(request, row.token) if row.token else "")
                 for row in selfservice.links(client=view.client, now=timezone.now())
             ],
         },
     )
+
+
+def _worked_out(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
+    """What the client page works out from the client's records: kept between views until
+    something is saved in the clinic (records/kept.py), as these records change only through
+    audited saves. Read here, after the check, so that a save made meanwhile is seen next."""
+    outcomes = outcomes_context(client, kb)
+    return {
+        "outcomes": outcomes,
+        "charts": progress.outcome_charts(
+            client=client,
+            plan=plans.current(client),
+            sessions=list(client.sessions.all()),
+            progress=outcomes["progress"],
+            kb=kb,
+        ),
+        "stopped": sessions.stopped_by(client),
+        "rescreen": sessions.awaiting_rescreen(client),
+        "drafts": merge.pending_for(client),
+    }
 
 
 @clinic_page

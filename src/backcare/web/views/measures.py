@@ -21,18 +21,23 @@ from backcare.web.views.common import clinic_page, today, user_of
 ROWS = range(1, 6)
 
 
-def outcomes_context(request: HttpRequest, client: Client, kb: KnowledgeBase) -> dict[str, Any]:
-    """What the client page shows of outcomes: progress, expected course, measures, pain log."""
+def outcomes_context(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
+    """What the client page shows of outcomes: progress, expected course, measures, pain log
+    (its links: ``log_links``)."""
     return {
         "progress": progress.client_progress(client=client, today=today(), kb=kb),
         "measures": [(m, kb.instruments.get(m.instrument)) for m in outcomes.measures(client)],
         "pain_log": outcomes.pain_log(client)[-30:],
         "instruments": list(kb.instruments.values()),
-        "log_links": [
-            (row, _log_url(request, row.token) if row.token else "")
-            for row in painlog.links(client=client, now=timezone.now())
-        ],
     }
+
+
+def log_links(request: HttpRequest, client: Client) -> list[tuple[Any, str]]:
+    """The client's pain log links, each with its address while it is open."""
+    return [
+        (row, _log_url(request, row.token) if row.token else "")
+        for row in painlog.links(client=client, now=timezone.now())
+    ]
 
 
 @clinic_page

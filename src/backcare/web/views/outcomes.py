@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -34,7 +36,9 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@lru_cache(maxsize=64)
 def _rates(key: str, title: str, groups: tuple[Group, ...]) -> charts.Chart:
+    """The responder rates' chart; the same rates (the page shown again) reuse the one drawn."""
     shown = [
         rates.Proportion(g.name, g.rate.count, g.rate.total, g.rate.low, g.rate.high)
         for g in groups
