@@ -14,8 +14,8 @@ from django.utils import timezone
 from backcare.errors import InvalidIntake, Problem, SaveFailed
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.knowledge.outcome import Instrument
-from backcare.records import clients, measures, outcomes, painlog, progress
-from backcare.records.models import Client, Measure
+from backcare.records import client_links, clients, measures, outcomes, painlog, progress
+from backcare.records.models import Client, Measure, PainLogLink
 from backcare.web.views.common import clinic_page, today, user_of
 
 ROWS = range(1, 6)
@@ -32,7 +32,9 @@ def outcomes_context(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def log_links(request: HttpRequest, client: Client) -> list[tuple[Any, str]]:
+def log_links(
+    request: HttpRequest, client: Client
+) -> list[tuple[client_links.LinkRow[PainLogLink], str]]:
     """The client's pain log links, each with its address while it is open."""
     return [
         (row, _log_url(request, row.token) if row.token else "")
