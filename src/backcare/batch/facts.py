@@ -46,26 +46,61 @@ def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
+class _Seen:
+    """The readings of every text seen so far, per column, for one knowledge base: a register
+    repeats its names from chunk to chunk, so each is read once per run, not once per chunk."""
+
+    most = 200_000  # readings kept per column; past that a column starts afresh
+
+    def __init__(self) -> None:
+        self.kb: KnowledgeBase | None = None
+        self.columns: dict[str, pl.DataFrame] = {}
+
+    def of(self, kb: KnowledgeBase, column: str) -> pl.DataFrame | None:
+        if self.kb is not kb:
+            self.kb, self.columns = kb, {}
+        return self.columns.get(column)
+
+    def keep(self, column: str, readings: pl.DataFrame) -> None:
+        known = self.columns.get(column)
+        grown = readings if known is None else pl.concat([known, readings])
+        self.columns[column] = readings if grown.height > self.most else grown
+
+
+_SEEN = _Seen()
+
+
 def read_once(
     entries: pl.DataFrame,
     read: Callable[[str], dict[str, Any]],
     schema: dict[str, Any],
     column: str,
+    kb: KnowledgeBase,
 ) -> pl.DataFrame:
-    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text.
+    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text
+    (and once per run, for the texts of earlier chunks).
 
     A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
-    table: list[dict[str, Any]] = []
-    for text in entries.get_column("text").unique().to_list():
+    texts = entries.get_column("text").unique()
+    known = _SEEN.of(kb, column)
+    if known is not None:
+        texts = texts.filter(~texts.is_in(known.get_column("text").implode()))
+    table: dict[str, list[Any]] = {name: [] for name in ("text", *schema)}
+    for text in texts.to_list():
         try:
-            table.append({"text": text, **read(text)})
+            reading = read(text)
         except ValidationError as error:
             row = entries.filter(pl.col("text") == text).row(0, named=True)
             where = f"row {row[ROW] + 1}: {column}"
             messages = "; ".join(e["msg"] for e in error.errors())
             raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
-    found = pl.DataFrame(table, schema={"text": pl.String, **schema})
-    return entries.join(found, on="text", how="left")
+        table["text"].append(text)
+        for name in schema:
+            table[name].append(reading.get(name))
+    _SEEN.keep(column, pl.DataFrame(table, schema={"text": pl.String, **schema}))
+    readings = _SEEN.of(kb, column)
+    assert readings is not None
+    return entries.join(readings, on="text", how="left")
 
 
 _CONDITION = {
@@ -127,7 +162,7 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
             + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
         ).alias("text"),
     )
-    readings = read_once(keys, read, _CONDITION, "conditions")
+    readings = read_once(keys, read, _CONDITION, "conditions", kb)
     where = pl.coalesce("usual", "_given")
     return readings.with_columns(
         pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
@@ -146,6 +181,7 @@ def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
         read,
         {"classes": _TEXTS, "unrecognised": pl.Boolean},
         "medications",
+        kb,
     )
 
 
@@ -167,8 +203,8 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
     parts = [
         _condition_facts(conditions),
         _medication_facts(medications),
-        _procedure_facts(frame),
-        _skin_facts(frame),
+        _procedure_facts(frame, kb),
+        _skin_facts(frame, kb),
     ]
     for part in parts:
         by_row = by_row.join(part.lazy(), on=ROW, how="left")
@@ -265,13 +301,14 @@ def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
+def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
     read = read_once(
         entries.drop_nulls("text"),
         _read_procedure,
         {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
         "procedures",
+        kb,
     )
     weeks = (pl.col("assessed_on") - pl.col("date")).dt.total_days() / 7
     kind, unplaced = pl.col("kind"), pl.col("regions").list.len() == 0
@@ -289,9 +326,9 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _skin_facts(frame: pl.DataFrame) -> pl.DataFrame:
+def _skin_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     read = read_once(
-        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin"
+        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin", kb
     )
     finding = pl.col("finding")
     return read.group_by(ROW).agg(
