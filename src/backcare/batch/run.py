@@ -129,21 +129,26 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
 
 def _all_screened(source: Path, options: Options) -> Iterator[Screened | ScreenedFrame]:
     """Each chunk of the register screened, in order: a Parquet register for the polars engine
-    as frames, validated column by column; any other a row at a time."""
+    as frames, validated column by column, in this process (Polars spreads each chunk over the
+    cores; a pool of processes would only add their start and their copies of the chunks);
+    any other a row at a time, on a pool of processes when more than one worker."""
+    screen: Callable[[Any], Screened | ScreenedFrame]
     if options.engine == "polars" and not options.full and registers.format_of(source) == "parquet":
         size = options.chunk_rows or FRAME_ROWS
-        for first, frame in registers.frames(source, size):
-            yield compiled.screen_frame(frame, first, today=options.today)
-        return
-    yield from _screened(registers.chunks(source, options.chunk), options)
-
-
-def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screened]:
-    """Each chunk screened, in order; on a pool of processes when more than one worker."""
-    screen = _engine(options)
-    one_chunk = options.rows is not None and options.rows <= options.chunk
+        chunks: Iterator[Any] = registers.frames(source, size)
+        screen = _Frames(today=options.today)
+    else:
+        size = options.chunk
+        chunks = registers.chunks(source, size)
+        screen = _engine(options)
+    one_chunk = options.rows is not None and options.rows <= size
     # Spark spreads each chunk over its own workers; otherwise a pool unless it costs more.
-    if options.workers <= 1 or one_chunk or options.engine == "spark":
+    if (
+        options.workers <= 1
+        or one_chunk
+        or options.engine == "spark"
+        or isinstance(screen, _Frames)
+    ):
         yield from (screen(chunk) for chunk in chunks)
         return
     # Spawned, not forked: a fork of a process whose Polars threads are running can hang.
@@ -154,18 +159,29 @@ def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screene
 
 def _in_order(
     pool: Executor,
-    screen: Callable[[list[Row]], Screened],
-    chunks: Iterator[list[Row]],
+    screen: Callable[[Any], Screened | ScreenedFrame],
+    chunks: Iterator[Any],
     *,
     ahead: int,
-) -> Iterator[Screened]:
-    waiting: deque[Future[Screened]] = deque()
+) -> Iterator[Screened | ScreenedFrame]:
+    waiting: deque[Future[Screened | ScreenedFrame]] = deque()
     for chunk in chunks:
         waiting.append(pool.submit(screen, chunk))
         if len(waiting) >= ahead:
             yield waiting.popleft().result()
     while waiting:
         yield waiting.popleft().result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Frames:
+    """The compiled engine on a chunk read as a frame (its first row's number, the frame)."""
+
+    today: date
+
+    def __call__(self, chunk: tuple[int, pl.DataFrame]) -> ScreenedFrame:
+        first, frame = chunk
+        return compiled.screen_frame(frame, first, today=self.today)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,15 @@ _LAST_DAY = date.max
 
 
 def typed(frame: pl.DataFrame) -> bool:
-    """Whether every column of the layout in the frame has the layout's own type (otherwise a
-    cell may hold what the type cannot say, and its rows go row by row)."""
-    return all(frame.schema[name] == dtype for name, dtype in SCHEMA.items() if name in frame)
+    """Whether every column of the layout in the frame holds the layout's own type, or only
+    nulls (otherwise a cell may hold what the type cannot say, and its rows go row by row)."""
+    return all(_fits(frame.schema[name], dtype) for name, dtype in SCHEMA.items() if name in frame)
+
+
+def _fits(given: Any, wanted: Any) -> bool:
+    if isinstance(given, pl.List) and isinstance(wanted, pl.List):
+        return _fits(given.inner, wanted.inner)
+    return bool(given == wanted or given == pl.Null)
 
 
 def unsure(rows: pl.DataFrame, kb: KnowledgeBase) -> pl.Series:
@@ -57,10 +63,12 @@ def unsure(rows: pl.DataFrame, kb: KnowledgeBase) -> pl.Series:
                 ).list.max()
                 flags.append((latest > pl.col("assessed_on")).fill_null(False))
         elif name in FIELDS:
-            values = rows.get_column(name).drop_nulls().unique().to_list()
+            values = rows.get_column(name).unique().to_list()  # null too: a field may be required
             bad = _bad_scalars(name, values)
-            if bad:
-                flags.append(column.is_in(bad).fill_null(False))
+            if None in bad:
+                flags.append(column.is_null())
+            if any(value is not None for value in bad):
+                flags.append(column.is_in([v for v in bad if v is not None]).fill_null(False))
     return rows.select(pl.any_horizontal(flags)).to_series()
 
 
