@@ -134,6 +134,7 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     were given; the regions themselves are joined back as columns."""
 
     names: dict[str, str | None] = {}  # a name is read once, whatever its status
+    outcomes: dict[tuple[str, str, bool, bool], dict[str, Any]] = {}
 
     def read(key: str) -> dict[str, Any]:
         name, status, placed = split_entry(key)
@@ -145,19 +146,26 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
         found = names[entry.id]
         if found is None:
             return {"name": entry.id}
-        known = KnownCondition(found, entry.status, tuple(placed), status is not None)
+        case = (found, entry.status, bool(placed), status is not None)
+        if case not in outcomes:
+            outcomes[case] = outcome(case)
+        return {"name": entry.id, **outcomes[case]}
+
+    def outcome(case: tuple[str, str, bool, bool]) -> dict[str, Any]:
+        """What a condition read, with its status and whether placed, comes to."""
+        found, status, placed, given = case
+        known = KnownCondition(found, status, ("placed",) if placed else (), given)
         condition, read_as = kb.conditions[found], status_of(known, kb)
-        outcome = kb.condition_outcomes[found][read_as]
+        decision = Decision[kb.condition_outcomes[found][read_as].decision]
         unplaced = is_unplaced(known, kb)
         return {
-            "name": entry.id,
             "condition": found,
-            "status": entry.status,
+            "status": status,
             "rule": f"condition.{found}.{read_as}",
-            "decision": int(Decision[outcome.decision]),
-            "local": condition.local and Decision[outcome.decision] >= Decision.modify,
+            "decision": int(decision),
+            "local": condition.local and decision >= Decision.modify,
             "usual": condition.usual_regions if unplaced else None,
-            "explains": entry.status in EXPLAINING and condition.explains_pain,
+            "explains": status in EXPLAINING and condition.explains_pain,
             "unplaced": unplaced and not condition.usual_regions,
             "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
         }
@@ -221,9 +229,10 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
         _skin_facts(frame, kb),
     ]
     for part in parts:
-        by_row = by_row.join(part.lazy(), on=ROW, how="left")
-    joined = frame.drop("conditions").lazy().join(by_row, on=ROW, how="left")
-    return joined.select(ROW, *_row_facts(kb)).collect(), conditions
+        by_row = by_row.join(part.lazy(), on=ROW, how="left", maintain_order="left")
+    # In the frame's order, so set beside it rather than joined to it (no copy of the frame).
+    joined = pl.concat([frame.drop("conditions"), by_row.drop(ROW).collect()], how="horizontal")
+    return joined.select(ROW, *_row_facts(kb)), conditions
 
 
 def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:

@@ -49,26 +49,36 @@ def _fits(given: Any, wanted: Any) -> bool:
 def unsure(rows: pl.DataFrame, kb: KnowledgeBase) -> pl.Series:
     """Per row of a conformed frame whose ``assessed_on`` is filled: whether it may be invalid."""
     flags: list[pl.Expr] = [_across_fields()]
-    for name, dtype in SCHEMA.items():
+    lists = [n for n, dtype in SCHEMA.items() if isinstance(dtype, pl.List)]
+    scalars = [n for n, dtype in SCHEMA.items() if n in FIELDS and not isinstance(dtype, pl.List)]
+    # Every column's distinct values (null too: a field may be required) in one query.
+    distinct = (
+        rows.lazy()
+        .select(
+            *(pl.col(n).explode().drop_nulls().unique().implode() for n in lists),
+            *(pl.col(n).unique().implode() for n in scalars),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    for name in lists:
         column = pl.col(name)
-        if isinstance(dtype, pl.List):
-            items = rows.get_column(name).explode().drop_nulls().unique().to_list()
-            bad, days = _CHECKED.items(name, items, kb)
-            flags.append(column.list.len() > LONGEST)
-            if bad:
-                flags.append(column.list.eval(pl.element().is_in(bad)).list.any().fill_null(False))
-            if days:
-                latest = column.list.eval(
-                    pl.element().replace_strict(days, default=None, return_dtype=pl.Date)
-                ).list.max()
-                flags.append((latest > pl.col("assessed_on")).fill_null(False))
-        elif name in FIELDS:
-            values = rows.get_column(name).unique().to_list()  # null too: a field may be required
-            bad = _bad_scalars(name, values)
-            if None in bad:
-                flags.append(column.is_null())
-            if any(value is not None for value in bad):
-                flags.append(column.is_in([v for v in bad if v is not None]).fill_null(False))
+        bad, days = _CHECKED.items(name, distinct[name], kb)
+        flags.append(column.list.len() > LONGEST)
+        if bad:
+            flags.append(column.list.eval(pl.element().is_in(bad)).list.any().fill_null(False))
+        if days:
+            latest = column.list.eval(
+                pl.element().replace_strict(days, default=None, return_dtype=pl.Date)
+            ).list.max()
+            flags.append((latest > pl.col("assessed_on")).fill_null(False))
+    for name in scalars:
+        bad = _bad_scalars(name, distinct[name])
+        if None in bad:
+            flags.append(pl.col(name).is_null())
+        if any(value is not None for value in bad):
+            refused = [value for value in bad if value is not None]
+            flags.append(pl.col(name).is_in(refused).fill_null(False))
     return rows.select(pl.any_horizontal(flags)).to_series()
 
 
