@@ -4,8 +4,8 @@ the command does it (each row validated, every refused row to the errors file, t
 
 The anchor, measured in the same run, is Polars reading the same register and writing it back.
 Each step runs in a process of its own, which prints its seconds and its peak resident memory
-(the knowledge base included); each size is measured ``--repeat`` times, anchor and run in
-turn, and the range is printed.
+during the step (the knowledge base, loaded before, counted); each size is measured
+``--repeat`` times, anchor and run in turn, and the range is printed.
 Target: the run at most 2x the anchor. Prints figures; passes or fails nothing.
 
     .venv/bin/python bench/bench_batch_run.py [--sizes 100000 1000000] [--repeat 3]
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_batch import base_register, measured, sized
+from bench_batch import base_register, measured, peak_mb, reset_peak, sized
 
 from backcare.batch.run import Options, screen_file
 from backcare.knowledge import load_knowledge
@@ -36,6 +35,7 @@ from backcare.knowledge import load_knowledge
 def _step(kind: str, source: Path, target: Path) -> None:
     """One measured step in this fresh process: prints its seconds and peak resident memory (MB)."""
     load_knowledge()
+    reset_peak()
     start = time.perf_counter()
     if kind == "anchor":
         pl.read_parquet(source).write_parquet(target)
@@ -43,7 +43,7 @@ def _step(kind: str, source: Path, target: Path) -> None:
         options = Options(today=date(2026, 11, 22), engine="polars", workers=os.cpu_count() or 1)
         screen_file(source, target, errors=target.with_suffix(".csv"), options=options)
     seconds = time.perf_counter() - start
-    print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(seconds, peak_mb())
 
 
 def main() -> None:

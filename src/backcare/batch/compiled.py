@@ -53,7 +53,9 @@ def screen_frame(frame: pl.DataFrame, first: int, *, today: date) -> ScreenedFra
         parts.append(rows.filter(~unsure).select(*SCHEMA, *_PASSED))
     valid, refused = parsed(_rows(doubtful), today=today, kb=kb)
     parts.append(_parsed_frame(valid))
-    screened = engine.screen(pl.concat(parts), kb).sort("row")
+    screened = engine.screen(pl.concat(parts), kb)
+    if valid:  # rows parsed one by one come after the others: back in the register's order
+        screened = screened.sort("row")
     return result.frame_from_engine(screened), refused
 
 
