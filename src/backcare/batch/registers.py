@@ -175,7 +175,12 @@ def frames(path: Path, size: int) -> Iterator[tuple[int, pl.DataFrame]]:
     rows = register.metadata.num_rows
     scan = pl.scan_parquet(path)
     for start in range(0, rows, size):
-        yield start + 1, scan.slice(start, size).collect()
+        try:
+            frame = scan.slice(start, size).collect()
+        except pl.exceptions.PolarsError as error:
+            problem = f"{path.name} is not a readable Parquet file: {error}"
+            raise UnreadableRegister(problem) from None
+        yield start + 1, frame
 
 
 class Writer:
