@@ -1,11 +1,14 @@
-"""Benchmark: ``backcare batch`` from file to file (registers.py, run.py): a generated register
-in flat Parquet screened into Parquet by each engine, on one worker and on every core.
+"""Benchmark: ``backcare batch`` from file to file (``batch.run.screen_file``): a register of
+generated intakes in flat Parquet screened into Parquet by the polars engine on every core, as
+the command does it (each row validated, every refused row to the errors file, the summary).
 
-The anchor, measured in the same run, reads the register through ``registers.chunks`` and
-writes the rows back with ``registers.Writer`` without screening them: what reading, checking
-the names of the columns and writing cost on their own. Prints figures; passes or fails nothing.
+The anchor, measured in the same run, is Polars reading the same register and writing it back.
+Each step runs in a process of its own, which prints its seconds and its peak resident memory
+during the step (the knowledge base, loaded before, counted); each size is measured
+``--repeat`` times, anchor and run in turn, and the range is printed.
+Target: the run at most 2x the anchor. Prints figures; passes or fails nothing.
 
-    .venv/bin/python bench/bench_batch_run.py [--rows 20000]
+    .venv/bin/python bench/bench_batch_run.py [--sizes 100000 1000000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,53 +22,60 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.registers import TODAY, register
+from bench_batch import base_register, measured, peak_mb, reset_peak, sized
 
-from backcare.batch import registers
-from backcare.batch.columns import SCHEMA, flat_from_intake
 from backcare.batch.run import Options, screen_file
 from backcare.knowledge import load_knowledge
 
 
-def _anchor(source: Path, target: Path) -> float:
-    started = time.perf_counter()
-    writer = registers.Writer(target, pa.schema([("row", pa.int64()), ("id", pa.string())]))
-    for chunk in registers.chunks(source, 500):
-        writer.write([{"row": row.number, "id": row.id} for row in chunk])
-    writer.close()
-    return time.perf_counter() - started
-
-
-def _run(source: Path, target: Path, options: Options) -> float:
-    started = time.perf_counter()
-    screen_file(source, target, errors=target.with_suffix(".csv"), options=options)
-    return time.perf_counter() - started
+def _step(kind: str, source: Path, target: Path) -> None:
+    """One measured step in this fresh process: prints its seconds and peak resident memory (MB)."""
+    load_knowledge()
+    reset_peak()
+    start = time.perf_counter()
+    if kind == "anchor":
+        pl.read_parquet(source).write_parquet(target)
+    else:
+        options = Options(today=date(2026, 11, 22), engine="polars", workers=os.cpu_count() or 1)
+        screen_file(source, target, errors=target.with_suffix(".csv"), options=options)
+    seconds = time.perf_counter() - start
+    print(seconds, peak_mb())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=20_000)
-    rows = parser.parse_args().rows
-    kb = load_knowledge()
-    flat = [flat_from_intake(intake, today=TODAY) for intake in register(rows, kb)]
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "register.parquet"
-        pl.DataFrame(flat, schema=SCHEMA, orient="row").write_parquet(source)
-        anchor = _anchor(source, Path(folder) / "anchor.parquet")
-        print(f"{rows:,} rows; anchor (read, check the columns, write): {anchor:.2f} s")
-        cores = os.cpu_count() or 1
-        for engine in ("polars", "python"):
-            for workers in sorted({1, cores}):
-                options = Options(today=date.today(), engine=engine, workers=workers, rows=rows)
-                took = _run(source, Path(folder) / f"{engine}-{workers}.parquet", options)
-                print(
-                    f"  {engine:7} {workers} worker(s): {took:6.2f} s, {rows / took:8,.0f} rows/s,"
-                    f" {took / anchor:5.1f}x the anchor"
-                )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--distinct", type=int, default=50_000, help="distinct intakes generated")
+    parser.add_argument("--step", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        _step(args.step[0], Path(args.step[1]), Path(args.step[2]))
+        return
+    base = base_register(args.distinct)
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            source, copy, result = (Path(tmp) / f"{n}-{size}.parquet" for n in "acr")
+            sized(size, base).write_parquet(source)
+            ratios, anchors, runs, peaks = [], [], [], []
+            for _ in range(args.repeat):
+                anchor, anchor_mb = measured(__file__, "anchor", source, copy)
+                run, run_mb = measured(__file__, "run", source, result)
+                ratios.append(run / anchor)
+                anchors.append(anchor)
+                runs.append(run)
+                peaks.append((anchor_mb, run_mb))
+            print(
+                f"{size:>9,} intakes  anchor (Polars read+write) {min(anchors):5.2f}-"
+                f"{max(anchors):5.2f} s  backcare batch {min(runs):6.2f}-{max(runs):6.2f} s  "
+                f"= {min(ratios):4.1f}-{max(ratios):4.1f}x anchor  "
+                f"({size / min(runs):,.0f} intakes/s at best)  peak RSS: anchor "
+                f"{max(p[0] for p in peaks):,.0f} MB, run {max(p[1] for p in peaks):,.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,17 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+from pydantic import BaseModel
 
-from backcare.clinical.intake import Intake, parse_intake
+from backcare.clinical.intake import (
+    Client,
+    Intake,
+    Pain,
+    Preferences,
+    RedFlags,
+    Vitals,
+    parse_intake,
+)
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge.contract import RED_FLAGS
 
@@ -73,6 +82,16 @@ SCHEMA: dict[str, pl.DataType] = {
     "notes": pl.String(),
 }
 """Every column of the layout and its Polars type. A column left out of a frame is empty."""
+
+FIELDS: dict[str, tuple[type[BaseModel], str]] = {
+    **{name: (Client, name) for name in _CLIENT},
+    **{f"pain_{name}": (Pain, name) for name in _PAIN},
+    **{column: (RedFlags, name) for name, column in RED_FLAG_COLUMNS.items()},
+    **{name: (Vitals, name) for name in _VITALS},
+    **{f"preferred_{name}": (Preferences, name) for name in _PREFERENCES},
+    "notes": (Intake, "notes"),
+}
+"""Each column that holds one field of a section of the contract: its model and field."""
 
 LIST_COLUMNS = tuple(name for name, dtype in SCHEMA.items() if isinstance(dtype, pl.List))
 
@@ -143,16 +162,20 @@ def intake_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
     return {**kept, "pain": intake["pain"]} if "pain" in intake else kept
 
 
-def has_pain() -> pl.Expr:
-    """Whether a row has a pain section: ``pain`` says so, or, left empty, any pain column
-    has a value."""
-    answered = [
+def pain_answered() -> pl.Expr:
+    """Whether any pain column of a row has a value."""
+    return pl.any_horizontal(
         pl.col(f"pain_{name}").list.len() > 0
         if isinstance(dtype, pl.List)
         else pl.col(f"pain_{name}").is_not_null()
         for name, dtype in _PAIN.items()
-    ]
-    return pl.col("pain").fill_null(pl.any_horizontal(answered)).fill_null(False)
+    )
+
+
+def has_pain() -> pl.Expr:
+    """Whether a row has a pain section: ``pain`` says so, or, left empty, any pain column
+    has a value."""
+    return pl.col("pain").fill_null(pain_answered()).fill_null(False)
 
 
 def split_entry(text: str) -> tuple[str, str | None, list[str]]:

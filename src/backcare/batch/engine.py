@@ -69,7 +69,8 @@ def finish(
     unanswered = pl.concat_str(left_out, separator=" ", ignore_nulls=True)
     kept = [ROW, "pain", "pain.chronicity", *(f"red_flags.{n}" for n in RED_FLAGS)]
     kept += ["_unrecognised_condition_texts", "_unrecognised_medication_texts"]
-    result = flagged.select(kept).join(merged, on=ROW, how="left").select(
+    ordered = flagged.select(kept).join(merged, on=ROW, how="left", maintain_order="left")
+    result = ordered.select(
         ROW,
         pl.col("decision").fill_null(int(Decision.proceed)).replace_strict(
             {int(d): d.name for d in Decision}, return_dtype=pl.String
@@ -85,5 +86,6 @@ def finish(
         .alias("unanswered"),
     )  # fmt: skip
     extra = [name for name in rows.columns if name not in SCHEMA and name != ROW]
-    out = rows.select(ROW, *extra).join(result, on=ROW, how="left").sort(ROW)
-    return out.drop(ROW).with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())
+    # Both in the rows' order: set side by side.
+    out = pl.concat([rows.select(extra), result.drop(ROW)], how="horizontal")
+    return out.with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())

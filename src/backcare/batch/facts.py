@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 from pydantic import ValidationError
 
 from backcare.batch.columns import (
@@ -46,26 +47,70 @@ def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
+class _Seen:
+    """The readings of every text seen so far, per column, for one knowledge base: a register
+    repeats its names from chunk to chunk, so each is read once per run, not once per chunk."""
+
+    most = 200_000  # readings kept per column; past that a column starts afresh
+
+    def __init__(self) -> None:
+        self.kb: KnowledgeBase | None = None
+        self.columns: dict[str, pl.DataFrame] = {}
+
+    def of(self, kb: KnowledgeBase, column: str) -> pl.DataFrame | None:
+        if self.kb is not kb:
+            self.kb, self.columns = kb, {}
+        return self.columns.get(column)
+
+    def keep(self, column: str, readings: pl.DataFrame) -> None:
+        known = self.columns.get(column)
+        grown = readings if known is None else pl.concat([known, readings])
+        self.columns[column] = readings if grown.height > self.most else grown
+
+
+_SEEN = _Seen()
+
+
 def read_once(
     entries: pl.DataFrame,
     read: Callable[[str], dict[str, Any]],
     schema: dict[str, Any],
     column: str,
+    kb: KnowledgeBase,
 ) -> pl.DataFrame:
-    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text.
+    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text
+    (and once per run, for the texts of earlier chunks).
 
     A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
-    table: list[dict[str, Any]] = []
-    for text in entries.get_column("text").unique().to_list():
+    texts = entries.get_column("text").unique()
+    known = _SEEN.of(kb, column)
+    if known is not None:
+        texts = texts.filter(~texts.is_in(known.get_column("text").implode()))
+    table: dict[str, list[Any]] = {name: [] for name in ("text", *schema)}
+    for text in texts.to_list():
         try:
-            table.append({"text": text, **read(text)})
+            reading = read(text)
         except ValidationError as error:
             row = entries.filter(pl.col("text") == text).row(0, named=True)
             where = f"row {row[ROW] + 1}: {column}"
             messages = "; ".join(e["msg"] for e in error.errors())
             raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
-    found = pl.DataFrame(table, schema={"text": pl.String, **schema})
-    return entries.join(found, on="text", how="left")
+        table["text"].append(text)
+        for name in schema:
+            table[name].append(reading.get(name))
+    _SEEN.keep(column, _frame(table, {"text": pl.String, **schema}))
+    readings = _SEEN.of(kb, column)
+    assert readings is not None
+    return entries.join(readings, on="text", how="left")
+
+
+def _frame(table: dict[str, list[Any]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Columns of Python values as a frame (built by Arrow: far quicker for list columns)."""
+    types = pl.DataFrame(schema=schema).to_arrow().schema
+    arrays = {name: pa.array(values, type=types.field(name).type) for name, values in table.items()}
+    frame = pl.from_arrow(pa.table(arrays))
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 _CONDITION = {
@@ -88,27 +133,39 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     The knowledge base reads each distinct name and status once, with only whether regions
     were given; the regions themselves are joined back as columns."""
 
+    names: dict[str, str | None] = {}  # a name is read once, whatever its status
+    outcomes: dict[tuple[str, str, bool, bool], dict[str, Any]] = {}
+
     def read(key: str) -> dict[str, Any]:
         name, status, placed = split_entry(key)
         entry = ConditionEntry.model_validate(
             {"id": name, **({"status": status} if status else {})}
         )
-        found = kb.read_condition(entry.id).condition
+        if entry.id not in names:
+            names[entry.id] = kb.read_condition(entry.id).condition
+        found = names[entry.id]
         if found is None:
             return {"name": entry.id}
-        known = KnownCondition(found, entry.status, tuple(placed), status is not None)
+        case = (found, entry.status, bool(placed), status is not None)
+        if case not in outcomes:
+            outcomes[case] = outcome(case)
+        return {"name": entry.id, **outcomes[case]}
+
+    def outcome(case: tuple[str, str, bool, bool]) -> dict[str, Any]:
+        """What a condition read, with its status and whether placed, comes to."""
+        found, status, placed, given = case
+        known = KnownCondition(found, status, ("placed",) if placed else (), given)
         condition, read_as = kb.conditions[found], status_of(known, kb)
-        outcome = kb.condition_outcomes[found][read_as]
+        decision = Decision[kb.condition_outcomes[found][read_as].decision]
         unplaced = is_unplaced(known, kb)
         return {
-            "name": entry.id,
             "condition": found,
-            "status": entry.status,
+            "status": status,
             "rule": f"condition.{found}.{read_as}",
-            "decision": Decision[outcome.decision],
-            "local": condition.local and Decision[outcome.decision] >= Decision.modify,
+            "decision": int(decision),
+            "local": condition.local and decision >= Decision.modify,
             "usual": condition.usual_regions if unplaced else None,
-            "explains": entry.status in EXPLAINING and condition.explains_pain,
+            "explains": status in EXPLAINING and condition.explains_pain,
             "unplaced": unplaced and not condition.usual_regions,
             "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
         }
@@ -127,7 +184,7 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
             + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
         ).alias("text"),
     )
-    readings = read_once(keys, read, _CONDITION, "conditions")
+    readings = read_once(keys, read, _CONDITION, "conditions", kb)
     where = pl.coalesce("usual", "_given")
     return readings.with_columns(
         pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
@@ -146,6 +203,7 @@ def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
         read,
         {"classes": _TEXTS, "unrecognised": pl.Boolean},
         "medications",
+        kb,
     )
 
 
@@ -167,13 +225,14 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
     parts = [
         _condition_facts(conditions),
         _medication_facts(medications),
-        _procedure_facts(frame),
-        _skin_facts(frame),
+        _procedure_facts(frame, kb),
+        _skin_facts(frame, kb),
     ]
     for part in parts:
-        by_row = by_row.join(part.lazy(), on=ROW, how="left")
-    joined = frame.drop("conditions").lazy().join(by_row, on=ROW, how="left")
-    return joined.select(ROW, *_row_facts(kb)).collect(), conditions
+        by_row = by_row.join(part.lazy(), on=ROW, how="left", maintain_order="left")
+    # In the frame's order, so set beside it rather than joined to it (no copy of the frame).
+    joined = pl.concat([frame.drop("conditions"), by_row.drop(ROW).collect()], how="horizontal")
+    return joined.select(ROW, *_row_facts(kb)), conditions
 
 
 def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
@@ -265,13 +324,14 @@ def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
+def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
     read = read_once(
         entries.drop_nulls("text"),
         _read_procedure,
         {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
         "procedures",
+        kb,
     )
     weeks = (pl.col("assessed_on") - pl.col("date")).dt.total_days() / 7
     kind, unplaced = pl.col("kind"), pl.col("regions").list.len() == 0
@@ -289,9 +349,9 @@ def _procedure_facts(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _skin_facts(frame: pl.DataFrame) -> pl.DataFrame:
+def _skin_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     read = read_once(
-        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin"
+        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin", kb
     )
     finding = pl.col("finding")
     return read.group_by(ROW).agg(

@@ -145,43 +145,79 @@ def cleared(frame: pl.DataFrame) -> pl.DataFrame:
 _CLEARABLE = [int(decision) for decision in CLEARABLE]
 
 
+# Between the items of a limit's list written as one text: a control character, which no
+# valid entry holds (``clinical.text``).
+_SEP = "\x1f"
+
+
 def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """Per row with a finding: decision, findings in order and the limits they add up to."""
+    """Per row with a finding: decision, findings in order and the limits they add up to (the
+    list limits as text, their items separated by ``_SEP``: ``with_standard`` splits them)."""
+    table = _table(kb)
     done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
-    joined = (
-        found.join(modifications_table(kb), on="rule", how="left")
+    # Sorted while narrow; the lists, as texts, are joined on after.
+    rows = (
+        found.join(
+            table.select("rule", "decision", "pressure_rank", "minutes"), on="rule", how="left"
+        )
         .join(clear, on=[ROW, "rule"], how="left")
-        .with_columns(done.alias("_done"))
+        .with_columns(
+            done.alias("_done"),
+            pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
+            pl.col("_regions").list.join(_SEP),
+        )
+        .sort(_order())
+        .join(
+            table.select("rule", *(pl.col(n).list.join(_SEP) for n in LISTS)),
+            on="rule",
+            how="left",
+            maintain_order="left",
+        )
     )
-    # Most findings add nothing to their own limits: only the others pay for list building.
-    special = pl.col("_done") | (pl.col("_regions").list.len() > 0)
-    added = joined.filter(special).with_columns(
-        pl.when("_done").then(int(Decision.modify)).otherwise("decision").alias("decision"),
-        pl.concat_list("avoid_regions", "_regions").alias("avoid_regions"),
-        pl.when("_done")
-        .then(pl.concat_list("notes", "_cleared"))
-        .otherwise("notes")
-        .alias("notes"),
-    )
-    rows = pl.concat([joined.filter(~special), added]).sort(_order())
+    cleared_note = pl.when("_done").then("_cleared").otherwise(pl.lit(""))
     standard = kb.plan.standard_session.modifications
     minutes = pl.col("minutes").min()
     if standard.max_session_minutes:
         minutes = pl.min_horizontal(minutes, pl.lit(standard.max_session_minutes))
-    return rows.group_by(ROW, maintain_order=True).agg(
-        pl.col("decision").max(),
-        pl.col("rule").alias("findings"),
-        _gentlest(kb, standard.max_pressure),
-        minutes.alias("max_session_minutes"),
-        *(pl.col(name).list.explode(keep_nulls=False, empty_as_null=False) for name in LISTS),
+    return (
+        rows.with_columns(
+            pl.concat_str(["avoid_regions", "_regions"], separator=_SEP).alias("avoid_regions"),
+            pl.concat_str(["notes", cleared_note], separator=_SEP).alias("notes"),
+        )
+        .group_by(ROW, maintain_order=True)
+        .agg(
+            pl.col("decision").max(),
+            pl.col("rule").alias("findings"),
+            _gentlest(kb, standard.max_pressure),
+            minutes.alias("max_session_minutes"),
+            *LISTS,
+        )
+        .with_columns(pl.col(name).list.join(_SEP) for name in LISTS)
     )
+
+
+class _Tables:
+    """``modifications_table`` of the knowledge base last asked for, made once."""
+
+    def __init__(self) -> None:
+        self.kb: KnowledgeBase | None = None
+        self.table = pl.DataFrame()
+
+    def __call__(self, kb: KnowledgeBase) -> pl.DataFrame:
+        if self.kb is not kb:
+            self.kb, self.table = kb, modifications_table(kb)
+        return self.table
+
+
+_table = _Tables()
 
 
 def with_standard(standard: m.Modifications) -> list[pl.Expr]:
     """Each list limit after the standard session's own, every item once."""
     return [
-        pl.concat_list(pl.lit(list(getattr(standard, name)), _TEXTS), pl.col(name).fill_null([]))
-        .list.drop_nulls()
+        (pl.lit(_SEP.join(getattr(standard, name)) + _SEP) + pl.col(name).fill_null(""))
+        .str.split(_SEP)
+        .list.eval(pl.element().filter(pl.element() != ""))
         .list.unique(maintain_order=True)
         .alias(name)
         for name in LISTS

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 
 from backcare.clinical import Assessment, to_json
@@ -30,6 +31,8 @@ COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("unanswered", _TEXTS),
 )
 FULL = ("assessment", pa.string())
+_TODAY = [decision.name for decision in Decision if decision <= Decision.modify]
+"""The decisions under which massage may go ahead today (with the limits)."""
 
 
 def schema(*, full: bool) -> pa.Schema:
@@ -63,8 +66,16 @@ def row(number: int, row_id: str | None, assessment: Assessment, *, full: bool) 
 
 def from_engine(screened: dict[str, Any]) -> dict[str, Any]:
     """The output row of one row of the compiled engine's frame (``engine.screen``)."""
-    decision = screened["decision"]
     return {name: screened.get(name) for name, _ in COLUMNS} | {
-        "massage_today": Decision[decision] <= Decision.modify,
+        "massage_today": screened["decision"] in _TODAY,
         "limit_notes": screened["notes"],
     }
+
+
+def frame_from_engine(screened: pl.DataFrame) -> pl.DataFrame:
+    """The output rows of the compiled engine's frame (``engine.screen``), in the output's
+    column order."""
+    return screened.with_columns(
+        pl.col("decision").is_in(_TODAY).alias("massage_today"),
+        pl.col("notes").alias("limit_notes"),
+    ).select(name for name, _ in COLUMNS)

@@ -17,7 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from backcare.batch import compiled, reference, registers, result
+from backcare.batch.compiled import ScreenedFrame
 from backcare.batch.reference import Screened
 from backcare.batch.registers import ErrorsFile, Row, Writer
 from backcare.errors import UnreadableRegister
@@ -25,6 +28,8 @@ from backcare.errors import UnreadableRegister
 ENGINES = ("polars", "python", "spark")
 # Rows a chunk: the compiled engine pays a fixed cost a call, so it takes larger chunks.
 CHUNK_ROWS = {"python": 500, "polars": 5000, "spark": 100_000}
+# Rows a chunk when a Parquet register is read as frames and validated column by column.
+FRAME_ROWS = 50_000
 
 
 @dataclass
@@ -40,9 +45,14 @@ class Summary:
     def read(self) -> int:
         return self.screened + self.refused
 
-    def add(self, rows: list[dict[str, Any]], refused: list[Row]) -> None:
+    def add(self, rows: list[dict[str, Any]] | pl.DataFrame, refused: list[Row]) -> None:
         self.screened += len(rows)
         self.refused += len(refused)
+        if isinstance(rows, pl.DataFrame):
+            findings = rows.get_column("findings").explode().drop_nulls()
+            self.decisions.update(dict(rows.get_column("decision").value_counts().iter_rows()))
+            self.findings.update(dict(findings.value_counts().iter_rows()))
+            return
         self.decisions.update(row["decision"] for row in rows)
         self.findings.update(rule for row in rows for rule in row["findings"])
 
@@ -80,7 +90,7 @@ def screen_file(
     writer = Writer(target, result.schema(full=options.full))
     refusals = ErrorsFile(errors) if errors else None
     try:
-        for rows, refused in _screened(registers.chunks(source, options.chunk), options):
+        for rows, refused in _all_screened(source, options):
             writer.write(rows)
             if refusals:
                 for row in refused:
@@ -117,12 +127,28 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
         raise UnreadableRegister("the output would overwrite the input; name another file")
 
 
-def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screened]:
-    """Each chunk screened, in order; on a pool of processes when more than one worker."""
-    screen = _engine(options)
-    one_chunk = options.rows is not None and options.rows <= options.chunk
+def _all_screened(source: Path, options: Options) -> Iterator[Screened | ScreenedFrame]:
+    """Each chunk of the register screened, in order: a Parquet register for the polars engine
+    as frames, validated column by column, in this process (Polars spreads each chunk over the
+    cores; a pool of processes would only add their start and their copies of the chunks);
+    any other a row at a time, on a pool of processes when more than one worker."""
+    screen: Callable[[Any], Screened | ScreenedFrame]
+    if options.engine == "polars" and not options.full and registers.format_of(source) == "parquet":
+        size = options.chunk_rows or FRAME_ROWS
+        chunks: Iterator[Any] = registers.frames(source, size)
+        screen = _Frames(today=options.today)
+    else:
+        size = options.chunk
+        chunks = registers.chunks(source, size)
+        screen = _engine(options)
+    one_chunk = options.rows is not None and options.rows <= size
     # Spark spreads each chunk over its own workers; otherwise a pool unless it costs more.
-    if options.workers <= 1 or one_chunk or options.engine == "spark":
+    if (
+        options.workers <= 1
+        or one_chunk
+        or options.engine == "spark"
+        or isinstance(screen, _Frames)
+    ):
         yield from (screen(chunk) for chunk in chunks)
         return
     # Spawned, not forked: a fork of a process whose Polars threads are running can hang.
@@ -133,18 +159,29 @@ def _screened(chunks: Iterator[list[Row]], options: Options) -> Iterator[Screene
 
 def _in_order(
     pool: Executor,
-    screen: Callable[[list[Row]], Screened],
-    chunks: Iterator[list[Row]],
+    screen: Callable[[Any], Screened | ScreenedFrame],
+    chunks: Iterator[Any],
     *,
     ahead: int,
-) -> Iterator[Screened]:
-    waiting: deque[Future[Screened]] = deque()
+) -> Iterator[Screened | ScreenedFrame]:
+    waiting: deque[Future[Screened | ScreenedFrame]] = deque()
     for chunk in chunks:
         waiting.append(pool.submit(screen, chunk))
         if len(waiting) >= ahead:
             yield waiting.popleft().result()
     while waiting:
         yield waiting.popleft().result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Frames:
+    """The compiled engine on a chunk read as a frame (its first row's number, the frame)."""
+
+    today: date
+
+    def __call__(self, chunk: tuple[int, pl.DataFrame]) -> ScreenedFrame:
+        first, frame = chunk
+        return compiled.screen_frame(frame, first, today=self.today)
 
 
 @dataclass(frozen=True, slots=True)
