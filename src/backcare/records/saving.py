@@ -21,7 +21,7 @@ that waited on the row read the same old version again once the lock was free.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -67,26 +67,29 @@ def lock_client(client: Client) -> None:
 _AUDIT_CHAIN_LOCKS = 0x61756474  # a namespace of PostgreSQL advisory locks: the audit chains
 
 
-def lock_audit_chain(*, clinic: Clinic | None, user: User | None, client: Client | None) -> None:
-    """Hold the head of the clinic's audit chain until the transaction ends, so two events
-    written at once never both follow the same event (which would fork the chain).
+def lock_audit_chains(events: Sequence[tuple[Clinic | None, User | None, Client | None]]) -> None:
+    """Hold the heads of the audit chains of the events' clinics until the transaction ends,
+    so two events written at once never both follow the same event (which would fork a chain).
+    Each event is given as the clinic, user and client it refers to.
 
     An advisory lock, not a row lock: a chain with no event yet has no row to lock, and
     events without a clinic have no clinic row. SQLite's write lock, taken at the start of
     every transaction, already lets one writer in at a time.
 
-    First, the rows the event will refer to are key-shared, as the foreign-key check at commit
+    First, the rows the events will refer to are key-shared, as the foreign-key check at commit
     would key-share them: a save that holds one of them (the clinic's settings hold the clinic
     row) and then writes its own event would otherwise wait for this chain head while this
     writer, holding the head, waited at its commit for that row: a deadlock. Taken in this
-    order, this writer waits before it holds the head.
+    order, this writer waits before it holds any head; the heads are then taken in the order of
+    their clinics, so two writers of several chains at once never wait for each other in a ring.
     """
     if connection.vendor != "postgresql":
         return
+    rows = {(row._meta.db_table, row.pk) for event in events for row in event if row is not None}
+    clinics = {clinic.pk % 2**31 if clinic else 0 for clinic, _, _ in events}
     with connection.cursor() as cursor:
-        for row in (clinic, user, client):
-            if row is not None:
-                table = connection.ops.quote_name(row._meta.db_table)
-                cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [row.pk])
-        key = (clinic.pk if clinic else 0) % 2**31
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUDIT_CHAIN_LOCKS, key])
+        for table, pk in sorted(rows):
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT 1 FROM {quoted} WHERE id = %s FOR KEY SHARE", [pk])
+        for key in sorted(clinics):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUDIT_CHAIN_LOCKS, key])
