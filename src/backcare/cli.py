@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -302,6 +303,12 @@ def serve(
     typer.echo(
         f"backcare is running at {url}  (data: {config.data_dir()}{behind}; Ctrl+C stops it)"
     )
+    from backcare.knowledge import load_knowledge
+
+    load_knowledge()  # before the first request, not during it
+    # What start-up made lives as long as the server: the garbage collector need not walk it
+    # again at every collection (bench/bench_api.py measures requests with it).
+    gc.freeze()
     server.run()
 
 
