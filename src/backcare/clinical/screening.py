@@ -7,12 +7,14 @@ severe finding's; modifications merge so that the lowest pressure wins and avoid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from backcare.clinical.facts import Reading, is_unplaced, status_of
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
+from backcare.knowledge.rule import Facts, compile_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +174,14 @@ def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Findin
         yield _finding(f"medication.{class_id}", cls, cls.title)
 
 
+def _holding(kb: KnowledgeBase) -> Callable[[Facts], list[int]]:
+    """Every screening rule in one function: the positions of those that hold."""
+    return compile_all([compiled.condition for compiled in kb.rules])
+
+
 def _rule_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    facts = reading.facts
-    for compiled in kb.rules:
-        if compiled.holds(facts):
-            rule = compiled.rule
-            regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
-            yield _finding(rule.id, rule, rule.title, regions)
+    facts, rules = reading.facts, kb.rules
+    for position in per_knowledge(kb, _holding)(facts):
+        rule = rules[position].rule
+        regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
+        yield _finding(rule.id, rule, rule.title, regions)
