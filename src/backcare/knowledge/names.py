@@ -28,7 +28,13 @@ from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
 _APOSTROPHE = re.compile(r"['\u2019](?=[a-z])")
-_MILLIGRAMS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\b")
+# A dose in milligrams as people write it: "75 mg", "75mg", "75-mg", "75 mg/day", "0.5 mg",
+# "0,5 mg", "1,000 mg" (a comma before three digits, after a number not starting with 0, groups
+# thousands).
+_MILLIGRAMS = re.compile(
+    r"(?<![\d.,])(?:([1-9]\d{0,2}(?:,\d{3})+)|(\d+(?:[.,]\d+)?))"
+    r"\s*[-\u2010-\u2013]?\s*(?:mgs?|milligrams?)\b"
+)
 
 How = Literal["name", "spelling", "unrecognised"]
 READINGS_KEPT = 4096  # per index and kind: a clinic's names, many times over
@@ -38,6 +44,14 @@ _SUBSETS_KEPT = 512  # near-miss candidate lists per index and kind
 def words_of(text: str) -> list[str]:
     """The words and numbers of a text, lower case; an apostrophe joins ("John's" is "johns")."""
     return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def milligrams(text: str) -> tuple[float, ...]:
+    """Every dose in milligrams written in a medicine line, in its order."""
+    return tuple(
+        float(grouped.replace(",", "")) if grouped else float(plain.replace(",", "."))
+        for grouped, plain in _MILLIGRAMS.findall(text.lower())
+    )
 
 
 def normalise(text: str) -> str:
@@ -247,16 +261,18 @@ class NameIndex:
 
     def medication(self, text: str) -> MedicationReading:
         """How a medicine line reads. A reading depends on the line's words and on its doses in
-        milligrams ("10-mg" has the words of "10 mg" but names no dose), so those are the key."""
+        milligrams ("mg 10" has the words of "10 mg" but names no dose), so those are the key."""
         words = tuple(words_of(text))
-        r = self._medication(words, tuple(_MILLIGRAMS.findall(text.lower())))
+        r = self._medication(words, milligrams(text))
         return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
 
     def condition(self, text: str) -> ConditionReading:
         r = self._condition(normalise(text))
         return ConditionReading(text, r.condition, r.how, r.suggestions)
 
-    def _read_medication(self, words: tuple[str, ...], doses: tuple[str, ...]) -> MedicationReading:
+    def _read_medication(
+        self, words: tuple[str, ...], doses: tuple[float, ...]
+    ) -> MedicationReading:
         text = " ".join(words)
         found, used = self._exact_drugs(words)
         how: How = "spelling" if any(drug.spelling for drug in found) else "name"
@@ -355,7 +371,7 @@ class NameIndex:
         return self._drugs[key].label
 
     def _classes(
-        self, found: list[Drug], doses: tuple[str, ...], words: Sequence[str]
+        self, found: list[Drug], doses: tuple[float, ...], words: Sequence[str]
     ) -> tuple[str, ...]:
         classes: list[str] = []
         for drug in found:
@@ -367,13 +383,12 @@ class NameIndex:
         return tuple(classes)
 
     def _low_dose_taken(
-        self, rule: m.DoseRule, doses: tuple[str, ...], words: Sequence[str]
+        self, rule: m.DoseRule, doses: tuple[float, ...], words: Sequence[str]
     ) -> bool:
         joined = f"_{'_'.join(words)}_"
         if any(f"_{name}_" in joined for name, named in self._low_dose.items() if named is rule):
             return True
-        milligrams = [float(d.replace(",", ".")) for d in doses]
-        return bool(milligrams) and max(milligrams) <= rule.at_most_mg
+        return bool(doses) and max(doses) <= rule.at_most_mg
 
 
 NEAR_LIMIT = 8  # the closest names weighed for one word
