@@ -95,27 +95,28 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
 
 
 Basis = m.Outcome | m.Rule | m.MedicationClass
+_BASE_KEPT = 16_384  # a knowledge base has a few thousand rules and table rows
 _BASE: dict[tuple[str, int], Finding] = {}
 
 
 def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -> Finding:
-    """The finding of a rule or table row; its base is built once per knowledge entry."""
+    """The finding of a rule or table row; its base is built once per knowledge entry (an entry
+    of another knowledge base at the same address has other modifications)."""
     key = (rule, id(basis))
     base = _BASE.get(key)
-    if base is None:
-        base = _BASE.setdefault(
-            key,
-            Finding(
-                rule=rule,
-                decision=Decision[basis.decision],
-                title=title,
-                why=basis.why,
-                action=getattr(basis, "action", None),
-                modifications=basis.modifications,
-                sources=tuple(basis.sources),
-                basis=getattr(basis, "basis", "source"),
-                questions=tuple(basis.questions),
-            ),
+    if base is None or base.modifications is not basis.modifications:
+        if len(_BASE) >= _BASE_KEPT:
+            _BASE.clear()
+        base = _BASE[key] = Finding(
+            rule=rule,
+            decision=Decision[basis.decision],
+            title=title,
+            why=basis.why,
+            action=getattr(basis, "action", None),
+            modifications=basis.modifications,
+            sources=tuple(basis.sources),
+            basis=getattr(basis, "basis", "source"),
+            questions=tuple(basis.questions),
         )
     mods = base.modifications
     extra = [r for r in regions if r not in mods.avoid_regions]
