@@ -15,7 +15,7 @@ from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
-from backcare.knowledge.rule import Facts, Node, compile_all
+from backcare.knowledge.rule import Facts, Predicate, compile_all, compile_predicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,36 +61,26 @@ class _Routine:
     item: m.SelfCare
     regions: frozenset[str]  # where it works; empty: anywhere
     listed: tuple[str, ...]  # the same, in the knowledge base's order
-    exclude: int | None  # the position of its exclusion among the conditions
-    cautions: tuple[tuple[str, int], ...]  # each note with the position of its condition
+    excluded: Predicate | None
+    cautioned: Callable[[Facts], list[int]]  # the positions of the cautions that hold
     firmest: int | None  # the rank of the most pressure it asks for; None: it presses nothing
 
 
-@dataclass(frozen=True, slots=True)
-class _Routines:
-    routines: tuple[_Routine, ...]
-    holding: Callable[[Facts], list[int]]  # every exclusion and caution in one function
-
-
-def _routines(kb: KnowledgeBase) -> _Routines:
-    found: list[_Routine] = []
-    conditions: list[Node] = []
-
-    def position(condition: Node) -> int:
-        conditions.append(condition)
-        return len(conditions) - 1
-
+def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
+    found = []
     for item in kb.self_care.values():
-        when_excluded, when_cautioned = kb.self_care_conditions[item.id]
-        exclude = position(when_excluded) if when_excluded else None
-        notes = tuple(
-            (c.note, position(when)) for c, when in zip(item.cautions, when_cautioned, strict=True)
-        )
-        firmest = kb.pressure_rank(item.pressure.max) if item.pressure else None
+        exclude, cautions = kb.self_care_conditions[item.id]
         found.append(
-            _Routine(item, frozenset(item.regions), tuple(item.regions), exclude, notes, firmest)
+            _Routine(
+                item,
+                frozenset(item.regions),
+                tuple(item.regions),
+                compile_predicate(exclude) if exclude else None,
+                compile_all(cautions),
+                kb.pressure_rank(item.pressure.max) if item.pressure else None,
+            )
         )
-    return _Routines(tuple(found), compile_all(conditions))
+    return tuple(found)
 
 
 def select(intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase) -> Selection:
@@ -98,24 +88,21 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     limits = screening.limits
     avoid = set(limits.avoid_regions)
     painful = set(intake.pain.regions) if intake.pain else set()
+    facts = reading.facts
     excluded = ruled_out(limits.positioning, kb)  # once, not once a routine
-    kept = per_knowledge(kb, _routines)
-    holding = set(kept.holding(reading.facts))
     cap = kb.pressure_rank(limits.max_pressure) if limits.max_pressure else None
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
-    for routine in kept.routines:
+    for routine in per_knowledge(kb, _routines):
         item = routine.item
         if routine.regions and painful and painful.isdisjoint(routine.regions):
             continue  # works elsewhere than where it hurts
         regions = tuple(r for r in routine.listed if r not in avoid) if avoid else routine.listed
-        reason = _reason(
-            routine, regions, painful, excluded, routine.exclude in holding, screening, kb
-        )
+        reason = _reason(routine, regions, painful, excluded, facts, screening, kb)
         if reason:
             left_out.append(LeftOut(item, reason))
             continue
-        notes = [note for note, at in routine.cautions if at in holding]
+        notes = [item.cautions[at].note for at in routine.cautioned(facts)]
         pressure: str | None = None
         if item.pressure:
             pressure = item.pressure.max
@@ -131,7 +118,7 @@ def _reason(
     regions: tuple[str, ...],
     painful: set[str],
     excluded: frozenset[str],
-    ruled_out_by_facts: bool,
+    facts: Facts,
     screening: Screening,
     kb: KnowledgeBase,
 ) -> str:
@@ -139,7 +126,7 @@ def _reason(
     item = routine.item
     if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
         return "the regions where it would help are to be avoided today"
-    if ruled_out_by_facts:
+    if routine.excluded is not None and routine.excluded(facts):
         return item.exclude_why or "the screening rules it out"
     return (
         _avoided_position(item, excluded, screening, kb)
