@@ -80,10 +80,14 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
             pressures.append(mods.max_pressure)
         if mods.max_session_minutes:
             minutes.append(mods.max_session_minutes)
-        regions.update(dict.fromkeys(mods.avoid_regions))
-        techniques.update(dict.fromkeys(mods.avoid_techniques))
-        positioning.update(dict.fromkeys(mods.positioning))
-        notes.update(dict.fromkeys(mods.notes))
+        for found, given in (
+            (regions, mods.avoid_regions),
+            (techniques, mods.avoid_techniques),
+            (positioning, mods.positioning),
+            (notes, mods.notes),
+        ):
+            if given:  # most findings give one or two of the four
+                found.update(dict.fromkeys(given))
     return Limits(
         max_pressure=kb.gentlest(*pressures) if pressures else None,
         avoid_regions=tuple(regions),
