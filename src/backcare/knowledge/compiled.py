@@ -32,7 +32,7 @@ from backcare.knowledge.base import (
     CompiledRule,
     KnowledgeBase,
 )
-from backcare.knowledge.rule import Node, compile_predicate, parse
+from backcare.knowledge.rule import Node, compile_when_needed, parse
 
 _MAGIC = b"backcare-knowledge-1\n"
 REBUILT = ("rules", "progress_rules", "risk_groups")
@@ -52,7 +52,7 @@ def cache_key(texts: Mapping[str, bytes]) -> str:
 
 def compile_rule(rule: m.Rule) -> CompiledRule:
     node = parse(rule.when, f"rule {rule.id}")
-    return CompiledRule(rule, node, compile_predicate(node))
+    return CompiledRule(rule, node, compile_when_needed(node))
 
 
 def self_care_conditions(item: m.SelfCare) -> tuple[Node | None, tuple[Node, ...]]:
@@ -65,7 +65,7 @@ def self_care_conditions(item: m.SelfCare) -> tuple[Node | None, tuple[Node, ...
 def compile_progress(progress: o.ProgressPolicy) -> tuple[CompiledProgressRule, ...]:
     return tuple(
         CompiledProgressRule(
-            rule, compile_predicate(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
+            rule, compile_when_needed(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
         )
         for rule in progress.rules
     )
@@ -77,7 +77,7 @@ def compile_groups(instruments: Mapping[str, o.Instrument]) -> dict[str, tuple[C
         instrument.id: tuple(
             CompiledGroup(
                 group,
-                compile_predicate(
+                compile_when_needed(
                     parse(group.when, f"instruments {instrument.id} groups", o.GROUP_FACTS)
                 ),
             )

@@ -210,6 +210,20 @@ def compile_predicate(node: Node) -> Predicate:
     return holds
 
 
+def compile_when_needed(node: Node) -> Predicate:
+    """``compile_predicate(node)``, compiled when first asked: a knowledge base holds many
+    conditions that a process may never evaluate one by one (screening evaluates its rules all
+    at once), and compiling each takes a little while."""
+    compiled: list[Predicate] = []
+
+    def holds(facts: Facts) -> bool:
+        if not compiled:
+            compiled.append(compile_predicate(node))
+        return compiled[0](facts)
+
+    return holds
+
+
 def compile_all(nodes: Sequence[Node]) -> Callable[[Facts], list[int]]:
     """The positions of the conditions that hold, in their order: every condition in one
     function (what ``compile_predicate`` of each gives, without a call per condition)."""
