@@ -12,7 +12,8 @@ Timed per intake, p50 and p99:
     depth, duplicate keys checked), the assessment as JSON text out;
   * anchor: datalogic-py (a Rust JSONLogic engine) evaluating every screening rule, translated
     here to JSONLogic from the knowledge base, on the same facts (checked to agree with ours);
-    beside it backcare's own compiled rules on those facts, the part of ``assess`` it matches.
+    beside it backcare's own compiled rules on those facts (all of them in one function, as
+    screening evaluates them), the part of ``assess`` it matches.
 
 Cold start is bench/bench_cold_start.py. The shared helpers (``random_intake``,
 ``assess_timings``, ``TODAY``) serve bench/bench_knowledge.py too.
@@ -45,7 +46,7 @@ from backcare.knowledge.contract import (
     SKIN_FINDINGS,
     STATUSES,
 )
-from backcare.knowledge.rule import All, AnyOf, AtLeast, Node, Not, Test
+from backcare.knowledge.rule import All, AnyOf, AtLeast, Node, Not, Test, compile_all
 
 TODAY = date(2026, 11, 22)
 
@@ -243,8 +244,10 @@ def main(count: int) -> None:
     def whole_path(text: bytes) -> bytes:  # as the command line reads a file and prints
         return to_json_bytes(assess(parse_intake(load(text, as_json=True), today=TODAY), kb))
 
+    holding = compile_all([compiled.condition for compiled in kb.rules])  # as screening does
+
     def our_rules(own: dict[str, Any]) -> object:
-        return [compiled.holds(own) for compiled in kb.rules]
+        return holding(own)
 
     anchor = timings(datalogic, facts)
     rules_alone = timings(our_rules, [read(intake, kb).facts for intake in intakes])

@@ -116,18 +116,16 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _UNREAD = object()
-# orjson reads a whole number of more digits than fit in 64 bits as a float: such texts (and any
-# with a long run of digits, even in a string) take the checked reader.
-_LONG_DIGITS = re.compile(r"\d{19}")
+# orjson reads a whole number that does not fit in 64 bits as a float (of at least 2**63): a text
+# holding a float that large takes the checked reader, which names a number of too many digits.
+_LARGE = float(2**63)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def _fast_json(text: str) -> Any:
     """The intake read by orjson, or ``_UNREAD`` when the checked reader must read it: orjson
     refuses it (NaN, a lone surrogate, ...), or keeps the last of repeated keys, or it breaks a
-    limit, or it holds a long number."""
-    if _LONG_DIGITS.search(text):
-        return _UNREAD
+    limit, or it holds a number that large."""
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -143,7 +141,8 @@ def _fast_json(text: str) -> Any:
 
 
 def _keys_within_limits(data: Any) -> int | None:
-    """The number of keys in a decoded tree within the depth and size limits, else ``None``."""
+    """The number of keys in a decoded tree within the depth and size limits and without a
+    float of 2**63 or more, else ``None``."""
     keys, values, depth = 0, 1, 0
     level = [data]
     while level:
@@ -154,6 +153,8 @@ def _keys_within_limits(data: Any) -> int | None:
                 below.extend(value.values())
             elif type(value) is list:
                 below.extend(value)
+            elif type(value) is float and not -_LARGE < value < _LARGE:
+                return None
             else:
                 continue
             if depth >= MAX_DEPTH:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from backcare.clinical import assess
 from backcare.errors import KnowledgeError
 from backcare.knowledge import Decision, load_knowledge
-from backcare.knowledge.names import normalise
+from backcare.knowledge.names import milligrams, normalise
 from tests.conftest import make_intake
 from tests.unit.test_knowledge import broken_copy
 
@@ -200,7 +200,46 @@ def test_aspirin_at_an_antiplatelet_dose_is_an_antiplatelet_only(written):
     assert KB.read_medication(written).classes == ("antiplatelet",)
 
 
-@pytest.mark.parametrize("written", ["aspirin 300mg when needed", "aspirin"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "aspirin 75-mg",
+        "Aspirin 75mg",
+        "aspirin 75 mg",
+        "aspirin 75 mg/day",
+        "aspirin 0.5-mg",
+        "aspirin 0,5 mg",
+        "aspirin 75 milligrams once a day",
+        "aspirin 75 mgs",
+        "aspirin75mg",
+    ],
+)
+def test_a_dose_is_read_however_its_number_and_unit_are_joined(written):
+    assert KB.read_medication(written).classes == ("antiplatelet",)
+
+
+@pytest.mark.parametrize(
+    ("written", "doses"),
+    [
+        ("75-mg", (75.0,)),
+        ("75mg", (75.0,)),
+        ("75 mg", (75.0,)),
+        ("75 mg/day", (75.0,)),
+        ("0.5-mg", (0.5,)),
+        ("0,5 mg", (0.5,)),
+        ("1,000 mg", (1000.0,)),
+        ("2 x 500 mg tablets", (500.0,)),
+        ("75", ()),
+        ("mg 75", ()),
+    ],
+)
+def test_doses_in_milligrams_are_read_from_every_way_of_writing_them(written, doses):
+    assert milligrams(written) == doses
+
+
+@pytest.mark.parametrize(
+    "written", ["aspirin 300mg when needed", "aspirin", "aspirin 300-mg", "aspirin 1,000 mg"]
+)
 def test_aspirin_at_a_pain_dose_or_without_a_dose_is_also_a_pain_medicine(written):
     assert set(KB.read_medication(written).classes) == {"antiplatelet", "analgesic"}
 

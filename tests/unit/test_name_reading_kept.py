@@ -107,10 +107,11 @@ def test_a_reading_kept_for_one_spelling_gives_each_text_as_written() -> None:
 
 
 def test_lines_with_the_same_words_but_different_doses_are_kept_apart() -> None:
-    # "75-mg" has the words of "75 mg" but names no dose in milligrams (read as before).
+    # "aspirin mg 75" has the words of "aspirin 75 mg" but names no dose in milligrams.
     kb = fresh(KB)
-    spaced = kb.read_medication("aspirin 75 mg")
-    hyphened = kb.read_medication("aspirin 75-mg")
+    dosed = kb.read_medication("aspirin 75 mg")
+    undosed = kb.read_medication("aspirin mg 75")
+    assert dosed.classes != undosed.classes
     kb.names.forget_readings()
-    assert hyphened == kb.read_medication("aspirin 75-mg")
-    assert spaced == kb.read_medication("aspirin 75 mg")
+    assert undosed == kb.read_medication("aspirin mg 75")
+    assert dosed == kb.read_medication("aspirin 75 mg")

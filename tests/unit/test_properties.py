@@ -9,10 +9,12 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare.clinical import assess, parse_intake, to_json
+from backcare.clinical.assessment import to_json_bytes
 from backcare.clinical.protocol import protocol_for
 from backcare.knowledge import Decision, load_knowledge
 from backcare.knowledge.contract import RED_FLAGS
@@ -107,6 +109,17 @@ def test_assessment_json_always_follows_the_schema(data):
     errors = sorted(VALIDATOR.iter_errors(result), key=str)
     assert not errors, errors[0].message
     json.dumps(result)  # plain JSON all the way down
+
+
+@SETTINGS
+@given(s.intakes(), s.intakes())
+def test_the_json_text_written_from_kept_parts_is_the_assessment_json(data, other):
+    # Parts kept from earlier assessments (these, and the other intake's) give the same text.
+    for intake in (data, other, data):
+        result = assess(parse_intake(copy.deepcopy(intake), today=s.TODAY), KB)
+        text = to_json_bytes(result)
+        assert text == orjson.dumps(to_json(result))
+        assert json.loads(text) == to_json(result)
 
 
 @SETTINGS

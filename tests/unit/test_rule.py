@@ -1,11 +1,30 @@
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from backcare.clinical import parse_intake
+from backcare.clinical.facts import read
 from backcare.errors import KnowledgeError
-from backcare.knowledge.rule import FACTS, compile_predicate, facts_used, parse
+from backcare.knowledge import load_knowledge
+from backcare.knowledge.rule import (
+    FACTS,
+    All,
+    AnyOf,
+    AtLeast,
+    Node,
+    Not,
+    compile_all,
+    compile_predicate,
+    facts_used,
+    parse,
+)
+from tests import strategies as s
+
+KB = load_knowledge()
 
 
 def facts(**given: Any) -> dict[str, Any]:
@@ -132,3 +151,75 @@ def test_at_least_counts_the_signs_that_hold_together():
 def test_at_least_needs_a_count_within_its_signs(bad):
     with pytest.raises(KnowledgeError, match="at_least"):
         parse(bad, "test")
+
+
+def evaluated(node: Node, given: dict[str, Any]) -> bool:
+    """The condition's meaning, read straight off its tree (as the module docstring states it)."""
+    if isinstance(node, All):
+        return all(evaluated(item, given) for item in node.items)
+    if isinstance(node, AnyOf):
+        return any(evaluated(item, given) for item in node.items)
+    if isinstance(node, Not):
+        return not evaluated(node.item, given)
+    if isinstance(node, AtLeast):
+        return sum(evaluated(item, given) for item in node.items) >= node.count
+    actual, value = given[node.fact], node.value
+    if node.op == "has":
+        return value in actual
+    if node.op == "has_any":
+        return bool(value & actual)
+    if node.op == "empty":
+        return (len(actual) == 0) == value
+    if node.op == "in":
+        return actual in value
+    return actual is not None and COMPARISONS[node.op](actual, value)
+
+
+COMPARISONS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+RULES = [compiled.condition for compiled in KB.rules]
+HOLDING = compile_all(RULES)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(s.intakes())
+def test_compiled_rules_mean_what_their_trees_say_one_by_one_and_all_at_once(data):
+    given_facts = read(parse_intake(data, today=s.TODAY), KB).facts
+    expected = [i for i, node in enumerate(RULES) if evaluated(node, given_facts)]
+    assert [i for i, node in enumerate(RULES) if compile_predicate(node)(given_facts)] == expected
+    assert HOLDING(given_facts) == expected
+
+
+def test_every_kind_of_test_compiles_to_its_meaning():
+    conditions = [
+        {"age": {"ne": 40}},
+        {"age": {"le": 40}},
+        {"age": {"gt": 40}},
+        {"age": {"in": [40, 41]}},
+        {"sex": "female"},
+        {"pain": False},
+        {"skin.bruise": {"empty": True}},
+        {"skin.bruise": {"empty": False}},
+        {"any": [{"conditions": {"has": "cancer"}}, {"age": {"lt": 30}}]},
+        {"not": {"conditions": {"has_any": ["cancer", "osteoporosis"]}}},
+        SIGNS,
+    ]
+    cases = [
+        facts(),
+        facts(age=40, sex="female", pain=False),
+        facts(age=41, skin__bruise=frozenset({"spine"}), conditions=frozenset({"cancer"})),
+        facts(age=20, pain=True, pain__worse_at_night=True),
+    ]
+    nodes = [parse(condition, "test") for condition in conditions]
+    for given_facts in cases:
+        expected = [i for i, node in enumerate(nodes) if evaluated(node, given_facts)]
+        assert [i for i, n in enumerate(nodes) if compile_predicate(n)(given_facts)] == expected
+        assert compile_all(nodes)(given_facts) == expected

@@ -6,6 +6,7 @@ assessment of spec v1, which the CLI, the API and the batch screener all speak.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from backcare.clinical import facts, home_care, plan, recommendation, screening
 from backcare.clinical.intake import Intake
 from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge import model as m
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.knowledge.names import ConditionReading, MedicationReading
 
@@ -91,22 +93,53 @@ def _unanswered(intake: Intake) -> tuple[str, ...]:
 
 def to_json(assessment: Assessment) -> dict[str, Any]:
     """The assessment in the shape of spec v1 (names never change; fields may be added)."""
+    return _json(assessment, _fresh)
+
+
+def to_json_bytes(assessment: Assessment, *, indent: bool = False) -> bytes:
+    """The assessment of spec v1 as UTF-8 JSON text (what ``to_json`` gives, encoded). Without
+    indents, the parts many assessments share are written from their kept JSON text."""
+    if indent:
+        return orjson.dumps(to_json(assessment), option=orjson.OPT_INDENT_2)
+    return orjson.dumps(_json(assessment, _kept))
+
+
+# A part of the JSON: ``make(value)``, or its JSON text kept by ``key`` while ``held`` lives.
+Part = Callable[[Callable[[Any], Any], Any, Hashable, object], Any]
+
+
+def _fresh(make: Callable[[Any], Any], value: Any, _key: Hashable, _held: object) -> Any:
+    return make(value)
+
+
+_PARTS_KEPT = 8192
+_parts: dict[tuple[Callable[[Any], Any], Hashable], tuple[object, orjson.Fragment]] = {}
+
+
+def _kept(make: Callable[[Any], Any], value: Any, key: Hashable, held: object) -> Any:
+    """The JSON text of ``make(value)``, written once for each ``key``: the identity of the
+    immutable knowledge-base entry it is made of (``held``, kept with the text so that its
+    identity is not reused), with whatever else the value holds."""
+    kept = _parts.get((make, key))
+    if kept is None or kept[0] is not held:
+        if len(_parts) >= _PARTS_KEPT:
+            _parts.clear()
+        kept = _parts[make, key] = (held, orjson.Fragment(orjson.dumps(make(value))))
+    return kept[1]
+
+
+def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
     return {
         "decision": assessment.decision.name,
         "summary": assessment.summary,
         "massage_today": assessment.massage_today,
         "assessed_on": assessment.assessed_on,
         "chronicity": assessment.chronicity,
-        "findings": [_finding_json(f) for f in assessment.findings],
+        "findings": [part(_finding_json, f, id(f), f) for f in assessment.findings],
         "modifications": _limits_json(assessment.limits),
-        "recommendations": [
-            {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
-            for r in assessment.recommendations
-        ],
-        "excluded_modalities": [
-            {"modality": e.modality, "reasons": list(e.reasons)} for e in assessment.excluded
-        ],
-        "plan": _plan_json(assessment.plan),
+        "recommendations": [_recommendation_json(r) for r in assessment.recommendations],
+        "excluded_modalities": [_exclusion_json(e) for e in assessment.excluded],
+        "plan": _plan_json(assessment.plan, part),
         "unrecognised": {
             "medications": list(assessment.unrecognised_medications),
             "conditions": list(assessment.unrecognised_conditions),
@@ -114,31 +147,38 @@ def to_json(assessment: Assessment) -> dict[str, Any]:
         "unanswered": list(assessment.unanswered),
         "knowledge_version": assessment.knowledge_version,
         "medication_readings": [
-            {
-                "text": r.text,
-                "generics": list(r.generics),
-                "classes": list(r.classes),
-                "how": r.how,
-                "suggestions": list(r.suggestions),
-            }
-            for r in assessment.medication_readings
+            _medication_reading_json(r) for r in assessment.medication_readings
         ],
-        "condition_readings": [
-            {
-                "text": r.text,
-                "condition": r.condition,
-                "how": r.how,
-                "suggestions": list(r.suggestions),
-            }
-            for r in assessment.condition_readings
-        ],
+        "condition_readings": [_condition_reading_json(r) for r in assessment.condition_readings],
         "to_confirm": list(assessment.to_confirm),
     }
 
 
-def to_json_bytes(assessment: Assessment, *, indent: bool = False) -> bytes:
-    """The assessment of spec v1 as UTF-8 JSON text (what ``to_json`` gives, encoded)."""
-    return orjson.dumps(to_json(assessment), option=orjson.OPT_INDENT_2 if indent else 0)
+def _recommendation_json(r: recommendation.Recommendation) -> dict[str, Any]:
+    return {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
+
+
+def _exclusion_json(e: recommendation.Exclusion) -> dict[str, Any]:
+    return {"modality": e.modality, "reasons": list(e.reasons)}
+
+
+def _medication_reading_json(r: MedicationReading) -> dict[str, Any]:
+    return {
+        "text": r.text,
+        "generics": list(r.generics),
+        "classes": list(r.classes),
+        "how": r.how,
+        "suggestions": list(r.suggestions),
+    }
+
+
+def _condition_reading_json(r: ConditionReading) -> dict[str, Any]:
+    return {
+        "text": r.text,
+        "condition": r.condition,
+        "how": r.how,
+        "suggestions": list(r.suggestions),
+    }
 
 
 _LIMITS = tuple(f.name for f in fields(screening.Limits))
@@ -167,7 +207,7 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
     return result
 
 
-def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
+def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
     if made is None:
         return None
     return {
@@ -182,25 +222,37 @@ def _plan_json(made: plan.Plan | None) -> dict[str, Any] | None:
         "avoid_regions": list(made.avoid_regions),
         "avoid_techniques": list(made.avoid_techniques),
         "positioning": list(made.positioning),
-        "goals": [
-            {
-                "kind": g.kind,
-                "text": g.text,
-                "baseline": g.baseline,
-                "target": g.target,
-                "sources": list(g.sources),
-            }
-            for g in made.goals
+        "goals": [_goal_json(g) for g in made.goals],
+        "home_care": [
+            part(_home_care_json, h, (id(h.routine), h.regions, h.notes, h.pressure), h.routine)
+            for h in made.home_care
         ],
-        "home_care": [_home_care_json(item) for item in made.home_care],
         "home_care_left_out": [
-            {"id": item.id, "name": item.routine.name, "reason": item.reason}
-            for item in made.home_care_left_out
+            part(_left_out_json, x, (id(x.routine), x.reason), x.routine)
+            for x in made.home_care_left_out
         ],
-        "review_triggers": [_flat_dump(t, defaults=True) for t in made.review_triggers],
+        "review_triggers": [part(_trigger_json, t, id(t), t) for t in made.review_triggers],
         "notes": list(made.notes),
         "sources": list(made.sources),
     }
+
+
+def _goal_json(g: plan.Goal) -> dict[str, Any]:
+    return {
+        "kind": g.kind,
+        "text": g.text,
+        "baseline": g.baseline,
+        "target": g.target,
+        "sources": list(g.sources),
+    }
+
+
+def _left_out_json(item: home_care.LeftOut) -> dict[str, Any]:
+    return {"id": item.id, "name": item.routine.name, "reason": item.reason}
+
+
+def _trigger_json(trigger: m.ReviewTrigger) -> dict[str, Any]:
+    return _flat_dump(trigger, defaults=True)
 
 
 _DUMPS_KEPT = 4096

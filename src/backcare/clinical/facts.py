@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backcare.clinical.intake import Intake
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, RED_FLAGS, SKIN_FINDINGS, STATUSES
 from backcare.knowledge.names import ConditionReading, MedicationReading
@@ -43,11 +44,12 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     unknown_conditions = tuple(r.text for r in condition_readings if r.condition is None)
     unknown_medications = tuple(r.text for r in medication_readings if r.how == "unrecognised")
     chronicity = _chronicity(intake, kb)
+    flags = vars(intake.red_flags)
     facts: dict[str, Any] = {
         **_client_facts(intake),
         **_pain_facts(intake, chronicity),
         "pain.explained": intake.pain is not None and _explained(conditions, kb),
-        **{key: getattr(intake.red_flags, name) for name, key in _RED_FLAG_KEYS},
+        **{key: flags[name] for name, key in _RED_FLAG_KEYS},
         "conditions": frozenset(c.id for c in conditions),
         **_by_status(conditions),
         "medication_classes": frozenset(classes),
@@ -168,9 +170,18 @@ def status_of(known: KnownCondition, kb: KnowledgeBase) -> str:
 
 def is_unplaced(known: KnownCondition, kb: KnowledgeBase) -> bool:
     """A local condition that limits the session but whose place the intake does not give."""
-    outcome = kb.condition_outcomes[known.id][status_of(known, kb)]
-    local = kb.conditions[known.id].local and Decision[outcome.decision] >= Decision.modify
-    return local and not known.regions
+    return not known.regions and (known.id, status_of(known, kb)) in per_knowledge(kb, _limiting)
+
+
+def _limiting(kb: KnowledgeBase) -> frozenset[tuple[str, str]]:
+    """Each local condition with each status under which it limits the session."""
+    return frozenset(
+        (condition, status)
+        for condition, outcomes in kb.condition_outcomes.items()
+        if kb.conditions[condition].local
+        for status, outcome in outcomes.items()
+        if Decision[outcome.decision] >= Decision.modify
+    )
 
 
 def _unplaced(conditions: tuple[KnownCondition, ...], kb: KnowledgeBase) -> frozenset[str]:

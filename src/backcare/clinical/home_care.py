@@ -5,6 +5,7 @@ and the plan says why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
@@ -14,7 +15,7 @@ from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
-from backcare.knowledge.rule import Predicate
+from backcare.knowledge.rule import Facts, Predicate, compile_all, compile_predicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +60,26 @@ class _Routine:
 
     item: m.SelfCare
     regions: frozenset[str]  # where it works; empty: anywhere
-    exclude: Predicate | None
-    cautions: tuple[tuple[str, Predicate], ...]  # each note with when it holds
+    listed: tuple[str, ...]  # the same, in the knowledge base's order
+    excluded: Predicate | None
+    cautioned: Callable[[Facts], list[int]]  # the positions of the cautions that hold
+    firmest: int | None  # the rank of the most pressure it asks for; None: it presses nothing
 
 
 def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
     found = []
     for item in kb.self_care.values():
-        exclude, cautions = kb.self_care_rules[item.id]
-        notes = tuple((c.note, holds) for c, holds in zip(item.cautions, cautions, strict=True))
-        found.append(_Routine(item, frozenset(item.regions), exclude, notes))
+        exclude, cautions = kb.self_care_conditions[item.id]
+        found.append(
+            _Routine(
+                item,
+                frozenset(item.regions),
+                tuple(item.regions),
+                compile_predicate(exclude) if exclude else None,
+                compile_all(cautions),
+                kb.pressure_rank(item.pressure.max) if item.pressure else None,
+            )
+        )
     return tuple(found)
 
 
@@ -79,21 +90,25 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     painful = set(intake.pain.regions) if intake.pain else set()
     facts = reading.facts
     excluded = ruled_out(limits.positioning, kb)  # once, not once a routine
+    cap = kb.pressure_rank(limits.max_pressure) if limits.max_pressure else None
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
     for routine in per_knowledge(kb, _routines):
         item = routine.item
         if routine.regions and painful and painful.isdisjoint(routine.regions):
             continue  # works elsewhere than where it hurts
-        regions = tuple(r for r in item.regions if r not in avoid)
-        reason = _reason(routine, regions, painful, excluded, reading, screening, kb)
+        regions = tuple(r for r in routine.listed if r not in avoid) if avoid else routine.listed
+        reason = _reason(routine, regions, painful, excluded, facts, screening, kb)
         if reason:
             left_out.append(LeftOut(item, reason))
             continue
-        notes = [note for note, holds in routine.cautions if holds(facts)]
-        pressure = _pressure(item, limits.max_pressure, kb)
-        if item.pressure and pressure != item.pressure.max:
-            notes.insert(0, _softened(pressure))
+        notes = [item.cautions[at].note for at in routine.cautioned(facts)]
+        pressure: str | None = None
+        if item.pressure:
+            pressure = item.pressure.max
+            if cap is not None and routine.firmest is not None and cap < routine.firmest:
+                pressure = limits.max_pressure
+                notes.insert(0, _softened(pressure))
         chosen.append(HomeCare(item, regions, tuple(notes), pressure))
     return Selection(tuple(chosen), tuple(left_out))
 
@@ -103,7 +118,7 @@ def _reason(
     regions: tuple[str, ...],
     painful: set[str],
     excluded: frozenset[str],
-    reading: Reading,
+    facts: Facts,
     screening: Screening,
     kb: KnowledgeBase,
 ) -> str:
@@ -111,8 +126,7 @@ def _reason(
     item = routine.item
     if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
         return "the regions where it would help are to be avoided today"
-    exclude = routine.exclude
-    if exclude is not None and exclude(reading.facts):
+    if routine.excluded is not None and routine.excluded(facts):
         return item.exclude_why or "the screening rules it out"
     return (
         _avoided_position(item, excluded, screening, kb)
@@ -144,10 +158,6 @@ def _avoided_position(
             why = f" ({'; '.join(by)})" if by else ""
             return f"it is done {_POSITION_WORDS[position]}, which the screening rules out{why}"
     return ""
-
-
-def _pressure(item: m.SelfCare, cap: str | None, kb: KnowledgeBase) -> str | None:
-    return kb.gentlest(item.pressure.max, cap) if item.pressure else None
 
 
 def _avoided_technique(item: m.SelfCare, screening: Screening, kb: KnowledgeBase) -> str:

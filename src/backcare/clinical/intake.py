@@ -75,6 +75,12 @@ Regions = Annotated[tuple[str, ...], BeforeValidator(_regions)]
 Day = Annotated[date, BeforeValidator(_day)]
 
 
+def _none(most: int | None = None) -> Any:
+    """An empty list by default, made afresh for each intake (pydantic would deep-copy a
+    default list for every one); the schema still shows the default."""
+    return Field(default_factory=list, max_length=most, json_schema_extra={"default": []})
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -83,7 +89,7 @@ class Client(_Model):
     age: StrictInt = Field(ge=0, le=120)
     sex: Literal["female", "male", "intersex", "unknown"] | None = None
     pregnant_weeks: StrictInt | None = Field(default=None, ge=1, le=42)
-    pregnancy_complications: Names = []
+    pregnancy_complications: Names = _none()
     breastfeeding: StrictBool | None = None
     occupation: Literal["desk", "manual", "athlete", "other"] | None = None
 
@@ -165,7 +171,7 @@ class Vitals(_Model):
 
 class Preferences(_Model):
     pressure: Literal["light", "medium", "firm"] | None = None
-    modalities: Names = []
+    modalities: Names = _none()
     massage_experience: Literal["none", "some", "regular"] | None = None
     session_minutes: StrictInt | None = Field(default=None, ge=10, le=180)
     sessions_per_month: StrictInt | None = Field(default=None, ge=1, le=31)
@@ -177,14 +183,12 @@ class Intake(_Model):
     client: Client
     pain: Pain | None = None
     red_flags: RedFlags = RedFlags()
-    conditions: list[Annotated[ConditionEntry, BeforeValidator(_condition)]] = Field(
-        default=[], max_length=MAX_ITEMS
-    )
-    medications: Names = []
-    procedures: list[Procedure] = Field(default=[], max_length=MAX_ITEMS)
-    skin: list[SkinFinding] = Field(default=[], max_length=MAX_ITEMS)
+    conditions: list[Annotated[ConditionEntry, BeforeValidator(_condition)]] = _none(MAX_ITEMS)
+    medications: Names = _none()
+    procedures: list[Procedure] = _none(MAX_ITEMS)
+    skin: list[SkinFinding] = _none(MAX_ITEMS)
     vitals: Vitals = Vitals()
-    allergies: Names = []
+    allergies: Names = _none()
     # Made afresh (a default model holding a list would be deep-copied for every intake);
     # the schema still shows the default.
     preferences: Preferences = Field(
@@ -192,7 +196,7 @@ class Intake(_Model):
         json_schema_extra={"default": Preferences().model_dump(mode="json")},
     )
     notes: Text = ""
-    clearances: list[ClearanceEntry] = Field(default=[], max_length=MAX_ITEMS)
+    clearances: list[ClearanceEntry] = _none(MAX_ITEMS)
 
     @field_validator("medications", "allergies")
     @classmethod

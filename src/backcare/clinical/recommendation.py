@@ -39,15 +39,16 @@ def recommend(
     fit = _Fit(intake, reading, kb, cap_rank)
     scored: list[tuple[int, str, tuple[str, ...]]] = []
     excluded: list[Exclusion] = []
-    for modality, avoidable, lightest in per_knowledge(kb, _modalities):
-        if avoidable.isdisjoint(avoided_by) and (cap_rank is None or lightest <= cap_rank):
+    for known in per_knowledge(kb, _modalities):
+        modality = known.modality
+        if known.avoidable.isdisjoint(avoided_by) and (cap_rank is None or known.low <= cap_rank):
             against: tuple[str, ...] = ()  # nothing avoided touches it; its pressure is allowed
         else:
             against = _exclusion_reasons(modality, avoided_by, cap, kb)
         if against:
             excluded.append(Exclusion(modality.id, against))
         else:
-            score, reasons = fit.score(modality)
+            score, reasons = fit.score(known)
             scored.append((score, modality.id, reasons))
     scored.sort(key=lambda item: -item[0])
     ranked = tuple(
@@ -57,17 +58,42 @@ def recommend(
     return ranked, tuple(excluded)
 
 
-def _modalities(kb: KnowledgeBase) -> tuple[tuple[m.Modality, frozenset[str], int], ...]:
-    """Each modality, what avoiding would exclude it (itself or a core technique) and the rank
-    of its lightest pressure."""
-    return tuple(
-        (
-            modality,
-            frozenset({modality.id, *modality.core_techniques}),
-            kb.pressure_rank(modality.pressure.min),
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A modality with what ranking reads of it, worked out once per knowledge base."""
+
+    modality: m.Modality
+    avoidable: frozenset[str]  # avoiding any of these excludes it: itself, a core technique
+    low: int  # the ranks of its lightest and firmest pressure
+    high: int
+    gentle: bool  # it can be given at the lightest pressure
+    causes: frozenset[str]
+    chronicity: frozenset[str]
+    conditions: tuple[tuple[str, str], ...]  # the conditions it suits, with their names
+    experience: frozenset[str]
+    occupations: frozenset[str]
+
+
+def _modalities(kb: KnowledgeBase) -> tuple[_Known, ...]:
+    lightest = kb.pressure_rank("light")
+    found = []
+    for modality in kb.modalities.values():
+        suits, low = modality.suits, kb.pressure_rank(modality.pressure.min)
+        found.append(
+            _Known(
+                modality,
+                frozenset({modality.id, *modality.core_techniques}),
+                low,
+                kb.pressure_rank(modality.pressure.max),
+                low == lightest,
+                frozenset(suits.causes),
+                frozenset(suits.chronicity),
+                tuple((c, kb.conditions[c].name.lower()) for c in suits.conditions),
+                frozenset(suits.experience),
+                frozenset(suits.occupations),
+            )
         )
-        for modality in kb.modalities.values()
-    )
+    return tuple(found)
 
 
 def _avoided_by(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:
@@ -103,59 +129,62 @@ class _Fit:
 
     def __init__(self, intake: Intake, reading: Reading, kb: KnowledgeBase, cap: int | None):
         pain, prefs = intake.pain, intake.preferences
-        self.kb = kb
-        self.weights = kb.scoring
+        weights = self.weights = kb.scoring
         self.cause = pain.cause if pain else None
-        self.cause_name = _cause_name(self.cause, kb) if self.cause else ""
         self.chronicity = reading.chronicity
         self.current = {c.id for c in reading.conditions if c.status != "history"}
         self.wanted = set(prefs.modalities)
         self.experience = prefs.massage_experience
-        self.occupation = intake.client.occupation
-        self.pressure = prefs.pressure
+        self.occupation = intake.client.occupation if intake.client.occupation in _WORK else None
         self.pressure_rank = kb.pressure_rank(prefs.pressure) if prefs.pressure else None
         self.cap = cap
-        self.lightest = kb.pressure_rank("light")
         self.intense = bool(
-            pain and pain.intensity is not None and pain.intensity >= self.weights.intense_pain_from
+            pain and pain.intensity is not None and pain.intensity >= weights.intense_pain_from
+        )
+        # Each reason that depends on the intake alone, written once (not once a modality),
+        # and only when the intake gives what it speaks of.
+        self.for_cause = _reason(
+            weights.cause, self.cause, "suits pain from {}", per_knowledge(kb, _causes)
+        )
+        self.for_chronicity = _reason(weights.chronicity, self.chronicity, "suits {} pain")
+        self.for_experience = _reason(
+            weights.experience, self.experience, "suits a client with {} massage experience"
+        )
+        self.for_work = _reason(weights.occupation, self.occupation, "suits {}", _WORK)
+        self.for_pressure = _reason(
+            weights.preferred_pressure,
+            prefs.pressure,
+            "works at the {} pressure the client prefers",
         )
 
-    def score(self, modality: m.Modality) -> tuple[int, tuple[str, ...]]:
-        weights, suits, kb = self.weights, modality.suits, self.kb
+    def score(self, known: _Known) -> tuple[int, tuple[str, ...]]:
+        weights = self.weights
         parts: list[tuple[int, str]] = []
-        if modality.id in self.wanted:
+        if known.modality.id in self.wanted:
             parts.append((weights.preferred_modality, "the client asked for it"))
-        if self.cause and self.cause in suits.causes:
-            parts.append((weights.cause, f"suits pain from {self.cause_name}"))
-        if self.chronicity and self.chronicity in suits.chronicity:
-            parts.append((weights.chronicity, f"suits {self.chronicity} pain"))
-        indicated = [kb.conditions[c].name.lower() for c in suits.conditions if c in self.current]
+        if self.cause in known.causes:
+            parts.append(self.for_cause)
+        if self.chronicity in known.chronicity:
+            parts.append(self.for_chronicity)
+        indicated = [name for c, name in known.conditions if c in self.current]
         if indicated:
             parts.append((weights.condition, f"indicated for {', '.join(indicated)}"))
-        if self.experience and self.experience in suits.experience:
-            parts.append(
-                (weights.experience, f"suits a client with {self.experience} massage experience")
-            )
-        if self.occupation in _WORK and self.occupation in suits.occupations:
-            parts.append((weights.occupation, f"suits {_WORK[self.occupation]}"))
-        if self.pressure_rank is not None and self._pressure_fits(modality):
-            parts.append(
-                (
-                    weights.preferred_pressure,
-                    f"works at the {self.pressure} pressure the client prefers",
-                )
-            )
-        if self.intense and kb.pressure_rank(modality.pressure.min) == self.lightest:
+        if self.experience in known.experience:
+            parts.append(self.for_experience)
+        if self.occupation in known.occupations:
+            parts.append(self.for_work)
+        if self.pressure_rank is not None and self._pressure_fits(known):
+            parts.append(self.for_pressure)
+        if self.intense and known.gentle:
             parts.append((weights.gentle_when_intense, "can be given gently while pain is intense"))
         if not parts:
             return 0, ("no specific fit with this intake; a general option",)
         return sum(weight for weight, _ in parts), tuple(reason for _, reason in parts)
 
-    def _pressure_fits(self, modality: m.Modality) -> bool:
-        rank, kb = self.pressure_rank, self.kb
+    def _pressure_fits(self, known: _Known) -> bool:
+        rank = self.pressure_rank
         assert rank is not None
-        low, high = kb.pressure_rank(modality.pressure.min), kb.pressure_rank(modality.pressure.max)
-        return low <= rank <= high and (self.cap is None or rank <= self.cap)
+        return known.low <= rank <= known.high and (self.cap is None or rank <= self.cap)
 
 
 # Occupations a modality can suit, as a reason names them; "other" suits nothing in particular.
@@ -166,5 +195,15 @@ _WORK = {
 }
 
 
-def _cause_name(cause: str, kb: KnowledgeBase) -> str:
-    return next((c.name.lower() for c in kb.classification.causes if c.id == cause), cause)
+def _causes(kb: KnowledgeBase) -> dict[str, str]:
+    """Each cause of pain by its name in a reason."""
+    return {c.id: c.name.lower() for c in kb.classification.causes}
+
+
+def _reason(
+    weight: int, value: str | None, text: str, names: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """A reason with its weight; none (never given) when the intake leaves ``value`` out."""
+    if value is None:
+        return 0, ""
+    return weight, text.format(names.get(value, value) if names else value)

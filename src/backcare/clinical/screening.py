@@ -7,12 +7,14 @@ severe finding's; modifications merge so that the lowest pressure wins and avoid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from backcare.clinical.facts import Reading, is_unplaced, status_of
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
+from backcare.knowledge.rule import Facts, compile_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,14 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
             pressures.append(mods.max_pressure)
         if mods.max_session_minutes:
             minutes.append(mods.max_session_minutes)
-        regions.update(dict.fromkeys(mods.avoid_regions))
-        techniques.update(dict.fromkeys(mods.avoid_techniques))
-        positioning.update(dict.fromkeys(mods.positioning))
-        notes.update(dict.fromkeys(mods.notes))
+        for found, given in (
+            (regions, mods.avoid_regions),
+            (techniques, mods.avoid_techniques),
+            (positioning, mods.positioning),
+            (notes, mods.notes),
+        ):
+            if given:  # most findings give one or two of the four
+                found.update(dict.fromkeys(given))
     return Limits(
         max_pressure=kb.gentlest(*pressures) if pressures else None,
         avoid_regions=tuple(regions),
@@ -93,27 +99,28 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
 
 
 Basis = m.Outcome | m.Rule | m.MedicationClass
+_BASE_KEPT = 16_384  # a knowledge base has a few thousand rules and table rows
 _BASE: dict[tuple[str, int], Finding] = {}
 
 
 def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -> Finding:
-    """The finding of a rule or table row; its base is built once per knowledge entry."""
+    """The finding of a rule or table row; its base is built once per knowledge entry (an entry
+    of another knowledge base at the same address has other modifications)."""
     key = (rule, id(basis))
     base = _BASE.get(key)
-    if base is None:
-        base = _BASE.setdefault(
-            key,
-            Finding(
-                rule=rule,
-                decision=Decision[basis.decision],
-                title=title,
-                why=basis.why,
-                action=getattr(basis, "action", None),
-                modifications=basis.modifications,
-                sources=tuple(basis.sources),
-                basis=getattr(basis, "basis", "source"),
-                questions=tuple(basis.questions),
-            ),
+    if base is None or base.modifications is not basis.modifications:
+        if len(_BASE) >= _BASE_KEPT:
+            _BASE.clear()
+        base = _BASE[key] = Finding(
+            rule=rule,
+            decision=Decision[basis.decision],
+            title=title,
+            why=basis.why,
+            action=getattr(basis, "action", None),
+            modifications=basis.modifications,
+            sources=tuple(basis.sources),
+            basis=getattr(basis, "basis", "source"),
+            questions=tuple(basis.questions),
         )
     mods = base.modifications
     extra = [r for r in regions if r not in mods.avoid_regions]
@@ -172,10 +179,14 @@ def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Findin
         yield _finding(f"medication.{class_id}", cls, cls.title)
 
 
+def _holding(kb: KnowledgeBase) -> Callable[[Facts], list[int]]:
+    """Every screening rule in one function: the positions of those that hold."""
+    return compile_all([compiled.condition for compiled in kb.rules])
+
+
 def _rule_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    facts = reading.facts
-    for compiled in kb.rules:
-        if compiled.holds(facts):
-            rule = compiled.rule
-            regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
-            yield _finding(rule.id, rule, rule.title, regions)
+    facts, rules = reading.facts, kb.rules
+    for position in per_knowledge(kb, _holding)(facts):
+        rule = rules[position].rule
+        regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
+        yield _finding(rule.id, rule, rule.title, regions)

@@ -67,7 +67,7 @@ class KnowledgeBase:
     pressure: dict[str, m.PressureLevel]
     classification: m.Classification
     self_care: dict[str, m.SelfCare]
-    self_care_rules: dict[str, tuple[Predicate | None, tuple[Predicate, ...]]]
+    self_care_conditions: dict[str, tuple[Node | None, tuple[Node, ...]]]
     claims: dict[str, m.Claim]
     steps: dict[str, m.Step]
     coverage: tuple[m.CoverageItem, ...]

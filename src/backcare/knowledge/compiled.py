@@ -32,10 +32,10 @@ from backcare.knowledge.base import (
     CompiledRule,
     KnowledgeBase,
 )
-from backcare.knowledge.rule import Predicate, compile_predicate, parse
+from backcare.knowledge.rule import Node, compile_when_needed, parse
 
 _MAGIC = b"backcare-knowledge-1\n"
-REBUILT = ("rules", "self_care_rules", "progress_rules", "risk_groups")
+REBUILT = ("rules", "progress_rules", "risk_groups")
 
 
 def cache_key(texts: Mapping[str, bytes]) -> str:
@@ -52,20 +52,20 @@ def cache_key(texts: Mapping[str, bytes]) -> str:
 
 def compile_rule(rule: m.Rule) -> CompiledRule:
     node = parse(rule.when, f"rule {rule.id}")
-    return CompiledRule(rule, node, compile_predicate(node))
+    return CompiledRule(rule, node, compile_when_needed(node))
 
 
-def compile_self_care(item: m.SelfCare) -> tuple[Predicate | None, tuple[Predicate, ...]]:
+def self_care_conditions(item: m.SelfCare) -> tuple[Node | None, tuple[Node, ...]]:
+    """A routine's exclusion and its cautions' conditions, parsed (the plan compiles them)."""
     where = f"self_care {item.id}"
-    exclude = compile_predicate(parse(item.exclude_when, where)) if item.exclude_when else None
-    cautions = tuple(compile_predicate(parse(c.when, where)) for c in item.cautions)
-    return exclude, cautions
+    exclude = parse(item.exclude_when, where) if item.exclude_when else None
+    return exclude, tuple(parse(c.when, where) for c in item.cautions)
 
 
 def compile_progress(progress: o.ProgressPolicy) -> tuple[CompiledProgressRule, ...]:
     return tuple(
         CompiledProgressRule(
-            rule, compile_predicate(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
+            rule, compile_when_needed(parse(rule.when, f"progress {rule.id}", o.PROGRESS_FACTS))
         )
         for rule in progress.rules
     )
@@ -77,7 +77,7 @@ def compile_groups(instruments: Mapping[str, o.Instrument]) -> dict[str, tuple[C
         instrument.id: tuple(
             CompiledGroup(
                 group,
-                compile_predicate(
+                compile_when_needed(
                     parse(group.when, f"instruments {instrument.id} groups", o.GROUP_FACTS)
                 ),
             )
@@ -103,11 +103,9 @@ def read(file: Path) -> KnowledgeBase | None:
     try:
         fields = pickle.loads(payload)  # our own file, its hash checked above
         rules = tuple(compile_rule(rule) for rule in fields.pop("rules"))
-        self_care_rules = {i: compile_self_care(s) for i, s in fields["self_care"].items()}
         return KnowledgeBase(
             **fields,
             rules=rules,
-            self_care_rules=self_care_rules,
             progress_rules=compile_progress(fields["progress"]),
             risk_groups=compile_groups(fields["instruments"]),
         )

@@ -194,7 +194,7 @@ def _build(read: _Reader) -> KnowledgeBase:
         pressure=pressure,
         classification=read.one("classification", m.Classification),
         self_care=self_care,
-        self_care_rules={item.id: compiled.compile_self_care(item) for item in self_care.values()},
+        self_care_conditions={i: compiled.self_care_conditions(s) for i, s in self_care.items()},
         claims=_by_id(read.many("claims", m.Claim), "claims"),
         steps=_by_id(read.many("steps", m.Step), "steps"),
         coverage=tuple(read.many("coverage", m.CoverageItem)),

@@ -28,7 +28,13 @@ from backcare.knowledge import model as m
 
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?")
 _APOSTROPHE = re.compile(r"['\u2019](?=[a-z])")
-_MILLIGRAMS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:mg|milligrams?)\b")
+# A dose in milligrams as people write it: "75 mg", "75mg", "75-mg", "75 mg/day", "0.5 mg",
+# "0,5 mg", "1,000 mg" (a comma before three digits, after a number not starting with 0, groups
+# thousands).
+_MILLIGRAMS = re.compile(
+    r"(?<![\d.,])(?:([1-9]\d{0,2}(?:,\d{3})+)|(\d+(?:[.,]\d+)?))"
+    r"\s*[-\u2010-\u2013]?\s*(?:mgs?|milligrams?)\b"
+)
 
 How = Literal["name", "spelling", "unrecognised"]
 READINGS_KEPT = 4096  # per index and kind: a clinic's names, many times over
@@ -38,6 +44,14 @@ _SUBSETS_KEPT = 512  # near-miss candidate lists per index and kind
 def words_of(text: str) -> list[str]:
     """The words and numbers of a text, lower case; an apostrophe joins ("John's" is "johns")."""
     return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def milligrams(text: str) -> tuple[float, ...]:
+    """Every dose in milligrams written in a medicine line, in its order."""
+    return tuple(
+        float(grouped.replace(",", "")) if grouped else float(plain.replace(",", "."))
+        for grouped, plain in _MILLIGRAMS.findall(text.lower())
+    )
 
 
 def normalise(text: str) -> str:
@@ -197,6 +211,11 @@ class NameIndex:
         self._policy = policy
         self._ignore = frozenset(normalise(word) for word in policy.ignore_words)
         self._drug_keys = {1: NameChoices([key for key in drugs if "_" not in key])}
+        starts: dict[int, set[str]] = {}  # the first words of the names, by their number of words
+        for key in drugs:
+            parts = key.split("_")
+            starts.setdefault(len(parts), set()).add(parts[0])
+        self._starts = {size: frozenset(first) for size, first in starts.items()}
         self._condition_keys = NameChoices(list(conditions))
         self._dose_of = {  # generic name -> its dose rule, normalised once here
             generic: doses[normalise(generic)]
@@ -210,6 +229,10 @@ class NameIndex:
         self._keep_readings()
 
     def _keep_readings(self) -> None:
+        # By the text as written (given back as it is), then by its words ("Warfarin 5 mg" and
+        # "warfarin 5mg" share one reading).
+        self._medication_line = lru_cache(maxsize=READINGS_KEPT)(self._medication_as_written)
+        self._condition_name = lru_cache(maxsize=READINGS_KEPT)(self._condition_as_written)
         self._medication = lru_cache(maxsize=READINGS_KEPT)(self._read_medication)
         self._condition = lru_cache(maxsize=READINGS_KEPT)(self._read_condition)
         # One word's near misses, whatever line it is in ("xeralto 10 mg", "xeralto 20 mg").
@@ -217,7 +240,8 @@ class NameIndex:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        del state["_medication"], state["_condition"], state["_medicine_word"]
+        for kept in (*_KEPT, "_medicine_word"):
+            del state[kept]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -241,22 +265,30 @@ class NameIndex:
 
     def forget_readings(self) -> None:
         """Drop the readings kept so far (each is worked out afresh when next asked)."""
-        self._medication.cache_clear()
-        self._condition.cache_clear()
+        for kept in _KEPT:
+            getattr(self, kept).cache_clear()
         self._medicine_word.cache_clear()
 
     def medication(self, text: str) -> MedicationReading:
-        """How a medicine line reads. A reading depends on the line's words and on its doses in
-        milligrams ("10-mg" has the words of "10 mg" but names no dose), so those are the key."""
-        words = tuple(words_of(text))
-        r = self._medication(words, tuple(_MILLIGRAMS.findall(text.lower())))
-        return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
+        """How a medicine line reads."""
+        return self._medication_line(text)
 
     def condition(self, text: str) -> ConditionReading:
+        return self._condition_name(text)
+
+    def _medication_as_written(self, text: str) -> MedicationReading:
+        """A reading depends on the line's words and on its doses in milligrams ("mg 10" has the
+        words of "10 mg" but names no dose), so those are the key."""
+        r = self._medication(tuple(words_of(text)), milligrams(text))
+        return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
+
+    def _condition_as_written(self, text: str) -> ConditionReading:
         r = self._condition(normalise(text))
         return ConditionReading(text, r.condition, r.how, r.suggestions)
 
-    def _read_medication(self, words: tuple[str, ...], doses: tuple[str, ...]) -> MedicationReading:
+    def _read_medication(
+        self, words: tuple[str, ...], doses: tuple[float, ...]
+    ) -> MedicationReading:
         text = " ".join(words)
         found, used = self._exact_drugs(words)
         how: How = "spelling" if any(drug.spelling for drug in found) else "name"
@@ -292,17 +324,20 @@ class NameIndex:
         return ConditionReading(text, condition, "spelling", (condition,))
 
     def _exact_drugs(self, words: Sequence[str]) -> tuple[list[Drug], set[int]]:
+        """Known names in the line, the longest first (of up to three words), each word read
+        once; a span is looked up only when its first word begins a name of its length."""
         found: list[Drug] = []
         used: set[int] = set()
+        drugs = self._drugs
         for size in (3, 2, 1):
+            starts = self._starts.get(size, ())
             for start in range(len(words) - size + 1):
-                span = range(start, start + size)
-                if used.intersection(span):
+                if words[start] not in starts or used.intersection(range(start, start + size)):
                     continue
-                drug = self._drugs.get("_".join(words[start : start + size]))
+                drug = drugs.get("_".join(words[start : start + size]))
                 if drug is not None:
                     found.append(drug)
-                    used.update(span)
+                    used.update(range(start, start + size))
         return found, used
 
     def _leftovers(self, words: Sequence[str], used: set[int]) -> Iterator[tuple[int, int]]:
@@ -355,7 +390,7 @@ class NameIndex:
         return self._drugs[key].label
 
     def _classes(
-        self, found: list[Drug], doses: tuple[str, ...], words: Sequence[str]
+        self, found: list[Drug], doses: tuple[float, ...], words: Sequence[str]
     ) -> tuple[str, ...]:
         classes: list[str] = []
         for drug in found:
@@ -367,15 +402,15 @@ class NameIndex:
         return tuple(classes)
 
     def _low_dose_taken(
-        self, rule: m.DoseRule, doses: tuple[str, ...], words: Sequence[str]
+        self, rule: m.DoseRule, doses: tuple[float, ...], words: Sequence[str]
     ) -> bool:
         joined = f"_{'_'.join(words)}_"
         if any(f"_{name}_" in joined for name, named in self._low_dose.items() if named is rule):
             return True
-        milligrams = [float(d.replace(",", ".")) for d in doses]
-        return bool(milligrams) and max(milligrams) <= rule.at_most_mg
+        return bool(doses) and max(doses) <= rule.at_most_mg
 
 
+_KEPT = ("_medication_line", "_condition_name", "_medication", "_condition")
 NEAR_LIMIT = 8  # the closest names weighed for one word
 
 

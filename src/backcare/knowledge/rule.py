@@ -17,13 +17,13 @@ A fact that the intake left unanswered (``None``) makes every comparison on it f
 question left out never counts as "yes" and ``{not: ...}`` of it is true.
 
 ``parse`` turns the YAML form into a tree of frozen nodes; back ends walk that tree.
-``compile_predicate`` is the Python back end: a closure over a fact mapping.
+``compile_predicate`` is the Python back end: the tree written out as the source of one Python
+function over a fact mapping, compiled once (``compile_all``: many conditions in one function).
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -79,14 +79,6 @@ def _fact_types() -> dict[str, FactType]:
 
 FACTS: dict[str, FactType] = _fact_types()
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "lt": operator.lt,
-    "le": operator.le,
-    "gt": operator.gt,
-    "ge": operator.ge,
-}
 _OPS_FOR: dict[FactType, frozenset[str]] = {
     "bool": frozenset({"eq", "ne"}),
     "number": frozenset({"eq", "ne", "lt", "le", "gt", "ge", "in"}),
@@ -208,17 +200,91 @@ def values_used(node: Node, fact: str) -> set[Any]:
 
 
 def compile_predicate(node: Node) -> Predicate:
-    """Python back end: a closure that evaluates the condition over a fact mapping."""
-    if isinstance(node, Not):
-        inner = compile_predicate(node.item)
-        return lambda facts: not inner(facts)
-    if isinstance(node, Test):
-        return _compile_test(node)
-    if isinstance(node, AtLeast):
-        return _at_least(node.count, tuple(compile_predicate(item) for item in node.items))
-    items = _merge_memberships(node.items) if isinstance(node, AnyOf) else node.items
-    parts = tuple(compile_predicate(item) for item in items)
-    return _all(parts) if isinstance(node, All) else _any(parts)
+    """Python back end: the condition as a Python function over a fact mapping, its tree
+    written out as one expression (no call per node)."""
+    source = _Source()
+    expression = source.of(node)
+    holds: Predicate = _generated(
+        ("def holds(facts):", f"    return {expression}"), "holds", source.values
+    )
+    return holds
+
+
+def compile_when_needed(node: Node) -> Predicate:
+    """``compile_predicate(node)``, compiled when first asked: a knowledge base holds many
+    conditions that a process may never evaluate one by one (screening evaluates its rules all
+    at once), and compiling each takes a little while."""
+    compiled: list[Predicate] = []
+
+    def holds(facts: Facts) -> bool:
+        if not compiled:
+            compiled.append(compile_predicate(node))
+        return compiled[0](facts)
+
+    return holds
+
+
+def compile_all(nodes: Sequence[Node]) -> Callable[[Facts], list[int]]:
+    """The positions of the conditions that hold, in their order: every condition in one
+    function (what ``compile_predicate`` of each gives, without a call per condition)."""
+    source = _Source()
+    lines = ["def holding(facts):", "    found = []"]
+    for position, node in enumerate(nodes):
+        lines += [f"    if {source.of(node)}:", f"        found.append({position})"]
+    holding: Callable[[Facts], list[int]] = _generated(
+        (*lines, "    return found"), "holding", source.values
+    )
+    return holding
+
+
+def _generated(lines: Sequence[str], name: str, values: dict[str, Any]) -> Any:
+    """The function ``name`` defined by ``lines``, with ``values`` as its global names."""
+    namespace = dict(values)
+    exec(compile("\n".join(lines), f"<condition {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+class _Source:
+    """Python source of conditions. Fact names are written as string literals (they are the
+    names of a fact table); every operand is a name bound to its value, never source text."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def of(self, node: Node) -> str:
+        if isinstance(node, Not):
+            return f"(not {self.of(node.item)})"
+        if isinstance(node, Test):
+            return self._test(node)
+        if isinstance(node, AtLeast):
+            return f"({' + '.join(self.of(item) for item in node.items)} >= {node.count})"
+        items = _merge_memberships(node.items) if isinstance(node, AnyOf) else node.items
+        joiner = " and " if isinstance(node, All) else " or "
+        return f"({joiner.join(self.of(item) for item in items)})"
+
+    def _value(self, value: Any) -> str:
+        name = f"_v{len(self.values)}"
+        self.values[name] = value
+        return name
+
+    def _test(self, test: Test) -> str:
+        fact, op = f"facts[{test.fact!r}]", test.op
+        if op == "has":
+            return f"({self._value(test.value)} in {fact})"
+        if op == "has_any":
+            return f"(not {self._value(test.value)}.isdisjoint({fact}))"
+        if op == "empty":
+            return f"(not {fact})" if test.value else f"(not not {fact})"
+        if op == "in":
+            return f"({fact} in {self._value(test.value)})"
+        if op == "eq":  # an operand is never None, so an unanswered fact never equals it
+            if test.value is True:
+                return f"({fact} is True)"
+            return f"({fact} == {self._value(test.value)})"
+        return f"((_x := {fact}) is not None and _x {_OPERATORS[op]} {self._value(test.value)})"
+
+
+_OPERATORS = {"ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
 def _merge_memberships(items: tuple[Node, ...]) -> tuple[Node, ...]:
@@ -232,65 +298,3 @@ def _merge_memberships(items: tuple[Node, ...]) -> tuple[Node, ...]:
         else:
             rest.append(item)
     return (*(Test(fact, "has_any", values) for fact, values in merged.items()), *rest)
-
-
-def _all(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda facts: first(facts) and second(facts)
-
-    def every(facts: Facts) -> bool:
-        for part in parts:  # noqa: SIM110 - a loop beats a generator here (bench/)
-            if not part(facts):
-                return False
-        return True
-
-    return every
-
-
-def _any(parts: tuple[Predicate, ...]) -> Predicate:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda facts: first(facts) or second(facts)
-
-    def some(facts: Facts) -> bool:
-        for part in parts:  # noqa: SIM110 - a loop beats a generator here (bench/)
-            if part(facts):
-                return True
-        return False
-
-    return some
-
-
-def _at_least(count: int, parts: tuple[Predicate, ...]) -> Predicate:
-    def enough(facts: Facts) -> bool:
-        return sum(1 for part in parts if part(facts)) >= count
-
-    return enough
-
-
-def _compile_test(test: Test) -> Predicate:
-    fact, value = test.fact, test.value
-    if test.op == "has":
-        return lambda facts: value in facts[fact]
-    if test.op == "has_any":
-        return lambda facts: not value.isdisjoint(facts[fact])
-    if test.op == "empty":
-        return lambda facts: (not facts[fact]) is value
-    if test.op == "in":
-        return lambda facts: facts[fact] in value
-    if test.op == "eq":  # an operand is never None, so an unanswered fact never equals it
-        if value is True:
-            return lambda facts: facts[fact] is True
-        return lambda facts: facts[fact] == value
-    compare = _COMPARE[test.op]
-
-    def check(facts: Facts) -> bool:
-        actual = facts[fact]
-        return actual is not None and compare(actual, value)
-
-    return check
