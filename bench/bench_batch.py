@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -79,6 +80,45 @@ def measured(script: str, kind: str, source: Path, target: Path) -> tuple[float,
     return seconds, peak
 
 
+@dataclass
+class Turns:
+    """Seconds and peak memory of the anchor and of a step, run in turn ``repeat`` times."""
+
+    anchors: list[float] = field(default_factory=list)
+    steps: list[float] = field(default_factory=list)
+    anchor_mb: float = 0.0
+    step_mb: float = 0.0
+
+    @property
+    def ratios(self) -> list[float]:
+        return [step / anchor for step, anchor in zip(self.steps, self.anchors, strict=True)]
+
+    def line(self, size: int, name: str) -> str:
+        """The figures of one size, each beside the anchor's."""
+        anchors, steps, ratios = self.anchors, self.steps, self.ratios
+        return (
+            f"{size:>9,} intakes  anchor (Polars read+write) {min(anchors):5.2f}-"
+            f"{max(anchors):5.2f} s  {name} {min(steps):6.2f}-{max(steps):6.2f} s  "
+            f"= {min(ratios):4.1f}-{max(ratios):4.1f}x anchor  "
+            f"({size / min(steps):,.0f} intakes/s at best)  peak RSS: anchor "
+            f"{self.anchor_mb:,.0f} MB, {name} {self.step_mb:,.0f} MB"
+        )
+
+
+def in_turn(script: str, kind: str, source: Path, folder: Path, repeat: int) -> Turns:
+    """The anchor (Polars reading ``source`` and writing a copy) and step ``kind`` of
+    ``script``, in turn, so that other load on the machine slows both alike."""
+    turns = Turns()
+    for _ in range(repeat):
+        anchor, anchor_mb = measured(script, "anchor", source, folder / "copy.parquet")
+        step, step_mb = measured(script, kind, source, folder / "result.parquet")
+        turns.anchors.append(anchor)
+        turns.steps.append(step)
+        turns.anchor_mb = max(turns.anchor_mb, anchor_mb)
+        turns.step_mb = max(turns.step_mb, step_mb)
+    return turns
+
+
 def base_register(distinct: int) -> pl.DataFrame:
     """``distinct`` generated intakes in the flat layout."""
     kb = load_knowledge()
@@ -113,23 +153,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            source, copy, result = (Path(tmp) / f"{n}-{size}.parquet" for n in "acr")
+            source = Path(tmp) / f"register-{size}.parquet"
             sized(size, base).write_parquet(source)
-            anchors, engines, ratios, peaks = [], [], [], []
-            for _ in range(args.repeat):
-                anchor, anchor_mb = measured(__file__, "anchor", source, copy)
-                engine, engine_mb = measured(__file__, "engine", source, result)
-                anchors.append(anchor)
-                engines.append(engine)
-                ratios.append(engine / anchor)
-                peaks.append((anchor_mb, engine_mb))
+            turns = in_turn(__file__, "engine", source, Path(tmp), args.repeat)
             print(
-                f"{size:>9,} intakes  anchor (read+write) {min(anchors):5.2f}-{max(anchors):5.2f}"
-                f" s  engine (read+screen+write) {min(engines):6.2f}-{max(engines):6.2f} s  = "
-                f"{min(ratios):4.1f}-{max(ratios):4.1f}x anchor  ({size / min(engines):,.0f} "
-                f"intakes/s at best)  peak RSS: anchor {max(p[0] for p in peaks):,.0f} MB, "
-                f"engine {max(p[1] for p in peaks):,.0f} MB  |  assess loop, extrapolated from "
-                f"{args.sample:,}: {per_intake * size:7.1f} s"
+                f"{turns.line(size, 'engine (read+screen+write)')}  |  assess loop, "
+                f"extrapolated from {args.sample:,}: {per_intake * size:7.1f} s"
             )
 
 

@@ -26,7 +26,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_batch import base_register, measured, peak_mb, reset_peak, sized
+from bench_batch import base_register, in_turn, peak_mb, reset_peak, sized
 
 from backcare.batch.run import Options, screen_file
 from backcare.knowledge import load_knowledge
@@ -59,23 +59,10 @@ def main() -> None:
     base = base_register(args.distinct)
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            source, copy, result = (Path(tmp) / f"{n}-{size}.parquet" for n in "acr")
+            source = Path(tmp) / f"register-{size}.parquet"
             sized(size, base).write_parquet(source)
-            ratios, anchors, runs, peaks = [], [], [], []
-            for _ in range(args.repeat):
-                anchor, anchor_mb = measured(__file__, "anchor", source, copy)
-                run, run_mb = measured(__file__, "run", source, result)
-                ratios.append(run / anchor)
-                anchors.append(anchor)
-                runs.append(run)
-                peaks.append((anchor_mb, run_mb))
-            print(
-                f"{size:>9,} intakes  anchor (Polars read+write) {min(anchors):5.2f}-"
-                f"{max(anchors):5.2f} s  backcare batch {min(runs):6.2f}-{max(runs):6.2f} s  "
-                f"= {min(ratios):4.1f}-{max(ratios):4.1f}x anchor  "
-                f"({size / min(runs):,.0f} intakes/s at best)  peak RSS: anchor "
-                f"{max(p[0] for p in peaks):,.0f} MB, run {max(p[1] for p in peaks):,.0f} MB"
-            )
+            turns = in_turn(__file__, "run", source, Path(tmp), args.repeat)
+            print(turns.line(size, "backcare batch"))
 
 
 if __name__ == "__main__":

@@ -6,16 +6,16 @@ Runs on SQLite here and on PostgreSQL in the nested run of tests/integration (te
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from backcare.records import accounts, audit, verify
 from backcare.records.models import AuditEvent, Client, Clinic, User
+from tests.integration import test_concurrency as concurrency
+from tests.integration.test_concurrency import WRITERS
 
-WRITERS = 8
 EVENTS_EACH = 25
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,37 +32,21 @@ def two_clinics() -> list[User]:
     ]
 
 
-def run_writers(write: Any) -> list[str]:
-    """``write(writer)`` from WRITERS threads started together; the failures, none hidden."""
-    failures: list[str] = []
-    start = threading.Barrier(WRITERS)
-
-    def writer(number: int) -> None:
-        try:
-            start.wait()
-            write(number)
-        except Exception as error:  # every failure is counted and shown, none hidden
-            failures.append(f"writer {number}: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads), "writers still busy after 120 s"
-    return failures
+def run_writers(write: Callable[[int, int], None]) -> list[str]:
+    """``write(writer, event)`` EVENTS_EACH times from WRITERS threads started together (the
+    concurrency tests' runner); the failures, none hidden."""
+    return concurrency.run_writers(
+        lambda number, event, _outcome: write(number, event), saves_each=EVENTS_EACH
+    ).failures
 
 
 def test_many_threads_writing_at_once_each_get_their_own_committed_event_in_a_whole_chain() -> None:
     users = two_clinics()
     got: dict[str, AuditEvent] = {}
 
-    def write(number: int) -> None:
-        for n in range(EVENTS_EACH):
-            target = f"writer {number} event {n}"
-            got[target] = audit.record(user=users[number % 2], action="api.assess", target=target)
+    def write(number: int, n: int) -> None:
+        target = f"writer {number} event {n}"
+        got[target] = audit.record(user=users[number % 2], action="api.assess", target=target)
 
     assert run_writers(write) == []
 
@@ -85,13 +69,12 @@ def test_an_event_that_cannot_be_written_is_an_error_for_its_caller_and_for_no_o
     gone = Client(pk=987654, clinic=users[0].clinic)  # no such row: the database refuses it
     refused: list[str] = []
 
-    def write(number: int) -> None:
-        for n in range(EVENTS_EACH):
-            if number == 0 and n == EVENTS_EACH // 2:
-                with pytest.raises(IntegrityError):
-                    audit.record(user=users[0], action="client.view", client=gone)
-                refused.append("refused")
-            audit.record(user=users[number % 2], action="api.assess", target=f"{number} {n}")
+    def write(number: int, n: int) -> None:
+        if number == 0 and n == EVENTS_EACH // 2:
+            with pytest.raises(IntegrityError):
+                audit.record(user=users[0], action="client.view", client=gone)
+            refused.append("refused")
+        audit.record(user=users[number % 2], action="api.assess", target=f"{number} {n}")
 
     assert run_writers(write) == []
 
