@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backcare import lru
 from backcare.records import accounts, audit, clients, kept
 from backcare.records.models import AuditEvent, Clinic, User
 
@@ -54,7 +55,7 @@ def test_a_view_keeps_the_figure_and_a_save_works_it_out_again(therapist: User):
 def test_no_more_than_the_limit_is_kept_and_the_least_recently_used_goes_first(
     therapist: User, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(kept, "LIMIT", 2)
+    monkeypatch.setattr(kept, "_kept", lru.Kept(size=2))  # room for two
     assert counted(therapist, "first") == 1
     assert counted(therapist, "second") == 1
     assert counted(therapist, "first") == 1  # used again: now the newest

@@ -20,13 +20,13 @@ goes first.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
 from django.db.models import Q
 
+from backcare import lru
 from backcare.records.models import AuditEvent, Clinic
 
 VIEWS = frozenset(
@@ -35,8 +35,8 @@ VIEWS = frozenset(
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
 LIMIT = 500
-_kept: OrderedDict[tuple[str, int], tuple[Key, object]] = OrderedDict()
-_lock = threading.Lock()
+_kept: lru.Kept[tuple[str, int], tuple[Key, object]] = lru.Kept(size=LIMIT)
+_lock = threading.Lock()  # for _heads
 
 
 def until_saved(
@@ -54,17 +54,11 @@ def until_saved(
     if change is None:  # nothing recorded to check against: work it out every time
         return work_out()
     key = (today, *change, depends_on)
-    with _lock:
-        found = _kept.get((what, clinic.pk))
-        if found is not None and found[0] == key:
-            _kept.move_to_end((what, clinic.pk))
-            return found[1]  # type: ignore[return-value]
+    found = _kept.find((what, clinic.pk))
+    if found is not None and found[0] == key:
+        return found[1]  # type: ignore[return-value]
     value = work_out()  # after reading the key: a save made meanwhile changes it for the next
-    with _lock:
-        _kept[(what, clinic.pk)] = (key, value)
-        _kept.move_to_end((what, clinic.pk))
-        while len(_kept) > LIMIT:
-            _kept.popitem(last=False)
+    _kept.keep((what, clinic.pk), (key, value))
     return value
 
 

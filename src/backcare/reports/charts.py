@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, Protocol
@@ -23,6 +21,7 @@ from xml.sax.saxutils import escape
 import altair as alt
 import vl_convert
 
+from backcare import lru
 from backcare.knowledge import KnowledgeBase
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -259,36 +258,10 @@ def _drawn(spec: str, title: str, description: str) -> str:
     return accessible(drawn, title, description)
 
 
-class _Drawings:
-    """Charts already drawn, by what determines them (their data, or their specification): a
-    page shown again with the same data neither builds nor draws its charts again. Building the
-    specification and drawing it take most of a page's time; the data are a few numbers. The
-    least recently used go first past ``size``."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._svgs: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, draw: Callable[[], str]) -> str:
-        with self._lock:
-            found = self._svgs.get(key)
-            if found is not None:
-                self._svgs.move_to_end(key)
-                return found
-        svg = draw()  # outside the lock: two threads may draw the same chart, never a wrong one
-        with self._lock:
-            self._svgs[key] = svg
-            while len(self._svgs) > self._size:
-                self._svgs.popitem(last=False)
-        return svg
-
-    def cache_clear(self) -> None:
-        with self._lock:
-            self._svgs.clear()
-
-
-_svg = _Drawings(size=512)
+# Charts already drawn, by what determines them (their data, or their specification): a page
+# shown again with the same data neither builds nor draws its charts again. Building the
+# specification and drawing it take most of a page's time; the data are a few numbers.
+_svg: lru.Kept[Hashable, str] = lru.Kept(size=512)
 
 
 def accessible(svg: str, title: str, description: str) -> str:
