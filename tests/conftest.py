@@ -55,8 +55,19 @@ def pytest_collection_modifyitems(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Emptying the database between transactional tests deletes rows the database otherwise
-    refuses to delete (records/guards.py): the flush, and only the flush, switches erasing on."""
+    """The suite's shared directory is made once, before any test worker starts (the workers
+    inherit it). Emptying the database between transactional tests deletes rows the database
+    otherwise refuses to delete (records/guards.py): the flush, and only the flush, switches
+    erasing on."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    if not os.environ.get("BACKCARE_SUITE_DIR"):
+        os.environ["BACKCARE_SUITE_DIR"] = tempfile.mkdtemp(prefix="backcare-suite-")
+        atexit.register(shutil.rmtree, os.environ["BACKCARE_SUITE_DIR"], ignore_errors=True)
+
     from django.db.backends.base.operations import BaseDatabaseOperations
 
     from backcare.records import guards

@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,37 +18,59 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 WANTED = bool(URL) and not os.environ.get("BACKCARE_DATABASE_URL", "").startswith("postgres")
-_child: dict[str, Any] = {}
+# The suite's shared directory (tests/conftest.py makes it once, before any worker starts): the
+# child's output and exit status go there, so whichever worker runs the test can wait for them.
+SUITE_DIR = "BACKCARE_SUITE_DIR"
+# Waiting on the child's files: one look this often, for at most this long.
+POLL_SECONDS = 1.0
+TIMEOUT_SECONDS = 1800
+_running: list[subprocess.Popen[bytes]] = []  # the run this process started, if any
+
+
+def _files() -> tuple[Path, Path, Path]:
+    shared = Path(os.environ[SUITE_DIR])
+    return shared / "postgres.started", shared / "postgres.log", shared / "postgres.rc"
 
 
 def start() -> None:
     """Start the PostgreSQL run in the background (tests/conftest.py does, once the tests are
-    collected), so that it runs on the second core beside the rest of the suite."""
-    if not WANTED or _child:
+    collected), so that it runs beside the rest of the suite. Every test worker collects the
+    suite; the first to claim the start file starts the run, the others leave it alone."""
+    if not WANTED:
+        return
+    started, log, status = _files()
+    try:
+        os.close(os.open(started, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
         return
     env = {**os.environ, "BACKCARE_DATABASE_URL": URL or "", "BACKCARE_EXPECT_VENDOR": "postgresql"}
-    env.pop("BACKCARE_HOME", None)
-    output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (read and closed by the test)
-    _child["output"] = output
-    _child["process"] = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/web",
-            "tests/integration",
-            f"--ignore={Path(__file__).relative_to(ROOT)}",  # this test itself
-            "--ignore=tests/integration/test_backup.py",  # picks its own databases
-            "--ignore=tests/integration/test_export.py",  # its own installations, on SQLite
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        text=True,
+    for name in ("BACKCARE_HOME", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT"):
+        env.pop(name, None)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "tests/web",
+        "tests/integration",
+        f"--ignore={Path(__file__).relative_to(ROOT)}",  # this test itself
+        "--ignore=tests/integration/test_backup.py",  # picks its own databases
+        "--ignore=tests/integration/test_export.py",  # its own installations, on SQLite
+    ]
+    # The shell writes the exit status when the run ends, even if the worker that started it
+    # has finished its share of the suite and gone.
+    script = (
+        'log=$1; status=$2; shift 2; "$@" > "$log" 2>&1; '
+        'echo $? > "$status.part"; mv "$status.part" "$status"'
+    )
+    _running.append(
+        subprocess.Popen(
+            ["sh", "-c", script, "sh", str(log), str(status), *command], cwd=ROOT, env=env
+        )
     )
 
 
@@ -60,15 +81,13 @@ def start() -> None:
 )
 def test_web_and_record_suites_pass_on_postgresql():
     start()  # already running when the whole suite was collected
-    process, output = _child["process"], _child["output"]
-    try:
-        returncode = process.wait(timeout=1800)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    output.seek(0)
-    text = output.read()
-    output.close()
+    _, log, status = _files()
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while not status.exists():
+        assert time.monotonic() < deadline, f"the PostgreSQL run took over {TIMEOUT_SECONDS} s"
+        time.sleep(POLL_SECONDS)
+    returncode = int(status.read_text())
+    text = log.read_text()
     tail = text[-6000:]
     assert returncode == 0, tail
     assert " passed" in text, tail
