@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from backcare.clinical.assessment import Assessment
-from backcare.clinical.protocol import SessionProtocol
-from backcare.knowledge import KnowledgeBase
-from backcare.knowledge.search import Hit, label
+from backcare.knowledge.search import label
+
+if TYPE_CHECKING:  # names for the annotations only: printing an assessment loads no more
+    from pydantic import BaseModel
+
+    from backcare.clinical.assessment import Assessment
+    from backcare.clinical.protocol import SessionProtocol
+    from backcare.knowledge import KnowledgeBase
+    from backcare.knowledge.search import Hit
 
 STYLE = {
     "proceed": "bold green",
@@ -252,6 +255,8 @@ def _detail(entry: Any) -> str:
 
 
 def print_entry(kind: str, entry: BaseModel, kb: KnowledgeBase) -> None:
+    import yaml
+
     console = _console()
     data = entry.model_dump(exclude_defaults=True, mode="json")
     # one line per value: the terminal wraps it between words at whatever width it has
