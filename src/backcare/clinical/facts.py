@@ -97,6 +97,12 @@ _SKIN_KEYS = {finding: f"skin.{finding}" for finding in SKIN_FINDINGS}
 _PROCEDURE_KEYS = {kind: (f"{kind}.weeks_ago", f"{kind}.regions") for kind in PROCEDURE_KINDS}
 _UNPLACED_KEYS = {kind: f"{kind}.unplaced_weeks_ago" for kind in PROCEDURE_KINDS}
 _NOTHING: frozenset[str] = frozenset()
+
+
+def _no_procedure(weeks: str, regions: str) -> tuple[tuple[str, Any], ...]:
+    return (weeks, None), (regions, _NOTHING)
+
+
 _PAIN_VALUES = (
     "duration_weeks",
     "intensity",
@@ -133,7 +139,7 @@ _UNANSWERED: dict[str, Any] = {
     **dict.fromkeys(_STATUS_KEYS.values(), _NOTHING),
     "medication_classes": _NOTHING,
     "conditions.unplaced": _NOTHING,
-    **{key: value for pair in _PROCEDURE_KEYS.values() for key, value in zip(pair, (None, _NOTHING), strict=True)},
+    **{key: value for keys in _PROCEDURE_KEYS.values() for key, value in _no_procedure(*keys)},
     **dict.fromkeys(_UNPLACED_KEYS.values()),
     **dict.fromkeys(_SKIN_KEYS.values(), _NOTHING),
     "temperature_c": None,
