@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backcare.clinical.intake import Intake
+from backcare.clinical.intake import Intake, Pain
 from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, RED_FLAGS, SKIN_FINDINGS, STATUSES
@@ -37,32 +37,48 @@ class Reading:
 
 
 def read(intake: Intake, kb: KnowledgeBase) -> Reading:
-    condition_readings = tuple(kb.read_condition(entry.id) for entry in intake.conditions)
-    medication_readings = tuple(kb.read_medication(line) for line in intake.medications)
+    condition_readings = tuple(map(kb.read_condition, [entry.id for entry in intake.conditions]))
+    medication_readings = tuple(map(kb.read_medication, intake.medications))
     conditions = _conditions(intake, condition_readings)
     classes = tuple(dict.fromkeys(c for r in medication_readings for c in r.classes))
     unknown_conditions = tuple(r.text for r in condition_readings if r.condition is None)
     unknown_medications = tuple(r.text for r in medication_readings if r.how == "unrecognised")
     chronicity = _chronicity(intake, kb)
-    flags = vars(intake.red_flags)
-    facts: dict[str, Any] = {
-        **_client_facts(intake),
-        **_pain_facts(intake, chronicity),
-        "pain.explained": intake.pain is not None and _explained(conditions, kb),
-        **{key: flags[name] for name, key in _RED_FLAG_KEYS},
-        "conditions": frozenset(c.id for c in conditions),
-        **_by_status(conditions),
-        "medication_classes": frozenset(classes),
-        "conditions.unplaced": _unplaced(conditions, kb),
-        **_procedure_facts(intake),
-        **_skin_facts(intake),
-        "temperature_c": intake.vitals.temperature_c,
-        "systolic": intake.vitals.systolic,
-        "diastolic": intake.vitals.diastolic,
-        "allergies": frozenset(a.strip().lower() for a in intake.allergies),
-        "unrecognised_conditions": len(unknown_conditions),
-        "unrecognised_medications": len(unknown_medications),
-    }
+    facts = dict(_UNANSWERED)  # every fact, in one order, as an intake that gives nothing
+    client = intake.client
+    facts["age"] = client.age
+    facts["sex"] = client.sex
+    if client.pregnant_weeks is not None:
+        facts["pregnant"] = True
+        facts["pregnant_weeks"] = client.pregnant_weeks
+    if client.pregnancy_complications:
+        facts["pregnancy_complications"] = frozenset(client.pregnancy_complications)
+    facts["breastfeeding"] = client.breastfeeding
+    facts["occupation"] = client.occupation
+    if intake.pain is not None:
+        _pain_facts(facts, intake.pain, chronicity)
+        facts["pain.explained"] = _explained(conditions, kb)
+    for name, key in _RED_FLAG_KEYS:
+        facts[key] = getattr(intake.red_flags, name)
+    if conditions:
+        facts["conditions"] = frozenset(c.id for c in conditions)
+        _by_status(facts, conditions)
+        facts["conditions.unplaced"] = _unplaced(conditions, kb)
+    if classes:
+        facts["medication_classes"] = frozenset(classes)
+    if intake.procedures:
+        _procedure_facts(facts, intake)
+    for item in intake.skin:
+        key = _SKIN_KEYS[item.finding]
+        facts[key] = facts[key].union(item.region)
+    vitals = intake.vitals
+    facts["temperature_c"] = vitals.temperature_c
+    facts["systolic"] = vitals.systolic
+    facts["diastolic"] = vitals.diastolic
+    if intake.allergies:
+        facts["allergies"] = frozenset(a.strip().lower() for a in intake.allergies)
+    facts["unrecognised_conditions"] = len(unknown_conditions)
+    facts["unrecognised_medications"] = len(unknown_medications)
     return Reading(
         facts,
         conditions,
@@ -83,74 +99,78 @@ _UNPLACED_KEYS = {kind: f"{kind}.unplaced_weeks_ago" for kind in PROCEDURE_KINDS
 _NOTHING: frozenset[str] = frozenset()
 
 
-def _by_status(conditions: tuple[KnownCondition, ...]) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {key: set() for key in _STATUS_KEYS.values()}
+def _no_procedure(weeks: str, regions: str) -> tuple[tuple[str, Any], ...]:
+    return (weeks, None), (regions, _NOTHING)
+
+
+_PAIN_VALUES = (
+    "duration_weeks",
+    "intensity",
+    "cause",
+    "radiates_below_knee",
+    "worse_at_night",
+    "morning_stiffness_minutes",
+    "new_or_changed",
+)
+_PAIN_KEYS = tuple((name, f"pain.{name}") for name in _PAIN_VALUES)
+_UNANSWERED: dict[str, Any] = {
+    "age": None,
+    "sex": None,
+    "pregnant": False,
+    "pregnant_weeks": None,
+    "pregnancy_complications": _NOTHING,
+    "breastfeeding": None,
+    "occupation": None,
+    "pain": False,
+    "pain.regions": _NOTHING,
+    "pain.duration_weeks": None,
+    "pain.chronicity": None,
+    "pain.intensity": None,
+    "pain.cause": None,
+    "pain.radiates_below_knee": None,
+    "pain.numbness": _NOTHING,
+    "pain.weakness": _NOTHING,
+    "pain.worse_at_night": None,
+    "pain.morning_stiffness_minutes": None,
+    "pain.new_or_changed": None,
+    "pain.explained": False,
+    **{key: None for _, key in _RED_FLAG_KEYS},
+    "conditions": _NOTHING,
+    **dict.fromkeys(_STATUS_KEYS.values(), _NOTHING),
+    "medication_classes": _NOTHING,
+    "conditions.unplaced": _NOTHING,
+    **{key: value for keys in _PROCEDURE_KEYS.values() for key, value in _no_procedure(*keys)},
+    **dict.fromkeys(_UNPLACED_KEYS.values()),
+    **dict.fromkeys(_SKIN_KEYS.values(), _NOTHING),
+    "temperature_c": None,
+    "systolic": None,
+    "diastolic": None,
+    "allergies": _NOTHING,
+    "unrecognised_conditions": 0,
+    "unrecognised_medications": 0,
+}
+
+
+def _by_status(facts: dict[str, Any], conditions: tuple[KnownCondition, ...]) -> None:
+    found: dict[str, set[str]] = {}
     for condition in conditions:
-        found[_STATUS_KEYS[condition.status]].add(condition.id)
-    return {key: frozenset(ids) for key, ids in found.items()}
+        found.setdefault(_STATUS_KEYS[condition.status], set()).add(condition.id)
+    for key, ids in found.items():
+        facts[key] = frozenset(ids)
 
 
-def _skin_facts(intake: Intake) -> dict[str, frozenset[str]]:
-    found: dict[str, frozenset[str]] = dict.fromkeys(_SKIN_KEYS.values(), _NOTHING)
-    for item in intake.skin:
-        key = _SKIN_KEYS[item.finding]
-        found[key] = found[key].union(item.region)
-    return found
+def _pain_facts(facts: dict[str, Any], pain: Pain, chronicity: str | None) -> None:
+    facts["pain"] = True
+    facts["pain.regions"] = frozenset(pain.regions)
+    facts["pain.chronicity"] = chronicity
+    facts["pain.numbness"] = frozenset(pain.numbness)
+    facts["pain.weakness"] = frozenset(pain.weakness)
+    for name, key in _PAIN_KEYS:
+        facts[key] = getattr(pain, name)
 
 
-def _client_facts(intake: Intake) -> dict[str, Any]:
-    client = intake.client
-    return {
-        "age": client.age,
-        "sex": client.sex,
-        "pregnant": client.pregnant_weeks is not None,
-        "pregnant_weeks": client.pregnant_weeks,
-        "pregnancy_complications": frozenset(client.pregnancy_complications),
-        "breastfeeding": client.breastfeeding,
-        "occupation": client.occupation,
-    }
-
-
-def _pain_facts(intake: Intake, chronicity: str | None) -> dict[str, Any]:
-    pain = intake.pain
-    if pain is None:
-        return {
-            "pain": False,
-            "pain.regions": frozenset(),
-            "pain.duration_weeks": None,
-            "pain.chronicity": None,
-            "pain.intensity": None,
-            "pain.cause": None,
-            "pain.radiates_below_knee": None,
-            "pain.numbness": frozenset(),
-            "pain.weakness": frozenset(),
-            "pain.worse_at_night": None,
-            "pain.morning_stiffness_minutes": None,
-            "pain.new_or_changed": None,
-        }
-    return {
-        "pain": True,
-        "pain.regions": frozenset(pain.regions),
-        "pain.duration_weeks": pain.duration_weeks,
-        "pain.chronicity": chronicity,
-        "pain.intensity": pain.intensity,
-        "pain.cause": pain.cause,
-        "pain.radiates_below_knee": pain.radiates_below_knee,
-        "pain.numbness": frozenset(pain.numbness),
-        "pain.weakness": frozenset(pain.weakness),
-        "pain.worse_at_night": pain.worse_at_night,
-        "pain.morning_stiffness_minutes": pain.morning_stiffness_minutes,
-        "pain.new_or_changed": pain.new_or_changed,
-    }
-
-
-def _procedure_facts(intake: Intake) -> dict[str, Any]:
+def _procedure_facts(facts: dict[str, Any], intake: Intake) -> None:
     """Weeks since the most recent procedure of each kind, and every region any was done on."""
-    facts: dict[str, Any] = {}
-    for weeks_key, regions_key in _PROCEDURE_KEYS.values():
-        facts[weeks_key] = None
-        facts[regions_key] = _NOTHING
-    facts.update(dict.fromkeys(_UNPLACED_KEYS.values()))
     for procedure in intake.procedures:
         weeks_key, regions_key = _PROCEDURE_KEYS[procedure.kind]
         weeks = (intake.assessed_on - procedure.date).days / 7
@@ -159,7 +179,6 @@ def _procedure_facts(intake: Intake) -> dict[str, Any]:
             if facts[key] is None or weeks < facts[key]:
                 facts[key] = weeks
         facts[regions_key] = facts[regions_key].union(procedure.region)
-    return facts
 
 
 def status_of(known: KnownCondition, kb: KnowledgeBase) -> str:

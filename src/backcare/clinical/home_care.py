@@ -64,6 +64,9 @@ class _Routine:
     excluded: Predicate | None
     cautioned: Callable[[Facts], list[int]]  # the positions of the cautions that hold
     firmest: int | None  # the rank of the most pressure it asks for; None: it presses nothing
+    lightest: int | None  # the rank of the least pressure it can be done with
+    positions: frozenset[str]
+    techniques: frozenset[str]
 
 
 def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
@@ -78,6 +81,9 @@ def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
                 compile_predicate(exclude) if exclude else None,
                 compile_all(cautions),
                 kb.pressure_rank(item.pressure.max) if item.pressure else None,
+                kb.pressure_rank(item.pressure.min) if item.pressure else None,
+                frozenset(item.positions),
+                frozenset(item.techniques),
             )
         )
     return tuple(found)
@@ -86,10 +92,11 @@ def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
 def select(intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase) -> Selection:
     """Self-care within the screening's limits, and the routines it leaves out, with reasons."""
     limits = screening.limits
-    avoid = set(limits.avoid_regions)
-    painful = set(intake.pain.regions) if intake.pain else set()
+    avoid = frozenset(limits.avoid_regions)
+    painful = frozenset(intake.pain.regions) if intake.pain else _NOWHERE
     facts = reading.facts
-    excluded = ruled_out(limits.positioning, kb)  # once, not once a routine
+    excluded = _ruled_out(limits.positioning, kb)  # once, not once a routine
+    techniques = frozenset(limits.avoid_techniques)
     cap = kb.pressure_rank(limits.max_pressure) if limits.max_pressure else None
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
@@ -98,8 +105,14 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
         if routine.regions and painful and painful.isdisjoint(routine.regions):
             continue  # works elsewhere than where it hurts
         regions = tuple(r for r in routine.listed if r not in avoid) if avoid else routine.listed
-        reason = _reason(routine, regions, painful, excluded, facts, screening, kb)
-        if reason:
+        if (
+            (routine.regions and (not regions or (painful and painful.isdisjoint(regions))))
+            or (routine.excluded is not None and routine.excluded(facts))
+            or not routine.positions.isdisjoint(excluded)
+            or not routine.techniques.isdisjoint(techniques)
+            or (cap is not None and routine.lightest is not None and routine.lightest > cap)
+        ):  # rarely: the reason is written only then
+            reason = _reason(routine, regions, painful, excluded, facts, screening, kb)
             left_out.append(LeftOut(item, reason))
             continue
         notes = [item.cautions[at].note for at in routine.cautioned(facts)]
@@ -113,10 +126,17 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     return Selection(tuple(chosen), tuple(left_out))
 
 
+_NOWHERE: frozenset[str] = frozenset()
+
+
+def _ruled_out(positioning: tuple[str, ...], kb: KnowledgeBase) -> frozenset[str]:
+    return ruled_out(positioning, kb) if positioning else frozenset()
+
+
 def _reason(
     routine: _Routine,
     regions: tuple[str, ...],
-    painful: set[str],
+    painful: frozenset[str],
     excluded: frozenset[str],
     facts: Facts,
     screening: Screening,

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.home_care import HomeCare, LeftOut, select
-from backcare.clinical.intake import Intake
+from backcare.clinical.intake import Intake, Pain
+from backcare.clinical.kept import Kept
+from backcare.clinical.once import per_knowledge
 from backcare.clinical.recommendation import Recommendation
 from backcare.clinical.requests import overruled
 from backcare.clinical.screening import Screening
@@ -95,6 +97,7 @@ def make_plan(
         notes.append(policy.frequency_preference_note)
 
     max_pressure = kb.gentlest(modality.pressure.max, limits.max_pressure)
+    pain, wish = intake.pain, intake.preferences.goals.strip()
     home = select(intake, reading, screening, kb)
 
     return Plan(
@@ -108,20 +111,13 @@ def make_plan(
         avoid_regions=limits.avoid_regions,
         avoid_techniques=limits.avoid_techniques,
         positioning=limits.positioning,
-        goals=_goals(intake, policy),
-        home_care=home.chosen,
-        review_triggers=tuple(policy.review_triggers),
-        notes=tuple(notes),
-        sources=tuple(
-            dict.fromkeys(
-                [
-                    *schedule.sources,
-                    *policy.session_minutes_sources,
-                    *policy.pain_goal.sources,
-                    *policy.active_care_sources,
-                ]
-            )
+        goals=_GOALS.get(
+            kb, (pain.intensity if pain else None, wish), lambda: _goals(pain, wish, policy)
         ),
+        home_care=home.chosen,
+        review_triggers=per_knowledge(kb, _triggers),
+        notes=tuple(notes),
+        sources=per_knowledge(kb, _sources)[schedule.chronicity],
         home_care_left_out=home.left_out,
         frequency=frequency,
     )
@@ -133,9 +129,34 @@ def _schedule(chronicity: str | None, policy: m.PlanPolicy) -> m.Schedule:
     return next(s for s in policy.schedules if s.chronicity == wanted)
 
 
-def _goals(intake: Intake, policy: m.PlanPolicy) -> tuple[Goal, ...]:
+_GOALS: Kept[tuple[Goal, ...]] = Kept(size=1024)
+
+
+def _sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """The sources behind the plan, for each schedule."""
+    policy = kb.plan
+    return {
+        schedule.chronicity: tuple(
+            dict.fromkeys(
+                [
+                    *schedule.sources,
+                    *policy.session_minutes_sources,
+                    *policy.pain_goal.sources,
+                    *policy.active_care_sources,
+                ]
+            )
+        )
+        for schedule in reversed(policy.schedules)  # the first of a stage is the one used
+    }
+
+
+def _triggers(kb: KnowledgeBase) -> tuple[m.ReviewTrigger, ...]:
+    return tuple(kb.plan.review_triggers)
+
+
+def _goals(pain: Pain | None, wish: str, policy: m.PlanPolicy) -> tuple[Goal, ...]:
+    """The goals: the pain's from its intensity, the function goal with the client's wish."""
     goals: list[Goal] = []
-    pain = intake.pain
     goal = policy.pain_goal
     if pain is not None and pain.intensity:
         baseline = pain.intensity
@@ -154,7 +175,6 @@ def _goals(intake: Intake, policy: m.PlanPolicy) -> tuple[Goal, ...]:
                 sources=tuple(goal.sources),
             )
         )
-    wish = intake.preferences.goals.strip()
     text = f"Client's goal: {wish}. {policy.function_goal}" if wish else policy.function_goal
     goals.append(Goal("function", text, None, None, tuple(policy.function_goal_sources)))
     return tuple(goals)

@@ -4,11 +4,13 @@ findings that exclude it, or scored against the intake and ranked, with the reas
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
-from backcare.clinical.screening import Finding, Screening
+from backcare.clinical.screening import Screening
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -30,32 +32,105 @@ class Exclusion:
 def recommend(
     intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase
 ) -> tuple[tuple[Recommendation, ...], tuple[Exclusion, ...]]:
-    """Ranked modalities and excluded ones; nothing at all when massage cannot go ahead today."""
+    """Ranked modalities and excluded ones; nothing at all when massage cannot go ahead today.
+
+    Both depend on a few values only (what the findings avoid and the pressure cap; what the
+    intake asks for), so each is kept by those values (``_EXCLUDED``, ``_RANKED``)."""
     if screening.decision > Decision.modify:
         return (), ()
-    avoided_by = _avoided_by(screening.findings)
     cap = screening.limits.max_pressure
+    avoided = tuple(
+        (f.rule, f.title, tuple(f.modifications.avoid_techniques))
+        for f in screening.findings
+        if f.modifications.avoid_techniques
+    )
+    excluded, allowed = _EXCLUDED.get(kb, (avoided, cap), lambda: _exclusions(avoided, cap, kb))
+    asked = _asked(intake, reading, kb, cap)
+    ranked = _RANKED.get(
+        kb, (tuple(k.modality.id for k in allowed), asked), lambda: _rank(allowed, asked, kb)
+    )
+    return ranked, excluded
+
+
+Avoided = tuple[tuple[str, str, tuple[str, ...]], ...]
+"""The findings that avoid techniques or modalities: rule, title and what each avoids."""
+
+
+class Asked(NamedTuple):
+    """What ranking reads of an intake (a condition only when some modality suits it)."""
+
+    cause: str | None
+    chronicity: str | None
+    current: frozenset[str]
+    wanted: frozenset[str]
+    experience: str | None
+    occupation: str | None
+    pressure: str | None
+    cap: int | None
+    intense: bool
+
+
+_EXCLUDED: Kept[tuple[tuple[Exclusion, ...], tuple[_Known, ...]]] = Kept(size=2048)
+_RANKED: Kept[tuple[Recommendation, ...]] = Kept(size=8192)
+_NONE: frozenset[str] = frozenset()
+
+
+def _asked(intake: Intake, reading: Reading, kb: KnowledgeBase, cap: str | None) -> Asked:
+    pain, prefs, occupation = intake.pain, intake.preferences, intake.client.occupation
+    suited = per_knowledge(kb, _suited)
+    current = (
+        frozenset(c.id for c in reading.conditions if c.status != "history" and c.id in suited)
+        if reading.conditions
+        else _NONE
+    )
+    return Asked(
+        pain.cause if pain else None,
+        reading.chronicity,
+        current,
+        frozenset(prefs.modalities) if prefs.modalities else _NONE,
+        prefs.massage_experience,
+        occupation if occupation in _WORK else None,
+        prefs.pressure,
+        kb.pressure_rank(cap) if cap else None,
+        bool(
+            pain and pain.intensity is not None and pain.intensity >= kb.scoring.intense_pain_from
+        ),
+    )
+
+
+def _exclusions(
+    avoided: Avoided, cap: str | None, kb: KnowledgeBase
+) -> tuple[tuple[Exclusion, ...], tuple[_Known, ...]]:
+    """The modalities the findings exclude, with why, and the others, in their order."""
+    avoided_by: dict[str, list[tuple[str, str]]] = {}
+    for rule, title, techniques in avoided:
+        for technique in techniques:
+            avoided_by.setdefault(technique, []).append((rule, title))
     cap_rank = kb.pressure_rank(cap) if cap else None
-    fit = _Fit(intake, reading, kb, cap_rank)
-    scored: list[tuple[int, str, tuple[str, ...]]] = []
     excluded: list[Exclusion] = []
+    allowed: list[_Known] = []
     for known in per_knowledge(kb, _modalities):
-        modality = known.modality
         if known.avoidable.isdisjoint(avoided_by) and (cap_rank is None or known.low <= cap_rank):
             against: tuple[str, ...] = ()  # nothing avoided touches it; its pressure is allowed
         else:
-            against = _exclusion_reasons(modality, avoided_by, cap, kb)
+            against = _exclusion_reasons(known.modality, avoided_by, cap, kb)
         if against:
-            excluded.append(Exclusion(modality.id, against))
+            excluded.append(Exclusion(known.modality.id, against))
         else:
-            score, reasons = fit.score(known)
-            scored.append((score, modality.id, reasons))
+            allowed.append(known)
+    return tuple(excluded), tuple(allowed)
+
+
+def _rank(
+    allowed: tuple[_Known, ...], asked: Asked, kb: KnowledgeBase
+) -> tuple[Recommendation, ...]:
+    fit = _Fit(asked, kb)
+    scored = [(*fit.score(known), known.modality.id) for known in allowed]
     scored.sort(key=lambda item: -item[0])
-    ranked = tuple(
+    return tuple(
         Recommendation(modality_id, rank, score, reasons)
-        for rank, (score, modality_id, reasons) in enumerate(scored, start=1)
+        for rank, (score, reasons, modality_id) in enumerate(scored, start=1)
     )
-    return ranked, tuple(excluded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +171,20 @@ def _modalities(kb: KnowledgeBase) -> tuple[_Known, ...]:
     return tuple(found)
 
 
-def _avoided_by(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:
-    """Each avoided technique or modality, with the findings that ask to avoid it."""
-    index: dict[str, list[Finding]] = {}
-    for finding in findings:
-        for technique in finding.modifications.avoid_techniques:
-            index.setdefault(technique, []).append(finding)
-    return index
-
-
 def _exclusion_reasons(
-    modality: m.Modality, avoided_by: dict[str, list[Finding]], cap: str | None, kb: KnowledgeBase
+    modality: m.Modality,
+    avoided_by: dict[str, list[tuple[str, str]]],
+    cap: str | None,
+    kb: KnowledgeBase,
 ) -> tuple[str, ...]:
-    named: dict[str, tuple[Finding, list[str]]] = {}
-    for finding in avoided_by.get(modality.id, ()):
-        named.setdefault(finding.rule, (finding, []))[1].append(modality.name)
+    named: dict[str, tuple[str, list[str]]] = {}
+    for rule, title in avoided_by.get(modality.id, ()):
+        named.setdefault(rule, (title, []))[1].append(modality.name)
     for technique in modality.core_techniques:
-        for finding in avoided_by.get(technique, ()):
+        for rule, title in avoided_by.get(technique, ()):
             name = kb.techniques[technique].name.lower()
-            named.setdefault(finding.rule, (finding, []))[1].append(name)
-    reasons = [f"{finding.title}: avoid {' and '.join(names)}" for finding, names in named.values()]
+            named.setdefault(rule, (title, []))[1].append(name)
+    reasons = [f"{title}: avoid {' and '.join(names)}" for title, names in named.values()]
     if cap and kb.pressure_rank(modality.pressure.min) > kb.pressure_rank(cap):
         reasons.append(
             f"needs at least {modality.pressure.min} pressure, "
@@ -127,20 +196,17 @@ def _exclusion_reasons(
 class _Fit:
     """How well a modality fits one intake; the weights come from the knowledge base."""
 
-    def __init__(self, intake: Intake, reading: Reading, kb: KnowledgeBase, cap: int | None):
-        pain, prefs = intake.pain, intake.preferences
+    def __init__(self, asked: Asked, kb: KnowledgeBase):
         weights = self.weights = kb.scoring
-        self.cause = pain.cause if pain else None
-        self.chronicity = reading.chronicity
-        self.current = {c.id for c in reading.conditions if c.status != "history"}
-        self.wanted = set(prefs.modalities)
-        self.experience = prefs.massage_experience
-        self.occupation = intake.client.occupation if intake.client.occupation in _WORK else None
-        self.pressure_rank = kb.pressure_rank(prefs.pressure) if prefs.pressure else None
-        self.cap = cap
-        self.intense = bool(
-            pain and pain.intensity is not None and pain.intensity >= weights.intense_pain_from
-        )
+        self.cause = asked.cause
+        self.chronicity = asked.chronicity
+        self.current = asked.current
+        self.wanted = asked.wanted
+        self.experience = asked.experience
+        self.occupation = asked.occupation
+        self.pressure_rank = kb.pressure_rank(asked.pressure) if asked.pressure else None
+        self.cap = asked.cap
+        self.intense = asked.intense
         # Each reason that depends on the intake alone, written once (not once a modality),
         # and only when the intake gives what it speaks of.
         self.for_cause = _reason(
@@ -153,7 +219,7 @@ class _Fit:
         self.for_work = _reason(weights.occupation, self.occupation, "suits {}", _WORK)
         self.for_pressure = _reason(
             weights.preferred_pressure,
-            prefs.pressure,
+            asked.pressure,
             "works at the {} pressure the client prefers",
         )
 
@@ -193,6 +259,11 @@ _WORK = {
     "manual": "a client whose work is physical",
     "athlete": "a client who trains for sport",
 }
+
+
+def _suited(kb: KnowledgeBase) -> frozenset[str]:
+    """Every condition some modality suits (the others never change a ranking)."""
+    return frozenset(c for modality in kb.modalities.values() for c in modality.suits.conditions)
 
 
 def _causes(kb: KnowledgeBase) -> dict[str, str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from backcare.clinical.facts import Reading, is_unplaced, status_of
+from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
@@ -62,10 +63,13 @@ def screen(
         found = [_clear(finding, cleared) for finding in found]
     findings = sorted(found, key=lambda finding: -finding.decision)
     decision = findings[0].decision if findings else Decision.proceed
-    standard = kb.plan.standard_session.modifications
-    return Screening(
-        decision, tuple(findings), merge([standard, *(f.modifications for f in findings)], kb)
-    )
+    every = (kb.plan.standard_session.modifications, *(f.modifications for f in findings))
+    # Kept by the identities of the modifications, held with the limits (so not reused).
+    _held, limits = _MERGED.get(kb, tuple(map(id, every)), lambda: (every, merge(every, kb)))
+    return Screening(decision, tuple(findings), limits)
+
+
+_MERGED: Kept[tuple[tuple[m.Modifications, ...], Limits]] = Kept(size=4096)
 
 
 def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
@@ -123,13 +127,20 @@ def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -
             questions=tuple(basis.questions),
         )
     mods = base.modifications
-    extra = [r for r in regions if r not in mods.avoid_regions]
+    extra = tuple(r for r in regions if r not in mods.avoid_regions)
     if not extra:
         return base
-    return replace(
-        base,
-        modifications=mods.model_copy(update={"avoid_regions": [*mods.avoid_regions, *extra]}),
-    )
+    placed = (rule, id(basis), extra)  # the same finding on the same regions is made once
+    kept = _PLACED.get(placed)
+    if kept is None or kept[0] is not base:
+        if len(_PLACED) >= _BASE_KEPT:
+            _PLACED.clear()
+        update = {"avoid_regions": [*mods.avoid_regions, *extra]}
+        kept = _PLACED[placed] = (base, replace(base, modifications=mods.model_copy(update=update)))
+    return kept[1]
+
+
+_PLACED: dict[tuple[str, int, tuple[str, ...]], tuple[Finding, Finding]] = {}
 
 
 CLEARABLE = (Decision.clearance, Decision.refer)
