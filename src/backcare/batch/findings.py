@@ -223,9 +223,11 @@ def with_standard(frame: pl.DataFrame, standard: m.Modifications) -> pl.DataFram
             .list.unique(maintain_order=True)
         )
         distinct = frame.select(pl.col(name).unique()).with_columns(items.alias("_items"))
-        frame = frame.join(
-            distinct, on=name, how="left", maintain_order="left", nulls_equal=True
-        ).with_columns(pl.col("_items").alias(name)).drop("_items")
+        frame = (
+            frame.join(distinct, on=name, how="left", maintain_order="left", nulls_equal=True)
+            .with_columns(pl.col("_items").alias(name))
+            .drop("_items")
+        )
     return frame
 
 
