@@ -69,9 +69,7 @@ def finish(
     unanswered = pl.concat_str(left_out, separator=" ", ignore_nulls=True)
     kept = [ROW, "pain", "pain.chronicity", *(f"red_flags.{n}" for n in RED_FLAGS)]
     kept += ["_unrecognised_condition_texts", "_unrecognised_medication_texts"]
-    ordered = batch_findings.with_standard(
-        flagged.select(kept).join(merged, on=ROW, how="left", maintain_order="left"), standard
-    )
+    ordered = flagged.select(kept).join(merged, on=ROW, how="left", maintain_order="left")
     result = ordered.select(
         ROW,
         pl.col("decision").fill_null(int(Decision.proceed)).replace_strict(
@@ -80,7 +78,7 @@ def finish(
         pl.col("findings").fill_null([]),
         pl.col("max_pressure").fill_null(pl.lit(standard.max_pressure, pl.String)),
         pl.col("max_session_minutes").fill_null(pl.lit(standard.max_session_minutes, pl.Int64)),
-        *batch_findings.LISTS,
+        *batch_findings.with_standard(standard),
         pl.col("pain.chronicity").alias("chronicity"),
         pl.col("_unrecognised_condition_texts").alias("unrecognised_conditions"),
         pl.col("_unrecognised_medication_texts").alias("unrecognised_medications"),

@@ -212,23 +212,16 @@ class _Tables:
 _table = _Tables()
 
 
-def with_standard(frame: pl.DataFrame, standard: m.Modifications) -> pl.DataFrame:
-    """Each list limit (as ``merged`` writes it) after the standard session's own, every item
-    once; worked out once per distinct text, since limits repeat from row to row."""
-    for name in LISTS:
-        items = (
-            (pl.lit(_SEP.join(getattr(standard, name)) + _SEP) + pl.col(name).fill_null(""))
-            .str.split(_SEP)
-            .list.eval(pl.element().filter(pl.element() != ""))
-            .list.unique(maintain_order=True)
-        )
-        distinct = frame.select(pl.col(name).unique()).with_columns(items.alias("_items"))
-        frame = (
-            frame.join(distinct, on=name, how="left", maintain_order="left", nulls_equal=True)
-            .with_columns(pl.col("_items").alias(name))
-            .drop("_items")
-        )
-    return frame
+def with_standard(standard: m.Modifications) -> list[pl.Expr]:
+    """Each list limit after the standard session's own, every item once."""
+    return [
+        (pl.lit(_SEP.join(getattr(standard, name)) + _SEP) + pl.col(name).fill_null(""))
+        .str.split(_SEP)
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.unique(maintain_order=True)
+        .alias(name)
+        for name in LISTS
+    ]
 
 
 def _order() -> pl.Expr:
