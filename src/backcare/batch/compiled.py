@@ -61,7 +61,9 @@ def screen_numbered(numbered: pl.DataFrame, others: list[Row], *, today: date) -
     parts: list[pl.DataFrame] = []
     doubtful = numbered
     if screenable.typed(numbered):
-        rows = conform(numbered).with_columns(pl.col("assessed_on").fill_null(today))
+        rows = conform(numbered).with_columns(
+            pl.col("assessed_on").fill_null(today), *screenable.defaults()
+        )
         unsure = screenable.unsure(rows, kb)
         doubtful = rows.filter(unsure)
         parts.append(rows.filter(~unsure).select(*SCHEMA, *_PASSED))
