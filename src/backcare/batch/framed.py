@@ -16,12 +16,14 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
 from backcare.batch import flat, registers
 from backcare.batch.columns import SCHEMA
 from backcare.batch.registers import Record, Row
 
 FRAME_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "row": pl.Int64(), "id": pl.String()}
+_ARROW = pl.DataFrame(schema=FRAME_SCHEMA).to_arrow().schema
 _INT64 = range(-(2**63), 2**63)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -114,4 +116,7 @@ def framed(chunk: Sequence[Record | Row]) -> tuple[pl.DataFrame, list[Row]]:
             others.append(read)
         else:
             others.append(registers.as_row(read))
-    return pl.DataFrame(fitting, schema=FRAME_SCHEMA), others
+    # Built by Arrow: several times quicker than Polars from rows of Python values.
+    frame = pl.from_arrow(pa.Table.from_pylist(fitting, schema=_ARROW))
+    assert isinstance(frame, pl.DataFrame)
+    return frame, others
