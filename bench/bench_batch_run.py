@@ -8,12 +8,17 @@ during the step (the knowledge base, loaded before, counted); each size is measu
 ``--repeat`` times, anchor and run in turn, and the range is printed.
 Target: the run at most 2x the anchor. Prints figures; passes or fails nothing.
 
+The register is written as ``--format`` (``parquet``, ``csv`` or ``jsonl``); the anchor always
+reads and writes the Parquet file of the same rows.
+
     .venv/bin/python bench/bench_batch_run.py [--sizes 100000 1000000] [--repeat 3]
+        [--format parquet|csv|jsonl]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -32,13 +37,27 @@ from backcare.batch.run import Options, screen_file
 from backcare.knowledge import load_knowledge
 
 
+def _written(frame: pl.DataFrame, path: Path) -> None:
+    """The register as CSV (a JSON text a list, a number or a truth value; days as written)
+    or JSON lines (one flat row a line), the formats ``backcare batch`` reads."""
+    if path.suffix == ".jsonl":
+        frame.write_ndjson(path)
+        return
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    as_json = [
+        pl.col(name).map_elements(lambda items: json.dumps(items.to_list()), return_dtype=pl.String)
+        for name in lists
+    ]
+    frame.with_columns(as_json).write_csv(path)
+
+
 def _step(kind: str, source: Path, target: Path) -> None:
     """One measured step in this fresh process: prints its seconds and peak resident memory (MB)."""
     load_knowledge()
     reset_peak()
     start = time.perf_counter()
     if kind == "anchor":
-        pl.read_parquet(source).write_parquet(target)
+        pl.read_parquet(source.with_suffix(".parquet")).write_parquet(target)
     else:
         options = Options(today=date(2026, 11, 22), engine="polars", workers=os.cpu_count() or 1)
         screen_file(source, target, errors=target.with_suffix(".csv"), options=options)
@@ -51,6 +70,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--distinct", type=int, default=50_000, help="distinct intakes generated")
+    parser.add_argument("--format", choices=("parquet", "csv", "jsonl"), default="parquet")
     parser.add_argument("--step", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -59,8 +79,11 @@ def main() -> None:
     base = base_register(args.distinct)
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            source = Path(tmp) / f"register-{size}.parquet"
-            sized(size, base).write_parquet(source)
+            source = Path(tmp) / f"register-{size}.{args.format}"
+            rows = sized(size, base)
+            rows.write_parquet(source.with_suffix(".parquet"))
+            if args.format != "parquet":
+                _written(rows, source)
             turns = in_turn(__file__, "run", source, Path(tmp), args.repeat)
             print(turns.line(size, "backcare batch"))
 

@@ -4,6 +4,7 @@ the same errors file, word for word, as the rows checked one at a time by ``pars
 from __future__ import annotations
 
 import csv
+import json
 import random
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from backcare.batch import registers, screenable
 from backcare.batch.columns import SCHEMA, conform, flat_row
+from backcare.batch.framed import framed
 from backcare.batch.reference import parsed
 from backcare.batch.run import Options, screen_file
 from backcare.clinical import parse_intake
@@ -100,10 +102,57 @@ def _errors(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-def test_frames_and_rows_give_the_same_results_and_the_same_errors_file(mixed, tmp_path):
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.isoformat() if isinstance(value, date) else json.dumps(value)
+
+
+def _write_csv(frame: pl.DataFrame, path: Path) -> None:
+    with path.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(frame.columns)
+        writer.writerows([_cell(v) for v in row] for row in frame.iter_rows())
+        writer.writerow(["c-short", "40"])  # too few cells: refused on its own
+        writer.writerow(_cell(v) for v in frame.row(0))
+
+
+# Lines a JSON-lines register may hold beside flat rows of the layout's types.
+ODD_LINES = [
+    "",
+    "not json",
+    "[1, 2]",
+    json.dumps({"id": "n1", "client": {"age": 40}, "assessed_on": "2026-11-01"}),
+    json.dumps({"id": "n2", "client": {"age": 400}}),
+    json.dumps({"id": "u1", "age": 40, "colour": "blue"}),
+    json.dumps({"id": "t1", "age": "40"}),
+    json.dumps({"id": "t2", "age": 40.0, "pain_duration_weeks": 3}),
+    json.dumps({"id": "t3", "age": True}),
+    json.dumps({"id": "d1", "age": 40, "assessed_on": "2026-02-30"}),
+    json.dumps({"id": "d2", "age": 40, "assessed_on": "22/11/2026"}),
+    json.dumps({"id": 7, "age": 40, "conditions": ["sciatica", 3]}),
+]
+
+
+def _write_jsonl(frame: pl.DataFrame, path: Path) -> None:
+    lines = [json.dumps(row, default=date.isoformat) for row in frame.to_dicts()]
+    path.write_text("\n".join(lines[:50] + ODD_LINES + lines[50:]) + "\n")
+
+
+WRITERS = {
+    "register.parquet": lambda frame, path: frame.write_parquet(path),
+    "register.csv": _write_csv,
+    "register.jsonl": _write_jsonl,
+}
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_frames_and_rows_give_the_same_results_and_the_same_errors_file(mixed, tmp_path, name):
     frame, _ = mixed
-    source = tmp_path / "register.parquet"
-    frame.write_parquet(source)
+    source = tmp_path / name
+    WRITERS[name](frame, source)
     got: dict[str, Any] = {}
     for engine in ("polars", "python"):  # polars reads frames; python, a row at a time
         target, errors = tmp_path / f"{engine}.parquet", tmp_path / f"{engine}.csv"
@@ -131,3 +180,21 @@ def test_a_column_of_another_type_is_checked_row_by_row(tmp_path):
         ("1", "client.age", "must be a whole number"),
         ("2", "client.age", "must be a whole number"),
     ]
+
+
+@pytest.mark.parametrize("name", ["register.csv", "register.jsonl"])
+def test_rows_of_the_layouts_types_go_into_the_frame_and_odd_lines_are_checked_alone(
+    tmp_path, name
+):
+    rows = [flat_row(parse_intake(d, today=TODAY)) for d in register(60, KB, seed=5)]
+    source = tmp_path / name
+    WRITERS[name](pl.DataFrame(rows, schema=SCHEMA, orient="row"), source)
+    (chunk,) = registers.record_chunks(source, 1000)
+    frame, others = framed(chunk)
+    # CSV: a row of too few cells, then the first row again; JSON lines: a blank line, the
+    # odd lines, the rest of the rows.
+    alone, framed_rows = {"register.csv": ([61], 61), "register.jsonl": (list(range(52, 63)), 60)}[
+        name
+    ]
+    assert [row.number for row in others] == alone
+    assert frame.height == framed_rows

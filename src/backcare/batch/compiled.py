@@ -2,9 +2,10 @@
 valid ones screened together by the rules compiled into Polars expressions (``engine``), or
 into Spark columns (``spark``, when Spark is installed).
 
-A chunk read as a frame (``screen_frame``) is validated column by column (``screenable``); only
-its rows that are not surely valid go through ``parse_intake`` one by one, which refuses them
-with the same words as for a single intake, or passes them after all."""
+A chunk read as a frame (``screen_frame``: Parquet), or read by Python and made a frame
+(``screen_records``: CSV, JSON lines), is validated column by column (``screenable``); only its
+rows that are not surely valid go through ``parse_intake`` one by one, which refuses them with
+the same words as for a single intake, or passes them after all."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from datetime import date
 
 import polars as pl
 
-from backcare.batch import engine, registers, result, screenable
+from backcare.batch import engine, framed, registers, result, screenable
 from backcare.batch.columns import SCHEMA, conform, flat_row
 from backcare.batch.reference import Screened, parsed
-from backcare.batch.registers import Row
+from backcare.batch.registers import Record, Row
 from backcare.clinical import Intake
 from backcare.knowledge import KnowledgeBase, load_knowledge
 
@@ -39,19 +40,35 @@ def screen_chunk(rows: Sequence[Row], *, today: date, screen: Screen = engine.sc
 def screen_frame(frame: pl.DataFrame, first: int, *, today: date) -> ScreenedFrame:
     """A chunk of a register read as a frame (its first row numbered ``first``): the output
     rows of the rows screened, in order, and the rows refused with why."""
-    kb = load_knowledge()
     numbered = frame.with_columns(
         pl.int_range(first, first + frame.height, dtype=pl.Int64).alias("row"),
         (pl.col("id") if "id" in frame else pl.lit(None)).cast(pl.String).alias("id"),
     )
+    return screen_numbered(numbered, [], today=today)
+
+
+def screen_records(chunk: Sequence[Record | Row], *, today: date) -> ScreenedFrame:
+    """A chunk of a CSV or JSON-lines register as read: the rows whose values fit their columns
+    screened as a frame, the others checked one at a time."""
+    frame, others = framed.framed(chunk)
+    return screen_numbered(frame, others, today=today)
+
+
+def screen_numbered(numbered: pl.DataFrame, others: list[Row], *, today: date) -> ScreenedFrame:
+    """Rows as a frame with their numbers (``row``) and ids, and rows to check one at a time
+    (``others``): the output rows of the rows screened, in order, and the rows refused."""
+    kb = load_knowledge()
     parts: list[pl.DataFrame] = []
     doubtful = numbered
-    if screenable.typed(frame):
-        rows = conform(numbered).with_columns(pl.col("assessed_on").fill_null(today))
+    if screenable.typed(numbered):
+        rows = conform(numbered).with_columns(
+            pl.col("assessed_on").fill_null(today), *screenable.defaults()
+        )
         unsure = screenable.unsure(rows, kb)
         doubtful = rows.filter(unsure)
         parts.append(rows.filter(~unsure).select(*SCHEMA, *_PASSED))
-    valid, refused = parsed(_rows(doubtful), today=today, kb=kb)
+    one_by_one = sorted([*_rows(doubtful), *others], key=lambda row: row.number)
+    valid, refused = parsed(one_by_one, today=today, kb=kb)
     parts.append(_parsed_frame(valid))
     screened = engine.screen(pl.concat(parts), kb)
     if valid:  # rows parsed one by one come after the others: back in the register's order

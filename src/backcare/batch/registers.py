@@ -51,9 +51,12 @@ def format_of(path: Path) -> str:
 
 def chunks(path: Path, size: int) -> Iterator[list[Row]]:
     """The register's rows, ``size`` at a time."""
-    rows = _rows(path)
+    return _chunked(_rows(path), size)
+
+
+def _chunked(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     while True:
-        chunk = [row for _, row in zip(range(size), rows, strict=False)]
+        chunk = [item for _, item in zip(range(size), items, strict=False)]
         if not chunk:
             return
         yield chunk
@@ -72,12 +75,38 @@ def count(path: Path) -> int:
 
 
 def _rows(path: Path) -> Iterator[Row]:
-    kind = format_of(path)
-    if kind == "parquet":
+    if format_of(path) == "parquet":
         yield from _parquet_rows(path)
         return
+    for read in records(path):
+        yield read if isinstance(read, Row) else as_row(read)
+
+
+def as_row(read: Record) -> Row:
+    """A row as read, with its intake mapping, or its problems."""
+    return row(read.number, read.mapping, checked=read.checked)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One readable row of a CSV or JSON-lines register, as read: its number, its mapping of
+    columns (flat, or nested as in the contract), and whether their names were checked."""
+
+    number: int
+    mapping: dict[str, Any]
+    checked: bool
+
+
+def records(path: Path) -> Iterator[Record | Row]:
+    """The rows of a CSV or JSON-lines register as read; a row that cannot be read at all is a
+    ``Row`` with its problems."""
     with _opened(path, "r", encoding="utf-8-sig", newline="") as stream:
-        yield from (_csv_rows(stream, path) if kind == "csv" else _jsonl_rows(stream))
+        yield from (_csv_rows(stream, path) if format_of(path) == "csv" else _jsonl_rows(stream))
+
+
+def record_chunks(path: Path, size: int) -> Iterator[list[Record | Row]]:
+    """The rows of a CSV or JSON-lines register as read, ``size`` at a time."""
+    return _chunked(records(path), size)
 
 
 def _opened(path: Path, mode: str, **options: Any) -> IO[Any]:
@@ -97,7 +126,7 @@ def row(number: int, mapping: dict[str, Any], *, checked: bool = False) -> Row:
         return Row(number, row_id, problems=tuple(refused.problems))
 
 
-def _csv_rows(stream: IO[str], path: Path) -> Iterator[Row]:
+def _csv_rows(stream: IO[str], path: Path) -> Iterator[Record | Row]:
     reader = csv.reader(stream)
     try:
         header = next(reader, None)
@@ -112,7 +141,7 @@ def _csv_rows(stream: IO[str], path: Path) -> Iterator[Row]:
                 yield Row(number, None, problems=(problem,))
                 continue
             values = {name: flat.cell(name, text) for name, text in zip(header, cells, strict=True)}
-            yield row(number, values, checked=True)
+            yield Record(number, values, checked=True)
     except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableRegister(f"{path.name} is not readable CSV (UTF-8): {error}") from None
 
@@ -130,7 +159,7 @@ def _check_header(header: Sequence[str], path: Path) -> None:
         seen.add(name)
 
 
-def _jsonl_rows(stream: IO[str]) -> Iterator[Row]:
+def _jsonl_rows(stream: IO[str]) -> Iterator[Record | Row]:
     try:
         for number, line in enumerate(stream, start=1):
             if line.strip():
@@ -139,7 +168,7 @@ def _jsonl_rows(stream: IO[str]) -> Iterator[Row]:
         raise UnreadableRegister(f"not UTF-8 text: {error}") from None
 
 
-def _json_row(number: int, line: str) -> Row:
+def _json_row(number: int, line: str) -> Record | Row:
     try:
         data = intake_file.load(line.encode(), as_json=True)
     except InvalidIntake as refused:
@@ -147,7 +176,7 @@ def _json_row(number: int, line: str) -> Row:
     if not isinstance(data, dict):
         problem = Problem("", "each line is one intake: a JSON object of fields")
         return Row(number, None, problems=(problem,))
-    return row(number, data)
+    return Record(number, data, checked=False)
 
 
 def _parquet(path: Path) -> pq.ParquetFile:

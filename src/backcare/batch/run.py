@@ -26,9 +26,9 @@ from backcare.batch.registers import ErrorsFile, Row, Writer
 from backcare.errors import UnreadableRegister
 
 ENGINES = ("polars", "python", "spark")
-# Rows a chunk: the compiled engine pays a fixed cost a call, so it takes larger chunks.
-CHUNK_ROWS = {"python": 500, "polars": 5000, "spark": 100_000}
-# Rows a chunk when a Parquet register is read as frames and validated column by column.
+# Rows a chunk: the compiled engines pay a fixed cost a call, so they take larger chunks.
+CHUNK_ROWS = {"python": 500, "spark": 100_000}
+# Rows a chunk for the polars engine, which reads every register as frames.
 FRAME_ROWS = 50_000
 
 
@@ -128,15 +128,21 @@ def check(source: Path, target: Path, errors: Path | None, options: Options) -> 
 
 
 def _all_screened(source: Path, options: Options) -> Iterator[Screened | ScreenedFrame]:
-    """Each chunk of the register screened, in order: a Parquet register for the polars engine
-    as frames, validated column by column, in this process (Polars spreads each chunk over the
-    cores; a pool of processes would only add their start and their copies of the chunks);
-    any other a row at a time, on a pool of processes when more than one worker."""
+    """Each chunk of the register screened, in order: for the polars engine as frames (Parquet
+    read by Polars, CSV and JSON lines read by Python and made frames), validated column by
+    column, in this process (Polars spreads each chunk over the cores; a pool of processes
+    would only add their start and their copies of the chunks); for the others a row at a
+    time, on a pool of processes when more than one worker."""
     screen: Callable[[Any], Screened | ScreenedFrame]
-    if options.engine == "polars" and not options.full and registers.format_of(source) == "parquet":
+    framed = options.engine == "polars" and not options.full
+    if framed and registers.format_of(source) == "parquet":
         size = options.chunk_rows or FRAME_ROWS
         chunks: Iterator[Any] = registers.frames(source, size)
         screen = _Frames(today=options.today)
+    elif framed:
+        size = options.chunk_rows or FRAME_ROWS
+        chunks = registers.record_chunks(source, size)
+        screen = _Records(today=options.today)
     else:
         size = options.chunk
         chunks = registers.chunks(source, size)
@@ -147,7 +153,7 @@ def _all_screened(source: Path, options: Options) -> Iterator[Screened | Screene
         options.workers <= 1
         or one_chunk
         or options.engine == "spark"
-        or isinstance(screen, _Frames)
+        or isinstance(screen, _Frames | _Records)
     ):
         yield from (screen(chunk) for chunk in chunks)
         return
@@ -185,6 +191,16 @@ class _Frames:
 
 
 @dataclass(frozen=True, slots=True)
+class _Records:
+    """The compiled engine on a chunk of a CSV or JSON-lines register, made a frame."""
+
+    today: date
+
+    def __call__(self, chunk: list[registers.Record | Row]) -> ScreenedFrame:
+        return compiled.screen_records(chunk, today=self.today)
+
+
+@dataclass(frozen=True, slots=True)
 class _Reference:
     """The reference engine as a picklable callable, for the process pool."""
 
@@ -196,17 +212,14 @@ class _Reference:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class _Spark:
     today: date
-    spark: bool = False
 
     def __call__(self, rows: list[Row]) -> Screened:
-        if self.spark:
-            return compiled.screen_chunk(rows, today=self.today, screen=compiled.on_spark)
-        return compiled.screen_chunk(rows, today=self.today)
+        return compiled.screen_chunk(rows, today=self.today, screen=compiled.on_spark)
 
 
 def _engine(options: Options) -> Callable[[list[Row]], Screened]:
     if options.engine == "python" or options.full:  # the whole assessment comes from the core
         return _Reference(today=options.today, full=options.full)
-    return _Compiled(today=options.today, spark=options.engine == "spark")
+    return _Spark(today=options.today)

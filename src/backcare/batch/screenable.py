@@ -46,6 +46,24 @@ def _fits(given: Any, wanted: Any) -> bool:
     return bool(given == wanted or given == pl.Null)
 
 
+def defaults() -> list[pl.Expr]:
+    """An empty cell of a text field that has a default (``notes``) filled with it, as
+    ``parse_intake`` fills the field it was left out of."""
+    return [pl.col(name).fill_null(pl.lit(value)) for name, value in _DEFAULTS.items()]
+
+
+def _default(name: str) -> Any:
+    model, field = FIELDS[name]
+    return model.model_fields[field].default
+
+
+_DEFAULTS = {
+    name: _default(name)
+    for name, dtype in SCHEMA.items()
+    if name in FIELDS and not isinstance(dtype, pl.List) and isinstance(_default(name), str)
+}
+
+
 def unsure(rows: pl.DataFrame, kb: KnowledgeBase) -> pl.Series:
     """Per row of a conformed frame whose ``assessed_on`` is filled: whether it may be invalid."""
     flags: list[pl.Expr] = [_across_fields()]

@@ -146,7 +146,7 @@ def run(job_id: int, *, today: date | None = None) -> None:
         return
     started = BatchJob.objects.get(pk=job_id)
     kept = files(started)
-    options = Options(today=today or timezone.localdate(), workers=1)
+    options = Options(today=today or timezone.localdate(), engine="polars", workers=1)
     for output in (kept.result, kept.errors):
         output.touch(mode=0o600)
     try:
