@@ -72,7 +72,7 @@ class Overview:
 
 def overview(*, user: User, client_id: int, today: date) -> Overview:
     client = open_client(user=user, client_id=client_id, purpose="overview")
-    intake = client.intakes.first()
+    intake = client.intakes.select_related("recorded_by").first()
     assessment = Assessment.objects.filter(client=client).first()
     return Overview(
         client=client,

@@ -32,7 +32,7 @@ from backcare.records import (
 from backcare.records.models import Client
 from backcare.reports import progress
 from backcare.reports.bodymap import body_map
-from backcare.web import handout
+from backcare.web import fragments, handout
 from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
 from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
@@ -60,18 +60,17 @@ def client_list(request: HttpRequest) -> HttpResponse:
         target=" ".join(words or [])[:100],
         detail={"clients": sorted(c.pk for c in found), "page": page.number},
     )
-    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {
-            "clients": found,
-            "page": page,
-            "query": query.strip()[: limits.SEARCH_CHARS * 2],
-            "max_chars": limits.SEARCH_CHARS,
-            "errors": [line for said in form.errors.values() for line in said],
-        },
-    )
+    context = {
+        "clients": found,
+        "page": page,
+        "query": query.strip()[: limits.SEARCH_CHARS * 2],
+        "max_chars": limits.SEARCH_CHARS,
+        "errors": [line for said in form.errors.values() for line in said],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(fragments.rendered(request, "web/_client_rows.html", context))
+    content = fragments.rendered(request, "web/_client_list.html", context)
+    return render(request, "web/client_list.html", {"content": content})
 
 
 @clinic_page
@@ -131,30 +130,28 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
         lambda: _worked_out(view.client, kb),
         depends_on=(kb.version,),
     )
-    return render(
-        request,
-        "web/client_page.html",
-        {
-            **worked_out,
-            "view": view,
-            "client": view.client,
-            "result": result,
-            "kb": kb,
-            "summary": summary.summary(data, result, kb, physician=view.client.physician),
-            "changes": summary.todays_changes(result, data, kb) if result else None,
-            "findings": summary.findings(result, data, kb) if result else [],
-            "documents": {c.pk for c in view.clearances if c.document},
-            "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
-            if result and result["massage_today"]
-            else "",
-            "referrals": referrals.of_client(view.client, today=today()),
-            "outcomes": {**worked_out["outcomes"], "log_links": log_links(request, view.client)},
-            "links": [
-                (row, link_url(request, row.token) if row.token else "")
-                for row in selfservice.links(client=view.client, now=timezone.now())
-            ],
-        },
-    )
+    context = {
+        **{name: fragments.Same(value) for name, value in worked_out.items()},
+        "view": view,
+        "client": view.client,
+        "result": result,
+        "kb": kb,
+        "summary": summary.summary(data, result, kb, physician=view.client.physician),
+        "changes": summary.todays_changes(result, data, kb) if result else None,
+        "findings": summary.findings(result, data, kb) if result else [],
+        "documents": {c.pk for c in view.clearances if c.document},
+        "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
+        if result and result["massage_today"]
+        else "",
+        "referrals": referrals.of_client(view.client, today=today()),
+        "log_links": log_links(request, view.client),
+        "links": [
+            (row, link_url(request, row.token) if row.token else "")
+            for row in selfservice.links(client=view.client, now=timezone.now())
+        ],
+    }
+    content = fragments.rendered(request, "web/_client_page.html", context)
+    return render(request, "web/client_page.html", {"client": view.client, "content": content})
 
 
 def _worked_out(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
