@@ -95,7 +95,7 @@ def drafts_waiting(user: User) -> list[Alert]:
     """One alert for each self-service draft waiting to be merged (one query)."""
     return [
         Alert(d.client, "draft", _draft_text(d), "answers", f"draft {d.pk}", draft_id=d.pk)
-        for d in merge.pending(user=user)
+        for d in merge.pending(user=user).defer("answers", "progress", "unsure", "accepted")
     ]
 
 
