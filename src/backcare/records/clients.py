@@ -71,8 +71,14 @@ class Overview:
 
 
 def overview(*, user: User, client_id: int, today: date) -> Overview:
+    """The client page's records of a client of the user's clinic, the view audited."""
     client = open_client(user=user, client_id=client_id, purpose="overview")
-    intake = client.intakes.first()
+    return overview_of(client, today=today)
+
+
+def overview_of(client: Client, *, today: date) -> Overview:
+    """The client's latest intake and assessment, current plan, sessions and clearances."""
+    intake = client.intakes.select_related("recorded_by").first()
     assessment = Assessment.objects.filter(client=client).first()
     return Overview(
         client=client,

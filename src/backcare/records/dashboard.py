@@ -8,58 +8,20 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from backcare import config
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
-from backcare.records import audit, kept, merge, referrals
-from backcare.records.models import (
-    AlertAcknowledgement,
-    Assessment,
-    Client,
-    Intake,
-    IntakeDraft,
-    Plan,
-    Referral,
-    SessionNote,
-    User,
-)
-from backcare.records.progress import needing_attention
-
-STOP = ("postpone", "clearance", "refer", "emergency")
-
-
-@dataclass
-class Alert:
-    """Something about a client that needs attention. ``situation`` names what raised it (an
-    assessment, a plan, a session): an acknowledgement holds for that situation only."""
-
-    client: Client
-    kind: str
-    text: str
-    severity: str
-    situation: str = ""
-    acknowledged: AlertAcknowledgement | None = None
-    draft_id: int | None = None
-
+from backcare.records import alert_kinds, audit, kept
+from backcare.records.alert_kinds import KINDS, ORDER, Alert
+from backcare.records.models import AlertAcknowledgement, Client, Referral, SessionNote, User
 
 SHOWN_PER_KIND = 5  # alerts of one kind on the dashboard; the rest are a link away
 PAGE_SIZE = 50  # alerts on a page of one kind
 RECENT_DAYS, RECENT_SHOWN = 14, 12
 TODAY_SHOWN = 30  # of today's sessions; more are counted
-
-KINDS = {
-    "stop": "Stop, refer or wait",
-    "adverse": "Adverse events to re-screen",
-    "draft": "Self-service answers waiting",
-    "progress": "Progress says act",
-    "behind": "Behind the expected course",
-    "reassess": "Reassessments due",
-    "measure": "Measures due",
-    "referral": "Referrals running out",
-}
 
 
 @dataclass
@@ -140,19 +102,6 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     return KindPage(kind, KINDS[kind], shown)
 
 
-ORDER = {
-    "emergency": 0,
-    "refer": 1,
-    "adverse": 2,
-    "clearance": 3,
-    "answers": 4,
-    "postpone": 5,
-    "reassess": 6,
-    "referral": 7,
-    "progress": 8,
-}
-
-
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
     """Every alert of the user's clinic, most urgent first, each with its acknowledgement."""
     day = today or timezone.localdate()
@@ -229,7 +178,7 @@ class _Listed:
 def _listed(user: User, kept_board: _KeptBoard) -> _Listed:
     """The kept alerts and the drafts waiting, read at every view, with the acknowledgements,
     always read afresh."""
-    parts = (kept_board.alerts, _ByKind.of(_drafts_waiting(user)))
+    parts = (kept_board.alerts, _ByKind.of(alert_kinds.drafts_waiting(user)))
     acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
         key: a
@@ -291,127 +240,12 @@ def _work_out(user: User, today: date) -> _KeptBoard:
     order = [row["client_id"] for row in recent]
     found = Client.objects.filter(clinic=clinic, pk__in=order).in_bulk()
     alerts = [
-        *_stop_alerts(user),
-        *_adverse_events(user),
-        *_reassessments_due(user),
-        *_referrals_running_out(user, today),
-        *_from_progress(user, today),
+        *alert_kinds.stop_alerts(user),
+        *alert_kinds.adverse_events(user),
+        *alert_kinds.reassessments_due(user),
+        *alert_kinds.referrals_running_out(user, today),
+        *alert_kinds.from_progress(user, today),
     ]
     return _KeptBoard(
         today_sessions, on_the_day.count(), [found[pk] for pk in order], _ByKind.of(alerts)
     )
-
-
-WAITING = {"clearance": "Waiting for the physician's clearance"}
-
-
-def _stop_alerts(user: User) -> list[Alert]:
-    """Clients whose latest assessment says no massage (one query)."""
-    newest = (
-        Assessment.objects.filter(client=OuterRef("client"))
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
-    latest = (
-        Assessment.objects.filter(clinic=user.clinic, pk=Subquery(newest), decision__in=STOP)
-        .defer("result")
-        .annotate(summary=F("result__summary"))
-        .select_related("client")
-    )
-    return [
-        Alert(
-            a.client,
-            "stop",
-            WAITING.get(a.decision, a.summary or ""),
-            a.decision,
-            situation=f"assessment {a.pk}",
-        )
-        for a in latest
-    ]
-
-
-def _drafts_waiting(user: User) -> list[Alert]:
-    """One alert for each self-service draft waiting to be merged (one query)."""
-    return [
-        Alert(d.client, "draft", _draft_text(d), "answers", f"draft {d.pk}", draft_id=d.pk)
-        for d in merge.pending(user=user)
-    ]
-
-
-def _draft_text(waiting: IntakeDraft) -> str:
-    sent = waiting.submitted_at
-    text = f"Self-service answers sent {sent.day} {sent:%b}, waiting to be compared and merged"
-    if waiting.preview_decision in STOP:
-        text += f"; with them the decision would be {waiting.preview_decision}"
-    return text
-
-
-def _adverse_events(user: User) -> list[Alert]:
-    """Sessions with an adverse event and no intake recorded since (one query): re-screen."""
-    newest_intake = (
-        Intake.objects.filter(client=OuterRef("client"))
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
-    noted = (
-        SessionNote.objects.filter(clinic=user.clinic)
-        .exclude(adverse_events="")
-        .annotate(rescreened=Subquery(newest_intake))
-        .filter(Q(rescreened__isnull=True) | Q(rescreened__lt=F("created_at")))
-        .select_related("client")
-    )
-    return [
-        Alert(
-            s.client,
-            "adverse",
-            f"Adverse event on {s.session_date:%-d %b %Y}: {s.adverse_events.strip()[:120]}. "
-            "Re-screen (update the intake) before the next session.",
-            "adverse",
-            situation=f"session {s.pk}",
-        )
-        for s in noted
-    ]
-
-
-def _reassessments_due(user: User) -> list[Alert]:
-    """Active plans with as many sessions as the plan's reassessment point (one query)."""
-    plans = (
-        Plan.objects.filter(clinic=user.clinic, active=True)
-        .defer("details")
-        .annotate(done=Count("sessionnote"))
-        .filter(done__gte=F("reassess_after_sessions"))
-        .select_related("client")
-    )
-    return [
-        Alert(
-            p.client,
-            "reassess",
-            f"Reassessment due: {p.done} sessions since the plan began",
-            "reassess",
-            situation=f"plan {p.pk}",
-        )
-        for p in plans
-    ]
-
-
-def _referrals_running_out(user: User, today: date) -> list[Alert]:
-    """Each client's newest referral whose visits are used up or nearly, or that expires soon
-    or has expired (thresholds: BACKCARE_REFERRAL_* in docs/configuration.md)."""
-    return [
-        Alert(
-            s.referral.client,
-            "referral",
-            f"Referral from {s.referral.referrer}: {text}",
-            "referral",
-            situation=f"referral {s.referral.pk} {situation}",
-        )
-        for s in referrals.latest_in_clinic(user, today=today)
-        for situation, text in s.warnings()
-    ]
-
-
-def _from_progress(user: User, today: date) -> list[Alert]:
-    return [
-        Alert(a.client, a.kind, a.text, a.severity, situation=a.situation)
-        for a in needing_attention(user=user, today=today)
-    ]

@@ -23,8 +23,8 @@ import vl_convert
 
 from backcare import lru
 from backcare.knowledge import KnowledgeBase
+from backcare.reports.chart_text import describe_pain, describe_series, long_date, number, rating
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BEFORE, AFTER, SCORE = "#b91c1c", "#1d4ed8", "#0f766e"
 GOAL, BAND, EXPECTED = "#15803d", "#9ca3af", "#d97706"
 FONT = "DejaVu Sans, Verdana, sans-serif"
@@ -133,10 +133,10 @@ def pain_chart(
     and, when given, the expected course."""
     sessions = sorted(points, key=lambda p: p.when)
     low, high = scale
-    title = f"Pain before and after each session ({_number(low)}-{_number(high)})"
+    title = f"Pain before and after each session ({number(low)}-{number(high)})"
     table = Table(
         ("Session date", "Pain before", "Pain after"),
-        tuple((long_date(p.when), _rating(p.before), _rating(p.after)) for p in sessions),
+        tuple((long_date(p.when), rating(p.before), rating(p.after)) for p in sessions),
     )
     if not sessions:
         return Chart("pain", title, "No sessions recorded yet.", "", table)
@@ -195,8 +195,8 @@ def series_chart(series: Series) -> Chart:
     """An instrument's score over time with its goal, its minimal important change band around
     the first score, and the expected course band when one is given."""
     scores = sorted(series.scores, key=lambda s: s.when)
-    title = f"{series.name} ({_number(series.low)}-{_number(series.high)})"
-    table = Table(("Date", "Score"), tuple((long_date(s.when), _number(s.value)) for s in scores))
+    title = f"{series.name} ({number(series.low)}-{number(series.high)})"
+    table = Table(("Date", "Score"), tuple((long_date(s.when), number(s.value)) for s in scores))
     if not scores:
         return Chart(series.key, title, "No scores recorded yet.", "", table)
     description = describe_series(series)
@@ -214,7 +214,7 @@ def _series_layers(series: Series, scores: Sequence[Score]) -> list[alt.Chart]:
         {
             "date": s.when.isoformat(),
             "score": s.value,
-            "label": f"{long_date(s.when)}: {_number(s.value)}",
+            "label": f"{long_date(s.when)}: {number(s.value)}",
         }
         for s in scores
     ]
@@ -281,58 +281,6 @@ def accessible(svg: str, title: str, description: str) -> str:
     return svg[: opening.start()] + tag + head + svg[opening.end() :]
 
 
-def describe_pain(
-    sessions: Sequence[PainPoint], goal: int | None, mic: float | None, expected: bool = False
-) -> str:
-    """The pain chart's trend in words, e.g. "Pain before sessions went from 7 to 4"."""
-    first, last = long_date(sessions[0].when), long_date(sessions[-1].when)
-    count = len(sessions)
-    sentences = [
-        f"{count} sessions, {first} to {last}." if count > 1 else f"1 session, on {first}."
-    ]
-    for name in ("before", "after"):
-        values = [v for v in (getattr(p, name) for p in sessions) if v is not None]
-        sentences.append(_trend(f"Pain {name} sessions", values))
-    if goal is not None:
-        sentences.append(f"The goal is pain of {goal} or less.")
-    if mic is not None:
-        sentences.append(
-            f"The shaded band marks changes of less than {_number(mic)} points from the first "
-            "rating, smaller than the change patients notice as important."
-        )
-    if expected:
-        sentences.append("The orange dashes show the expected course.")
-    return " ".join(sentences)
-
-
-def describe_series(series: Series) -> str:
-    """An instrument chart's trend in words, with its goal and bands."""
-    scores = sorted(series.scores, key=lambda s: s.when)
-    sentences = [_trend(f"{series.name} scores", [s.value for s in scores])]
-    if series.goal is not None:
-        comparison = "or less" if series.better == "lower" else "or more"
-        sentences.append(f"The goal is {_number(series.goal)} {comparison}.")
-    if series.mic is not None:
-        sentences.append(
-            f"The shaded band marks changes of less than {_number(series.mic)} points from the "
-            "first score, smaller than the minimal important change."
-        )
-    if series.expected:
-        sentences.append("The orange dashes show the expected course.")
-    return " ".join(sentences)
-
-
-def _trend(what: str, values: Sequence[float | int]) -> str:
-    if not values:
-        return f"{what}: not recorded."
-    shown = [_number(v) for v in values]
-    if len(values) == 1:
-        return f"{what}: recorded once, {shown[0]}."
-    if shown[0] == shown[-1]:
-        return f"{what} started and ended at {shown[0]} over {len(values)} ratings."
-    return f"{what} went from {shown[0]} to {shown[-1]} over {len(values)} ratings."
-
-
 def _date_axis() -> alt.X:
     return alt.X(
         "yearmonthdate(date):T",
@@ -360,7 +308,7 @@ def _goal(goal: float | None, better: str) -> list[alt.Chart]:
     if goal is None:
         return []
     sign = "≤" if better == "lower" else "≥"
-    data = inline([{"goal": goal, "label": f"goal {sign} {_number(goal)}"}])
+    data = inline([{"goal": goal, "label": f"goal {sign} {number(goal)}"}])
     rule = alt.Chart(data).mark_rule(color=GOAL, strokeDash=[6, 4], strokeWidth=1.5)
     text = alt.Chart(data).mark_text(
         color=GOAL, align="left", baseline="bottom", dy=-3, x=4, fontSize=11
@@ -389,23 +337,3 @@ def _expected(expected: Sequence[Expected], domain: list[float]) -> list[alt.Cha
 def inline(rows: list[dict[str, object]]) -> alt.InlineData:
     """Rows of data carried inside the specification (no file, no network)."""
     return alt.InlineData(values=rows)
-
-
-def _rating(value: int | None) -> str:
-    return "not recorded" if value is None else str(value)
-
-
-def _number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def short_date(day: date) -> str:
-    """A date as "3 Nov", independent of the machine's locale."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
-
-
-def long_date(day: date) -> str:
-    """A date as "3 Nov 2026"."""
-    return f"{short_date(day)} {day.year}"

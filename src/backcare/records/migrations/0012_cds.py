@@ -5,33 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("records", "0011_api_tokens"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SeenToken',
+            name="SeenToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=255)),
-                ('jti', models.CharField(max_length=255)),
-                ('expires_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=255)),
+                ("jti", models.CharField(max_length=255)),
+                ("expires_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['expires_at'], name='records_see_expires_b24a49_idx')],
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'jti'), name='one_use_per_token')],
+                "indexes": [
+                    models.Index(fields=["expires_at"], name="records_see_expires_b24a49_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "jti"), name="one_use_per_token")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrustedIssuer',
+            name="TrustedIssuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(help_text="The tokens' iss claim.", max_length=255, unique=True)),
-                ('public_key', models.TextField(help_text='PEM, or a JWK or JWK Set as JSON.')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cds_issuers', to='records.clinic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(
+                        help_text="The tokens' iss claim.", max_length=255, unique=True
+                    ),
+                ),
+                ("public_key", models.TextField(help_text="PEM, or a JWK or JWK Set as JSON.")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cds_issuers",
+                        to="records.clinic",
+                    ),
+                ),
             ],
         ),
     ]

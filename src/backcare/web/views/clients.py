@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,7 @@ from backcare.records import (
 from backcare.records.models import Client
 from backcare.reports import progress
 from backcare.reports.bodymap import body_map
-from backcare.web import handout
+from backcare.web import fragments, handout
 from backcare.web.forms import ClearanceForm, ClientEditForm, ClientForm, PlanForm, SearchForm
 from backcare.web.pictures import outline_map
 from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
@@ -60,18 +61,17 @@ def client_list(request: HttpRequest) -> HttpResponse:
         target=" ".join(words or [])[:100],
         detail={"clients": sorted(c.pk for c in found), "page": page.number},
     )
-    template = "web/_client_rows.html" if request.htmx else "web/client_list.html"  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {
-            "clients": found,
-            "page": page,
-            "query": query.strip()[: limits.SEARCH_CHARS * 2],
-            "max_chars": limits.SEARCH_CHARS,
-            "errors": [line for said in form.errors.values() for line in said],
-        },
-    )
+    context = {
+        "clients": found,
+        "page": page,
+        "query": query.strip()[: limits.SEARCH_CHARS * 2],
+        "max_chars": limits.SEARCH_CHARS,
+        "errors": [line for said in form.errors.values() for line in said],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(fragments.rendered(request, "web/_client_rows.html", context))
+    content = fragments.rendered(request, "web/_client_list.html", context)
+    return render(request, "web/client_list.html", {"content": content})
 
 
 @clinic_page
@@ -119,50 +119,50 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 @clinic_page
 def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     kb = load_knowledge()
-    view = clients.overview(user=user_of(request), client_id=client_id, today=today())
-    result = view.assessment.result if view.assessment else None
-    data = view.intake.data if view.intake else {}
-    avoided = avoided_regions(result) if result else {}
-    assert view.client.clinic is not None
+    client = clients.open_client(user=user_of(request), client_id=client_id, purpose="overview")
+    assert client.clinic is not None
+    day = today()
     worked_out = kept.until_saved(
-        f"client page {view.client.pk}",
-        view.client.clinic,
-        today(),
-        lambda: _worked_out(view.client, kb),
+        f"client page {client.pk}",
+        client.clinic,
+        day,
+        lambda: _worked_out(client, kb, day),
         depends_on=(kb.version,),
     )
-    return render(
-        request,
-        "web/client_page.html",
-        {
-            **worked_out,
-            "view": view,
-            "client": view.client,
-            "result": result,
-            "kb": kb,
-            "summary": summary.summary(data, result, kb, physician=view.client.physician),
-            "changes": summary.todays_changes(result, data, kb) if result else None,
-            "findings": summary.findings(result, data, kb) if result else [],
-            "documents": {c.pk for c in view.clearances if c.document},
-            "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
-            if result and result["massage_today"]
-            else "",
-            "referrals": referrals.of_client(view.client, today=today()),
-            "outcomes": {**worked_out["outcomes"], "log_links": log_links(request, view.client)},
-            "links": [
-                (row, link_url(request, row.token) if row.token else "")
-                for row in selfservice.links(client=view.client, now=timezone.now())
-            ],
-        },
-    )
+    context = {
+        **{name: fragments.Same(value) for name, value in worked_out.items()},
+        "client": client,
+        "kb": kb,
+        "referrals": referrals.of_client(client, today=day),
+        "log_links": log_links(request, client),
+        "links": [
+            (row, link_url(request, row.token) if row.token else "")
+            for row in selfservice.links(client=client, now=timezone.now())
+        ],
+    }
+    content = fragments.rendered(request, "web/_client_page.html", context)
+    return render(request, "web/client_page.html", {"client": client, "content": content})
 
 
-def _worked_out(client: Client, kb: KnowledgeBase) -> dict[str, Any]:
+def _worked_out(client: Client, kb: KnowledgeBase, day: date) -> dict[str, Any]:
     """What the client page works out from the client's records: kept between views until
     something is saved in the clinic (records/kept.py), as these records change only through
     audited saves. Read here, after the check, so that a save made meanwhile is seen next."""
+    view = clients.overview_of(client, today=day)
+    result = view.assessment.result if view.assessment else None
+    data = view.intake.data if view.intake else {}
+    avoided = avoided_regions(result) if result else {}
     outcomes = outcomes_context(client, kb)
     return {
+        "view": view,
+        "result": result,
+        "summary": summary.summary(data, result, kb, physician=client.physician),
+        "changes": summary.todays_changes(result, data, kb) if result else None,
+        "findings": summary.findings(result, data, kb) if result else [],
+        "documents": {c.pk for c in view.clearances if c.document},
+        "map": body_map(avoided=avoided, title="Regions to avoid", legend=[("hatch", "avoid")])
+        if result and result["massage_today"]
+        else "",
         "outcomes": outcomes,
         "charts": progress.outcome_charts(
             client=client,

@@ -16,6 +16,7 @@ from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts
 from backcare.records.dashboard import alerts_of_kind
 from backcare.records.dashboard import dashboard as build_dashboard
+from backcare.web import fragments
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
 from backcare.web.setup_access import from_this_machine, may_set_up, token_of
 from backcare.web.views.common import attempt, clinic_page, page_number, today, user_of
@@ -23,7 +24,7 @@ from backcare.web.views.common import attempt, clinic_page, page_number, today, 
 
 def dashboard(request: HttpRequest) -> HttpResponseBase:
     """The start page; on a fresh install (no account yet) it says how to make the first one."""
-    if accounts.first_run():
+    if not request.user.is_authenticated and accounts.first_run():
         local = from_this_machine(request)
         return render(request, "web/fresh_install.html", {"local": local, "public": True})
     return _clinic_dashboard(request)
@@ -32,7 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
 @clinic_page
 def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=today())
-    return render(request, "web/dashboard.html", {"board": board, "today": today()})
+    content = fragments.rendered(request, "web/_dashboard.html", {"board": board, "today": today()})
+    return render(request, "web/dashboard.html", {"content": content})
 
 
 @clinic_page
@@ -41,7 +43,8 @@ def alerts_page(request: HttpRequest, alert_kind: str) -> HttpResponse:
     found = alerts_of_kind(
         user=user_of(request), kind=alert_kind, page=page_number(request), today=today()
     )
-    return render(request, "web/alerts.html", {"found": found})
+    content = fragments.rendered(request, "web/_alerts.html", {"found": found})
+    return render(request, "web/alerts.html", {"found": found, "content": content})
 
 
 @clinic_page

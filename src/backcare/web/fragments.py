@@ -1,0 +1,163 @@
+"""The main part of a page rendered once for the same content: shown again with the same data,
+the page reuses what was rendered rather than rendering its template again (a page's template
+took a third to a half of its time).
+
+What is kept is keyed by its content: the template, the knowledge base's version and a
+fingerprint of every value handed to the template (each record with every field read from the
+database and the records read with it). Anything saved changes what a view reads, hence the
+key, so a change shows at the next view; nothing needs to be told of a save. A value that cannot
+be fingerprinted (a query not yet run, a form) renders the template every time, and so does a
+rendering that reads the database itself (a field not read with its record), as its key would
+not cover what it shows. The part is rendered without the request: the signed-in user, messages
+and the request belong to the page around it (templates/web/base.html). Each view's own CSRF
+token is put into the forms of the part as it is sent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from django.core.paginator import Page
+from django.db import connection, models
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from pydantic import BaseModel
+
+from backcare import lru
+from backcare.knowledge import KnowledgeBase, load_knowledge
+from backcare.records.models import Immutable
+
+# What the part's forms carry in place of the CSRF token (letters and digits, as a token is).
+TOKEN_MARK = "csrfTokenOfTheRequestGoesHere"
+_SCALARS = (str, bytes, int, float, bool, date, time, timedelta, Decimal, UUID, Enum, type(None))
+_rendered: lru.Kept[Hashable, str] = lru.Kept(size=256)
+
+
+@dataclass(frozen=True, eq=False)
+class Same:
+    """A value never changed while it is kept (what records/kept.py keeps), told apart by
+    identity rather than by content: the part kept with it holds it, so no other value can
+    take its place while the part is kept."""
+
+    value: object
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+
+class _Unkeyed(Exception):
+    """A value whose fingerprint would not cover what the template shows of it."""
+
+
+def rendered(request: HttpRequest, template: str, context: Mapping[str, Any]) -> SafeString:
+    """``template`` rendered with ``context`` (the same as a fresh rendering, with the
+    request's CSRF token), rendered again only for content not seen lately."""
+    try:
+        key = (template, load_knowledge().version, fingerprint(context))
+    except _Unkeyed:
+        return render_to_string(template, _values(context), request)
+    html = _rendered.find(key)
+    if html is None:
+        html, reads = _render(template, context)
+        if not reads:
+            _rendered.keep(key, html)
+    return mark_safe(html.replace(TOKEN_MARK, get_token(request)))
+
+
+def _render(template: str, context: Mapping[str, Any]) -> tuple[str, int]:
+    """The rendering and how many queries it ran."""
+    queries = [0]
+
+    def count(execute: Any, *args: Any) -> Any:
+        queries[0] += 1
+        return execute(*args)
+
+    with connection.execute_wrapper(count):
+        html = render_to_string(template, {**_values(context), "csrf_token": TOKEN_MARK})
+    return html, queries[0]
+
+
+def _values(context: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: v.value if isinstance(v, Same) else v for name, v in context.items()}
+
+
+def fingerprint(value: object) -> Hashable:
+    """A hashable value equal for two values exactly when a template shows them the same;
+    _Unkeyed for a value it cannot tell that of."""
+    return _fingerprint(value, set())
+
+
+def _fingerprint(value: object, within: set[int]) -> Hashable:
+    """``within``: the records being fingerprinted around this value (records refer to each
+    other: a session to its client, the client to its clinic)."""
+    if isinstance(value, Same):
+        return value
+    if isinstance(value, _SCALARS):
+        return (type(value), value)  # True and 1, "<b>" and a safe "<b>" render differently
+    if isinstance(value, memoryview):  # a binary field on PostgreSQL
+        return (bytes, value.tobytes())
+    if isinstance(value, KnowledgeBase):  # loaded once, never changed: its version names it
+        return (KnowledgeBase, value.version)
+    if isinstance(value, Mapping):
+        items = value.items()
+        return (dict, tuple((_fingerprint(k, within), _fingerprint(v, within)) for k, v in items))
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_fingerprint(item, within) for item in value))
+    if isinstance(value, set | frozenset):
+        return (frozenset, frozenset(_fingerprint(item, within) for item in value))
+    if isinstance(value, models.Model):
+        return _record(value, within)
+    if isinstance(value, BaseModel):  # a knowledge base entry, an intake
+        return (type(value), _fingerprint(value.__dict__, within))
+    if isinstance(value, models.QuerySet):
+        if value._result_cache is None:  # a query not run yet
+            raise _Unkeyed(value)
+        return _fingerprint(value._result_cache, within)
+    if isinstance(value, Page):
+        paginator = value.paginator
+        listed = _fingerprint(list(value.object_list), within)
+        return (Page, value.number, paginator.count, paginator.num_pages, listed)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value), tuple(_fingerprint(getattr(value, f.name), within) for f in fields))
+    raise _Unkeyed(value)
+
+
+def _record(record: models.Model, within: set[int]) -> Hashable:
+    """A record by every field read with it and the records read with it (a record met again
+    inside itself by its kind and key: its fields are in the fingerprint around it)."""
+    if id(record) in within:
+        return (type(record), record.pk)
+    within.add(id(record))
+    written = _written_once(type(record))
+    try:
+        fields = record.__dict__.items()
+        read = tuple(
+            (k, _fingerprint(v, within)) for k, v in fields if k != "_state" and k not in written
+        )
+        related = _fingerprint(record._state.fields_cache, within)  # select_related's records
+    finally:
+        within.discard(id(record))
+    return (type(record), record.pk if written else None, read, related)
+
+
+@functools.cache
+def _written_once(kind: type[models.Model]) -> frozenset[str]:
+    """The fields of a record that never changes once saved (records/models.py: Immutable),
+    which its key stands for; none for any other record."""
+    if not issubclass(kind, Immutable):
+        return frozenset()
+    return frozenset(f.attname for f in kind._meta.concrete_fields)

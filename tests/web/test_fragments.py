@@ -1,0 +1,89 @@
+"""The main part of a page rendered once for the same content (web/fragments.py): a save shows
+at the next view, each view's forms carry that view's own CSRF token, and the fingerprint tells
+apart what a template shows differently."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client as Browser
+from django.utils.safestring import mark_safe
+
+from backcare.records import client_details
+from backcare.records.models import Client, User
+from backcare.web.fragments import fingerprint
+from tests.web.conftest import new_client
+from tests.web.test_pages import record_sessions
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_a_save_shows_on_the_client_page_at_the_next_view(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    url = f"/clients/{client_a.pk}/"
+    for _ in range(2):
+        assert "No sessions recorded yet." in browser_a.get(url).content.decode()
+
+    client_details.update_client(
+        user=therapist_a, client=client_a, data={"last_name": "Byron"}, reason="married name"
+    )
+    record_sessions(therapist_a, client_a, 1)
+    page = browser_a.get(url).content.decode()
+
+    assert "Ada Byron" in page
+    assert "Ada Lovelace" not in page
+    assert "1 session, on" in page
+
+
+def test_a_save_shows_on_the_dashboard_and_the_client_list_at_the_next_view(
+    browser_a: Browser, therapist_a: User, client_a: Client
+) -> None:
+    assert "No sessions recorded today yet." in browser_a.get("/").content.decode()
+    assert "Grace Hopper" not in browser_a.get("/clients/?q=").content.decode()
+
+    record_sessions(therapist_a, client_a, 1)
+    new_client(therapist_a, "Grace", "Hopper")
+
+    assert "Ada Lovelace</a>: 45 min" in browser_a.get("/").content.decode()
+    assert "Hopper, Grace" in browser_a.get("/clients/?q=").content.decode()
+
+
+def test_a_change_made_around_the_services_shows_at_the_next_view_too(
+    browser_a: Browser, client_a: Client
+) -> None:
+    browser_a.get("/clients/?q=")
+    Client.objects.filter(pk=client_a.pk).update(phone="0123 456789")
+
+    assert "0123 456789" in browser_a.get("/clients/?q=").content.decode()
+
+
+def test_each_view_of_a_kept_page_carries_its_own_working_csrf_token(
+    therapist_a: User, admin_a: User, client_a: Client
+) -> None:
+    tokens: list[str] = []
+    for user in (therapist_a, admin_a, therapist_a):
+        browser = Browser(enforce_csrf_checks=True)
+        browser.force_login(user)
+        page = browser.get(f"/clients/{client_a.pk}/").content.decode()
+        link_form = page[page.index(f'action="/clients/{client_a.pk}/link/"') :]
+        token = TOKEN.search(link_form)
+        assert token is not None
+        refused = browser.post(f"/clients/{client_a.pk}/link/", {"csrfmiddlewaretoken": "x" * 64})
+        assert refused.status_code == 403
+        made = browser.post(f"/clients/{client_a.pk}/link/", {"csrfmiddlewaretoken": token[1]})
+        assert made.status_code in (200, 302)
+        tokens.append(token[1])
+    assert len(set(tokens)) == 3
+
+
+def test_the_fingerprint_tells_apart_values_a_template_shows_differently(
+    client_a: Client,
+) -> None:
+    assert fingerprint(True) != fingerprint(1)
+    assert fingerprint("<b>") != fingerprint(mark_safe("<b>"))
+    assert fingerprint([1, 2]) != fingerprint([2, 1])
+    one, other = Client.objects.get(pk=client_a.pk), Client.objects.get(pk=client_a.pk)
+    assert fingerprint(one) == fingerprint(other)
+    other.phone = "0123 456789"
+    assert fingerprint(one) != fingerprint(other)
