@@ -24,7 +24,6 @@ SUITE_DIR = "BACKCARE_SUITE_DIR"
 # Waiting on the child's files: one look this often, for at most this long.
 POLL_SECONDS = 1.0
 TIMEOUT_SECONDS = 1800
-_running: list[subprocess.Popen[bytes]] = []  # the run this process started, if any
 
 
 def _files() -> tuple[Path, Path, Path]:
@@ -61,16 +60,14 @@ def start() -> None:
         "--ignore=tests/integration/test_backup.py",  # picks its own databases
         "--ignore=tests/integration/test_export.py",  # its own installations, on SQLite
     ]
-    # The shell writes the exit status when the run ends, even if the worker that started it
-    # has finished its share of the suite and gone.
+    # The shell starts the run in the background and returns at once; the run writes its exit
+    # status when it ends, even if the worker that started it has finished its share and gone.
     script = (
-        'log=$1; status=$2; shift 2; "$@" > "$log" 2>&1; '
-        'echo $? > "$status.part"; mv "$status.part" "$status"'
+        'log=$1; status=$2; shift 2; ("$@" > "$log" 2>&1; '
+        'echo $? > "$status.part"; mv "$status.part" "$status") < /dev/null &'
     )
-    _running.append(
-        subprocess.Popen(
-            ["sh", "-c", script, "sh", str(log), str(status), *command], cwd=ROOT, env=env
-        )
+    subprocess.run(
+        ["sh", "-c", script, "sh", str(log), str(status), *command], cwd=ROOT, env=env, check=True
     )
 
 
