@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from backcare.cli import app
 from backcare.knowledge import load_knowledge
-from backcare.records import measures, plans, referrals, sessions
+from backcare.records import measures, plans, referrals, report, sessions
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.conftest import NO_FLAGS, TODAY, new_client
 
@@ -247,3 +247,14 @@ def test_the_report_goes_to_the_referrer_with_the_visits_the_referral_allows(
     assert "Referred by Dr Omar Haddad, GP on" in html
     assert 'Chronic low back pain <span class="code">ICD-10 M54.5</span>' in html
     assert "4 of 6 authorised visits used; valid until" in html
+
+
+def test_the_letter_names_each_condition_and_its_code_as_the_screening_reads_it() -> None:
+    kb = load_knowledge()
+    typed = [{"id": "slipped disc"}, {"id": "Herniated disc", "status": "controlled"}]
+    named = report.diagnoses({"conditions": [*typed, {"id": "zorblax_syndrome"}]}, kb)
+
+    disc = kb.conditions["herniated_disc"]
+    assert [(d.name, d.icd10) for d in named[:2]] == [(disc.name, disc.icd10)] * 2
+    assert disc.icd10
+    assert (named[2].name, named[2].icd10) == ("zorblax syndrome", "")

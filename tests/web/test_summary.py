@@ -134,6 +134,28 @@ def test_each_medicine_shows_how_the_screening_read_it(
     assert "not recognised: ask what it is for" in intake
 
 
+def test_each_condition_is_named_as_the_screening_reads_it(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    person = new_client(
+        therapist_a,
+        "Vera",
+        "Veins",
+        conditions=[
+            {"id": "varicose veins", "regions": ["calves"]},
+            {"id": "Bulging veins"},
+            {"id": "osteoporsis"},
+            {"id": "zorblax syndrome"},
+        ],
+    )
+    intake = visible(section(text(browser_a.get(f"/clients/{person.pk}/")), "intake-h"))
+
+    assert intake.count("Varicose veins , active") == 2
+    assert "Osteoporosis , active · read by its spelling: confirm with the client" in intake
+    assert "zorblax syndrome , active not recognised" in intake
+    assert intake.count("not recognised") == 1
+
+
 def test_intake_versions_are_compared_item_by_item_with_who_when_and_why(
     browser_a: Browser, client_a: Client
 ) -> None:

@@ -131,7 +131,7 @@ def diagnoses(data: dict[str, Any], kb: KnowledgeBase) -> list[Diagnosis]:
     """The intake's conditions by name, with the ICD-10 code where the knowledge base has one."""
     found = []
     for entry in data.get("conditions", []):
-        known = kb.conditions.get(entry["id"])
+        known, _ = summary.known_condition(entry["id"], kb)
         found.append(
             Diagnosis(
                 name=known.name if known else entry["id"].replace("_", " "),

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from backcare.knowledge import KnowledgeBase
+from backcare.knowledge import model as m
 from backcare.knowledge.search import label
 
 STATUS = {
@@ -30,6 +31,7 @@ class Condition:
     since: str
     note: str
     known: bool
+    spelling: bool = False  # read as a known condition by a near miss of its name: to confirm
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,16 @@ def findings(
     return shown
 
 
+def known_condition(text: str, kb: KnowledgeBase) -> tuple[m.Condition | None, bool]:
+    """The knowledge base's condition a recorded name stands for, read as the screening reads
+    it (an id, a synonym or a near miss of one), or None; and whether it was a near miss."""
+    reading = kb.read_condition(text)
+    known = kb.conditions.get(reading.condition) if reading.condition else None
+    return known, known is not None and reading.how == "spelling"
+
+
 def _condition(entry: dict[str, Any], kb: KnowledgeBase) -> Condition:
-    known = kb.conditions.get(entry["id"])
+    known, spelling = known_condition(entry["id"], kb)
     return Condition(
         name=known.name if known else entry["id"],
         status=STATUS.get(entry.get("status", "active"), entry.get("status", "")),
@@ -178,6 +188,7 @@ def _condition(entry: dict[str, Any], kb: KnowledgeBase) -> Condition:
         since=entry.get("since") or "",
         note=entry.get("note", ""),
         known=known is not None,
+        spelling=spelling,
     )
 
 

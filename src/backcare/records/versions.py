@@ -11,7 +11,7 @@ from backcare.errors import NotFound
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.records import clients
 from backcare.records.models import Client, Intake, User
-from backcare.records.summary import number, regions
+from backcare.records.summary import known_condition, number, regions
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _value(value: Any, kb: KnowledgeBase) -> str:
 
 
 def _condition(item: dict[str, Any], kb: KnowledgeBase) -> str:
-    known = kb.conditions.get(item["id"])
+    known, _ = known_condition(item["id"], kb)
     parts = [item.get("status", "active")]
     if item.get("regions"):
         parts.append(regions(item["regions"], kb))
