@@ -62,7 +62,11 @@ BY_FORM = {
     "link_new": "the link page after 'Send a self-service intake link'",
     "batch_job": "a register's page, after uploading one on the batch page",
 }
-REGISTER = "id,age,pain,pain_regions,red_flag_fever\nr1,40,true,low_back,false\nr2,300,,,\n"
+# A row refused, and a local condition without its place (the longest rule id of the summary).
+REGISTER = (
+    "id,age,pain,pain_regions,red_flag_fever,conditions\n"
+    "r1,40,true,low_back,false,\nr2,300,,,,\nr3,50,true,low_back,false,varicose veins\n"
+)
 ANONYMOUS = {"login", "self_check", "self_intake"}
 # Routes no link leads to: the start page, and setup (a 404 once the clinic is set up).
 FIXED = {"dashboard": "/", "setup": "/setup/"}
