@@ -10,14 +10,17 @@ Columns outside the layout (a row id) pass through.
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from backcare.batch import facts as batch_facts
 from backcare.batch import findings as batch_findings
+from backcare.batch.codes import LISTS
 from backcare.batch.columns import SCHEMA, conform, flat_from_intake, intake_from_flat
 from backcare.batch.compiler import PolarsEmitter, compile_condition
 from backcare.batch.facts import ROW
-from backcare.knowledge import Decision, KnowledgeBase
+from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
 
 __all__ = ["OUTPUT", "flat_from_intake", "intake_from_flat", "rule_flags", "screen"]
@@ -28,7 +31,7 @@ OUTPUT: dict[str, pl.DataType] = {
     "findings": _TEXTS,
     "max_pressure": pl.String(),
     "max_session_minutes": pl.Int64(),
-    **dict.fromkeys(batch_findings.LISTS, _TEXTS),
+    **dict.fromkeys(LISTS, _TEXTS),
     "chronicity": pl.String(),
     "unrecognised_conditions": _TEXTS,
     "unrecognised_medications": _TEXTS,
@@ -58,34 +61,36 @@ def finish(
     rows: pl.DataFrame, flagged: pl.DataFrame, conditions: pl.DataFrame, kb: KnowledgeBase
 ) -> pl.DataFrame:
     """From the facts and rule flags of every row to the output columns (``OUTPUT``)."""
-    medications = batch_facts.read_medications(rows, kb)
-    found = batch_findings.findings(flagged, conditions, medications, kb)
-    merged = batch_findings.merged(found, batch_findings.cleared(rows), kb)
-    standard = kb.plan.standard_session.modifications
-    pain = pl.col("pain")
-    left_out = [
-        pl.when(pain & pl.col(f"red_flags.{n}").is_null()).then(pl.lit(n)) for n in RED_FLAGS
-    ]
-    unanswered = pl.concat_str(left_out, separator=" ", ignore_nulls=True)
-    kept = [ROW, "pain", "pain.chronicity", *(f"red_flags.{n}" for n in RED_FLAGS)]
-    kept += ["_unrecognised_condition_texts", "_unrecognised_medication_texts"]
-    ordered = flagged.select(kept).join(merged, on=ROW, how="left", maintain_order="left")
-    result = ordered.select(
-        ROW,
-        pl.col("decision").fill_null(int(Decision.proceed)).replace_strict(
-            {int(d): d.name for d in Decision}, return_dtype=pl.String
-        ),
-        pl.col("findings").fill_null([]),
-        pl.col("max_pressure").fill_null(pl.lit(standard.max_pressure, pl.String)),
-        pl.col("max_session_minutes").fill_null(pl.lit(standard.max_session_minutes, pl.Int64)),
-        *batch_findings.with_standard(standard),
+    found = batch_findings.findings(flagged, conditions, kb)
+    merged = batch_findings.merged(found, batch_findings.cleared(rows, kb), kb)
+    facts = flagged.select(
         pl.col("pain.chronicity").alias("chronicity"),
         pl.col("_unrecognised_condition_texts").alias("unrecognised_conditions"),
         pl.col("_unrecognised_medication_texts").alias("unrecognised_medications"),
-        pl.when(unanswered == "").then(pl.lit([], _TEXTS)).otherwise(unanswered.str.split(" "))
-        .alias("unanswered"),
-    )  # fmt: skip
+        _unanswered().alias("unanswered"),
+    )
     extra = [name for name in rows.columns if name not in SCHEMA and name != ROW]
-    # Both in the rows' order: set side by side.
-    out = pl.concat([rows.select(extra), result.drop(ROW)], how="horizontal")
+    # All in the rows' order: set side by side.
+    out = pl.concat([rows.select(extra), merged.drop(ROW), facts], how="horizontal")
     return out.with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())
+
+
+def _unanswered() -> pl.Expr:
+    """The red-flag questions left out of an intake with pain, in the contract's order: which
+    are left out, as the bits of one number, picks the list from every list there can be."""
+    left_out = [
+        pl.col(f"red_flags.{name}").is_null().cast(pl.UInt32) * 2**i
+        for i, name in enumerate(RED_FLAGS)
+    ]
+    bits = pl.when(pl.col("pain")).then(pl.sum_horizontal(left_out)).otherwise(0)
+    return pl.lit(_every_left_out()).gather(bits)
+
+
+@cache
+def _every_left_out() -> pl.Series:
+    """At position ``bits``: the red flags whose bits are set."""
+    lists = [
+        [name for i, name in enumerate(RED_FLAGS) if bits >> i & 1]
+        for bits in range(2 ** len(RED_FLAGS))
+    ]
+    return pl.Series("unanswered", lists, dtype=_TEXTS)

@@ -14,6 +14,7 @@ import polars as pl
 import pyarrow as pa
 from pydantic import ValidationError
 
+from backcare.batch.codes import CODE, codes_of
 from backcare.batch.columns import (
     RED_FLAG_COLUMNS,
     has_pain,
@@ -117,7 +118,7 @@ _CONDITION = {
     "name": pl.String,
     "condition": pl.String,
     "status": pl.String,
-    "rule": pl.String,
+    "code": CODE,
     "decision": pl.Int8,
     "local": pl.Boolean,
     "usual": _TEXTS,
@@ -128,7 +129,7 @@ _CONDITION = {
 
 
 def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """Every condition entry: the condition read, its finding's rule id, decision and regions.
+    """Every condition entry: the condition read, its finding's code, decision and regions.
 
     The knowledge base reads each distinct name and status once, with only whether regions
     were given; the regions themselves are joined back as columns."""
@@ -161,7 +162,7 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
         return {
             "condition": found,
             "status": status,
-            "rule": f"condition.{found}.{read_as}",
+            "code": codes_of(kb).of[f"condition.{found}.{read_as}"],
             "decision": int(decision),
             "local": condition.local and decision >= Decision.modify,
             "usual": condition.usual_regions if unplaced else None,

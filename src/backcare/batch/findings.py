@@ -3,242 +3,214 @@
 The order and the merge are those of ``clinical.screening``: findings from conditions (in
 the intake's order), then medication classes, then rules (in the knowledge base's order),
 sorted most severe first, stably; the lowest pressure and the shortest session win, lists
-unite in the findings' order after the standard session's.
+unite in the findings' order after the standard session's. Findings are carried as codes
+(``batch.codes``) and read back into rule ids and limits once sorted.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
 
+from backcare.batch.codes import CODE, LISTS, Codes, codes_of
 from backcare.batch.facts import POS, ROW
 from backcare.clinical.screening import CLEARABLE, CLEARED_NOTE
 from backcare.knowledge import Decision, KnowledgeBase
-from backcare.knowledge import model as m
 
-LISTS = ("avoid_regions", "avoid_techniques", "positioning", "notes")
 _TEXTS = pl.List(pl.String())
+_PLACE = "_place"
+_FROM_CONDITIONS, _FROM_MEDICATIONS, _FROM_RULES = 0, 1, 2
 
 
 def flag_column(index: int) -> str:
     return f"_rule{index}"
 
 
-def modifications_table(kb: KnowledgeBase) -> pl.DataFrame:
-    """Every finding's rule id with its decision and its own modifications."""
-    rows: list[dict[str, Any]] = []
-
-    def add(rule: str, decision: str, mods: m.Modifications) -> None:
-        rank = kb.pressure_rank(mods.max_pressure) if mods.max_pressure else None
-        rows.append(
-            {
-                "rule": rule,
-                "decision": int(Decision[decision]),
-                "pressure_rank": rank,
-                "minutes": mods.max_session_minutes,
-                **{name: list(getattr(mods, name)) for name in LISTS},
-            }
-        )
-
-    for condition, outcomes in kb.condition_outcomes.items():
-        for status, outcome in outcomes.items():
-            add(f"condition.{condition}.{status}", outcome.decision, outcome.modifications)
-    for cls in kb.medications.values():
-        add(f"medication.{cls.id}", cls.decision, cls.modifications)
-    for compiled in kb.rules:
-        add(compiled.rule.id, compiled.rule.decision, compiled.rule.modifications)
+def findings(flagged: pl.DataFrame, conditions: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """One row per finding, and one per intake for the standard session it starts from: the
+    intake's row, where the finding comes from and its place there (``_place``), its code and
+    the regions it adds to the rule's own (null when none)."""
+    codes = codes_of(kb)
+    standard = flagged.select(
+        ROW, _place(-1, pl.lit(0)), pl.lit(codes.standard, CODE).alias("code"), _no_regions()
+    )
+    from_conditions = conditions.filter(pl.col("code").is_not_null()).select(
+        ROW, _place(_FROM_CONDITIONS, pl.col(POS)), "code", pl.col("regions").alias("_regions")
+    )
+    medications = _from_medications(flagged, codes)
+    parts = [standard, from_conditions, medications, *_from_rules(flagged, kb)]
     schema: dict[str, pl.DataType] = {
-        "rule": pl.String(),
-        "decision": pl.Int8(),
-        "pressure_rank": pl.Int64(),
-        "minutes": pl.Int64(),
-        **dict.fromkeys(LISTS, _TEXTS),
+        ROW: pl.UInt32(),
+        _PLACE: pl.Int64(),
+        "code": CODE,
+        "_regions": _TEXTS,
     }
-    return pl.DataFrame(rows, schema=schema)
-
-
-def findings(
-    flagged: pl.DataFrame, conditions: pl.DataFrame, medications: pl.DataFrame, kb: KnowledgeBase
-) -> pl.DataFrame:
-    """One row per finding: the intake's row, where it sorts, its rule id and added regions."""
-    from_conditions = conditions.filter(pl.col("rule").is_not_null()).select(
-        ROW, pl.lit(0).alias("_from"), POS, "rule", pl.col("regions").alias("_regions")
-    )
-    classes = (
-        medications.sort(ROW, POS)
-        .select(ROW, pl.col("classes"))
-        .explode("classes")
-        .drop_nulls("classes")
-        .unique([ROW, "classes"], keep="first", maintain_order=True)
-        .with_columns(pl.int_range(pl.len()).over(ROW).alias(POS))
-    )
-    from_medications = classes.select(
-        ROW,
-        pl.lit(1).alias("_from"),
-        POS,
-        ("medication." + pl.col("classes")).alias("rule"),
-        pl.lit([], _TEXTS).alias("_regions"),
-    )
-    placed = [i for i, c in enumerate(kb.rules) if c.rule.avoid_regions_from]
-    plain = {flag_column(i): i for i in range(len(kb.rules)) if i not in placed}
-    ids = {i: compiled.rule.id for i, compiled in enumerate(kb.rules)}
-    from_plain = (
-        flagged.select(ROW, *plain)
-        .unpivot(index=ROW, variable_name="_flag")
-        .filter(pl.col("value"))
-        .select(
-            ROW,
-            pl.lit(2).alias("_from"),
-            pl.col("_flag").replace_strict(plain, return_dtype=pl.Int64).alias(POS),
-            pl.col("_flag").replace_strict(plain).replace_strict(ids).alias("rule"),
-            pl.lit([], _TEXTS).alias("_regions"),
-        )
-    )
-    from_placed = [
-        flagged.select(ROW, flag_column(i), *kb.rules[i].rule.avoid_regions_from)
-        .filter(pl.col(flag_column(i)))
-        .select(
-            ROW,
-            pl.lit(2).alias("_from"),
-            pl.lit(i, pl.Int64).alias(POS),
-            pl.lit(ids[i]).alias("rule"),
-            _regions_from(kb.rules[i].rule.avoid_regions_from),
-        )
-        for i in placed
-    ]
-    from_rules = [from_plain, *from_placed]
-    parts = [from_conditions, from_medications, *from_rules]
-    schema = {ROW: pl.UInt32, "_from": pl.Int32, POS: pl.Int64, "rule": pl.String}
     return pl.concat(
         [part.with_columns(pl.col(n).cast(t) for n, t in schema.items()) for part in parts]
     )
 
 
+def _place(source: int, position: pl.Expr) -> pl.Expr:
+    """Where a finding sorts among those of the same decision: by where it comes from, then by
+    its position there (positions are bounded by the intake's list limits, far below 2**16);
+    the standard session (``source`` -1) before all."""
+    return ((source + 1) * 2**16 + position.cast(pl.Int64)).alias(_PLACE)
+
+
+def _no_regions() -> pl.Expr:
+    return pl.lit(None, _TEXTS).alias("_regions")
+
+
+def _from_medications(flagged: pl.DataFrame, codes: Codes) -> pl.DataFrame:
+    """The findings of each row's medication classes (already each once, in order)."""
+    classes = (
+        flagged.select(ROW, pl.col("medication_classes").alias("class"))
+        .with_columns(pl.int_ranges(pl.col("class").list.len()).alias(POS))
+        .explode("class", POS)
+        .drop_nulls("class")
+    )
+    return classes.select(
+        ROW,
+        _place(_FROM_MEDICATIONS, pl.col(POS)),
+        codes.codes("medication." + pl.col("class")).alias("code"),
+        _no_regions(),
+    )
+
+
+def _from_rules(flagged: pl.DataFrame, kb: KnowledgeBase) -> list[pl.DataFrame]:
+    """The findings of the rules that hold, one frame a rule; the regions of a rule that keeps
+    away from where a fact is (``avoid_regions_from``) read from those facts."""
+    codes = codes_of(kb)
+    parts = []
+    for i, compiled in enumerate(kb.rules):
+        rule = compiled.rule
+        from_facts = rule.avoid_regions_from
+        regions = _regions_from(from_facts) if from_facts else _no_regions()
+        parts.append(
+            flagged.select(ROW, flag_column(i), *from_facts)
+            .filter(pl.col(flag_column(i)))
+            .select(
+                ROW,
+                _place(_FROM_RULES, pl.lit(i)),
+                pl.lit(codes.of[rule.id], CODE).alias("code"),
+                regions,
+            )
+        )
+    return parts
+
+
 def _regions_from(facts: list[str]) -> pl.Expr:
-    if not facts:
-        return pl.lit([], _TEXTS).alias("_regions")
     return pl.concat_list([pl.col(f).list.unique().list.sort() for f in facts]).alias("_regions")
 
 
 _BEFORE, _AFTER = CLEARED_NOTE.split("{}")
 
 
-def cleared(frame: pl.DataFrame) -> pl.DataFrame:
-    """Per row and rule, the note of the written clearance recorded for it (the last one)."""
+def cleared(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """Per row and finding's code, the note of the written clearance recorded for it (the last
+    one); a clearance of a rule the knowledge base does not have clears nothing."""
     entries = frame.select(ROW, pl.col("clearances").alias("text")).explode("text")
     parts = pl.col("text").str.split("|")
     return (
         entries.drop_nulls("text")
         .select(
             ROW,
-            parts.list.get(0).str.strip_chars().alias("rule"),
+            codes_of(kb).codes(parts.list.get(0).str.strip_chars()).alias("code"),
             (
                 _BEFORE + parts.list.get(2, null_on_oob=True).str.strip_chars() + ", "
                 + parts.list.get(1, null_on_oob=True).str.strip_chars() + _AFTER
             ).alias("_cleared"),
         )
-        .unique([ROW, "rule"], keep="last", maintain_order=True)
+        .drop_nulls("code")
+        .unique([ROW, "code"], keep="last", maintain_order=True)
     )  # fmt: skip
 
 
 _CLEARABLE = [int(decision) for decision in CLEARABLE]
 
 
-# Between the items of a limit's list written as one text: a control character, which no
-# valid entry holds (``clinical.text``).
-_SEP = "\x1f"
-
-
 def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """Per row with a finding: decision, findings in order and the limits they add up to (the
-    list limits as text, their items separated by ``_SEP``: ``with_standard`` splits them)."""
-    table = _table(kb)
-    done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
-    # Sorted while narrow; the lists, as texts, are joined on after.
-    rows = (
-        found.join(
-            table.select("rule", "decision", "pressure_rank", "minutes"), on="rule", how="left"
-        )
-        .join(clear, on=[ROW, "rule"], how="left")
-        .with_columns(
-            done.alias("_done"),
+    """Per row, in the rows' order: the decision, the findings' rule ids in order and the
+    limits they add up to with the standard session's."""
+    codes = codes_of(kb)
+    code = pl.col("code")
+    rows = found.with_columns(codes.column("decision", code).alias("decision"))
+    if clear.height:
+        rows = rows.join(clear, on=[ROW, "code"], how="left", maintain_order="left")
+        done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
+        rows = rows.with_columns(
             pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
-            pl.col("_regions").list.join(_SEP),
+            pl.when(done).then("_cleared").alias("_cleared"),
         )
-        .sort(_order())
-        .join(
-            table.select("rule", *(pl.col(n).list.join(_SEP) for n in LISTS)),
-            on="rule",
-            how="left",
-            maintain_order="left",
+    else:
+        rows = rows.with_columns(pl.lit(None, pl.String).alias("_cleared"))
+    rows = rows.with_columns(_order().alias(_KEY))
+    # What a finding adds to its rule's own lists (regions, a clearance's note) is one more
+    # row just after it, of no rule, whose list is read from ``added`` at ``_added``.
+    regions = rows.filter(pl.col("_regions").list.len() > 0)
+    notes = rows.filter(pl.col("_cleared").is_not_null())
+    added = {
+        "avoid_regions": regions.get_column("_regions"),
+        "notes": notes.select(pl.concat_list("_cleared")).to_series(),
+    }
+    extra = [
+        part.select(
+            ROW,
+            (pl.col(_KEY) + 1).alias(_KEY),
+            pl.lit(codes.none, CODE).alias("code"),
+            pl.lit(None, pl.Int8).alias("decision"),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias(f"_added_{name}"),
         )
-    )
-    cleared_note = pl.when("_done").then("_cleared").otherwise(pl.lit(""))
-    standard = kb.plan.standard_session.modifications
-    minutes = pl.col("minutes").min()
-    if standard.max_session_minutes:
-        minutes = pl.min_horizontal(minutes, pl.lit(standard.max_session_minutes))
-    return (
-        rows.with_columns(
-            pl.concat_str(["avoid_regions", "_regions"], separator=_SEP).alias("avoid_regions"),
-            pl.concat_str(["notes", cleared_note], separator=_SEP).alias("notes"),
+        for name, part in (("avoid_regions", regions), ("notes", notes))
+    ]
+    narrow = rows.select(ROW, _KEY, "code", "decision")
+    ordered = pl.concat([narrow, *extra], how="diagonal").sort(_KEY)
+    listed = [
+        codes.column(name, code, added.get(name), pl.col(f"_added_{name}")).alias(name)
+        if name in added
+        else codes.column(name, code).alias(name)
+        for name in LISTS
+    ]
+    grouped = (
+        ordered.with_columns(
+            codes.column("rule", code).alias("findings"),
+            codes.column("pressure_rank", code).alias("pressure_rank"),
+            codes.column("minutes", code).alias("minutes"),
+            *listed,
         )
+        .set_sorted(ROW)
         .group_by(ROW, maintain_order=True)
         .agg(
             pl.col("decision").max(),
-            pl.col("rule").alias("findings"),
-            _gentlest(kb, standard.max_pressure),
-            minutes.alias("max_session_minutes"),
-            *LISTS,
+            pl.col("findings").drop_nulls(),
+            pl.col("pressure_rank").min(),
+            pl.col("minutes").min(),
+            *(pl.col(name).explode() for name in LISTS),
         )
-        .with_columns(pl.col(name).list.join(_SEP) for name in LISTS)
+    )
+    return grouped.select(
+        ROW,
+        pl.col("decision").replace_strict(
+            {int(d): d.name for d in Decision}, return_dtype=pl.String
+        ),
+        pl.col("findings").cast(_TEXTS),
+        pl.col("pressure_rank")
+        .replace_strict(codes.pressure, default=None, return_dtype=pl.String)
+        .alias("max_pressure"),
+        pl.col("minutes").alias("max_session_minutes"),
+        *(pl.col(name).list.unique(maintain_order=True) for name in LISTS),
     )
 
 
-class _Tables:
-    """``modifications_table`` of the knowledge base last asked for, made once."""
-
-    def __init__(self) -> None:
-        self.kb: KnowledgeBase | None = None
-        self.table = pl.DataFrame()
-
-    def __call__(self, kb: KnowledgeBase) -> pl.DataFrame:
-        if self.kb is not kb:
-            self.kb, self.table = kb, modifications_table(kb)
-        return self.table
-
-
-_table = _Tables()
-
-
-def with_standard(standard: m.Modifications) -> list[pl.Expr]:
-    """Each list limit after the standard session's own, every item once."""
-    return [
-        (pl.lit(_SEP.join(getattr(standard, name)) + _SEP) + pl.col(name).fill_null(""))
-        .str.split(_SEP)
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.unique(maintain_order=True)
-        .alias(name)
-        for name in LISTS
-    ]
+_KEY = "_key"
 
 
 def _order() -> pl.Expr:
-    """Row, then most severe first, then where the finding comes from and its place, as one
-    key (places are bounded by the intake's list limits, far below 2**16)."""
+    """Row, then most severe first (the standard session before all), then the finding's place
+    within its decision, as one key; even, so that what a finding adds sorts just after it."""
     severity = int(max(Decision)) - pl.col("decision").cast(pl.Int64)
+    first = pl.col(_PLACE) < 2**16
     return (
         (pl.col(ROW).cast(pl.Int64) * 2**24)
-        + severity * 2**20
-        + pl.col("_from").cast(pl.Int64) * 2**16
-        + pl.col(POS)
+        + pl.when(first).then(0).otherwise((severity + 1) * 2**19)
+        + pl.col(_PLACE) * 2
     )
-
-
-def _gentlest(kb: KnowledgeBase, standard: str | None) -> pl.Expr:
-    ranks = {level.rank: name for name, level in kb.pressure.items()}
-    lowest = pl.col("pressure_rank").min()
-    if standard:
-        lowest = pl.min_horizontal(lowest, pl.lit(kb.pressure_rank(standard)))
-    return lowest.replace_strict(ranks, default=None, return_dtype=pl.String).alias("max_pressure")
