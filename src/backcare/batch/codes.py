@@ -10,10 +10,10 @@ no modifications; neither is a finding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
+from backcare.batch.columnar import column
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -73,9 +73,6 @@ def made(kb: KnowledgeBase) -> Codes:
     entries.append((None, Decision.proceed.name, kb.plan.standard_session.modifications))
     entries.append((None, Decision.proceed.name, m.Modifications()))
     ids = [rule for rule, _, _ in entries if rule is not None]
-
-    def column(name: str, values: list[Any], dtype: pl.DataType) -> pl.Series:
-        return pl.Series(name, values, dtype=dtype)
 
     mods = [mods for _, _, mods in entries]
     ranks = [kb.pressure_rank(x.max_pressure) if x.max_pressure else None for x in mods]

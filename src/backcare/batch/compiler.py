@@ -49,10 +49,10 @@ class PolarsEmitter:
 
     def test(self, fact: str, op: str, value: Any) -> pl.Expr:
         column = pl.col(fact)
-        if op == "has":
-            found = column.list.contains(pl.lit(value, pl.String()))
+        if op == "has":  # one pass over the items, quicker than ``list.contains``
+            found = column.list.eval(pl.element() == pl.lit(value, pl.String())).list.any()
         elif op == "has_any":
-            found = pl.any_horizontal(column.list.contains(pl.lit(v)) for v in sorted(value))
+            found = column.list.eval(pl.element().is_in(sorted(value))).list.any()
         elif op == "empty":
             found = (column.list.len() == 0) == value
         elif op == "in":

@@ -14,6 +14,7 @@ from functools import cache
 
 import polars as pl
 
+from backcare.batch import columnar
 from backcare.batch import facts as batch_facts
 from backcare.batch import findings as batch_findings
 from backcare.batch.codes import LISTS
@@ -53,7 +54,8 @@ def screen(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """The screening of every row of a register in the flat layout."""
     rows = conform(frame).with_row_index(ROW)
     fact_frame, conditions = batch_facts.facts(rows, kb)
-    flagged = fact_frame.with_columns(rule_flags(kb))
+    # Lazily, so that a test several rules share is worked out once.
+    flagged = fact_frame.lazy().with_columns(rule_flags(kb)).collect()
     return finish(rows, flagged, conditions, kb)
 
 
@@ -93,4 +95,4 @@ def _every_left_out() -> pl.Series:
         [name for i, name in enumerate(RED_FLAGS) if bits >> i & 1]
         for bits in range(2 ** len(RED_FLAGS))
     ]
-    return pl.Series("unanswered", lists, dtype=_TEXTS)
+    return columnar.column("unanswered", lists, _TEXTS)

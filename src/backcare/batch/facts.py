@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 from pydantic import ValidationError
 
+from backcare.batch import columnar
 from backcare.batch.codes import CODE, codes_of
 from backcare.batch.columns import (
     RED_FLAG_COLUMNS,
@@ -99,19 +99,10 @@ def read_once(
         table["text"].append(text)
         for name in schema:
             table[name].append(reading.get(name))
-    _SEEN.keep(column, _frame(table, {"text": pl.String, **schema}))
+    _SEEN.keep(column, columnar.frame(table, {"text": pl.String, **schema}))
     readings = _SEEN.of(kb, column)
     assert readings is not None
     return entries.join(readings, on="text", how="left")
-
-
-def _frame(table: dict[str, list[Any]], schema: dict[str, Any]) -> pl.DataFrame:
-    """Columns of Python values as a frame (built by Arrow: far quicker for list columns)."""
-    types = pl.DataFrame(schema=schema).to_arrow().schema
-    arrays = {name: pa.array(values, type=types.field(name).type) for name, values in table.items()}
-    frame = pl.from_arrow(pa.table(arrays))
-    assert isinstance(frame, pl.DataFrame)
-    return frame
 
 
 _CONDITION = {
