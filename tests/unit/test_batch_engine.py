@@ -90,3 +90,26 @@ def test_a_pain_column_with_a_value_means_the_intake_has_pain_unless_pain_says_n
     assert "screening.severe_pain" in got["findings"]
     with pytest.raises(InvalidIntake, match="pain_intensity"):
         intake_from_flat({**row, "pain": False})
+
+
+def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_them() -> None:
+    rows = [
+        {
+            "assessed_on": TODAY,
+            "age": 40,
+            "pain_regions": ["low_back", "neck"],
+            "pain_duration_weeks": 1.0,
+            "pain_cause": "fall",
+            "conditions": ["varicose_veins:active@low_back, ", "sciatica"],
+            "skin": ["bruise@low_back"],
+        },
+        {"assessed_on": TODAY, "pain_regions": ["neck"], "conditions": ["varicose_veins@"]},
+    ]
+    got = screen(pl.DataFrame(rows), KB)
+    for row, screened in zip(rows, got.iter_rows(named=True), strict=True):
+        want = _expected(assess(parse_intake(intake_from_flat(row), today=TODAY), KB))
+        assert {k: screened[k] for k in want} == want
+    assert got.get_column("avoid_regions").to_list() == [
+        ["spine", "low_back_left", "low_back_right"],
+        ["spine", "neck"],
+    ]

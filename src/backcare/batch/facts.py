@@ -120,7 +120,8 @@ _CONDITION = {
 
 
 def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """Every condition entry: the condition read, its finding's code, decision and regions.
+    """Every condition entry: the condition read, its finding's code, decision and regions (null
+    when it adds none).
 
     The knowledge base reads each distinct name and status once, with only whether regions
     were given; the regions themselves are joined back as columns."""
@@ -162,25 +163,26 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
             "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
         }
 
-    text = pl.col("text")
-    given = regions(
-        text.str.extract(r"@(.*)$", 1).str.split(",").list.eval(pl.element().str.strip_chars())
+    parts = pl.col("text").str.splitn("@", 2)
+    region = pl.element().str.strip_chars()
+    at = parts.struct.field("field_1").str.split(",").list.eval(region.filter(region != ""))
+    entries = exploded(frame, "conditions").with_columns(
+        parts.struct.field("field_0").alias("_name"), at.alias("_given")
     )
-    entries = exploded(frame, "conditions").with_columns(given.alias("_given"))
+    placed = pl.col("_given").list.len() > 0  # null when no regions are written
     keys = entries.select(
         ROW,
         POS,
-        pl.col("_given"),
-        (
-            text.str.extract(r"^([^@]*)", 1)
-            + pl.when(pl.col("_given").list.len() > 0).then(pl.lit("@placed")).otherwise(pl.lit(""))
-        ).alias("text"),
+        regions(entries, "_given"),
+        (pl.col("_name") + pl.when(placed).then(pl.lit("@placed")).otherwise(pl.lit(""))).alias(
+            "text"
+        ),
     )
     readings = read_once(keys, read, _CONDITION, "conditions", kb)
-    where = pl.coalesce("usual", "_given")
-    return readings.with_columns(
-        pl.when("local").then(where).otherwise(pl.lit([], _TEXTS)).alias("regions")
-    ).drop("_given", "usual", "local")
+    where = pl.coalesce("usual", "_given")  # null: no regions
+    return readings.with_columns(pl.when("local").then(where).alias("regions")).drop(
+        "_given", "usual", "local"
+    )
 
 
 def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
@@ -226,10 +228,10 @@ def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.Data
         by_row = by_row.join(part, on=ROW, how="left", maintain_order="left")
     # In the frame's order, so set beside it rather than joined to it (no copy of the frame).
     joined = pl.concat([frame.drop("conditions"), by_row.drop(ROW)], how="horizontal")
-    return joined.select(ROW, *_row_facts(kb)), conditions
+    return joined.select(ROW, *_row_facts(frame, kb)), conditions
 
 
-def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
+def _row_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> list[pl.Expr]:
     pain = has_pain()
     duration = pl.col("pain_duration_weeks")
     chronicity: Any = pl.lit(None, pl.String)
@@ -257,7 +259,7 @@ def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
         *(pl.when(pain).then(pl.col(f"pain_{n}")).alias(f"pain.{n}") for n in scalars),
         pl.when(pain).then(chronicity).alias("pain.chronicity"),
         *(
-            pl.when(pain).then(regions(f"pain_{n}")).otherwise([]).alias(f"pain.{n}")
+            pl.when(pain).then(regions(frame, f"pain_{n}")).otherwise([]).alias(f"pain.{n}")
             for n in ("regions", "numbness", "weakness")
         ),
         (pain & pl.col("_explains").fill_null(False)).alias("pain.explained"),
@@ -278,15 +280,15 @@ def _row_facts(kb: KnowledgeBase) -> list[pl.Expr]:
 _SHORTHANDS = {name: ",".join(sides) for name, sides in SHORTHANDS.items()}
 
 
-def regions(column: str | pl.Expr) -> pl.Expr:
-    """A list of regions with shorthands (``low_back``) read as both sides, each once."""
-    joined = (
-        (pl.col(column) if isinstance(column, str) else column)
-        .list.eval(pl.element().replace(_SHORTHANDS))
-        .list.join(",")
-    )
-    split = joined.str.split(",").list.eval(pl.element().filter(pl.element() != ""))
-    return split.list.unique(maintain_order=True).fill_null([])
+def regions(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A list column of regions with shorthands (``low_back``) read as both sides, each once
+    (looked for only when the frame's column has a shorthand, or an empty text to leave out)."""
+    named = pl.col(column)
+    items = frame.get_column(column).explode(empty_as_null=False, keep_nulls=False)
+    if items.is_in([*_SHORTHANDS, ""]).any():
+        joined = named.list.eval(pl.element().replace(_SHORTHANDS)).list.join(",")
+        named = joined.str.split(",").list.eval(pl.element().filter(pl.element() != ""))
+    return named.list.unique(maintain_order=True).alias(column)
 
 
 def _condition_facts(conditions: pl.DataFrame) -> pl.DataFrame:
