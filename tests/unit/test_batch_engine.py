@@ -103,7 +103,13 @@ def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_the
             "conditions": ["varicose_veins:active@low_back, ", "sciatica"],
             "skin": ["bruise@low_back"],
         },
-        {"assessed_on": TODAY, "pain_regions": ["neck"], "conditions": ["varicose_veins@"]},
+        {
+            "assessed_on": TODAY,
+            "age": 50,
+            "pain_regions": ["neck"],
+            "skin": [],
+            "conditions": ["varicose_veins@"],
+        },
     ]
     got = screen(pl.DataFrame(rows), KB)
     for row, screened in zip(rows, got.iter_rows(named=True), strict=True):
