@@ -87,22 +87,21 @@ def read_once(
     known = _SEEN.of(kb, column)
     if known is not None:
         texts = texts.filter(~texts.is_in(known.get_column("text").implode()))
-    table: dict[str, list[Any]] = {name: [] for name in ("text", *schema)}
-    for text in texts.to_list():
+    new = texts.to_list()
+    readings: list[dict[str, Any]] = []
+    for text in new:
         try:
-            reading = read(text)
+            readings.append(read(text))
         except ValidationError as error:
             row = entries.filter(pl.col("text") == text).row(0, named=True)
             where = f"row {row[ROW] + 1}: {column}"
             messages = "; ".join(e["msg"] for e in error.errors())
             raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
-        table["text"].append(text)
-        for name in schema:
-            table[name].append(reading.get(name))
+    table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
     _SEEN.keep(column, columnar.frame(table, {"text": pl.String, **schema}))
-    readings = _SEEN.of(kb, column)
-    assert readings is not None
-    return entries.join(readings, on="text", how="left")
+    seen = _SEEN.of(kb, column)
+    assert seen is not None
+    return entries.join(seen, on="text", how="left")
 
 
 _CONDITION = {
@@ -209,6 +208,33 @@ def _read_procedure(text: str) -> dict[str, Any]:
 def _read_skin(text: str) -> dict[str, Any]:
     skin = SkinFinding.model_validate(skin_entry(text))
     return {"finding": skin.finding, "regions": list(skin.region)}
+
+
+Reading = dict[str, Any]
+
+
+def by_parts(
+    read: Callable[[str], Reading], head: tuple[str, ...], regions: tuple[str, ...]
+) -> Callable[[str], Reading]:
+    """``read`` for entries ``HEAD@REGIONS`` whose two parts the contract checks each on its own
+    (no check looks at both), giving the fields ``head`` and ``regions`` of the reading: an
+    entry whose head and regions have both been read before is put together from those
+    readings, any other is read whole. A register repeats its parts far more than their
+    combinations (a procedure's kind and day, and its regions)."""
+    heads: dict[str, Reading] = {}
+    places: dict[str, Reading] = {}
+
+    def reading(text: str) -> Reading:
+        first, _, second = text.partition("@")
+        known, where = heads.get(first), places.get(second)
+        if known is not None and where is not None:
+            return {**known, **where}
+        whole = read(text)
+        heads[first] = {name: whole[name] for name in head}
+        places[second] = {name: whole[name] for name in regions}
+        return whole
+
+    return reading
 
 
 def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -324,7 +350,7 @@ def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
     read = read_once(
         entries.drop_nulls("text"),
-        _read_procedure,
+        by_parts(_read_procedure, ("kind", "date"), ("regions",)),
         {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
         "procedures",
         kb,
@@ -347,7 +373,11 @@ def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
 
 def _skin_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     read = read_once(
-        exploded(frame, "skin"), _read_skin, {"finding": pl.String, "regions": _TEXTS}, "skin", kb
+        exploded(frame, "skin"),
+        by_parts(_read_skin, ("finding",), ("regions",)),
+        {"finding": pl.String, "regions": _TEXTS},
+        "skin",
+        kb,
     )
     finding = pl.col("finding")
     return read.group_by(ROW).agg(

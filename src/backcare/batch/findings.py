@@ -161,20 +161,23 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
     codes = codes_of(kb)
     code = pl.col("code")
     rows = found.with_columns(codes.column("decision", code).alias("decision"))
-    if clear.height:
-        rows = rows.join(clear, on=[ROW, "code"], how="left", maintain_order="left")
-        done = pl.col("_cleared").is_not_null() & pl.col("decision").is_in(_CLEARABLE)
+    if clear.height:  # the clearances are few: found by a key of row and code, joined after
+        pair = pl.col(ROW).cast(pl.Int64) * 2**16 + code
+        done = pair.is_in(clear.select(pair).to_series().implode())
+        done = done & pl.col("decision").is_in(_CLEARABLE)
         rows = rows.with_columns(
             pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
-            pl.when(done).then("_cleared").alias("_cleared"),
+            done.alias("_done"),
         )
-    else:
-        rows = rows.with_columns(pl.lit(None, pl.String).alias("_cleared"))
     rows = rows.with_columns(_order().alias(_KEY))
     # What a finding adds to its rule's own lists (regions, a clearance's note) is one more
     # row just after it, of no rule, whose list is read from ``added`` at ``_added``.
     regions = rows.filter(pl.col("_regions").list.len() > 0)
-    notes = rows.filter(pl.col("_cleared").is_not_null())
+    notes = (
+        rows.filter("_done").join(clear, on=[ROW, "code"], how="left", maintain_order="left")
+        if clear.height
+        else rows.clear().with_columns(pl.lit(None, pl.String).alias("_cleared"))
+    )
     added = {
         "avoid_regions": regions.get_column("_regions"),
         "notes": notes.select(pl.concat_list("_cleared")).to_series(),
