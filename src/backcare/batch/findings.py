@@ -160,42 +160,10 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
     limits they add up to with the standard session's."""
     codes = codes_of(kb)
     code = pl.col("code")
-    rows = found.with_columns(codes.column("decision", code).alias("decision"))
-    if clear.height:  # the clearances are few: found by a key of row and code, joined after
-        pair = pl.col(ROW).cast(pl.Int64) * 2**16 + code
-        done = pair.is_in(clear.select(pair).to_series().implode())
-        done = done & pl.col("decision").is_in(_CLEARABLE)
-        rows = rows.with_columns(
-            pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
-            done.alias("_done"),
-        )
-    rows = rows.with_columns(_order().alias(_KEY))
-    # What a finding adds to its rule's own lists (regions, a clearance's note) is one more
-    # row just after it, of no rule, whose list is read from ``added`` at ``_added``.
-    regions = rows.filter(pl.col("_regions").list.len() > 0)
-    notes = (
-        rows.filter("_done").join(clear, on=[ROW, "code"], how="left", maintain_order="left")
-        if clear.height
-        else rows.clear().with_columns(pl.lit(None, pl.String).alias("_cleared"))
-    )
-    added = {
-        "avoid_regions": regions.get_column("_regions"),
-        "notes": notes.select(pl.concat_list("_cleared")).to_series(),
-    }
-    extra = [
-        part.select(
-            ROW,
-            (pl.col(_KEY) + 1).alias(_KEY),
-            pl.lit(codes.none, CODE).alias("code"),
-            pl.lit(None, pl.Int8).alias("decision"),
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias(f"_added_{name}"),
-        )
-        for name, part in (("avoid_regions", regions), ("notes", notes))
-    ]
-    narrow = rows.select(ROW, _KEY, "code", "decision")
-    ordered = pl.concat([narrow, *extra], how="diagonal").sort(_KEY)
+    rows = _decided(found, clear, codes).with_columns(_order().alias(_KEY))
+    ordered, added = _with_additions(rows, clear, codes)
     listed = [
-        codes.column(name, code, added.get(name), pl.col(f"_added_{name}")).alias(name)
+        codes.column(name, code, added[name], pl.col(f"_added_{name}")).alias(name)
         if name in added
         else codes.column(name, code).alias(name)
         for name in LISTS
@@ -229,6 +197,48 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
         pl.col("minutes").alias("max_session_minutes"),
         *(pl.col(name).list.unique(maintain_order=True) for name in LISTS),
     )
+
+
+def _decided(found: pl.DataFrame, clear: pl.DataFrame, codes: Codes) -> pl.DataFrame:
+    """The findings with their decisions; a cleared one (``_done``) goes ahead with limits."""
+    code = pl.col("code")
+    rows = found.with_columns(codes.column("decision", code).alias("decision"))
+    if not clear.height:
+        return rows.with_columns(pl.lit(False).alias("_done"))
+    # The clearances are few: found by one key of row and code, their notes joined after.
+    pair = pl.col(ROW).cast(pl.Int64) * 2**16 + code
+    done = pair.is_in(clear.select(pair).to_series().implode())
+    done = done & pl.col("decision").is_in(_CLEARABLE)
+    return rows.with_columns(
+        pl.when(done).then(int(Decision.modify)).otherwise("decision").alias("decision"),
+        done.alias("_done"),
+    )
+
+
+def _with_additions(
+    rows: pl.DataFrame, clear: pl.DataFrame, codes: Codes
+) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The findings sorted (``_KEY``), each followed by what it adds to its rule's own lists
+    (regions, a clearance's note): one more row, of no rule, whose list is the item of the
+    list returned under the limit's name at ``_added_NAME``."""
+    regions = rows.filter(pl.col("_regions").list.len() > 0)
+    notes = rows.filter("_done").join(clear, on=[ROW, "code"], how="left", maintain_order="left")
+    added = {
+        "avoid_regions": regions.get_column("_regions"),
+        "notes": notes.select(pl.concat_list("_cleared")).to_series(),
+    }
+    extra = [
+        part.select(
+            ROW,
+            (pl.col(_KEY) + 1).alias(_KEY),
+            pl.lit(codes.none, CODE).alias("code"),
+            pl.lit(None, pl.Int8).alias("decision"),
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias(f"_added_{name}"),
+        )
+        for name, part in (("avoid_regions", regions), ("notes", notes))
+    ]
+    narrow = rows.select(ROW, _KEY, "code", "decision")
+    return pl.concat([narrow, *extra], how="diagonal").sort(_KEY), added
 
 
 _KEY = "_key"
