@@ -73,6 +73,8 @@ def made(kb: KnowledgeBase) -> Codes:
     entries.append((None, Decision.proceed.name, kb.plan.standard_session.modifications))
     entries.append((None, Decision.proceed.name, m.Modifications()))
     ids = [rule for rule, _, _ in entries if rule is not None]
+    if len(entries) > 2**16:
+        raise ValueError(f"{len(entries)} findings do not fit the codes' {CODE}")
 
     mods = [mods for _, _, mods in entries]
     ranks = [kb.pressure_rank(x.max_pressure) if x.max_pressure else None for x in mods]

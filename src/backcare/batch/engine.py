@@ -10,8 +10,6 @@ Columns outside the layout (a row id) pass through.
 
 from __future__ import annotations
 
-from functools import cache
-
 import polars as pl
 
 from backcare.batch import columnar
@@ -69,30 +67,22 @@ def finish(
         pl.col("pain.chronicity").alias("chronicity"),
         pl.col("_unrecognised_condition_texts").alias("unrecognised_conditions"),
         pl.col("_unrecognised_medication_texts").alias("unrecognised_medications"),
-        _unanswered().alias("unanswered"),
-    )
+    ).with_columns(_unanswered(flagged))
     extra = [name for name in rows.columns if name not in SCHEMA and name != ROW]
     # All in the rows' order: set side by side.
     out = pl.concat([rows.select(extra), merged.drop(ROW), facts], how="horizontal")
     return out.with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())
 
 
-def _unanswered() -> pl.Expr:
-    """The red-flag questions left out of an intake with pain, in the contract's order: which
-    are left out, as the bits of one number, picks the list from every list there can be."""
+def _unanswered(flagged: pl.DataFrame) -> pl.Series:
+    """The red-flag questions left out of each intake with pain, in the contract's order: which
+    are left out, as the bits of one number, picks the list from those of the numbers found."""
     left_out = [
-        pl.col(f"red_flags.{name}").is_null().cast(pl.UInt32) * 2**i
+        pl.col(f"red_flags.{name}").is_null().cast(pl.Int64) * 2**i
         for i, name in enumerate(RED_FLAGS)
     ]
-    bits = pl.when(pl.col("pain")).then(pl.sum_horizontal(left_out)).otherwise(0)
-    return pl.lit(_every_left_out()).gather(bits)
-
-
-@cache
-def _every_left_out() -> pl.Series:
-    """At position ``bits``: the red flags whose bits are set."""
-    lists = [
-        [name for i, name in enumerate(RED_FLAGS) if bits >> i & 1]
-        for bits in range(2 ** len(RED_FLAGS))
-    ]
-    return columnar.column("unanswered", lists, _TEXTS)
+    bits = flagged.select(pl.when("pain").then(pl.sum_horizontal(left_out)).otherwise(0))
+    found = bits.to_series().unique().sort()
+    lists = [[n for i, n in enumerate(RED_FLAGS) if every >> i & 1] for every in found]
+    at = found.search_sorted(bits.to_series())
+    return columnar.column("unanswered", lists, _TEXTS).gather(at)
