@@ -214,10 +214,10 @@ Reading = dict[str, Any]
 
 
 def by_parts(
-    read: Callable[[str], Reading], head: tuple[str, ...], regions: tuple[str, ...]
+    read: Callable[[str], Reading], head: tuple[str, ...], placed: tuple[str, ...]
 ) -> Callable[[str], Reading]:
     """``read`` for entries ``HEAD@REGIONS`` whose two parts the contract checks each on its own
-    (no check looks at both), giving the fields ``head`` and ``regions`` of the reading: an
+    (no check looks at both), giving the fields ``head`` and ``placed`` of the reading: an
     entry whose head and regions have both been read before is put together from those
     readings, any other is read whole. A register repeats its parts far more than their
     combinations (a procedure's kind and day, and its regions)."""
@@ -231,7 +231,7 @@ def by_parts(
             return {**known, **where}
         whole = read(text)
         heads[first] = {name: whole[name] for name in head}
-        places[second] = {name: whole[name] for name in regions}
+        places[second] = {name: whole[name] for name in placed}
         return whole
 
     return reading
