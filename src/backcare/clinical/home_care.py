@@ -91,7 +91,10 @@ def _routines(kb: KnowledgeBase) -> _Routines:
                 frozenset(item.regions),
                 tuple(item.regions),
                 at(exclude) if exclude else None,
-                tuple((at(c), caution.note) for c, caution in zip(cautions, item.cautions)),
+                tuple(
+                    (at(c), caution.note)
+                    for c, caution in zip(cautions, item.cautions, strict=True)
+                ),
                 kb.pressure_rank(item.pressure.max) if item.pressure else None,
                 kb.pressure_rank(item.pressure.min) if item.pressure else None,
                 frozenset(item.positions),
