@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -88,7 +89,11 @@ def _unanswered(intake: Intake) -> tuple[str, ...]:
     """Red-flag questions an intake with pain left out, so that a form can ask them."""
     if intake.pain is None:
         return ()
-    return tuple(name for name in RED_FLAGS if getattr(intake.red_flags, name) is None)
+    answers = _red_flag_answers(intake.red_flags)
+    return tuple([name for name, answer in zip(RED_FLAGS, answers, strict=True) if answer is None])
+
+
+_red_flag_answers = attrgetter(*RED_FLAGS)
 
 
 def to_json(assessment: Assessment) -> dict[str, Any]:
@@ -233,10 +238,7 @@ def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
         "avoid_techniques": list(made.avoid_techniques),
         "positioning": list(made.positioning),
         "goals": part(_goals_json, made.goals, id(made.goals), made.goals),
-        "home_care": [
-            part(_home_care_json, h, (id(h.routine), h.regions, h.notes, h.pressure), h.routine)
-            for h in made.home_care
-        ],
+        "home_care": [part(_home_care_json, h, id(h), h) for h in made.home_care],
         "home_care_left_out": [
             part(_left_out_json, x, (id(x.routine), x.reason), x.routine)
             for x in made.home_care_left_out

@@ -117,32 +117,50 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
     for routine in routines.each:
-        item = routine.item
-        if routine.regions and painful and painful.isdisjoint(routine.regions):
+        works, item = routine.regions, routine.item
+        if works and painful and painful.isdisjoint(works):
             continue  # works elsewhere than where it hurts
-        regions = tuple(r for r in routine.listed if r not in avoid) if avoid else routine.listed
+        regions = routine.listed
+        if avoid and works and not works.isdisjoint(avoid):
+            regions = tuple([r for r in regions if r not in avoid])
         if (
-            (routine.regions and (not regions or (painful and painful.isdisjoint(regions))))
+            (works and (not regions or (painful and painful.isdisjoint(regions))))
             or routine.excluded_at in held
-            or not routine.positions.isdisjoint(excluded)
-            or not routine.techniques.isdisjoint(techniques)
+            or (excluded and not routine.positions.isdisjoint(excluded))
+            or (techniques and not routine.techniques.isdisjoint(techniques))
             or (cap is not None and routine.lightest is not None and routine.lightest > cap)
         ):  # rarely: the reason is written only then
             reason = _reason(routine, regions, painful, excluded, held, screening, kb)
             left_out.append(LeftOut(item, reason))
             continue
-        notes = [note for at, note in routine.cautions_at if at in held]
+        notes = [note for at, note in routine.cautions_at if at in held] if held else []
         pressure: str | None = None
         if item.pressure:
             pressure = item.pressure.max
             if cap is not None and routine.firmest is not None and cap < routine.firmest:
                 pressure = limits.max_pressure
                 notes.insert(0, _softened(pressure))
-        chosen.append(HomeCare(item, regions, tuple(notes), pressure))
+        chosen.append(_home_care(item, regions, tuple(notes), pressure))
     return Selection(tuple(chosen), tuple(left_out))
 
 
 _NOWHERE: frozenset[str] = frozenset()
+_HOME_CARE_KEPT = 8192
+_home_cares: dict[tuple[int, tuple[str, ...], tuple[str, ...], str | None], HomeCare] = {}
+
+
+def _home_care(
+    item: m.SelfCare, regions: tuple[str, ...], notes: tuple[str, ...], pressure: str | None
+) -> HomeCare:
+    """The routine on these regions with these notes: the same few are chosen for many
+    clients, so each is made once and shared (it holds the routine, so its id is not reused)."""
+    key = (id(item), regions, notes, pressure)
+    kept = _home_cares.get(key)
+    if kept is None or kept.routine is not item:
+        if len(_home_cares) >= _HOME_CARE_KEPT:
+            _home_cares.clear()
+        kept = _home_cares[key] = HomeCare(item, regions, notes, pressure)
+    return kept
 
 
 def _ruled_out(positioning: tuple[str, ...], kb: KnowledgeBase) -> frozenset[str]:

@@ -64,54 +64,44 @@ def screen(
         found = [_clear(finding, cleared) for finding in found]
     findings = sorted(found, key=_severity, reverse=True)  # stable: equals keep their order
     decision = findings[0].decision if findings else Decision.proceed
-    limits = merge(
-        (kb.plan.standard_session.modifications, *(f.modifications for f in findings)), kb
-    )
+    every = (kb.plan.standard_session.modifications, *(f.modifications for f in findings))
+    # Kept by the identities of the modifications, held with the limits (so not reused).
+    _held, limits = _MERGED.get(kb, tuple(map(id, every)), lambda: (every, merge(every, kb)))
     return Screening(decision, tuple(findings), limits)
 
 
+_MERGED: Kept[tuple[tuple[m.Modifications, ...], Limits]] = Kept(size=4096)
 _severity = attrgetter("decision")
-_NO_LIMITS = Limits(None, (), (), (), None, ())
 
 
 def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
-    """The limits of every modification together, added one at a time: many sets of findings
-    begin alike, so each step is kept by the identities of the limits so far and of the
-    modification added (held with the result, so neither identity is reused)."""
-    limits = _NO_LIMITS
+    pressures: list[str] = []
+    minutes: list[int] = []
+    regions: dict[str, None] = {}
+    techniques: dict[str, None] = {}
+    positioning: dict[str, None] = {}
+    notes: dict[str, None] = {}
     for mods in all_modifications:
-        limits = _with(limits, mods, kb)
-    return limits
-
-
-_MERGED: Kept[tuple[Limits, m.Modifications, Limits]] = Kept(size=8192)
-
-
-def _with(limits: Limits, mods: m.Modifications, kb: KnowledgeBase) -> Limits:
-    key = (id(limits), id(mods))
-    return _MERGED.get(kb, key, lambda: (limits, mods, _added(limits, mods, kb)))[2]
-
-
-def _added(limits: Limits, mods: m.Modifications, kb: KnowledgeBase) -> Limits:
-    """The limits with one more modification: the lowest pressure and the shortest session
-    win; avoid-lists, positioning and notes unite, in the order first given."""
-    pressure, minutes = limits.max_pressure, limits.max_session_minutes
-    if mods.max_pressure:
-        pressure = kb.gentlest(pressure, mods.max_pressure)
-    if mods.max_session_minutes:
-        minutes = min(minutes or mods.max_session_minutes, mods.max_session_minutes)
+        if mods.max_pressure:
+            pressures.append(mods.max_pressure)
+        if mods.max_session_minutes:
+            minutes.append(mods.max_session_minutes)
+        for found, given in (
+            (regions, mods.avoid_regions),
+            (techniques, mods.avoid_techniques),
+            (positioning, mods.positioning),
+            (notes, mods.notes),
+        ):
+            if given:  # most findings give one or two of the four
+                found.update(dict.fromkeys(given))
     return Limits(
-        max_pressure=pressure,
-        avoid_regions=_united(limits.avoid_regions, mods.avoid_regions),
-        avoid_techniques=_united(limits.avoid_techniques, mods.avoid_techniques),
-        positioning=_united(limits.positioning, mods.positioning),
-        max_session_minutes=minutes,
-        notes=_united(limits.notes, mods.notes),
+        max_pressure=kb.gentlest(*pressures) if pressures else None,
+        avoid_regions=tuple(regions),
+        avoid_techniques=tuple(techniques),
+        positioning=tuple(positioning),
+        max_session_minutes=min(minutes) if minutes else None,
+        notes=tuple(notes),
     )
-
-
-def _united(kept: tuple[str, ...], given: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*kept, *given))) if given else kept
 
 
 Basis = m.Outcome | m.Rule | m.MedicationClass
