@@ -157,10 +157,13 @@ def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
         },
         "unanswered": list(assessment.unanswered),
         "knowledge_version": assessment.knowledge_version,
+        # A name's reading is kept and shared by the intakes that write it alike.
         "medication_readings": [
-            _medication_reading_json(r) for r in assessment.medication_readings
+            part(_medication_reading_json, r, id(r), r) for r in assessment.medication_readings
         ],
-        "condition_readings": [_condition_reading_json(r) for r in assessment.condition_readings],
+        "condition_readings": [
+            part(_condition_reading_json, r, id(r), r) for r in assessment.condition_readings
+        ],
         "to_confirm": list(assessment.to_confirm),
     }
 

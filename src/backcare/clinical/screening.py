@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
-from backcare.clinical.facts import Reading, is_unplaced, status_of
+from backcare.clinical.facts import KnownCondition, Reading, status_of
 from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
@@ -167,23 +167,37 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
 
 
 def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
+    rows = per_knowledge(kb, _condition_rows)
     for known in reading.conditions:
-        condition = kb.conditions[known.id]
-        status = status_of(known, kb)
-        outcome = kb.condition_outcomes[known.id][status]
-        local = condition.local and Decision[outcome.decision] >= Decision.modify
-        unplaced = is_unplaced(known, kb)
+        key = (known.id, known.status, known.stated)
+        row = rows.get(key) or rows.setdefault(key, _condition_row(known, kb))
+        rule, outcome, title, local, condition = row
+        unplaced = local and not known.regions
         regions = condition.usual_regions if unplaced else known.regions
-        finding = _finding(
-            f"condition.{known.id}.{status}",
-            outcome,
-            outcome.title or condition.name,
-            regions if local else (),
-        )
+        finding = _finding(rule, outcome, title, regions if local else ())
         if unplaced:  # without usual regions, policy.local_condition_without_place keeps away
             where = f"Where is the {condition.name.lower()}?"
             finding = replace(finding, questions=(where, *finding.questions))
         yield finding
+
+
+_ConditionRow = tuple[str, m.Outcome, str, bool, m.Condition]
+
+
+def _condition_rows(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], _ConditionRow]:
+    """Each condition's row by id, status and whether the status was given, filled as met."""
+    return {}
+
+
+def _condition_row(known: KnownCondition, kb: KnowledgeBase) -> _ConditionRow:
+    """The rule id, outcome and title of a condition under its status, and whether it limits
+    the session locally (on its regions, or where it usually is when the intake gives none)."""
+    condition = kb.conditions[known.id]
+    status = status_of(known, kb)
+    outcome = kb.condition_outcomes[known.id][status]
+    local = condition.local and Decision[outcome.decision] >= Decision.modify
+    title = outcome.title or condition.name
+    return f"condition.{known.id}.{status}", outcome, title, local, condition
 
 
 def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
