@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
@@ -140,27 +141,25 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
             if cap is not None and routine.firmest is not None and cap < routine.firmest:
                 pressure = limits.max_pressure
                 notes.insert(0, _softened(pressure))
-        chosen.append(_home_care(item, regions, tuple(notes), pressure))
+        chosen.append(_home_care(item, regions, tuple(notes), pressure, kb))
     return Selection(tuple(chosen), tuple(left_out))
 
 
 _NOWHERE: frozenset[str] = frozenset()
-_HOME_CARE_KEPT = 8192
-_home_cares: dict[tuple[int, tuple[str, ...], tuple[str, ...], str | None], HomeCare] = {}
+_CHOSEN: Kept[HomeCare] = Kept(size=8192)
 
 
 def _home_care(
-    item: m.SelfCare, regions: tuple[str, ...], notes: tuple[str, ...], pressure: str | None
+    item: m.SelfCare,
+    regions: tuple[str, ...],
+    notes: tuple[str, ...],
+    pressure: str | None,
+    kb: KnowledgeBase,
 ) -> HomeCare:
     """The routine on these regions with these notes: the same few are chosen for many
     clients, so each is made once and shared (it holds the routine, so its id is not reused)."""
     key = (id(item), regions, notes, pressure)
-    kept = _home_cares.get(key)
-    if kept is None or kept.routine is not item:
-        if len(_home_cares) >= _HOME_CARE_KEPT:
-            _home_cares.clear()
-        kept = _home_cares[key] = HomeCare(item, regions, notes, pressure)
-    return kept
+    return _CHOSEN.get(kb, key, lambda: HomeCare(item, regions, notes, pressure))
 
 
 def _ruled_out(positioning: tuple[str, ...], kb: KnowledgeBase) -> frozenset[str]:

@@ -167,18 +167,24 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
 
 
 def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    rows = per_knowledge(kb, _condition_rows)
+    rows, asking = per_knowledge(kb, _condition_rows), per_knowledge(kb, _asking_where)
     for known in reading.conditions:
         key = (known.id, known.status, known.stated)
         row = rows.get(key) or rows.setdefault(key, _condition_row(known, kb))
-        rule, outcome, title, local, condition = row
-        unplaced = local and not known.regions
-        regions = condition.usual_regions if unplaced else known.regions
-        finding = _finding(rule, outcome, title, regions if local else ())
-        if unplaced:  # without usual regions, policy.local_condition_without_place keeps away
-            where = f"Where is the {condition.name.lower()}?"
-            finding = replace(finding, questions=(where, *finding.questions))
-        yield finding
+        rule, outcome, title, local, _condition = row
+        if local and not known.regions:  # where it usually is, asking where it is
+            yield asking.get(key) or asking.setdefault(key, _unplaced_finding(row))
+        else:
+            yield _finding(rule, outcome, title, known.regions if local else ())
+
+
+def _unplaced_finding(row: _ConditionRow) -> Finding:
+    """A local condition's finding when the intake does not say where it is: on its usual
+    regions (without any, policy.local_condition_without_place keeps away), asking where."""
+    rule, outcome, title, _local, condition = row
+    finding = _finding(rule, outcome, title, condition.usual_regions)
+    where = f"Where is the {condition.name.lower()}?"
+    return replace(finding, questions=(where, *finding.questions))
 
 
 _ConditionRow = tuple[str, m.Outcome, str, bool, m.Condition]
@@ -186,6 +192,12 @@ _ConditionRow = tuple[str, m.Outcome, str, bool, m.Condition]
 
 def _condition_rows(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], _ConditionRow]:
     """Each condition's row by id, status and whether the status was given, filled as met."""
+    return {}
+
+
+def _asking_where(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], Finding]:
+    """Each unplaced local condition's finding by id, status and whether the status was given,
+    filled as met."""
     return {}
 
 
