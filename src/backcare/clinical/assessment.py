@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -88,7 +89,11 @@ def _unanswered(intake: Intake) -> tuple[str, ...]:
     """Red-flag questions an intake with pain left out, so that a form can ask them."""
     if intake.pain is None:
         return ()
-    return tuple(name for name in RED_FLAGS if getattr(intake.red_flags, name) is None)
+    answers = _red_flag_answers(intake.red_flags)
+    return tuple([name for name, answer in zip(RED_FLAGS, answers, strict=True) if answer is None])
+
+
+_red_flag_answers = attrgetter(*RED_FLAGS)
 
 
 def to_json(assessment: Assessment) -> dict[str, Any]:
@@ -112,23 +117,27 @@ def _fresh(make: Callable[[Any], Any], value: Any, _key: Hashable, _held: object
     return make(value)
 
 
-_PARTS_KEPT = 8192
-_parts: dict[tuple[Callable[[Any], Any], Hashable], tuple[object, orjson.Fragment]] = {}
+_PARTS_KEPT = 8192  # of each kind
+_parts: dict[Callable[[Any], Any], dict[Hashable, tuple[object, orjson.Fragment]]] = {}
 
 
 def _kept(make: Callable[[Any], Any], value: Any, key: Hashable, held: object) -> Any:
     """The JSON text of ``make(value)``, written once for each ``key``: the identity of the
-    immutable knowledge-base entry it is made of (``held``, kept with the text so that its
+    immutable entry or kept result it is made of (``held``, kept with the text so that its
     identity is not reused), with whatever else the value holds."""
-    kept = _parts.get((make, key))
+    table = _parts.get(make)
+    if table is None:
+        table = _parts.setdefault(make, {})
+    kept = table.get(key)
     if kept is None or kept[0] is not held:
-        if len(_parts) >= _PARTS_KEPT:
-            _parts.clear()
-        kept = _parts[make, key] = (held, orjson.Fragment(orjson.dumps(make(value))))
+        if len(table) >= _PARTS_KEPT:
+            table.clear()
+        kept = table[key] = (held, orjson.Fragment(orjson.dumps(make(value))))
     return kept[1]
 
 
 def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
+    ranked, excluded = assessment.recommendations, assessment.excluded
     return {
         "decision": assessment.decision.name,
         "summary": assessment.summary,
@@ -136,9 +145,11 @@ def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
         "assessed_on": assessment.assessed_on,
         "chronicity": assessment.chronicity,
         "findings": [part(_finding_json, f, id(f), f) for f in assessment.findings],
+        # Rankings and exclusions are kept results (clinical/kept.py), shared by the
+        # assessments that reach them, so each is written once.
         "modifications": _limits_json(assessment.limits),
-        "recommendations": [_recommendation_json(r) for r in assessment.recommendations],
-        "excluded_modalities": [_exclusion_json(e) for e in assessment.excluded],
+        "recommendations": part(_recommendations_json, ranked, id(ranked), ranked),
+        "excluded_modalities": part(_exclusions_json, excluded, id(excluded), excluded),
         "plan": _plan_json(assessment.plan, part),
         "unrecognised": {
             "medications": list(assessment.unrecognised_medications),
@@ -146,20 +157,26 @@ def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
         },
         "unanswered": list(assessment.unanswered),
         "knowledge_version": assessment.knowledge_version,
+        # A name's reading is kept and shared by the intakes that write it alike.
         "medication_readings": [
-            _medication_reading_json(r) for r in assessment.medication_readings
+            part(_medication_reading_json, r, id(r), r) for r in assessment.medication_readings
         ],
-        "condition_readings": [_condition_reading_json(r) for r in assessment.condition_readings],
+        "condition_readings": [
+            part(_condition_reading_json, r, id(r), r) for r in assessment.condition_readings
+        ],
         "to_confirm": list(assessment.to_confirm),
     }
 
 
-def _recommendation_json(r: recommendation.Recommendation) -> dict[str, Any]:
-    return {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
+def _recommendations_json(ranked: tuple[recommendation.Recommendation, ...]) -> list[Any]:
+    return [
+        {"modality": r.modality, "rank": r.rank, "score": r.score, "reasons": list(r.reasons)}
+        for r in ranked
+    ]
 
 
-def _exclusion_json(e: recommendation.Exclusion) -> dict[str, Any]:
-    return {"modality": e.modality, "reasons": list(e.reasons)}
+def _exclusions_json(excluded: tuple[recommendation.Exclusion, ...]) -> list[Any]:
+    return [{"modality": e.modality, "reasons": list(e.reasons)} for e in excluded]
 
 
 def _medication_reading_json(r: MedicationReading) -> dict[str, Any]:
@@ -210,6 +227,7 @@ def _finding_json(finding: screening.Finding) -> dict[str, Any]:
 def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
     if made is None:
         return None
+    triggers = made.review_triggers  # these, the goals and the sources are kept and shared
     return {
         "modality": made.modality,
         "alternatives": list(made.alternatives),
@@ -222,37 +240,37 @@ def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
         "avoid_regions": list(made.avoid_regions),
         "avoid_techniques": list(made.avoid_techniques),
         "positioning": list(made.positioning),
-        "goals": [_goal_json(g) for g in made.goals],
-        "home_care": [
-            part(_home_care_json, h, (id(h.routine), h.regions, h.notes, h.pressure), h.routine)
-            for h in made.home_care
-        ],
+        "goals": part(_goals_json, made.goals, id(made.goals), made.goals),
+        "home_care": [part(_home_care_json, h, id(h), h) for h in made.home_care],
         "home_care_left_out": [
             part(_left_out_json, x, (id(x.routine), x.reason), x.routine)
             for x in made.home_care_left_out
         ],
-        "review_triggers": [part(_trigger_json, t, id(t), t) for t in made.review_triggers],
+        "review_triggers": part(_triggers_json, triggers, id(triggers), triggers),
         "notes": list(made.notes),
-        "sources": list(made.sources),
+        "sources": part(list, made.sources, id(made.sources), made.sources),
     }
 
 
-def _goal_json(g: plan.Goal) -> dict[str, Any]:
-    return {
-        "kind": g.kind,
-        "text": g.text,
-        "baseline": g.baseline,
-        "target": g.target,
-        "sources": list(g.sources),
-    }
+def _goals_json(goals: tuple[plan.Goal, ...]) -> list[Any]:
+    return [
+        {
+            "kind": g.kind,
+            "text": g.text,
+            "baseline": g.baseline,
+            "target": g.target,
+            "sources": list(g.sources),
+        }
+        for g in goals
+    ]
 
 
 def _left_out_json(item: home_care.LeftOut) -> dict[str, Any]:
     return {"id": item.id, "name": item.routine.name, "reason": item.reason}
 
 
-def _trigger_json(trigger: m.ReviewTrigger) -> dict[str, Any]:
-    return _flat_dump(trigger, defaults=True)
+def _triggers_json(triggers: tuple[m.ReviewTrigger, ...]) -> list[Any]:
+    return [_flat_dump(trigger, defaults=True) for trigger in triggers]
 
 
 _DUMPS_KEPT = 4096

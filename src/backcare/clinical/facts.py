@@ -7,6 +7,7 @@ ids, medication lines to classes. What it cannot resolve is kept, never dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from backcare.clinical.intake import Intake, Pain
@@ -37,12 +38,22 @@ class Reading:
 
 
 def read(intake: Intake, kb: KnowledgeBase) -> Reading:
-    condition_readings = tuple(map(kb.read_condition, [entry.id for entry in intake.conditions]))
-    medication_readings = tuple(map(kb.read_medication, intake.medications))
-    conditions = _conditions(intake, condition_readings)
-    classes = tuple(dict.fromkeys(c for r in medication_readings for c in r.classes))
-    unknown_conditions = tuple(r.text for r in condition_readings if r.condition is None)
-    unknown_medications = tuple(r.text for r in medication_readings if r.how == "unrecognised")
+    condition_readings: tuple[ConditionReading, ...] = ()
+    medication_readings: tuple[MedicationReading, ...] = ()
+    conditions: tuple[KnownCondition, ...] = ()
+    classes: tuple[str, ...] = ()
+    unknown_conditions: tuple[str, ...] = ()
+    unknown_medications: tuple[str, ...] = ()
+    if intake.conditions:
+        condition_readings = tuple([kb.read_condition(entry.id) for entry in intake.conditions])
+        conditions = _conditions(intake, condition_readings)
+        unknown_conditions = tuple([r.text for r in condition_readings if r.condition is None])
+    if intake.medications:
+        medication_readings = tuple(map(kb.read_medication, intake.medications))
+        classes = tuple(dict.fromkeys([c for r in medication_readings for c in r.classes]))
+        unknown_medications = tuple(
+            [r.text for r in medication_readings if r.how == "unrecognised"]
+        )
     chronicity = _chronicity(intake, kb)
     facts = dict(_UNANSWERED)  # every fact, in one order, as an intake that gives nothing
     client = intake.client
@@ -58,8 +69,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     if intake.pain is not None:
         _pain_facts(facts, intake.pain, chronicity)
         facts["pain.explained"] = _explained(conditions, kb)
-    for name, key in _RED_FLAG_KEYS:
-        facts[key] = getattr(intake.red_flags, name)
+    facts.update(zip(_RED_FLAG_FACTS, _red_flag_answers(intake.red_flags), strict=True))
     if conditions:
         facts["conditions"] = frozenset(c.id for c in conditions)
         _by_status(facts, conditions)
@@ -91,7 +101,8 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     )
 
 
-_RED_FLAG_KEYS = tuple((name, f"red_flags.{name}") for name in RED_FLAGS)
+_RED_FLAG_FACTS = tuple(f"red_flags.{name}" for name in RED_FLAGS)
+_red_flag_answers = attrgetter(*RED_FLAGS)
 _STATUS_KEYS = {status: f"conditions.{status}" for status in STATUSES}
 _SKIN_KEYS = {finding: f"skin.{finding}" for finding in SKIN_FINDINGS}
 _PROCEDURE_KEYS = {kind: (f"{kind}.weeks_ago", f"{kind}.regions") for kind in PROCEDURE_KINDS}
@@ -112,7 +123,8 @@ _PAIN_VALUES = (
     "morning_stiffness_minutes",
     "new_or_changed",
 )
-_PAIN_KEYS = tuple((name, f"pain.{name}") for name in _PAIN_VALUES)
+_PAIN_FACTS = tuple(f"pain.{name}" for name in _PAIN_VALUES)
+_pain_answers = attrgetter(*_PAIN_VALUES)
 _UNANSWERED: dict[str, Any] = {
     "age": None,
     "sex": None,
@@ -134,7 +146,7 @@ _UNANSWERED: dict[str, Any] = {
     "pain.morning_stiffness_minutes": None,
     "pain.new_or_changed": None,
     "pain.explained": False,
-    **{key: None for _, key in _RED_FLAG_KEYS},
+    **dict.fromkeys(_RED_FLAG_FACTS),
     "conditions": _NOTHING,
     **dict.fromkeys(_STATUS_KEYS.values(), _NOTHING),
     "medication_classes": _NOTHING,
@@ -165,8 +177,7 @@ def _pain_facts(facts: dict[str, Any], pain: Pain, chronicity: str | None) -> No
     facts["pain.chronicity"] = chronicity
     facts["pain.numbness"] = frozenset(pain.numbness)
     facts["pain.weakness"] = frozenset(pain.weakness)
-    for name, key in _PAIN_KEYS:
-        facts[key] = getattr(pain, name)
+    facts.update(zip(_PAIN_FACTS, _pain_answers(pain), strict=True))
 
 
 def _procedure_facts(facts: dict[str, Any], intake: Intake) -> None:

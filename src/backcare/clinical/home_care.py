@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from backcare.clinical.facts import Reading
 from backcare.clinical.intake import Intake
+from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.clinical.positioning import ruled_out
 from backcare.clinical.screening import Finding, Screening
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge import model as m
-from backcare.knowledge.rule import Facts, Predicate, compile_all, compile_predicate
+from backcare.knowledge.rule import Facts, Node, compile_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +62,28 @@ class _Routine:
     item: m.SelfCare
     regions: frozenset[str]  # where it works; empty: anywhere
     listed: tuple[str, ...]  # the same, in the knowledge base's order
-    excluded: Predicate | None
-    cautioned: Callable[[Facts], list[int]]  # the positions of the cautions that hold
+    excluded_at: int | None  # the position of its exclusion among every routine's conditions
+    cautions_at: tuple[tuple[int, str], ...]  # each caution's position there, with its note
     firmest: int | None  # the rank of the most pressure it asks for; None: it presses nothing
     lightest: int | None  # the rank of the least pressure it can be done with
     positions: frozenset[str]
     techniques: frozenset[str]
 
 
-def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
+@dataclass(frozen=True, slots=True)
+class _Routines:
+    each: tuple[_Routine, ...]
+    holding: Callable[[Facts], list[int]]  # every exclusion and caution, in one function
+
+
+def _routines(kb: KnowledgeBase) -> _Routines:
     found = []
+    conditions: list[Node] = []
+
+    def at(condition: Node) -> int:
+        conditions.append(condition)
+        return len(conditions) - 1
+
     for item in kb.self_care.values():
         exclude, cautions = kb.self_care_conditions[item.id]
         found.append(
@@ -78,15 +91,18 @@ def _routines(kb: KnowledgeBase) -> tuple[_Routine, ...]:
                 item,
                 frozenset(item.regions),
                 tuple(item.regions),
-                compile_predicate(exclude) if exclude else None,
-                compile_all(cautions),
+                at(exclude) if exclude else None,
+                tuple(
+                    (at(c), caution.note)
+                    for c, caution in zip(cautions, item.cautions, strict=True)
+                ),
                 kb.pressure_rank(item.pressure.max) if item.pressure else None,
                 kb.pressure_rank(item.pressure.min) if item.pressure else None,
                 frozenset(item.positions),
                 frozenset(item.techniques),
             )
         )
-    return tuple(found)
+    return _Routines(tuple(found), compile_all(conditions))
 
 
 def select(intake: Intake, reading: Reading, screening: Screening, kb: KnowledgeBase) -> Selection:
@@ -94,39 +110,56 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     limits = screening.limits
     avoid = frozenset(limits.avoid_regions)
     painful = frozenset(intake.pain.regions) if intake.pain else _NOWHERE
-    facts = reading.facts
     excluded = _ruled_out(limits.positioning, kb)  # once, not once a routine
     techniques = frozenset(limits.avoid_techniques)
     cap = kb.pressure_rank(limits.max_pressure) if limits.max_pressure else None
+    routines = per_knowledge(kb, _routines)
+    held = routines.holding(reading.facts)
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
-    for routine in per_knowledge(kb, _routines):
-        item = routine.item
-        if routine.regions and painful and painful.isdisjoint(routine.regions):
+    for routine in routines.each:
+        works, item = routine.regions, routine.item
+        if works and painful and painful.isdisjoint(works):
             continue  # works elsewhere than where it hurts
-        regions = tuple(r for r in routine.listed if r not in avoid) if avoid else routine.listed
+        regions = routine.listed
+        if avoid and works and not works.isdisjoint(avoid):
+            regions = tuple([r for r in regions if r not in avoid])
         if (
-            (routine.regions and (not regions or (painful and painful.isdisjoint(regions))))
-            or (routine.excluded is not None and routine.excluded(facts))
-            or not routine.positions.isdisjoint(excluded)
-            or not routine.techniques.isdisjoint(techniques)
+            (works and (not regions or (painful and painful.isdisjoint(regions))))
+            or routine.excluded_at in held
+            or (excluded and not routine.positions.isdisjoint(excluded))
+            or (techniques and not routine.techniques.isdisjoint(techniques))
             or (cap is not None and routine.lightest is not None and routine.lightest > cap)
         ):  # rarely: the reason is written only then
-            reason = _reason(routine, regions, painful, excluded, facts, screening, kb)
+            reason = _reason(routine, regions, painful, excluded, held, screening, kb)
             left_out.append(LeftOut(item, reason))
             continue
-        notes = [item.cautions[at].note for at in routine.cautioned(facts)]
+        notes = [note for at, note in routine.cautions_at if at in held] if held else []
         pressure: str | None = None
         if item.pressure:
             pressure = item.pressure.max
             if cap is not None and routine.firmest is not None and cap < routine.firmest:
                 pressure = limits.max_pressure
                 notes.insert(0, _softened(pressure))
-        chosen.append(HomeCare(item, regions, tuple(notes), pressure))
+        chosen.append(_home_care(item, regions, tuple(notes), pressure, kb))
     return Selection(tuple(chosen), tuple(left_out))
 
 
 _NOWHERE: frozenset[str] = frozenset()
+_CHOSEN: Kept[HomeCare] = Kept(size=8192)
+
+
+def _home_care(
+    item: m.SelfCare,
+    regions: tuple[str, ...],
+    notes: tuple[str, ...],
+    pressure: str | None,
+    kb: KnowledgeBase,
+) -> HomeCare:
+    """The routine on these regions with these notes: the same few are chosen for many
+    clients, so each is made once and shared (it holds the routine, so its id is not reused)."""
+    key = (id(item), regions, notes, pressure)
+    return _CHOSEN.get(kb, key, lambda: HomeCare(item, regions, notes, pressure))
 
 
 def _ruled_out(positioning: tuple[str, ...], kb: KnowledgeBase) -> frozenset[str]:
@@ -138,7 +171,7 @@ def _reason(
     regions: tuple[str, ...],
     painful: frozenset[str],
     excluded: frozenset[str],
-    facts: Facts,
+    held: list[int],
     screening: Screening,
     kb: KnowledgeBase,
 ) -> str:
@@ -146,7 +179,7 @@ def _reason(
     item = routine.item
     if item.regions and (not regions or (painful and painful.isdisjoint(regions))):
         return "the regions where it would help are to be avoided today"
-    if routine.excluded is not None and routine.excluded(facts):
+    if routine.excluded_at in held:
         return item.exclude_why or "the screening rules it out"
     return (
         _avoided_position(item, excluded, screening, kb)

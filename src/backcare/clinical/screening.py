@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
-from backcare.clinical.facts import Reading, is_unplaced, status_of
+from backcare.clinical.facts import KnownCondition, Reading, status_of
 from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
@@ -61,7 +62,7 @@ def screen(
     ]
     if cleared:
         found = [_clear(finding, cleared) for finding in found]
-    findings = sorted(found, key=lambda finding: -finding.decision)
+    findings = sorted(found, key=_severity, reverse=True)  # stable: equals keep their order
     decision = findings[0].decision if findings else Decision.proceed
     every = (kb.plan.standard_session.modifications, *(f.modifications for f in findings))
     # Kept by the identities of the modifications, held with the limits (so not reused).
@@ -70,6 +71,7 @@ def screen(
 
 
 _MERGED: Kept[tuple[tuple[m.Modifications, ...], Limits]] = Kept(size=4096)
+_severity = attrgetter("decision")
 
 
 def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
@@ -165,23 +167,49 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
 
 
 def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
+    rows, asking = per_knowledge(kb, _condition_rows), per_knowledge(kb, _asking_where)
     for known in reading.conditions:
-        condition = kb.conditions[known.id]
-        status = status_of(known, kb)
-        outcome = kb.condition_outcomes[known.id][status]
-        local = condition.local and Decision[outcome.decision] >= Decision.modify
-        unplaced = is_unplaced(known, kb)
-        regions = condition.usual_regions if unplaced else known.regions
-        finding = _finding(
-            f"condition.{known.id}.{status}",
-            outcome,
-            outcome.title or condition.name,
-            regions if local else (),
-        )
-        if unplaced:  # without usual regions, policy.local_condition_without_place keeps away
-            where = f"Where is the {condition.name.lower()}?"
-            finding = replace(finding, questions=(where, *finding.questions))
-        yield finding
+        key = (known.id, known.status, known.stated)
+        row = rows.get(key) or rows.setdefault(key, _condition_row(known, kb))
+        rule, outcome, title, local, _condition = row
+        if local and not known.regions:  # where it usually is, asking where it is
+            yield asking.get(key) or asking.setdefault(key, _unplaced_finding(row))
+        else:
+            yield _finding(rule, outcome, title, known.regions if local else ())
+
+
+def _unplaced_finding(row: _ConditionRow) -> Finding:
+    """A local condition's finding when the intake does not say where it is: on its usual
+    regions (without any, policy.local_condition_without_place keeps away), asking where."""
+    rule, outcome, title, _local, condition = row
+    finding = _finding(rule, outcome, title, condition.usual_regions)
+    where = f"Where is the {condition.name.lower()}?"
+    return replace(finding, questions=(where, *finding.questions))
+
+
+_ConditionRow = tuple[str, m.Outcome, str, bool, m.Condition]
+
+
+def _condition_rows(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], _ConditionRow]:
+    """Each condition's row by id, status and whether the status was given, filled as met."""
+    return {}
+
+
+def _asking_where(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], Finding]:
+    """Each unplaced local condition's finding by id, status and whether the status was given,
+    filled as met."""
+    return {}
+
+
+def _condition_row(known: KnownCondition, kb: KnowledgeBase) -> _ConditionRow:
+    """The rule id, outcome and title of a condition under its status, and whether it limits
+    the session locally (on its regions, or where it usually is when the intake gives none)."""
+    condition = kb.conditions[known.id]
+    status = status_of(known, kb)
+    outcome = kb.condition_outcomes[known.id][status]
+    local = condition.local and Decision[outcome.decision] >= Decision.modify
+    title = outcome.title or condition.name
+    return f"condition.{known.id}.{status}", outcome, title, local, condition
 
 
 def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:

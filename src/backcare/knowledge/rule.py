@@ -23,6 +23,7 @@ function over a fact mapping, compiled once (``compile_all``: many conditions in
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -205,7 +206,7 @@ def compile_predicate(node: Node) -> Predicate:
     source = _Source()
     expression = source.of(node)
     holds: Predicate = _generated(
-        ("def holds(facts):", f"    return {expression}"), "holds", source.values
+        ("def holds(facts):", f"    return True if {expression} else False"), "holds", source.values
     )
     return holds
 
@@ -226,15 +227,28 @@ def compile_when_needed(node: Node) -> Predicate:
 
 def compile_all(nodes: Sequence[Node]) -> Callable[[Facts], list[int]]:
     """The positions of the conditions that hold, in their order: every condition in one
-    function (what ``compile_predicate`` of each gives, without a call per condition)."""
-    source = _Source()
-    lines = ["def holding(facts):", "    found = []"]
+    function (what ``compile_predicate`` of each gives, without a call per condition). A fact
+    that several conditions read is looked up once."""
+    uses = Counter(fact for node in nodes for fact in _tests_of(node))
+    source = _Source({fact: f"_f{i}" for i, fact in enumerate(f for f, n in uses.items() if n > 1)})
+    lines = ["def holding(facts):"]
+    lines += [f"    {name} = facts[{fact!r}]" for fact, name in source.local.items()]
+    lines.append("    found = []")
     for position, node in enumerate(nodes):
         lines += [f"    if {source.of(node)}:", f"        found.append({position})"]
     holding: Callable[[Facts], list[int]] = _generated(
         (*lines, "    return found"), "holding", source.values
     )
     return holding
+
+
+def _tests_of(node: Node) -> list[str]:
+    """The fact of each test of a condition, once a test."""
+    if isinstance(node, Test):
+        return [node.fact]
+    if isinstance(node, Not):
+        return _tests_of(node.item)
+    return [fact for item in node.items for fact in _tests_of(item)]
 
 
 def _generated(lines: Sequence[str], name: str, values: dict[str, Any]) -> Any:
@@ -248,16 +262,18 @@ class _Source:
     """Python source of conditions. Fact names are written as string literals (they are the
     names of a fact table); every operand is a name bound to its value, never source text."""
 
-    def __init__(self) -> None:
+    def __init__(self, local: Mapping[str, str] | None = None) -> None:
         self.values: dict[str, Any] = {}
+        self.local = dict(local or {})  # facts already read into local names
 
     def of(self, node: Node) -> str:
         if isinstance(node, Not):
             return f"(not {self.of(node.item)})"
         if isinstance(node, Test):
             return self._test(node)
-        if isinstance(node, AtLeast):
-            return f"({' + '.join(self.of(item) for item in node.items)} >= {node.count})"
+        if isinstance(node, AtLeast):  # each sign counts one (a test may give a set, not a bool)
+            signs = " + ".join(f"(1 if {self.of(item)} else 0)" for item in node.items)
+            return f"({signs} >= {node.count})"
         items = _merge_memberships(node.items) if isinstance(node, AnyOf) else node.items
         joiner = " and " if isinstance(node, All) else " or "
         return f"({joiner.join(self.of(item) for item in items)})"
@@ -268,11 +284,14 @@ class _Source:
         return name
 
     def _test(self, test: Test) -> str:
-        fact, op = f"facts[{test.fact!r}]", test.op
+        local, op = self.local.get(test.fact), test.op
+        fact = local or f"facts[{test.fact!r}]"
         if op == "has":
             return f"({self._value(test.value)} in {fact})"
-        if op == "has_any":
-            return f"(not {self._value(test.value)}.isdisjoint({fact}))"
+        if op == "has_any":  # most set facts are empty: tested first, without a call
+            if local:
+                return f"({fact} and not {self._value(test.value)}.isdisjoint({fact}))"
+            return f"((_s := {fact}) and not {self._value(test.value)}.isdisjoint(_s))"
         if op == "empty":
             return f"(not {fact})" if test.value else f"(not not {fact})"
         if op == "in":
@@ -281,7 +300,10 @@ class _Source:
             if test.value is True:
                 return f"({fact} is True)"
             return f"({fact} == {self._value(test.value)})"
-        return f"((_x := {fact}) is not None and _x {_OPERATORS[op]} {self._value(test.value)})"
+        compared = f"{_OPERATORS[op]} {self._value(test.value)}"
+        if local:
+            return f"({fact} is not None and {fact} {compared})"
+        return f"((_x := {fact}) is not None and _x {compared})"
 
 
 _OPERATORS = {"ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
