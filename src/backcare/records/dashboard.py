@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from backcare import config
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
-from backcare.records import alert_kinds, audit, kept
+from backcare.records import alert_kinds, audit, kept, statements
 from backcare.records.alert_kinds import KINDS, ORDER, Alert
 from backcare.records.models import AlertAcknowledgement, Client, Referral, SessionNote, User
 
@@ -178,14 +178,19 @@ class _Listed:
 def _listed(user: User, kept_board: _KeptBoard) -> _Listed:
     """The kept alerts and the drafts waiting, read at every view, with the acknowledgements,
     always read afresh."""
+    assert user.clinic_id is not None
     parts = (kept_board.alerts, _ByKind.of(alert_kinds.drafts_waiting(user)))
-    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
         key: a
-        for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
+        for a in statements.fetch(_acknowledgements, user.clinic_id)
         if any((key := (a.client_id, a.kind, a.situation)) in part.index for part in parts)
     }
     return _Listed(parts, seen)
+
+
+def _acknowledgements(clinic_id: int) -> QuerySet[AlertAcknowledgement]:
+    found = AlertAcknowledgement.objects.filter(clinic_id=clinic_id)
+    return found.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,6 @@ def _kept(user: User, today: date) -> _KeptBoard:
     day, with another knowledge base, and when a referral's figures or the referral thresholds
     differ from the last view's (so a referral corrected by hand shows at once)."""
     assert user.clinic is not None
-    figures = Referral.objects.filter(clinic=user.clinic).order_by("pk")
     return kept.until_saved(
         "dashboard",
         user.clinic,
@@ -214,10 +218,18 @@ def _kept(user: User, today: date) -> _KeptBoard:
             load_knowledge().version,
             config.referral_visits_warning(),
             config.referral_expiry_warning_days(),
-            *figures.values_list(
-                "pk", "client_id", "referred_on", "visits_authorised", "expires_on", "referrer"
-            ),
+            *statements.fetch(_referral_figures, user.clinic.pk),
         ),
+    )
+
+
+def _referral_figures(clinic_id: int) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(clinic_id=clinic_id)
+        .order_by("pk")
+        .values_list(
+            "pk", "client_id", "referred_on", "visits_authorised", "expires_on", "referrer"
+        )
     )
 
 
