@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound, OutsideClinic
-from backcare.records import audit, plans, saving
+from backcare.records import audit, plans, saving, statements
 from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
 
 
@@ -46,10 +46,16 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
 
 def get(*, user: User, client_id: int) -> Client:
     """A client of the user's clinic; any other id (another clinic's too) is NotFound."""
-    try:
-        return Client.objects.select_related("clinic").get(pk=client_id, clinic=user.clinic)
-    except Client.DoesNotExist:
-        raise OutsideClinic(client_id) from None
+    assert user.clinic_id is not None
+    found = statements.fetch(_client, user.clinic_id, client_id)  # every client's page reads it
+    if not found:
+        raise OutsideClinic(client_id)
+    client: Client = found[0]
+    return client
+
+
+def _client(clinic_id: int, client_id: int) -> QuerySet[Client]:
+    return Client.objects.select_related("clinic").filter(pk=client_id, clinic_id=clinic_id)
 
 
 def open_client(*, user: User, client_id: int, purpose: str) -> Client:

@@ -3,7 +3,8 @@ new numbers: compiling a query (its joins, columns and conditions) took ten time
 running it on SQLite, and was most of a page's own time.
 
 ``fetch(build, *numbers)`` is ``list(build(*numbers))``: ``build`` makes the query from whole
-numbers (a clinic's or a client's key) and is called once per thread (each thread has its own
+numbers (a clinic's or a client's key), after the constant arguments of a ``partial`` (a
+model), and is called once per thread (each thread has its own
 database connection) with stand-ins for the numbers, which the compiled SQL's parameters then
 carry in their places; each run puts the numbers given in their places. Records come back as
 the ORM makes them (each field converted for the database, ``select_related`` records
@@ -14,8 +15,9 @@ of one ``build``: it reads no clock and no setting and closes over no value arou
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
@@ -27,6 +29,7 @@ from django.db.models.sql.compiler import SQLCompiler
 M = TypeVar("M", bound=Model)
 # stand-ins no key can be, each found in the parameters exactly where its number goes
 _STAND_IN = -(2**62)
+_SMALLEST = -(2**63)
 
 
 @dataclass(frozen=True)
@@ -42,15 +45,17 @@ _local = threading.local()
 
 
 def fetch(build: Callable[..., QuerySet[M]], *numbers: int) -> list[Any]:
-    """What ``list(build(*numbers))`` gives, without compiling the query again."""
-    if build.__closure__:  # type: ignore[attr-defined]
-        raise ValueError("the query would read values from around it: pass them as numbers")
-    kept: dict[object, _Compiled] = _local.__dict__.setdefault("compiled", {})
-    compiled = kept.get(build.__code__)  # the same for each copy of a function made in a loop
+    """What ``list(build(*numbers))`` gives, without compiling the query again. The numbers
+    are keys: one past the database's 64 bits (an address typed by hand) matches nothing."""
+    if not all(_SMALLEST <= number < -_SMALLEST for number in numbers):
+        return []
+    kept: dict[Hashable, _Compiled] = _local.__dict__.setdefault("compiled", {})
+    key = _key(build)
+    compiled = kept.get(key)
     if compiled is None:
         query = build(*(_STAND_IN - i for i in range(len(numbers))))
         try:
-            compiled = kept[build.__code__] = _compile(query, len(numbers))
+            compiled = kept[key] = _compile(query, len(numbers))
         except EmptyResultSet:  # a condition no row meets, whatever the numbers
             return []
     params = list(compiled.params)
@@ -61,6 +66,16 @@ def fetch(build: Callable[..., QuerySet[M]], *numbers: int) -> list[Any]:
         cursor.execute(compiled.sql, params)
         rows = compiler.results_iter([cursor.fetchall()], tuple_expected=not compiled.records)
         return _records(compiler, rows) if compiled.records else list(rows)
+
+
+def _key(build: Callable[..., Any]) -> Hashable:
+    """What tells one query from another: the function's code (the same for each copy of a
+    function made in a loop) and the constant arguments of a partial (a model)."""
+    if isinstance(build, partial):
+        return (*_key(build.func), build.args, tuple(sorted(build.keywords.items())))
+    if build.__closure__ or build.__defaults__ or build.__kwdefaults__:  # type: ignore[attr-defined]
+        raise ValueError("the query would read values from around it: pass them as numbers")
+    return (build.__code__,)  # type: ignore[attr-defined]
 
 
 def _compile(query: QuerySet[Any], count: int) -> _Compiled:

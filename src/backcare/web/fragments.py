@@ -19,7 +19,7 @@ import dataclasses
 import functools
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -40,6 +40,7 @@ from backcare.records.models import Immutable
 # What the part's forms carry in place of the CSRF token (letters and digits, as a token is).
 TOKEN_MARK = "csrfTokenOfTheRequestGoesHere"
 _SCALARS = (str, bytes, int, float, bool, date, time, timedelta, Decimal, UUID, Enum, type(None))
+_PLAIN = frozenset({str, int, bool, float, date, datetime, Decimal, type(None)})  # exact types
 _rendered: lru.Kept[Hashable, str] = lru.Kept(size=256)
 
 
@@ -103,6 +104,8 @@ def fingerprint(value: object) -> Hashable:
 def _fingerprint(value: object, within: set[int]) -> Hashable:
     """``within``: the records being fingerprinted around this value (records refer to each
     other: a session to its client, the client to its clinic)."""
+    if type(value) in _PLAIN:  # most values: the fields of records
+        return (type(value), value)
     if isinstance(value, Same):
         return value
     if isinstance(value, _SCALARS):
@@ -144,11 +147,13 @@ def _record(record: models.Model, within: set[int]) -> Hashable:
     within.add(id(record))
     written = _written_once(type(record))
     try:
-        fields = record.__dict__.items()
         read = tuple(
-            (k, _fingerprint(v, within)) for k, v in fields if k != "_state" and k not in written
+            (k, (type(v), v) if type(v) in _PLAIN else _fingerprint(v, within))
+            for k, v in record.__dict__.items()
+            if k != "_state" and k not in written
         )
-        related = _fingerprint(record._state.fields_cache, within)  # select_related's records
+        cache = record._state.fields_cache  # select_related's records
+        related = _fingerprint(cache, within) if cache else ()
     finally:
         within.discard(id(record))
     return (type(record), record.pk if written else None, read, related)
