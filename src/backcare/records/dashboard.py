@@ -34,6 +34,16 @@ class Group:
     shown: list[Alert]
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What a dashboard or a page of alerts is worked out from, and nothing else: the part
+    kept between views (the same object until something is saved: records/kept.py) and what
+    is read at every view."""
+
+    kept: object
+    read: tuple[object, ...]
+
+
 @dataclass
 class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
@@ -42,6 +52,7 @@ class Dashboard:
     groups: list[Group] = field(default_factory=list)
     acknowledged: list[Alert] = field(default_factory=list)
     acknowledged_count: int = 0
+    sources: Sources | None = None
 
     @property
     def alerts(self) -> list[Alert]:
@@ -59,6 +70,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
         recent_clients=list(kept_board.recent_clients),
     )
     listed = _listed(user, kept_board)
+    board.sources = Sources(kept_board, listed.read)
     board.groups = [
         Group(kind, KINDS[kind], count, first)
         for kind in KINDS
@@ -84,6 +96,7 @@ class KindPage:
     kind: str
     title: str
     page: Page[Alert]
+    sources: Sources
 
 
 def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage:
@@ -91,15 +104,17 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     audit log names the clients on that page. NotFound for a kind that does not exist."""
     if kind not in KINDS:
         raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
-    waiting = _listed(user, _kept(user, today)).waiting(kind)
-    shown = Paginator(waiting, PAGE_SIZE).get_page(page)
+    kept_board = _kept(user, today)
+    listed = _listed(user, kept_board)
+    shown = Paginator(listed.waiting(kind), PAGE_SIZE).get_page(page)
     audit.record(
         user=user,
         action="alerts.view",
         target=f"{kind} page {shown.number}",
         detail={"clients": sorted({a.client.pk for a in shown})},
     )
-    return KindPage(kind, KINDS[kind], shown)
+    sources = Sources(kept_board, (*listed.read, kind, shown.number))
+    return KindPage(kind, KINDS[kind], shown, sources)
 
 
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
@@ -147,6 +162,12 @@ class _Listed:
 
     parts: tuple[_ByKind, ...]
     seen: dict[AlertKey, AlertAcknowledgement]  # the acknowledgements of current alerts
+
+    @property
+    def read(self) -> tuple[object, ...]:
+        """What was read at this view, beside the kept alerts: the drafts and the
+        acknowledgements."""
+        return (self.parts[1].alerts, self.seen)
 
     def of_kind(self, kind: str) -> list[Alert]:
         """Every alert of the kind, most urgent first (each kind comes from one part)."""

@@ -39,6 +39,7 @@ class _Compiled:
     params: tuple[Any, ...]
     places: tuple[tuple[int, int], ...]  # (parameter, number): where each number goes
     records: bool  # records, or the tuples of a values_list query
+    converters: dict[int, Any]  # each column's conversion from the database's value
 
 
 _local = threading.local()
@@ -64,8 +65,10 @@ def fetch(build: Callable[..., QuerySet[M]], *numbers: int) -> list[Any]:
     compiler = compiled.compiler
     with compiler.connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
-        rows = compiler.results_iter([cursor.fetchall()], tuple_expected=not compiled.records)
-        return _records(compiler, rows) if compiled.records else list(rows)
+        rows: Any = cursor.fetchall()
+    if compiled.converters:
+        rows = compiler.apply_converters(rows, compiled.converters)
+    return _records(compiler, rows) if compiled.records else list(map(tuple, rows))
 
 
 def _key(build: Callable[..., Any]) -> Hashable:
@@ -95,7 +98,11 @@ def _compile(query: QuerySet[Any], count: int) -> _Compiled:
     if missing:
         raise ValueError(f"the query does not carry numbers {sorted(missing)} as parameters")
     records = query._iterable_class is ModelIterable  # type: ignore[attr-defined]
-    return _Compiled(compiler, sql, tuple(params), places, records)
+    columns = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(columns):
+        raise ValueError("a composite primary key is not read here")
+    converters = compiler.get_converters(columns)
+    return _Compiled(compiler, sql, tuple(params), places, records, converters)
 
 
 def _records(compiler: SQLCompiler, rows: Any) -> list[Any]:
