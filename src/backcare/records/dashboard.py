@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
@@ -244,7 +245,7 @@ def _kept(user: User, today: date) -> _KeptBoard:
     )
 
 
-def _referral_figures(clinic_id: int) -> QuerySet[Referral]:
+def _referral_figures(clinic_id: int) -> QuerySet[Referral, Any]:
     return (
         Referral.objects.filter(clinic_id=clinic_id)
         .order_by("pk")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
 
@@ -96,6 +96,7 @@ def _events(clinic: Clinic, *, since: int | None) -> list[tuple[int, str, str]]:
     views = ", ".join(["%s"] * len(_VIEWS))
     head = f"(SELECT MAX(seq) FROM {table} WHERE clinic_id = %s)"
     shown = f"seq = {head} OR {quote('action')} NOT IN ({views})"
+    params: list[Any]
     if since is None:
         where, params, limit = shown, [clinic.pk, *_VIEWS], " LIMIT 2"
     else:

@@ -23,13 +23,20 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
+
+from backcare import lru
 
 M = TypeVar("M", bound=Model)
 # stand-ins no key can be, each found in the parameters exactly where its number goes
 _STAND_IN = -(2**62)
 _SMALLEST = -(2**63)
+LIMIT = 256  # queries kept compiled by each thread (each page of a list is one): the oldest go
 
 
 @dataclass(frozen=True)
@@ -45,20 +52,21 @@ class _Compiled:
 _local = threading.local()
 
 
-def fetch(build: Callable[..., QuerySet[M]], *numbers: int) -> list[Any]:
+def fetch(build: Callable[..., QuerySet[M, Any]], *numbers: int) -> list[Any]:
     """What ``list(build(*numbers))`` gives, without compiling the query again. The numbers
     are keys: one past the database's 64 bits (an address typed by hand) matches nothing."""
     if not all(_SMALLEST <= number < -_SMALLEST for number in numbers):
         return []
-    kept: dict[Hashable, _Compiled] = _local.__dict__.setdefault("compiled", {})
+    kept: lru.Kept[Hashable, _Compiled] = _local.__dict__.setdefault("compiled", lru.Kept(LIMIT))
     key = _key(build)
-    compiled = kept.get(key)
+    compiled = kept.find(key)
     if compiled is None:
         query = build(*(_STAND_IN - i for i in range(len(numbers))))
         try:
-            compiled = kept[key] = _compile(query, len(numbers))
+            compiled = _compile(query, len(numbers))
         except EmptyResultSet:  # a condition no row meets, whatever the numbers
             return []
+        kept.keep(key, compiled)
     params = list(compiled.params)
     for place, number in compiled.places:
         params[place] = int(numbers[number])
@@ -71,18 +79,18 @@ def fetch(build: Callable[..., QuerySet[M]], *numbers: int) -> list[Any]:
     return _records(compiler, rows) if compiled.records else list(map(tuple, rows))
 
 
-def _key(build: Callable[..., Any]) -> Hashable:
+def _key(build: Callable[..., Any]) -> tuple[Hashable, ...]:
     """What tells one query from another: the function's code (the same for each copy of a
     function made in a loop) and the constant arguments of a partial (a model)."""
     if isinstance(build, partial):
         return (*_key(build.func), build.args, tuple(sorted(build.keywords.items())))
-    if build.__closure__ or build.__defaults__ or build.__kwdefaults__:  # type: ignore[attr-defined]
+    if build.__closure__ or build.__defaults__ or build.__kwdefaults__:
         raise ValueError("the query would read values from around it: pass them as numbers")
-    return (build.__code__,)  # type: ignore[attr-defined]
+    return (build.__code__,)
 
 
 def _compile(query: QuerySet[Any], count: int) -> _Compiled:
-    if query.db != DEFAULT_DB_ALIAS or query._iterable_class not in (  # type: ignore[attr-defined]
+    if query.db != DEFAULT_DB_ALIAS or query._iterable_class not in (
         ModelIterable,
         ValuesListIterable,
     ):
@@ -97,7 +105,7 @@ def _compile(query: QuerySet[Any], count: int) -> _Compiled:
     missing = set(range(count)) - {number for _, number in places}
     if missing:
         raise ValueError(f"the query does not carry numbers {sorted(missing)} as parameters")
-    records = query._iterable_class is ModelIterable  # type: ignore[attr-defined]
+    records = query._iterable_class is ModelIterable
     columns = [column[0] for column in compiler.select[: compiler.col_count]]
     if compiler.has_composite_fields(columns):
         raise ValueError("a composite primary key is not read here")
