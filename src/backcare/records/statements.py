@@ -4,12 +4,12 @@ running it on SQLite, and was most of a page's own time.
 
 ``fetch(build, *numbers)`` is ``list(build(*numbers))``: ``build`` makes the query from whole
 numbers (a clinic's or a client's key), after the constant arguments of a ``partial`` (a
-model), and is called once per thread (each thread has its own
-database connection) with stand-ins for the numbers, which the compiled SQL's parameters then
-carry in their places; each run puts the numbers given in their places. Records come back as
-the ORM makes them (each field converted for the database, ``select_related`` records
-attached) and rows of a ``values_list`` query as tuples. Nothing else may vary between calls
-of one ``build``: it reads no clock and no setting and closes over no value around it.
+model, a page's bounds), and is called once per thread (each thread has its own database
+connection) with stand-ins for the numbers, which the compiled SQL's parameters then carry in
+their places; each run puts the numbers given in their places. Records come back as the ORM
+makes them (each field converted for the database, ``select_related`` records attached) and
+rows of a ``values_list`` query as tuples. Nothing else may vary between calls of one
+``build``: it reads no clock and no setting and closes over no value around it.
 """
 
 from __future__ import annotations

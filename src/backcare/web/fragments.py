@@ -83,7 +83,7 @@ def rendered(
         html, reads = _render(template, context)
         if not reads:
             _rendered.keep(key, html)
-    return mark_safe(html.replace(TOKEN_MARK, get_token(request)))
+    return mark_safe(html.replace(TOKEN_MARK, get_token(request)) if TOKEN_MARK in html else html)
 
 
 def _render(template: str, context: Mapping[str, Any]) -> tuple[str, int]:
