@@ -9,7 +9,8 @@ from itertools import islice
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, QuerySet
+from django.db.models import CharField, Max, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from backcare import config
@@ -246,13 +247,11 @@ def _kept(user: User, today: date) -> _KeptBoard:
 
 
 def _referral_figures(clinic_id: int) -> QuerySet[Referral, Any]:
-    return (
-        Referral.objects.filter(clinic_id=clinic_id)
-        .order_by("pk")
-        .values_list(
-            "pk", "client_id", "referred_on", "visits_authorised", "expires_on", "referrer"
-        )
-    )
+    """Every referral's figures, compared with the last view's and never shown: the dates as
+    the database holds them, not read as dates (a large clinic has thousands)."""
+    dates = [Cast(name, CharField()) for name in ("referred_on", "expires_on")]
+    figures = Referral.objects.filter(clinic_id=clinic_id).order_by("pk")
+    return figures.values_list("pk", "client_id", "visits_authorised", "referrer", *dates)
 
 
 def _work_out(user: User, today: date) -> _KeptBoard:
