@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pages_main
+
 ROOT = Path(__file__).resolve().parents[1]
 BACKCARE = ROOT / ".venv" / "bin" / "backcare"
 
@@ -188,17 +190,8 @@ def run(
     port = _free_port()
     server = _serve(home, port, server_threads)
     try:
-        cookie, person = found["cookie"], found["person"]
-        pages = {
-            "hello world": "/bench/hello/",
-            "+ audit row": "/bench/audited/",
-            "dashboard": "/",
-            "client list": "/clients/?q=",
-            "client search": "/clients/?q=baker",
-            "client page": f"/clients/{person}/",
-            "alerts page": f"/alerts/{_alerts_kind(port, cookie)}/",
-            "outcomes": "/outcomes/",
-        }
+        cookie, person = found["cookie"], int(found["person"])
+        pages = pages_main.addresses(person=person, alerts_kind=_alerts_kind(port, cookie))
         results = {}
         for name, url in pages.items():
             _load(port, url, cookie, threads, 0.5)  # warm up

@@ -17,6 +17,7 @@ import statistics
 import time
 
 import installation
+import pages_main
 
 
 def main(clients: int, runs: int, profile: str | None, sort: str) -> None:
@@ -34,16 +35,7 @@ def main(clients: int, runs: int, profile: str | None, sort: str) -> None:
     browser.force_login(User.objects.get(username=demo.THERAPIST))
     person = Person.objects.filter(last_name="Hughes").order_by("pk").first()
     assert person is not None
-    pages = {
-        "hello world": "/bench/hello/",
-        "+ audit row": "/bench/audited/",
-        "dashboard": "/",
-        "client list": "/clients/?q=",
-        "client search": "/clients/?q=baker",
-        "client page": f"/clients/{person.pk}/",
-        "alerts page": "/alerts/measure/",
-        "outcomes": "/outcomes/",
-    }
+    pages = pages_main.addresses(person=person.pk, alerts_kind="measure")
     width = max(map(len, pages))
     with override_settings(ROOT_URLCONF="pages_urls"):
         for name, url in pages.items():
