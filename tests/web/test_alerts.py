@@ -196,3 +196,25 @@ def test_the_intake_form_shows_weeks_as_whole_numbers(browser_a: Browser, client
     html = text(browser_a.get(f"/clients/{client_a.pk}/intake/"))
 
     assert 'name="duration_weeks" value="20"' in html
+
+
+def test_an_acknowledgement_written_by_hand_shows_at_the_next_view(
+    browser_a: Browser, held: Client, therapist_a: User
+) -> None:
+    assert "Hal Held" in section(text(browser_a.get("/")), "alerts-h")  # kept as it is now
+    assert "Hal Held" in text(browser_a.get("/alerts/stop/"))
+    situation = acknowledgement(held)["situation"]
+
+    AlertAcknowledgement.objects.create(  # in SQL: no save, no audit event
+        clinic=held.clinic,
+        client=held,
+        kind="stop",
+        situation=situation,
+        note="Clearance letter received",
+        acknowledged_by=therapist_a,
+    )
+
+    attention = section(text(browser_a.get("/")), "alerts-h")
+    assert "Hal Held" not in attention[: attention.index('id="acknowledged"')]
+    assert "Clearance letter received" in attention
+    assert "Hal Held" not in text(browser_a.get("/alerts/stop/"))

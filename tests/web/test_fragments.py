@@ -87,3 +87,21 @@ def test_the_fingerprint_tells_apart_values_a_template_shows_differently(
     assert fingerprint(one) == fingerprint(other)
     other.phone = "0123 456789"
     assert fingerprint(one) != fingerprint(other)
+
+
+def test_the_header_kept_for_each_user_names_them_and_logs_them_out(
+    therapist_a: User, admin_a: User
+) -> None:
+    for _ in range(2):  # the second round shows the kept headers
+        for user, admin in ((therapist_a, False), (admin_a, True)):
+            browser = Browser(enforce_csrf_checks=True)
+            browser.force_login(user)
+            page = browser.get("/").content.decode()
+            header = page[page.index('<header class="top">') : page.index("</header>")]
+            assert f"Log out {user.username}</button>" in header
+            assert ('href="/audit/"' in header) is admin
+            token = TOKEN.search(header)
+            assert token is not None
+            out = browser.post("/logout/", {"csrfmiddlewaretoken": token[1]})
+            assert out.status_code == 302
+            assert browser.get("/").status_code == 302  # signed out: to the login page

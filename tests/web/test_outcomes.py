@@ -201,6 +201,23 @@ def test_the_clinic_outcomes_page_counts_only_its_own_clinic(
     assert "0 of 1</strong> responded" in text(other.get("/outcomes/"))
 
 
+def test_a_course_completed_shows_on_the_outcomes_page_at_the_next_view(
+    browser_a: Browser, therapist_a: User
+) -> None:
+    done = new_client(therapist_a, "Dora", "Done", pain=PAIN_6)
+    plan = done.plans.get()
+    pains = [6, 5, 4, 3, 3, 3, 3, 2, 2, 2][: plan.total_sessions]
+    sessions_with_pain(therapist_a, done, *pains[:-1])
+    for _ in range(2):  # shown again: the page kept as it is
+        assert "0 of 0</strong> responded" in text(browser_a.get("/outcomes/"))
+
+    sessions_with_pain(therapist_a, done, pains[-1])
+
+    page = text(browser_a.get("/outcomes/"))
+    assert "1 of 1</strong> responded" in page
+    assert "Completed: 1 of 1" in page
+
+
 def test_a_new_warning_sign_at_the_visit_stops_the_session_and_updates_the_intake(
     browser_a: Browser, ola: Client
 ) -> None:

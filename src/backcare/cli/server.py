@@ -103,7 +103,8 @@ def serve(
 def worker_threads() -> int:
     """Two worker threads a processor core, at most 8: a request spends part of its time
     waiting on the database, when another can run; more threads than that only share the
-    same cores and make every request slower (bench/bench_pages.py)."""
+    same cores and make every request slower (bench/bench_pages.py: 8 threads on 2 cores
+    served no page faster than 4, docs/performance.md)."""
     return min(8, 2 * (os.cpu_count() or 1))
 
 

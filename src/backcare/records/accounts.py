@@ -5,12 +5,24 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from backcare.errors import InvalidIntake, Problem
-from backcare.records import saving
+from backcare.records import saving, statements
 from backcare.records.models import Clinic, FirstSetup, User
 
 SET_UP_ALREADY = Problem("setup", "this installation is set up already: log in instead")
+
+
+def read_clinic(user: User) -> None:
+    """Read the user's clinic with the user (``user.clinic``) by a query compiled once:
+    every page of a clinic reads it."""
+    if user.clinic_id is not None and not User.clinic.is_cached(user):
+        user.clinic = statements.fetch(_clinic, user.clinic_id)[0]
+
+
+def _clinic(clinic_id: int) -> QuerySet[Clinic]:
+    return Clinic.objects.filter(pk=clinic_id)
 
 
 def first_run() -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from backcare.records import merge, referrals
+from backcare.records import merge, referrals, statements
 from backcare.records.models import (
     AlertAcknowledgement,
     Assessment,
@@ -92,11 +92,17 @@ def stop_alerts(user: User) -> list[Alert]:
 
 
 def drafts_waiting(user: User) -> list[Alert]:
-    """One alert for each self-service draft waiting to be merged (one query)."""
+    """One alert for each self-service draft waiting to be merged (one query, compiled once:
+    the dashboard reads it at every view)."""
+    assert user.clinic_id is not None
     return [
         Alert(d.client, "draft", _draft_text(d), "answers", f"draft {d.pk}", draft_id=d.pk)
-        for d in merge.pending(user=user).defer("answers", "progress", "unsure", "accepted")
+        for d in statements.fetch(_drafts_waiting, user.clinic_id)
     ]
+
+
+def _drafts_waiting(clinic_id: int) -> QuerySet[IntakeDraft]:
+    return merge.pending(clinic_id).defer("answers", "progress", "unsure", "accepted")
 
 
 def _draft_text(waiting: IntakeDraft) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Generic, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from backcare.errors import LinkRefused, NotFound
-from backcare.records import audit, saving, tokens
+from backcare.records import audit, saving, statements, tokens
 from backcare.records.models import Client, PainLogLink, SelfServiceLink, User
 
 ASK_AGAIN = "Please ask your therapist for a new one."
@@ -98,10 +99,14 @@ def links(kind: Kind[Link], *, client: Client, now: datetime) -> list[LinkRow[Li
     """The client's links of this kind, newest first, each with its state; the token only
     while active."""
     rows = []
-    for link in kind.model.objects.filter(client=client).select_related("created_by", "revoked_by"):
+    for link in statements.fetch(partial(_links_of, kind.model), client.pk):
         current = state(link, now)
         rows.append(LinkRow(link, current, token_of(kind, link) if current == "active" else None))
     return rows
+
+
+def _links_of(model: type[Link], client_id: int) -> QuerySet[Link]:
+    return model.objects.filter(client_id=client_id).select_related("created_by", "revoked_by")
 
 
 def revoke_link(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, overload
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound, OutsideClinic
-from backcare.records import audit, plans, saving
+from backcare.records import audit, plans, saving, statements
 from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
 
 
@@ -30,10 +32,8 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     """Clients of the user's clinic whose name, email or phone contains every word, each with
     the decision of their latest assessment (``latest_decision``). The words come bounded from
     the search form (backcare.limits: SEARCH_WORDS, SEARCH_CHARS)."""
-    latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-pk")
-    clients = Client.objects.filter(clinic=user.clinic).annotate(
-        latest_decision=Subquery(latest.values("decision")[:1])
-    )
+    assert user.clinic_id is not None
+    clients = _with_decision(user.clinic_id)
     for word in words or []:
         clients = clients.filter(
             Q(first_name__icontains=word)
@@ -44,12 +44,71 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     return clients
 
 
+def _with_decision(clinic_id: int) -> QuerySet[Client]:
+    latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-pk")
+    return Client.objects.filter(clinic_id=clinic_id).annotate(
+        latest_decision=Subquery(latest.values("decision")[:1])
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every client of a clinic as ``search`` gives them with no words, for a paginator:
+    counted and read a page at a time by queries compiled once (the client list is opened
+    far more often than searched; a page's bounds are part of its query)."""
+
+    clinic_id: int
+    ordered = True  # by name, as search gives them
+
+    def count(self) -> int:
+        found = statements.fetch(_count, self.clinic_id)
+        return int(found[0][0]) if found else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Client]:
+        return iter(self[0:None])
+
+    @overload
+    def __getitem__(self, part: int) -> Client: ...
+    @overload
+    def __getitem__(self, part: slice) -> list[Client]: ...
+    def __getitem__(self, part: int | slice) -> Client | list[Client]:
+        if isinstance(part, int):
+            return self[part : part + 1][0]
+        bounds = partial(_part, part.start, part.stop)  # in the query's SQL, not its parameters
+        found: list[Client] = statements.fetch(bounds, self.clinic_id)
+        return found
+
+
+def listing(*, user: User) -> Listing:
+    """Every client of the user's clinic, each with the decision of their latest assessment."""
+    assert user.clinic_id is not None
+    return Listing(user.clinic_id)
+
+
+def _count(clinic_id: int) -> QuerySet[Any, Any]:
+    counted = Client.objects.filter(clinic_id=clinic_id).values("clinic_id")
+    return counted.annotate(clients=Count("pk")).values_list("clients").order_by()
+
+
+def _part(start: int | None, stop: int | None, clinic_id: int) -> QuerySet[Client]:
+    return _with_decision(clinic_id)[start:stop]
+
+
 def get(*, user: User, client_id: int) -> Client:
     """A client of the user's clinic; any other id (another clinic's too) is NotFound."""
-    try:
-        return Client.objects.select_related("clinic").get(pk=client_id, clinic=user.clinic)
-    except Client.DoesNotExist:
-        raise OutsideClinic(client_id) from None
+    assert user.clinic_id is not None
+    found = statements.fetch(_client, user.clinic_id, client_id)  # every client's page reads it
+    if not found:
+        raise OutsideClinic(client_id)
+    client: Client = found[0]
+    return client
+
+
+def _client(clinic_id: int, client_id: int) -> QuerySet[Client]:
+    return Client.objects.select_related("clinic").filter(pk=client_id, clinic_id=clinic_id)
 
 
 def open_client(*, user: User, client_id: int, purpose: str) -> Client:

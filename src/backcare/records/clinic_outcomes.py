@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from backcare import lru
 from backcare.clinical.interval import Rate, wilson
 from backcare.knowledge import KnowledgeBase
 from backcare.records import audit
@@ -38,8 +39,23 @@ class ClinicOutcomes:
 
 
 def clinic_outcomes(*, user: User, today: date, kb: KnowledgeBase) -> ClinicOutcomes:
+    """The clinic's outcomes, worked out again only from other courses than the last view's
+    (the courses are kept until something is saved: records/courses.py)."""
     assert user.clinic is not None  # the page is for users of a clinic (checked by the view)
     every = kept_courses(clinic=user.clinic, today=today, kb=kb)
+    key = (id(every), kb.version)
+    found = _worked_out.find(key)
+    if found is None or found[0] is not every:  # held with the figures: its id is not reused
+        found = (every, _outcomes(every, kb))
+        _worked_out.keep(key, found)
+    audit.record(user=user, action="outcomes.view", detail={"courses": len(every)})
+    return found[1]
+
+
+_worked_out: lru.Kept[tuple[int, str], tuple[list[Course], ClinicOutcomes]] = lru.Kept(size=64)
+
+
+def _outcomes(every: list[Course], kb: KnowledgeBase) -> ClinicOutcomes:
     judged = [
         (c, responded)
         for c in every
@@ -49,7 +65,7 @@ def clinic_outcomes(*, user: User, today: date, kb: KnowledgeBase) -> ClinicOutc
     completed = sum(c.status == "completed" for c in ended)
     groups = kb.instruments["start_back"].scoring.groups
     names = {g.id: g.name for g in groups}
-    result = ClinicOutcomes(
+    return ClinicOutcomes(
         by_modality=_rates(judged, lambda c: _name(kb.modalities, c.modality)),
         by_chronicity=_rates(judged, lambda c: c.similar.chronicity or NOT_RECORDED),
         by_start_back=_rates(judged, lambda c: names.get(c.similar.start_back or "", NOT_RECORDED)),
@@ -59,8 +75,6 @@ def clinic_outcomes(*, user: User, today: date, kb: KnowledgeBase) -> ClinicOutc
         ongoing=len(every) - len(ended),
         started=len(every),
     )
-    audit.record(user=user, action="outcomes.view", detail={"courses": len(every)})
-    return result
 
 
 def _rates(judged: list[tuple[Course, bool]], key: Callable[[Course], str]) -> tuple[Group, ...]:

@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max
+from django.db.models import CharField, Max, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from backcare import config
 from backcare.errors import NotFound
 from backcare.knowledge import load_knowledge
-from backcare.records import alert_kinds, audit, kept
+from backcare.records import alert_kinds, audit, kept, statements
 from backcare.records.alert_kinds import KINDS, ORDER, Alert
 from backcare.records.models import AlertAcknowledgement, Client, Referral, SessionNote, User
 
@@ -34,6 +36,16 @@ class Group:
     shown: list[Alert]
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What a dashboard or a page of alerts is worked out from, and nothing else: the part
+    kept between views (the same object until something is saved: records/kept.py) and what
+    is read at every view."""
+
+    kept: object
+    read: tuple[object, ...]
+
+
 @dataclass
 class Dashboard:
     today_sessions: list[SessionNote] = field(default_factory=list)
@@ -42,6 +54,7 @@ class Dashboard:
     groups: list[Group] = field(default_factory=list)
     acknowledged: list[Alert] = field(default_factory=list)
     acknowledged_count: int = 0
+    sources: Sources | None = None
 
     @property
     def alerts(self) -> list[Alert]:
@@ -59,6 +72,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
         recent_clients=list(kept_board.recent_clients),
     )
     listed = _listed(user, kept_board)
+    board.sources = Sources(kept_board, listed.read)
     board.groups = [
         Group(kind, KINDS[kind], count, first)
         for kind in KINDS
@@ -84,6 +98,7 @@ class KindPage:
     kind: str
     title: str
     page: Page[Alert]
+    sources: Sources
 
 
 def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage:
@@ -91,15 +106,17 @@ def alerts_of_kind(*, user: User, kind: str, page: int, today: date) -> KindPage
     audit log names the clients on that page. NotFound for a kind that does not exist."""
     if kind not in KINDS:
         raise NotFound(f"no alerts of kind {kind!r}; the kinds are {', '.join(KINDS)}")
-    waiting = _listed(user, _kept(user, today)).waiting(kind)
-    shown = Paginator(waiting, PAGE_SIZE).get_page(page)
+    kept_board = _kept(user, today)
+    listed = _listed(user, kept_board)
+    shown = Paginator(listed.waiting(kind), PAGE_SIZE).get_page(page)
     audit.record(
         user=user,
         action="alerts.view",
         target=f"{kind} page {shown.number}",
         detail={"clients": sorted({a.client.pk for a in shown})},
     )
-    return KindPage(kind, KINDS[kind], shown)
+    sources = Sources(kept_board, (*listed.read, kind, shown.number))
+    return KindPage(kind, KINDS[kind], shown, sources)
 
 
 def current_alerts(user: User, *, today: date | None = None) -> list[Alert]:
@@ -148,6 +165,12 @@ class _Listed:
     parts: tuple[_ByKind, ...]
     seen: dict[AlertKey, AlertAcknowledgement]  # the acknowledgements of current alerts
 
+    @property
+    def read(self) -> tuple[object, ...]:
+        """What was read at this view, beside the kept alerts: the drafts and the
+        acknowledgements."""
+        return (self.parts[1].alerts, self.seen)
+
     def of_kind(self, kind: str) -> list[Alert]:
         """Every alert of the kind, most urgent first (each kind comes from one part)."""
         return next((part.alerts[kind] for part in self.parts if kind in part.alerts), [])
@@ -178,14 +201,19 @@ class _Listed:
 def _listed(user: User, kept_board: _KeptBoard) -> _Listed:
     """The kept alerts and the drafts waiting, read at every view, with the acknowledgements,
     always read afresh."""
+    assert user.clinic_id is not None
     parts = (kept_board.alerts, _ByKind.of(alert_kinds.drafts_waiting(user)))
-    acknowledged = AlertAcknowledgement.objects.filter(clinic=user.clinic)
     seen = {
         key: a
-        for a in acknowledged.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
+        for a in statements.fetch(_acknowledgements, user.clinic_id)
         if any((key := (a.client_id, a.kind, a.situation)) in part.index for part in parts)
     }
     return _Listed(parts, seen)
+
+
+def _acknowledgements(clinic_id: int) -> QuerySet[AlertAcknowledgement]:
+    found = AlertAcknowledgement.objects.filter(clinic_id=clinic_id)
+    return found.select_related("acknowledged_by").order_by("acknowledged_at", "pk")
 
 
 @dataclass(frozen=True)
@@ -204,7 +232,6 @@ def _kept(user: User, today: date) -> _KeptBoard:
     day, with another knowledge base, and when a referral's figures or the referral thresholds
     differ from the last view's (so a referral corrected by hand shows at once)."""
     assert user.clinic is not None
-    figures = Referral.objects.filter(clinic=user.clinic).order_by("pk")
     return kept.until_saved(
         "dashboard",
         user.clinic,
@@ -214,11 +241,17 @@ def _kept(user: User, today: date) -> _KeptBoard:
             load_knowledge().version,
             config.referral_visits_warning(),
             config.referral_expiry_warning_days(),
-            *figures.values_list(
-                "pk", "client_id", "referred_on", "visits_authorised", "expires_on", "referrer"
-            ),
+            *statements.fetch(_referral_figures, user.clinic.pk),
         ),
     )
+
+
+def _referral_figures(clinic_id: int) -> QuerySet[Referral, Any]:
+    """Every referral's figures, compared with the last view's and never shown: the dates as
+    the database holds them, not read as dates (a large clinic has thousands)."""
+    dates = [Cast(name, CharField()) for name in ("referred_on", "expires_on")]
+    figures = Referral.objects.filter(clinic_id=clinic_id).order_by("pk")
+    return figures.values_list("pk", "client_id", "visits_authorised", "referrer", *dates)
 
 
 def _work_out(user: User, today: date) -> _KeptBoard:

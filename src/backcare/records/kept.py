@@ -22,9 +22,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db import connection
 
 from backcare import lru
 from backcare.records.models import AuditEvent, Clinic
@@ -32,6 +32,7 @@ from backcare.records.models import AuditEvent, Clinic
 VIEWS = frozenset(
     {"dashboard.view", "alerts.view", "client.view", "client.search", "outcomes.view", "audit.view"}
 )
+_VIEWS = sorted(VIEWS)
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
 LIMIT = 500
@@ -69,26 +70,45 @@ def last_change(clinic: Clinic) -> tuple[int, str] | None:
     the chain while nobody saves. The head seen at the last check is remembered: only the
     events written since then are read, with the remembered one, whose hash, unchanged, shows
     that the chain before it is the same (each event's hash covers the one before it). A chain
-    that is not (a database restored from a backup) is read in full.
+    that is not (a database restored from a backup) is read in full. Either is one statement
+    (every page runs it), which also reads the head of the chain.
     """
     with _lock:
         known = _heads.get(_which(clinic))
-    events = AuditEvent.objects.filter(clinic=clinic)
-    head = events.order_by("-seq").values_list("seq", "hash").first()
-    change: tuple[int, str] | None
-    if known is not None and head is not None and head[0] >= known[0][0]:
+    if known is not None:
         (seen, seen_hash), before = known
-        rows = list(
-            events.filter(seq__gte=seen)
-            .filter(Q(seq=seen) | ~Q(action__in=VIEWS))
-            .order_by("-seq")
-            .values_list("seq", "hash")
-        )
-        if rows and rows[-1] == (seen, seen_hash):
-            change = rows[0] if rows[0][0] > seen else before
-            return _remember(clinic, head, change)
-    change = events.exclude(action__in=VIEWS).order_by("-seq").values_list("seq", "hash").first()
+        rows = _events(clinic, since=seen)
+        if rows and rows[-1][:2] == (seen, seen_hash):
+            newer = next((row[:2] for row in rows if row[0] > seen and row[2] not in VIEWS), None)
+            return _remember(clinic, rows[0][:2], newer or before)
+    rows = _events(clinic, since=None)
+    head = rows[0][:2] if rows else None
+    change = next((row[:2] for row in rows if row[2] not in VIEWS), None)
     return _remember(clinic, head, change)
+
+
+def _events(clinic: Clinic, *, since: int | None) -> list[tuple[int, str, str]]:
+    """The head of the clinic's chain and its newest events that are not views, newest first,
+    with their actions: every such event from ``since`` on, and the one at ``since``; without
+    ``since``, the head and the newest change only."""
+    quote = connection.ops.quote_name
+    table = quote(AuditEvent._meta.db_table)
+    views = ", ".join(["%s"] * len(_VIEWS))
+    head = f"(SELECT MAX(seq) FROM {table} WHERE clinic_id = %s)"
+    shown = f"seq = {head} OR {quote('action')} NOT IN ({views})"
+    params: list[Any]
+    if since is None:
+        where, params, limit = shown, [clinic.pk, *_VIEWS], " LIMIT 2"
+    else:
+        where = f"seq >= %s AND (seq = %s OR {shown})"
+        params, limit = [since, since, clinic.pk, *_VIEWS], ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT seq, {quote('hash')}, {quote('action')} FROM {table} "
+            f"WHERE clinic_id = %s AND ({where}) ORDER BY seq DESC{limit}",
+            [clinic.pk, *params],
+        )
+        return [(int(seq), str(digest), str(action)) for seq, digest, action in cursor.fetchall()]
 
 
 def _remember(

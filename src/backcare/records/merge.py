@@ -18,10 +18,10 @@ from backcare.records.intakes import record_intake
 from backcare.records.models import Assessment, Client, Intake, IntakeDraft, User
 
 
-def pending(*, user: User) -> QuerySet[IntakeDraft]:
-    """Drafts of the user's clinic waiting to be merged, oldest first."""
+def pending(clinic_id: int) -> QuerySet[IntakeDraft]:
+    """Drafts of the clinic waiting to be merged, oldest first."""
     return (
-        IntakeDraft.objects.filter(clinic=user.clinic, state=IntakeDraft.State.PENDING)
+        IntakeDraft.objects.filter(clinic_id=clinic_id, state=IntakeDraft.State.PENDING)
         .select_related("client")
         .order_by("submitted_at", "pk")
     )

@@ -82,7 +82,10 @@ class Client(Scoped):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["clinic", "last_name"])]
+        # the client list in its order, a page without sorting the whole clinic
+        indexes = [
+            models.Index(fields=["clinic", "last_name", "first_name"], name="client_clinic_name")
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -19,7 +19,7 @@ import dataclasses
 import functools
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -40,6 +40,7 @@ from backcare.records.models import Immutable
 # What the part's forms carry in place of the CSRF token (letters and digits, as a token is).
 TOKEN_MARK = "csrfTokenOfTheRequestGoesHere"
 _SCALARS = (str, bytes, int, float, bool, date, time, timedelta, Decimal, UUID, Enum, type(None))
+_PLAIN = frozenset({str, int, bool, float, date, datetime, Decimal, type(None)})  # exact types
 _rendered: lru.Kept[Hashable, str] = lru.Kept(size=256)
 
 
@@ -62,11 +63,19 @@ class _Unkeyed(Exception):
     """A value whose fingerprint would not cover what the template shows of it."""
 
 
-def rendered(request: HttpRequest, template: str, context: Mapping[str, Any]) -> SafeString:
+def rendered(
+    request: HttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    made_of: Mapping[str, Any] | None = None,
+) -> SafeString:
     """``template`` rendered with ``context`` (the same as a fresh rendering, with the
-    request's CSRF token), rendered again only for content not seen lately."""
+    request's CSRF token), rendered again only for content not seen lately. ``made_of``: what
+    the context is worked out from, and nothing else, fingerprinted in its place (a kept part
+    by its identity is quicker to tell than all it holds)."""
     try:
-        key = (template, load_knowledge().version, fingerprint(context))
+        key = (template, load_knowledge().version, fingerprint(made_of or context))
     except _Unkeyed:
         return render_to_string(template, _values(context), request)
     html = _rendered.find(key)
@@ -74,7 +83,7 @@ def rendered(request: HttpRequest, template: str, context: Mapping[str, Any]) ->
         html, reads = _render(template, context)
         if not reads:
             _rendered.keep(key, html)
-    return mark_safe(html.replace(TOKEN_MARK, get_token(request)))
+    return mark_safe(html.replace(TOKEN_MARK, get_token(request)) if TOKEN_MARK in html else html)
 
 
 def _render(template: str, context: Mapping[str, Any]) -> tuple[str, int]:
@@ -97,12 +106,14 @@ def _values(context: Mapping[str, Any]) -> dict[str, Any]:
 def fingerprint(value: object) -> Hashable:
     """A hashable value equal for two values exactly when a template shows them the same;
     _Unkeyed for a value it cannot tell that of."""
-    return _fingerprint(value, set())
+    return _fingerprint(value, _Walk())
 
 
-def _fingerprint(value: object, within: set[int]) -> Hashable:
-    """``within``: the records being fingerprinted around this value (records refer to each
-    other: a session to its client, the client to its clinic)."""
+def _fingerprint(value: object, walk: _Walk) -> Hashable:
+    """``walk``: the records being fingerprinted around this value (records refer to each
+    other: a session to its client, the client to its clinic) and those done."""
+    if type(value) in _PLAIN:  # most values: the fields of records
+        return (type(value), value)
     if isinstance(value, Same):
         return value
     if isinstance(value, _SCALARS):
@@ -113,45 +124,61 @@ def _fingerprint(value: object, within: set[int]) -> Hashable:
         return (KnowledgeBase, value.version)
     if isinstance(value, Mapping):
         items = value.items()
-        return (dict, tuple((_fingerprint(k, within), _fingerprint(v, within)) for k, v in items))
+        return (dict, tuple((_fingerprint(k, walk), _fingerprint(v, walk)) for k, v in items))
     if isinstance(value, list | tuple):
-        return (type(value), tuple(_fingerprint(item, within) for item in value))
+        return (type(value), tuple(_fingerprint(item, walk) for item in value))
     if isinstance(value, set | frozenset):
-        return (frozenset, frozenset(_fingerprint(item, within) for item in value))
+        return (frozenset, frozenset(_fingerprint(item, walk) for item in value))
     if isinstance(value, models.Model):
-        return _record(value, within)
+        return _record(value, walk)
     if isinstance(value, BaseModel):  # a knowledge base entry, an intake
-        return (type(value), _fingerprint(value.__dict__, within))
+        return (type(value), _fingerprint(value.__dict__, walk))
     if isinstance(value, models.QuerySet):
         if value._result_cache is None:  # a query not run yet
             raise _Unkeyed(value)
-        return _fingerprint(value._result_cache, within)
+        return _fingerprint(value._result_cache, walk)
     if isinstance(value, Page):
         paginator = value.paginator
-        listed = _fingerprint(list(value.object_list), within)
+        listed = _fingerprint(list(value.object_list), walk)
         return (Page, value.number, paginator.count, paginator.num_pages, listed)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
-        return (type(value), tuple(_fingerprint(getattr(value, f.name), within) for f in fields))
+        return (type(value), tuple(_fingerprint(getattr(value, f.name), walk) for f in fields))
     raise _Unkeyed(value)
 
 
-def _record(record: models.Model, within: set[int]) -> Hashable:
+def _record(record: models.Model, walk: _Walk) -> Hashable:
     """A record by every field read with it and the records read with it (a record met again
     inside itself by its kind and key: its fields are in the fingerprint around it)."""
-    if id(record) in within:
+    if id(record) in walk.around:
         return (type(record), record.pk)
-    within.add(id(record))
+    outermost = not walk.around
+    if outermost and id(record) in walk.done:  # the same record shown twice (a list, a page)
+        return walk.done[id(record)]
+    walk.around.add(id(record))
     written = _written_once(type(record))
     try:
-        fields = record.__dict__.items()
         read = tuple(
-            (k, _fingerprint(v, within)) for k, v in fields if k != "_state" and k not in written
+            (k, (type(v), v) if type(v) in _PLAIN else _fingerprint(v, walk))
+            for k, v in record.__dict__.items()
+            if k != "_state" and k not in written
         )
-        related = _fingerprint(record._state.fields_cache, within)  # select_related's records
+        cache = record._state.fields_cache  # select_related's records
+        related = _fingerprint(cache, walk) if cache else ()
     finally:
-        within.discard(id(record))
-    return (type(record), record.pk if written else None, read, related)
+        walk.around.discard(id(record))
+    found = (type(record), record.pk if written else None, read, related)
+    if outermost:  # a record's fingerprint within another may stand for that one by its key
+        walk.done[id(record)] = found
+    return found
+
+
+class _Walk:
+    __slots__ = ("around", "done")
+
+    def __init__(self) -> None:
+        self.around: set[int] = set()
+        self.done: dict[int, Hashable] = {}
 
 
 @functools.cache

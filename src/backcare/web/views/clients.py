@@ -49,9 +49,11 @@ def client_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm({"q": query})
     words = form.cleaned_data["q"] if form.is_valid() else None
     matching = (
-        clients.search(user=user_of(request), words=words)
-        if words is not None
-        else Client.objects.none()
+        Client.objects.none()
+        if words is None
+        else clients.search(user=user_of(request), words=words)
+        if words
+        else clients.listing(user=user_of(request))
     )
     page: Page[Client] = Paginator(matching, CLIENTS_PER_PAGE).get_page(page_number(request))
     found = list(page)

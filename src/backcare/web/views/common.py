@@ -22,7 +22,7 @@ from backcare.errors import (
     OutsideClinic,
     SaveFailed,
 )
-from backcare.records import clients
+from backcare.records import accounts, clients
 from backcare.records.models import User
 from backcare.web.fields import CheckedForm
 
@@ -39,6 +39,7 @@ def clinic_page(view: View) -> View:
         user = request.user
         if not isinstance(user, User) or user.clinic_id is None:
             raise PermissionDenied("this account belongs to no clinic")
+        accounts.read_clinic(user)
         try:
             return view(request, *args, **kwargs)
         except OutsideClinic as error:  # recorded here, after the refused work was rolled back

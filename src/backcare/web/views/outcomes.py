@@ -10,6 +10,7 @@ from django.shortcuts import render
 from backcare.knowledge import load_knowledge
 from backcare.records.clinic_outcomes import Group, clinic_outcomes
 from backcare.reports import charts, rates
+from backcare.web import fragments
 from backcare.web.views.common import clinic_page, today, user_of
 
 
@@ -17,23 +18,24 @@ from backcare.web.views.common import clinic_page, today, user_of
 def outcomes_page(request: HttpRequest) -> HttpResponse:
     kb = load_knowledge()
     found = clinic_outcomes(user=user_of(request), today=today(), kb=kb)
-    return render(
-        request,
-        "web/outcomes.html",
-        {
-            "outcomes": found,
-            "tables": [
-                (title, groups, _rates(key, f"Responders {title.lower()}", groups))
-                for key, title, groups in [
-                    ("modality", "By modality", found.by_modality),
-                    ("stage", "By stage of pain", found.by_chronicity),
-                    ("start-back", "By STarT Back risk group", found.by_start_back),
-                ]
-            ],
-            "pain": kb.instruments["nprs"],
-            "dropout_why": kb.progress.dropout_why,
-        },
-    )
+    context = {
+        "outcomes": found,
+        "tables": [
+            (title, groups, _rates(key, f"Responders {title.lower()}", groups))
+            for key, title, groups in [
+                ("modality", "By modality", found.by_modality),
+                ("stage", "By stage of pain", found.by_chronicity),
+                ("start-back", "By STarT Back risk group", found.by_start_back),
+            ]
+        ],
+        "pain": kb.instruments["nprs"],
+        "dropout_why": kb.progress.dropout_why,
+    }
+    # the outcomes are kept until a save (records/clinic_outcomes.py); the rest follows from
+    # them and the knowledge base, whose version is part of what is kept
+    made_of = {"outcomes": fragments.Same(found)}
+    content = fragments.rendered(request, "web/_clinic_outcomes.html", context, made_of=made_of)
+    return render(request, "web/outcomes.html", {"content": content})
 
 
 @lru_cache(maxsize=64)

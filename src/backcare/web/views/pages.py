@@ -14,7 +14,7 @@ from backcare import setup_token
 from backcare.knowledge import load_knowledge
 from backcare.knowledge.search import label, search
 from backcare.records import accounts, alerts
-from backcare.records.dashboard import alerts_of_kind
+from backcare.records.dashboard import Dashboard, KindPage, alerts_of_kind
 from backcare.records.dashboard import dashboard as build_dashboard
 from backcare.web import fragments
 from backcare.web.forms import AcknowledgeForm, SearchForm, SetupForm
@@ -32,9 +32,18 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
 
 @clinic_page
 def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
-    board = build_dashboard(user=user_of(request), today=today())
-    content = fragments.rendered(request, "web/_dashboard.html", {"board": board, "today": today()})
+    day = today()
+    board = build_dashboard(user=user_of(request), today=day)
+    context = {"board": board, "today": day}
+    made_of = {**_made_of(board), "today": day}
+    content = fragments.rendered(request, "web/_dashboard.html", context, made_of=made_of)
     return render(request, "web/dashboard.html", {"content": content})
+
+
+def _made_of(shown: Dashboard | KindPage) -> dict[str, object]:
+    """What a dashboard or a page of alerts shows follows from its sources alone."""
+    assert shown.sources is not None
+    return {"kept": fragments.Same(shown.sources.kept), "read": shown.sources.read}
 
 
 @clinic_page
@@ -43,7 +52,9 @@ def alerts_page(request: HttpRequest, alert_kind: str) -> HttpResponse:
     found = alerts_of_kind(
         user=user_of(request), kind=alert_kind, page=page_number(request), today=today()
     )
-    content = fragments.rendered(request, "web/_alerts.html", {"found": found})
+    content = fragments.rendered(
+        request, "web/_alerts.html", {"found": found}, made_of=_made_of(found)
+    )
     return render(request, "web/alerts.html", {"found": found, "content": content})
 
 
