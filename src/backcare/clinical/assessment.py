@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields
-from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -89,11 +88,8 @@ def _unanswered(intake: Intake) -> tuple[str, ...]:
     """Red-flag questions an intake with pain left out, so that a form can ask them."""
     if intake.pain is None:
         return ()
-    answers = _red_flag_answers(intake.red_flags)
+    answers = facts.red_flag_answers(intake.red_flags)
     return tuple([name for name, answer in zip(RED_FLAGS, answers, strict=True) if answer is None])
-
-
-_red_flag_answers = attrgetter(*RED_FLAGS)
 
 
 def to_json(assessment: Assessment) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
     if intake.pain is not None:
         _pain_facts(facts, intake.pain, chronicity)
         facts["pain.explained"] = _explained(conditions, kb)
-    facts.update(zip(_RED_FLAG_FACTS, _red_flag_answers(intake.red_flags), strict=True))
+    facts.update(zip(_RED_FLAG_FACTS, red_flag_answers(intake.red_flags), strict=True))
     if conditions:
         facts["conditions"] = frozenset(c.id for c in conditions)
         _by_status(facts, conditions)
@@ -102,7 +102,7 @@ def read(intake: Intake, kb: KnowledgeBase) -> Reading:
 
 
 _RED_FLAG_FACTS = tuple(f"red_flags.{name}" for name in RED_FLAGS)
-_red_flag_answers = attrgetter(*RED_FLAGS)
+red_flag_answers = attrgetter(*RED_FLAGS)  # every red-flag answer, in RED_FLAGS' order
 _STATUS_KEYS = {status: f"conditions.{status}" for status in STATUSES}
 _SKIN_KEYS = {finding: f"skin.{finding}" for finding in SKIN_FINDINGS}
 _PROCEDURE_KEYS = {kind: (f"{kind}.weeks_ago", f"{kind}.regions") for kind in PROCEDURE_KINDS}
