@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from backcare.batch.columnar import column
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
 
@@ -91,17 +92,6 @@ def made(kb: KnowledgeBase) -> Codes:
     )
 
 
-class _Made:
-    """The codes of the knowledge base last asked for, made once."""
-
-    def __init__(self) -> None:
-        self.kb: KnowledgeBase | None = None
-        self.codes: Codes | None = None
-
-    def __call__(self, kb: KnowledgeBase) -> Codes:
-        if self.kb is not kb or self.codes is None:
-            self.kb, self.codes = kb, made(kb)
-        return self.codes
-
-
-codes_of = _Made()
+def codes_of(kb: KnowledgeBase) -> Codes:
+    """The codes of ``kb``, made once for it."""
+    return per_knowledge(kb, made)
