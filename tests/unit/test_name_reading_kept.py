@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from backcare.knowledge import KnowledgeBase, load_knowledge
@@ -78,6 +80,58 @@ def test_ties_keep_the_order_of_the_names() -> None:
         "abcw",
         "abcv",
     ]
+
+
+@st.composite
+def misspelled(draw: st.DrawFn, names: tuple[str, ...]) -> str:
+    """A known name with up to three slips: a letter dropped, added, changed or two swapped."""
+    word = list(draw(st.sampled_from(names)))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, max(0, len(word) - 1)))
+        letter = draw(st.sampled_from("aeiourstnlmxz_"))
+        slip = draw(st.sampled_from(["drop", "add", "change", "swap"]))
+        if slip == "drop" and len(word) > 1:
+            del word[at]
+        elif slip == "add":
+            word.insert(at, letter)
+        elif slip == "change" and word:
+            word[at] = letter
+        elif slip == "swap" and at + 1 < len(word):
+            word[at], word[at + 1] = word[at + 1], word[at]
+    return "".join(word)
+
+
+MEDICINES = KB.names.medicine_choices
+CONDITIONS = KB.names.condition_choices
+
+
+@settings(max_examples=300, deadline=None)
+@given(misspelled(MEDICINES.names), st.sampled_from([0.0, 50.0, 70.0, 85.0, 100.0]))
+def test_a_misspelled_medicine_finds_what_a_search_over_every_name_finds(
+    key: str, cutoff: float
+) -> None:
+    assert near_matches(key, MEDICINES, cutoff) == every_name(key, MEDICINES, cutoff)
+
+
+@settings(max_examples=300, deadline=None)
+@given(misspelled(CONDITIONS.names), st.sampled_from([60.0, 75.0, 90.0]))
+def test_a_misspelled_condition_finds_what_a_search_over_every_name_finds(
+    key: str, cutoff: float
+) -> None:
+    assert near_matches(key, CONDITIONS, cutoff) == every_name(key, CONDITIONS, cutoff)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("aab", min_size=1, max_size=7), min_size=1, max_size=30),
+    st.text("aabc", min_size=1, max_size=7),
+    st.floats(0, 100),
+)
+def test_names_of_few_letters_tied_many_ways_find_what_every_name_finds(
+    names: list[str], key: str, cutoff: float
+) -> None:
+    choices = NameChoices(names)
+    assert near_matches(key, choices, cutoff) == every_name(key, choices, cutoff)
 
 
 def fresh(kb: KnowledgeBase) -> KnowledgeBase:

@@ -38,7 +38,7 @@ _MILLIGRAMS = re.compile(
 
 How = Literal["name", "spelling", "unrecognised"]
 READINGS_KEPT = 4096  # per index and kind: a clinic's names, many times over
-_SUBSETS_KEPT = 512  # near-miss candidate lists per index and kind
+_NEEDS_KEPT = 1024  # word lengths and cutoffs (a few cutoffs, words of up to a line)
 
 
 def words_of(text: str) -> list[str]:
@@ -127,20 +127,21 @@ class _Near:
 
 
 class NameChoices:
-    """Known names a near miss is looked for among, in their order, grouped by first letter and
-    by length. ``fuzz.ratio`` is at most ``200 * shorter / (both lengths)``, so a name much
-    longer or shorter than the word cannot reach a cutoff and is never compared: a search over
-    the rest, still in the names' order (rapidfuzz breaks ties by position), gives what a
-    search over every name gives."""
+    """Known names a near miss is looked for among, in their order.
+
+    ``fuzz.ratio`` is ``200 * lcs / (both lengths)``, and the longest common subsequence of two
+    names is at most the letters they share, counted with repeats. So a name sharing too few
+    letters with the word cannot reach a cutoff: for each letter and count (an "a" at least
+    twice, say), the names holding it are a bit set, and a few operations on these sets give
+    the names sharing enough letters for their length. Only those are scored by rapidfuzz, in
+    the names' order (it breaks ties by position), so the search gives what a search over
+    every name gives. The sets are built at the first search (most loads never search)."""
 
     def __init__(self, names: Sequence[str]) -> None:
         self.names = tuple(names)
-        groups: dict[tuple[str, int], list[int]] = {}
-        for position, name in enumerate(self.names):
-            for group in ("", name[:1]):
-                groups.setdefault((group, len(name)), []).append(position)
-        self._groups = groups
-        self._subset = lru_cache(maxsize=_SUBSETS_KEPT)(self._make_subset)
+        self._holding: dict[tuple[str, int], int] | None = None
+        self._of_length: dict[int, int] = {}
+        self._needs: dict[tuple[int, float], dict[int, int]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"names": self.names}
@@ -153,41 +154,90 @@ class NameChoices:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def best(
-        self,
-        key: str,
-        cutoff: float,
-        *,
-        limit: int | None,
-        same_letter: bool = False,
-        reach: float | None = None,
-    ) -> list[tuple[str, float]]:
+    def best(self, key: str, cutoff: float, *, limit: int | None) -> list[tuple[str, float]]:
         """The names scoring at least ``cutoff`` against ``key``, best first, then in their
-        order (``limit`` of them); only those beginning with its letter when ``same_letter``.
-        Names are compared that can reach ``reach`` (at most ``cutoff``; the same few lists
-        serve every search)."""
+        order (``limit`` of them)."""
         from rapidfuzz import fuzz, process  # here: most lines need no near-miss reading
 
-        low, high = _lengths_reaching(len(key), cutoff if reach is None else reach)
-        names = self._subset(key[:1] if same_letter else "", low, high)
-        found = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        names = self.names
+        reaching = [names[p] for p in _positions(self._reaching(key, cutoff))]
+        found = process.extract(key, reaching, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(name, score) for name, score, _ in found]
 
-    def _make_subset(self, group: str, low: int, high: int) -> tuple[str, ...]:
-        positions = sorted(
-            p for size in range(low, high + 1) for p in self._groups.get((group, size), ())
-        )
-        return tuple(self.names[p] for p in positions)
+    def _reaching(self, key: str, cutoff: float) -> int:
+        """The bit set of the names sharing enough letters with ``key`` to reach ``cutoff``."""
+        holding = self._holding if self._holding is not None else self._index()
+        needed = self._needed(len(key), cutoff)
+        if not needed:
+            return 0
+        least, most = min(needed), max(needed)
+        bags = [holding.get(pair, 0) for pair in _bag(key)]
+        # at_least[i]: the names sharing at least i of the letters seen so far; a count that
+        # can no longer reach the least needed, or beyond the most, is not followed.
+        at_least = [-1] + [0] * most
+        for seen, bag in enumerate(bags, 1):
+            for i in range(min(seen, most), max(0, least - (len(bags) - seen) - 1), -1):
+                at_least[i] |= at_least[i - 1] & bag
+        found = 0
+        for share, names in needed.items():
+            found |= at_least[share] & names
+        return found
+
+    def _needed(self, size: int, cutoff: float) -> dict[int, int]:
+        """For a word of ``size`` letters: how many letters a name must share with it to reach
+        ``cutoff``, with the bit set of the names of the lengths needing that many."""
+        kept = self._needs.get((size, cutoff))
+        if kept is not None:
+            return kept
+        needed: dict[int, int] = {}
+        for length, names in self._of_length.items():
+            # A little below the exact bound: a name is never left out by rounding.
+            share = max(0, math.ceil(cutoff * (size + length) / 200 - 1e-6))
+            if share <= min(size, length):
+                needed[share] = needed.get(share, 0) | names
+        if len(self._needs) < _NEEDS_KEPT:
+            self._needs[(size, cutoff)] = needed
+        return needed
+
+    def _index(self) -> dict[tuple[str, int], int]:
+        positions: dict[tuple[str, int], list[int]] = {}
+        lengths: dict[int, list[int]] = {}
+        for position, name in enumerate(self.names):
+            lengths.setdefault(len(name), []).append(position)
+            for pair in _bag(name):
+                positions.setdefault(pair, []).append(position)
+        self._of_length = {length: _bit_set(found) for length, found in lengths.items()}
+        holding = {pair: _bit_set(found) for pair, found in positions.items()}
+        self._holding = holding
+        return holding
 
 
-def _lengths_reaching(size: int, cutoff: float) -> tuple[int, int]:
-    """The name lengths whose ``fuzz.ratio`` with a word of ``size`` letters can reach
-    ``cutoff`` (rounded outwards: a length too many is compared, never one too few)."""
-    if cutoff <= 0:
-        return 0, 2**31
-    if cutoff >= 200:
-        return size, size
-    return math.floor(cutoff * size / (200 - cutoff)), math.ceil(size * (200 - cutoff) / cutoff)
+def _bag(text: str) -> list[tuple[str, int]]:
+    """Each letter of a text with each count up to its number: "anna" has a1, a2, n1, n2."""
+    counts: dict[str, int] = {}
+    bag = []
+    for letter in text:
+        counts[letter] = count = counts.get(letter, 0) + 1
+        bag.append((letter, count))
+    return bag
+
+
+def _bit_set(positions: list[int]) -> int:
+    bits = bytearray(positions[-1] // 8 + 1)
+    for p in positions:
+        bits[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _positions(bits: int) -> list[int]:
+    """The positions of a bit set, in order."""
+    digits = bin(bits)[:1:-1]  # the lowest bit first
+    found = []
+    at = digits.find("1")
+    while at >= 0:
+        found.append(at)
+        at = digits.find("1", at + 1)
+    return found
 
 
 class NameIndex:
@@ -416,17 +466,6 @@ NEAR_LIMIT = 8  # the closest names weighed for one word
 
 def near_matches(key: str, choices: NameChoices, cutoff: float) -> list[tuple[str, float]]:
     """The near misses of ``key``: of the ``NEAR_LIMIT`` names scoring best (at least ``cutoff``,
-    ties in the names' order), those that begin with its letter, with their scores.
-
-    Found in two cheap steps with the same outcome. Most words have no near miss of their own
-    letter: that search is short, and ends there. Otherwise every name of this letter that can
-    be among the best scores at least the ``NEAR_LIMIT``-th best score of its letter, so names
-    scoring less (of any letter) never change the outcome and the full search starts there."""
-    own = choices.best(key, cutoff, limit=None, same_letter=True)
-    if not own:
-        return []
-    floor = own[min(NEAR_LIMIT, len(own)) - 1][1]
-    # A little below the floor: rapidfuzz turns a cutoff into a distance and may miss a name
-    # scoring the cutoff itself; names scoring less than the floor rank after all that count.
-    found = choices.best(key, max(cutoff, floor - 0.5), limit=NEAR_LIMIT, reach=cutoff)
+    ties in the names' order), those that begin with its letter, with their scores."""
+    found = choices.best(key, cutoff, limit=NEAR_LIMIT)
     return [(name, score) for name, score in found if name[0] == key[0]]
