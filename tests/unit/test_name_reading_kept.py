@@ -4,6 +4,7 @@ exactly what a fresh search over every name gives: over the recognition corpus
 
 from __future__ import annotations
 
+import pickle
 import random
 from pathlib import Path
 
@@ -169,3 +170,9 @@ def test_lines_with_the_same_words_but_different_doses_are_kept_apart() -> None:
     kb.names.forget_readings()
     assert undosed == kb.read_medication("aspirin mg 75")
     assert dosed == kb.read_medication("aspirin 75 mg")
+
+
+def test_names_kept_with_a_compiled_base_find_what_names_built_afresh_find() -> None:
+    kept = pickle.loads(pickle.dumps(NameChoices(MEDICINES.names)))
+    for key in ("warfrin", "xeralto", "rivaroxiban", "zorvalex", "aspirine"):
+        assert near_matches(key, kept, 70) == near_matches(key, MEDICINES, 70)

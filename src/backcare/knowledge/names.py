@@ -135,7 +135,8 @@ class NameChoices:
     twice, say), the names holding it are a bit set, and a few operations on these sets give
     the names sharing enough letters for their length. Only those are scored by rapidfuzz, in
     the names' order (it breaks ties by position), so the search gives what a search over
-    every name gives. The sets are built at the first search (most loads never search)."""
+    every name gives. The sets are built at the first search, or kept with a compiled knowledge
+    base."""
 
     def __init__(self, names: Sequence[str]) -> None:
         self.names = tuple(names)
@@ -144,10 +145,13 @@ class NameChoices:
         self._needs: dict[tuple[int, float], dict[int, int]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"names": self.names}
+        """The names and their bit sets (a kept knowledge base starts with them built)."""
+        holding = self._holding if self._holding is not None else self._index()
+        return {"names": self.names, "holding": holding, "of_length": self._of_length}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["names"])  # type: ignore[misc]
+        self._holding, self._of_length = state["holding"], state["of_length"]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NameChoices) and self.names == other.names
