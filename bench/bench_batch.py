@@ -21,10 +21,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -61,13 +61,14 @@ def _step(kind: str, source: Path, target: Path) -> None:
     if kind == "anchor":
         pl.read_parquet(source).write_parquet(target)
     else:
-        writer: pq.ParquetWriter | None = None
-        for _, frame in registers.frames(source, CHUNK):
-            table = screen(frame, kb).to_arrow()
-            writer = writer or pq.ParquetWriter(target, table.schema)
-            writer.write_table(table)
-        if writer:
-            writer.close()
+        chunks = registers.frames(source, CHUNK)
+        screened = (screen(frame, kb, categorical=True) for _, frame in chunks)
+        first = next(screened)
+        # Written as ``backcare batch`` writes its results.
+        writer = registers.Writer(target, first.to_arrow().schema)
+        for each in chain([first], screened):
+            writer.write(each)
+        writer.close()
     seconds = time.perf_counter() - start
     print(seconds, peak_mb())
 

@@ -188,11 +188,11 @@ def merged(found: pl.DataFrame, clear: pl.DataFrame, kb: KnowledgeBase) -> pl.Da
     return grouped.select(
         ROW,
         pl.col("decision").replace_strict(
-            {int(d): d.name for d in Decision}, return_dtype=pl.String
+            {int(d): d.name for d in Decision}, return_dtype=pl.Categorical()
         ),
-        pl.col("findings").cast(_TEXTS),
+        "findings",
         pl.col("pressure_rank")
-        .replace_strict(codes.pressure, default=None, return_dtype=pl.String)
+        .replace_strict(codes.pressure, default=None, return_dtype=pl.Categorical())
         .alias("max_pressure"),
         pl.col("minutes").alias("max_session_minutes"),
         *(pl.col(name).list.unique(maintain_order=True) for name in LISTS),

@@ -1,0 +1,65 @@
+"""Frames written into one Parquet file by Polars, in a thread of its own, so that one chunk is
+written while the next is screened (on the other core).
+
+Polars writes a frame's categories (``engine.CATEGORICAL``) as dictionary pages as they are,
+several times as quickly as pyarrow writes the same texts; it has no writer to add frames to
+one at a time, so the frames are the source of a lazy query (``register_io_source``) whose
+``sink_parquet`` streams them to the file in their order. At most one frame waits its turn, so
+memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from polars.io.plugins import register_io_source
+
+_WAIT = 0.1  # seconds between looks at whether the writing thread has stopped
+
+
+class Sink:
+    """Frames of one schema into the Parquet file at ``path``, in the order given."""
+
+    def __init__(self, path: Path, schema: pl.Schema) -> None:
+        self._waiting: queue.Queue[pl.DataFrame | None] = queue.Queue(maxsize=1)
+        self._failed: list[BaseException] = []
+        frames = register_io_source(self._frames, schema=schema)
+        self._thread = threading.Thread(target=self._write, args=(frames, path), daemon=True)
+        self._thread.start()
+
+    def write(self, frame: pl.DataFrame) -> None:
+        self._put(frame)
+
+    def close(self) -> None:
+        """Once the last frame is written; raises what stopped the writing, if anything did."""
+        self._put(None)
+        self._thread.join()
+        self._raise()
+
+    def _put(self, frame: pl.DataFrame | None) -> None:
+        while self._thread.is_alive():
+            try:
+                self._waiting.put(frame, timeout=_WAIT)
+                return
+            except queue.Full:
+                continue
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._failed:
+            raise self._failed[0]
+
+    def _frames(self, *_: Any) -> Iterator[pl.DataFrame]:
+        while (frame := self._waiting.get()) is not None:
+            yield frame
+
+    def _write(self, frames: pl.LazyFrame, path: Path) -> None:
+        try:
+            frames.sink_parquet(path)
+        except BaseException as error:  # raised again in the thread that writes the frames
+            self._failed.append(error)
