@@ -26,6 +26,7 @@ class Sink:
     """Frames of one schema into the Parquet file at ``path``, in the order given."""
 
     def __init__(self, path: Path, schema: pl.Schema) -> None:
+        self.schema = schema
         self._waiting: queue.Queue[pl.DataFrame | None] = queue.Queue(maxsize=1)
         self._failed: list[BaseException] = []
         frames = register_io_source(self._frames, schema=schema)
@@ -33,6 +34,9 @@ class Sink:
         self._thread.start()
 
     def write(self, frame: pl.DataFrame) -> None:
+        """``frame`` after those written before; it must have the sink's columns and types."""
+        if frame.schema != self.schema:
+            raise ValueError(f"a frame of columns {frame.schema} for a file of {self.schema}")
         self._put(frame)
 
     def close(self) -> None:
