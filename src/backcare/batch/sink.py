@@ -1,11 +1,11 @@
 """Frames written into one Parquet file by Polars, in a thread of its own, so that one chunk is
 written while the next is screened (on the other core).
 
-Polars writes a frame's categories (``engine.CATEGORICAL``) as dictionary pages as they are,
-several times as quickly as pyarrow writes the same texts; it has no writer to add frames to
-one at a time, so the frames are the source of a lazy query (``register_io_source``) whose
-``sink_parquet`` streams them to the file in their order. At most one frame waits its turn, so
-memory stays bounded.
+The frames may hold their texts as categories (``engine.CATEGORICAL``): the file holds them as
+plain texts, as every engine writes them, turned back in the writing thread, so that work too
+is off the screening thread. Polars has no writer to add frames to one at a time, so the frames
+are the source of a lazy query (``register_io_source``) whose ``sink_parquet`` streams them to
+the file in their order. At most one frame waits its turn, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ class Sink:
 
     def _write(self, frames: pl.LazyFrame, path: Path) -> None:
         try:
-            frames.sink_parquet(path)
+            frames.with_columns(_as_texts(self.schema)).sink_parquet(path)
         except BaseException as error:  # raised again in the thread that writes the frames
             self._failed.append(error)
+
+
+def _as_texts(schema: pl.Schema) -> list[pl.Expr]:
+    """Each column of categories, or list of them, cast to texts."""
+    return [
+        pl.col(name).cast(pl.List(pl.String) if isinstance(dtype, pl.List) else pl.String)
+        for name, dtype in schema.items()
+        if dtype in (pl.Categorical(), pl.List(pl.Categorical()))
+    ]
