@@ -2,7 +2,8 @@
 intakes in flat Parquet, read, screened and written a chunk of 100,000 rows at a time.
 
 For each size: the anchor is Polars reading the register's Parquet file and writing it back,
-measured in the same run; the engine step reads, screens and writes the result. Each step runs
+measured in the same run; the engine step reads, screens and writes the result (as
+``backcare batch`` writes it: categories, by Polars, ``registers.Writer``). Each step runs
 in a process of its own; its peak memory is that process's peak resident size during the step
 (the knowledge base, loaded before, stays resident and is counted). Each size is measured
 ``--repeat`` times, anchor and engine in turn, and the range is printed. The in-process
@@ -21,10 +22,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -61,13 +62,14 @@ def _step(kind: str, source: Path, target: Path) -> None:
     if kind == "anchor":
         pl.read_parquet(source).write_parquet(target)
     else:
-        writer: pq.ParquetWriter | None = None
-        for _, frame in registers.frames(source, CHUNK):
-            table = screen(frame, kb).to_arrow()
-            writer = writer or pq.ParquetWriter(target, table.schema)
-            writer.write_table(table)
-        if writer:
-            writer.close()
+        chunks = registers.frames(source, CHUNK)
+        screened = (screen(frame, kb, categorical=True) for _, frame in chunks)
+        first = next(screened)
+        # Written as ``backcare batch`` writes its results.
+        writer = registers.Writer(target, first.to_arrow().schema)
+        for each in chain([first], screened):
+            writer.write(each)
+        writer.close()
     seconds = time.perf_counter() - start
     print(seconds, peak_mb())
 

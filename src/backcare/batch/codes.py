@@ -20,7 +20,8 @@ from backcare.knowledge import model as m
 
 LISTS = ("avoid_regions", "avoid_techniques", "positioning", "notes")
 CODE = pl.UInt16()
-_TEXTS = pl.List(pl.String())
+# Categories, not texts: gathered, merged and written as small integers, dictionary-encoded.
+CATEGORIES = pl.List(pl.Categorical())
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class Codes:
         table = self.lists[name] if name in self.lists else getattr(self, name)
         if added is None or at is None:
             return pl.lit(table).gather(codes)
-        joined = pl.concat([table, added.rename(name)], rechunk=True)
+        joined = pl.concat([table, added.rename(name).cast(table.dtype)], rechunk=True)
         return pl.lit(joined).gather(pl.coalesce(at + len(table), codes.cast(pl.UInt32)))
 
     def codes(self, rules: pl.Expr) -> pl.Expr:
@@ -85,7 +86,7 @@ def made(kb: KnowledgeBase) -> Codes:
         decision=column("decision", [int(Decision[d]) for _, d, _ in entries], pl.Int8()),
         pressure_rank=column("pressure_rank", ranks, pl.Int64()),
         minutes=column("minutes", [x.max_session_minutes for x in mods], pl.Int64()),
-        lists={n: column(n, [list(getattr(x, n)) for x in mods], _TEXTS) for n in LISTS},
+        lists={n: column(n, [list(getattr(x, n)) for x in mods], CATEGORIES) for n in LISTS},
         standard=len(ids),
         none=len(ids) + 1,
         pressure={level.rank: name for name, level in kb.pressure.items()},

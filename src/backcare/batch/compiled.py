@@ -70,7 +70,7 @@ def screen_numbered(numbered: pl.DataFrame, others: list[Row], *, today: date) -
     one_by_one = sorted([*_rows(doubtful), *others], key=lambda row: row.number)
     valid, refused = parsed(one_by_one, today=today, kb=kb)
     parts.append(_parsed_frame(valid))
-    screened = engine.screen(pl.concat(parts), kb)
+    screened = engine.screen(pl.concat(parts), kb, categorical=True)
     if valid:  # rows parsed one by one come after the others: back in the register's order
         screened = screened.sort("row")
     return result.frame_from_engine(screened), refused

@@ -22,7 +22,7 @@ from backcare.batch.facts import ROW
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
 
-__all__ = ["OUTPUT", "flat_from_intake", "intake_from_flat", "rule_flags", "screen"]
+__all__ = ["CATEGORICAL", "OUTPUT", "flat_from_intake", "intake_from_flat", "rule_flags", "screen"]
 
 _TEXTS = pl.List(pl.String())
 OUTPUT: dict[str, pl.DataType] = {
@@ -38,6 +38,17 @@ OUTPUT: dict[str, pl.DataType] = {
 }
 """The columns ``screen`` adds, in order, with their types."""
 
+CATEGORICAL: dict[str, pl.DataType] = {
+    name: pl.List(pl.Categorical())
+    if isinstance(dtype, pl.List)
+    else pl.Categorical()
+    if dtype == pl.String()
+    else dtype
+    for name, dtype in OUTPUT.items()
+}
+"""The same columns with their texts as categories, as ``screen(..., categorical=True)`` gives
+them: the engine's own form, written to Parquet as dictionary pages with no texts to hash."""
+
 
 def rule_flags(kb: KnowledgeBase) -> list[pl.Expr]:
     """Each rule's condition as a boolean column over the facts (``_rule0``, ``_rule1``...)."""
@@ -48,19 +59,26 @@ def rule_flags(kb: KnowledgeBase) -> list[pl.Expr]:
     ]
 
 
-def screen(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    """The screening of every row of a register in the flat layout."""
+def screen(frame: pl.DataFrame, kb: KnowledgeBase, *, categorical: bool = False) -> pl.DataFrame:
+    """The screening of every row of a register in the flat layout; with ``categorical``, its
+    texts as categories (``CATEGORICAL``), which is quicker to write to a file."""
     rows = conform(frame).with_row_index(ROW)
     fact_frame, conditions = batch_facts.facts(rows, kb)
     # Lazily, so that a test several rules share is worked out once.
     flagged = fact_frame.lazy().with_columns(rule_flags(kb)).collect()
-    return finish(rows, flagged, conditions, kb)
+    return finish(rows, flagged, conditions, kb, categorical=categorical)
 
 
 def finish(
-    rows: pl.DataFrame, flagged: pl.DataFrame, conditions: pl.DataFrame, kb: KnowledgeBase
+    rows: pl.DataFrame,
+    flagged: pl.DataFrame,
+    conditions: pl.DataFrame,
+    kb: KnowledgeBase,
+    *,
+    categorical: bool = False,
 ) -> pl.DataFrame:
-    """From the facts and rule flags of every row to the output columns (``OUTPUT``)."""
+    """From the facts and rule flags of every row to the output columns (``OUTPUT``, or
+    ``CATEGORICAL`` with ``categorical``)."""
     found = batch_findings.findings(flagged, conditions, kb)
     merged = batch_findings.merged(found, batch_findings.cleared(rows, kb), kb)
     facts = flagged.select(
@@ -71,7 +89,8 @@ def finish(
     extra = [name for name in rows.columns if name not in SCHEMA and name != ROW]
     # All in the rows' order: set side by side.
     out = pl.concat([rows.select(extra), merged.drop(ROW), facts], how="horizontal")
-    return out.with_columns(pl.col(n).cast(t) for n, t in OUTPUT.items())
+    types = CATEGORICAL if categorical else OUTPUT
+    return out.with_columns(pl.col(n).cast(t) for n, t in types.items())
 
 
 def _unanswered(flagged: pl.DataFrame) -> pl.Series:

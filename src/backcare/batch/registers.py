@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from backcare import intake_file
 from backcare.batch import flat
+from backcare.batch.sink import Sink
 from backcare.errors import InvalidIntake, Problem, UnreadableRegister
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
@@ -213,18 +214,19 @@ def frames(path: Path, size: int) -> Iterator[tuple[int, pl.DataFrame]]:
 
 
 class Writer:
-    """Result rows into one file, a chunk at a time, in the format its extension names."""
+    """Result rows into one file, a chunk at a time, in the format its extension names: rows
+    from Python by pyarrow, frames into Parquet by Polars, while the next chunk is screened
+    (``batch.sink``)."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self.kind = format_of(path)
         self.schema = schema
         self.path = path
         self._parquet: pq.ParquetWriter | None = None
+        self._sink: Sink | None = None
         self._stream: IO[str] | None = None
         self._csv: Any = None
-        if self.kind == "parquet":
-            self._parquet = pq.ParquetWriter(path, schema)
-        else:
+        if self.kind != "parquet":
             self._stream = path.open("w", encoding="utf-8", newline="")
             if self.kind == "csv":
                 self._csv = csv.writer(self._stream)
@@ -234,8 +236,8 @@ class Writer:
         if isinstance(rows, pl.DataFrame):
             self._write_frame(rows)
             return
-        if self._parquet is not None:
-            self._parquet.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+        if self.kind == "parquet":
+            self._write_table(pa.Table.from_pylist(rows, schema=self.schema))
         elif self._csv is not None:
             self._csv.writerows(
                 [_csv_cell(row.get(name)) for name in self.schema.names] for row in rows
@@ -244,14 +246,24 @@ class Writer:
             self._stream.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
     def _write_frame(self, frame: pl.DataFrame) -> None:
-        if self._parquet is not None:
-            self._parquet.write_table(frame.select(self.schema.names).to_arrow().cast(self.schema))
+        if self.kind == "parquet":
+            written = frame.select(self.schema.names)
+            self._sink = self._sink or Sink(self.path, written.schema)
+            self._sink.write(written)
         elif self.kind == "jsonl" and self._stream is not None:
             self._stream.write(frame.select(self.schema.names).write_ndjson())
         else:
             self.write(frame.to_dicts())
 
+    def _write_table(self, table: pa.Table) -> None:
+        self._parquet = self._parquet or pq.ParquetWriter(self.path, self.schema)
+        self._parquet.write_table(table)
+
     def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+        elif self.kind == "parquet" and self._parquet is None:  # no rows: the columns alone
+            self._write_table(self.schema.empty_table())
         if self._parquet is not None:
             self._parquet.close()
         if self._stream is not None:
