@@ -33,8 +33,12 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     the decision of their latest assessment (``latest_decision``). The words come bounded from
     the search form (backcare.limits: SEARCH_WORDS, SEARCH_CHARS)."""
     assert user.clinic_id is not None
-    clients = _with_decision(user.clinic_id)
-    for word in words or []:
+    return _with_decision(_matching(user.clinic_id, *(words or [])))
+
+
+def _matching(clinic_id: int, *words: str) -> QuerySet[Client]:
+    clients = Client.objects.filter(clinic_id=clinic_id)
+    for word in words:
         clients = clients.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
@@ -44,24 +48,23 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     return clients
 
 
-def _with_decision(clinic_id: int) -> QuerySet[Client]:
+def _with_decision(clients: QuerySet[Client]) -> QuerySet[Client]:
     latest = Assessment.objects.filter(client=OuterRef("pk")).order_by("-created_at", "-pk")
-    return Client.objects.filter(clinic_id=clinic_id).annotate(
-        latest_decision=Subquery(latest.values("decision")[:1])
-    )
+    return clients.annotate(latest_decision=Subquery(latest.values("decision")[:1]))
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Every client of a clinic as ``search`` gives them with no words, for a paginator:
-    counted and read a page at a time by queries compiled once (the client list is opened
-    far more often than searched; a page's bounds are part of its query)."""
+    """The clients of a clinic ``search`` gives for the words, for a paginator: counted and
+    read a page at a time by queries compiled once per number of words (the client list is
+    opened far more often than searched; a page's bounds are part of its query)."""
 
     clinic_id: int
+    words: tuple[str, ...] = ()
     ordered = True  # by name, as search gives them
 
     def count(self) -> int:
-        found = statements.fetch(_count, self.clinic_id)
+        found = statements.fetch(_count, self.clinic_id, *self.words)
         return int(found[0][0]) if found else 0
 
     def __len__(self) -> int:
@@ -78,23 +81,24 @@ class Listing:
         if isinstance(part, int):
             return self[part : part + 1][0]
         bounds = partial(_part, part.start, part.stop)  # in the query's SQL, not its parameters
-        found: list[Client] = statements.fetch(bounds, self.clinic_id)
+        found: list[Client] = statements.fetch(bounds, self.clinic_id, *self.words)
         return found
 
 
-def listing(*, user: User) -> Listing:
-    """Every client of the user's clinic, each with the decision of their latest assessment."""
+def listing(*, user: User, words: list[str] | None = None) -> Listing:
+    """The clients of the user's clinic ``search`` gives for the words (every client for
+    none), each with the decision of their latest assessment."""
     assert user.clinic_id is not None
-    return Listing(user.clinic_id)
+    return Listing(user.clinic_id, tuple(words or ()))
 
 
-def _count(clinic_id: int) -> QuerySet[Any, Any]:
-    counted = Client.objects.filter(clinic_id=clinic_id).values("clinic_id")
+def _count(clinic_id: int, *words: str) -> QuerySet[Any, Any]:
+    counted = _matching(clinic_id, *words).values("clinic_id")
     return counted.annotate(clients=Count("pk")).values_list("clients").order_by()
 
 
-def _part(start: int | None, stop: int | None, clinic_id: int) -> QuerySet[Client]:
-    return _with_decision(clinic_id)[start:stop]
+def _part(start: int | None, stop: int | None, clinic_id: int, *words: str) -> QuerySet[Client]:
+    return _with_decision(_matching(clinic_id, *words))[start:stop]
 
 
 def get(*, user: User, client_id: int) -> Client:

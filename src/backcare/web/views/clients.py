@@ -51,9 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     matching = (
         Client.objects.none()
         if words is None
-        else clients.search(user=user_of(request), words=words)
-        if words
-        else clients.listing(user=user_of(request))
+        else clients.listing(user=user_of(request), words=words)
     )
     page: Page[Client] = Paginator(matching, CLIENTS_PER_PAGE).get_page(page_number(request))
     found = list(page)
