@@ -8,11 +8,20 @@ from datetime import date
 from functools import partial
 from typing import Any, NamedTuple, overload
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from backcare.errors import NotFound, OutsideClinic
 from backcare.records import audit, plans, saving, statements
-from backcare.records.models import Assessment, Clearance, Client, Intake, Plan, SessionNote, User
+from backcare.records.models import (
+    Assessment,
+    Clearance,
+    Client,
+    Clinic,
+    Intake,
+    Plan,
+    SessionNote,
+    User,
+)
 
 
 @saving.atomic
@@ -33,11 +42,13 @@ def search(*, user: User, words: list[str] | None = None) -> QuerySet[Client]:
     the decision of their latest assessment (``latest_decision``). The words come bounded from
     the search form (backcare.limits: SEARCH_WORDS, SEARCH_CHARS)."""
     assert user.clinic_id is not None
-    return _with_decision(_matching(user.clinic_id, *(words or [])))
+    return _with_decision(
+        _matching(Client.objects.filter(clinic_id=user.clinic_id), *(words or []))
+    )
 
 
-def _matching(clinic_id: int, *words: str) -> QuerySet[Client]:
-    clients = Client.objects.filter(clinic_id=clinic_id)
+def _matching(clients: QuerySet[Client], *words: str) -> QuerySet[Client]:
+    """Those of ``clients`` whose name, email or phone contains every word."""
     for word in words:
         clients = clients.filter(
             Q(first_name__icontains=word)
@@ -106,12 +117,21 @@ def listing(*, user: User, words: list[str] | None = None) -> Listing:
 
 
 def _count(clinic_id: int, *words: str) -> QuerySet[Any, Any]:
-    counted = _matching(clinic_id, *words).values("clinic_id")
-    return counted.annotate(clients=Count("pk")).values_list("clients").order_by()
+    """The number of clients matching, as one ``COUNT(*)`` for the clinic's row: grouped by
+    the clinic, as an aggregate of the clients' query is, it took three times as long."""
+    every = Func(template="COUNT(*)", output_field=IntegerField())
+    counted = (
+        _matching(Client.objects.filter(clinic=OuterRef("pk")), *words)
+        .order_by()
+        .values(clients=every)
+    )
+    return Clinic.objects.filter(pk=clinic_id).values_list(Subquery(counted))
 
 
 def _part(start: int | None, stop: int | None, clinic_id: int, *words: str) -> QuerySet[Any, Any]:
-    return _with_decision(_matching(clinic_id, *words)).values_list(*Listed._fields)[start:stop]
+    return _with_decision(
+        _matching(Client.objects.filter(clinic_id=clinic_id), *words)
+    ).values_list(*Listed._fields)[start:stop]
 
 
 def get(*, user: User, client_id: int) -> Client:
