@@ -17,6 +17,13 @@ def _clients_of(clinic_id: int) -> QuerySet[Client]:
     return Client.objects.filter(clinic_id=clinic_id).select_related("clinic").order_by("pk")
 
 
+def _named(clinic_id: int, *words: str) -> QuerySet[Client]:
+    found = Client.objects.filter(clinic_id=clinic_id).order_by("pk")
+    for word in words:
+        found = found.filter(first_name__icontains=word)
+    return found
+
+
 def _referrals_of(clinic_id: int, client_id: int) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(clinic_id=clinic_id, client_id=client_id)
@@ -28,7 +35,7 @@ def _referrals_of(clinic_id: int, client_id: int) -> QuerySet[Referral]:
 @pytest.fixture
 def two_clinics(db: Any) -> list[User]:
     users = []
-    for name, people in (("North", ["Ada", "Bo"]), ("South", ["Cy"])):
+    for name, people in (("North", ["Ada", "Bo", "50%_off", "Back\\slash"]), ("South", ["Cy"])):
         clinic = Clinic.objects.create(name=name)
         user = accounts.create_user(
             clinic=clinic, username=name.lower(), password="a-long-test-password-42"
@@ -79,3 +86,35 @@ def test_a_query_that_closes_over_a_value_is_refused(two_clinics: list[User]):
 
     with pytest.raises(ValueError, match="numbers"):
         statements.fetch(around, 1)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["a"], ["A"], ["d", "a"], ["%"], ["_"], ["0%_"], ["\\"], ["k\\s"], [""], ["x", "y", "z"]],
+)
+def test_words_match_as_the_orm_matches_them_with_like_signs_taken_literally(
+    two_clinics: list[User], words: list[str]
+):
+    for user in [*two_clinics, *two_clinics]:
+        assert user.clinic_id is not None
+        found = statements.fetch(_named, user.clinic_id, *words)
+        assert [c.pk for c in found] == [c.pk for c in _named(user.clinic_id, *words)]
+
+
+def test_each_number_of_words_is_its_own_query(two_clinics: list[User]):
+    clinic_id = two_clinics[0].clinic_id
+    assert clinic_id is not None
+    assert len(statements.fetch(_named, clinic_id)) == 4
+    assert [c.first_name for c in statements.fetch(_named, clinic_id, "d")] == ["Ada"]
+    assert [c.first_name for c in statements.fetch(_named, clinic_id, "a", "b")] == ["Back\\slash"]
+    assert statements.fetch(_named, clinic_id, "a", "o") == []
+    assert len(statements.fetch(_named, clinic_id)) == 4
+
+
+def _exactly(clinic_id: int, name: str) -> QuerySet[Client]:
+    return Client.objects.filter(clinic_id=clinic_id, first_name=name)
+
+
+def test_a_word_outside_a_contains_lookup_is_refused(two_clinics: list[User]):
+    with pytest.raises(ValueError, match="contains"):
+        statements.fetch(_exactly, 1, "Ada")

@@ -2,20 +2,22 @@
 new numbers: compiling a query (its joins, columns and conditions) took ten times as long as
 running it on SQLite, and was most of a page's own time.
 
-``fetch(build, *numbers)`` is ``list(build(*numbers))``: ``build`` makes the query from whole
-numbers (a clinic's or a client's key), after the constant arguments of a ``partial`` (a
-model, a page's bounds), and is called once per thread (each thread has its own database
-connection) with stand-ins for the numbers, which the compiled SQL's parameters then carry in
-their places; each run puts the numbers given in their places. Records come back as the ORM
-makes them (each field converted for the database, ``select_related`` records attached) and
-rows of a ``values_list`` query as tuples. Nothing else may vary between calls of one
+``fetch(build, *values)`` is ``list(build(*values))``: ``build`` makes the query from whole
+numbers (a clinic's or a client's key) and words (what was typed in a search, each matched by a
+``contains`` lookup), after the constant arguments of a ``partial`` (a model, a page's bounds),
+and is called once per thread (each thread has its own database connection) and per number of
+words with stand-ins for the values, which the compiled SQL's parameters then carry in their
+places; each run puts the values given in their places, a word as the lookup puts it (escaped
+for LIKE by the database's own operations, between its wildcards). Records come back as the
+ORM makes them (each field converted for the database, ``select_related`` records attached)
+and rows of a ``values_list`` query as tuples. Nothing else may vary between calls of one
 ``build``: it reads no clock and no setting and closes over no value around it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -52,31 +54,41 @@ class _Compiled:
 _local = threading.local()
 
 
-def fetch(build: Callable[..., QuerySet[M, Any]], *numbers: int) -> list[Any]:
-    """What ``list(build(*numbers))`` gives, without compiling the query again. The numbers
+def fetch(build: Callable[..., QuerySet[M, Any]], *values: int | str) -> list[Any]:
+    """What ``list(build(*values))`` gives, without compiling the query again. The numbers
     are keys: one past the database's 64 bits (an address typed by hand) matches nothing."""
-    if not all(_SMALLEST <= number < -_SMALLEST for number in numbers):
+    if not all(_SMALLEST <= v < -_SMALLEST for v in values if not isinstance(v, str)):
         return []
     kept: lru.Kept[Hashable, _Compiled] = _local.__dict__.setdefault("compiled", lru.Kept(LIMIT))
-    key = _key(build)
+    key = (*_key(build), tuple(isinstance(value, str) for value in values))
     compiled = kept.find(key)
     if compiled is None:
-        query = build(*(_STAND_IN - i for i in range(len(numbers))))
         try:
-            compiled = _compile(query, len(numbers))
-        except EmptyResultSet:  # a condition no row meets, whatever the numbers
+            compiled = _compile(build(*map(_stand_in, range(len(values)), values)), values)
+        except EmptyResultSet:  # a condition no row meets, whatever the values
             return []
         kept.keep(key, compiled)
+    compiler = compiled.compiler
     params = list(compiled.params)
     for place, number in compiled.places:
-        params[place] = int(numbers[number])
-    compiler = compiled.compiler
+        value = values[number]
+        params[place] = (
+            f"%{compiler.connection.ops.prep_for_like_query(value)}%"
+            if isinstance(value, str)
+            else int(value)
+        )
     with compiler.connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows: Any = cursor.fetchall()
     if compiled.converters:
         rows = compiler.apply_converters(rows, compiled.converters)
     return _records(compiler, rows) if compiled.records else list(map(tuple, rows))
+
+
+def _stand_in(number: int, value: int | str) -> int | str:
+    """What the query is built with in place of the ``number``-th value (letters and digits
+    for a word, which LIKE's escaping leaves as they are)."""
+    return f"StandInForWord{number}" if isinstance(value, str) else _STAND_IN - number
 
 
 def _key(build: Callable[..., Any]) -> tuple[Hashable, ...]:
@@ -89,7 +101,7 @@ def _key(build: Callable[..., Any]) -> tuple[Hashable, ...]:
     return (build.__code__,)
 
 
-def _compile(query: QuerySet[Any], count: int) -> _Compiled:
+def _compile(query: QuerySet[Any], values: tuple[int | str, ...]) -> _Compiled:
     if query.db != DEFAULT_DB_ALIAS or query._iterable_class not in (
         ModelIterable,
         ValuesListIterable,
@@ -97,20 +109,30 @@ def _compile(query: QuerySet[Any], count: int) -> _Compiled:
         raise ValueError("only records or a values_list's tuples, from the default database")
     compiler = query.query.get_compiler(using=query.db)
     sql, params = compiler.as_sql()
-    places = tuple(
-        (place, _STAND_IN - value)
-        for place, value in enumerate(params)
-        if isinstance(value, int) and 0 <= _STAND_IN - value < count
-    )
-    missing = set(range(count)) - {number for _, number in places}
+    places = tuple(_places(params, values))
+    missing = set(range(len(values))) - {number for _, number in places}
     if missing:
-        raise ValueError(f"the query does not carry numbers {sorted(missing)} as parameters")
+        raise ValueError(f"the query does not carry values {sorted(missing)} as parameters")
     records = query._iterable_class is ModelIterable
     columns = [column[0] for column in compiler.select[: compiler.col_count]]
     if compiler.has_composite_fields(columns):
         raise ValueError("a composite primary key is not read here")
     converters = compiler.get_converters(columns)
     return _Compiled(compiler, sql, tuple(params), places, records, converters)
+
+
+def _places(params: Sequence[Any], values: tuple[int | str, ...]) -> Iterator[tuple[int, int]]:
+    """Where each value goes among the parameters: (parameter, value's number). A word must
+    be a whole ``contains`` pattern, nothing else made of it."""
+    stand_ins = {
+        f"%{stand_in}%" if isinstance(stand_in, str) else stand_in: number
+        for number, stand_in in enumerate(map(_stand_in, range(len(values)), values))
+    }
+    for place, param in enumerate(params):
+        if isinstance(param, int | str) and param in stand_ins:
+            yield place, stand_ins[param]
+        elif isinstance(param, str) and "StandInForWord" in param:
+            raise ValueError("a word is carried only by a contains lookup")
 
 
 def _records(compiler: SQLCompiler, rows: Any) -> list[Any]:

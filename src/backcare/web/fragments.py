@@ -125,8 +125,12 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
     if isinstance(value, Mapping):
         items = value.items()
         return (dict, tuple((_fingerprint(k, walk), _fingerprint(v, walk)) for k, v in items))
-    if isinstance(value, list | tuple):
-        return (type(value), tuple(_fingerprint(item, walk) for item in value))
+    if isinstance(value, list | tuple):  # a list of records, a row read as a tuple
+        each = (
+            (type(item), item) if type(item) in _PLAIN else _fingerprint(item, walk)
+            for item in value
+        )
+        return (type(value), tuple(each))
     if isinstance(value, set | frozenset):
         return (frozenset, frozenset(_fingerprint(item, walk) for item in value))
     if isinstance(value, models.Model):

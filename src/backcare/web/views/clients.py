@@ -48,14 +48,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     form = SearchForm({"q": query})
     words = form.cleaned_data["q"] if form.is_valid() else None
-    matching = (
-        Client.objects.none()
-        if words is None
-        else clients.search(user=user_of(request), words=words)
-        if words
-        else clients.listing(user=user_of(request))
+    matching: clients.Listing | list[clients.Listed] = (
+        [] if words is None else clients.listing(user=user_of(request), words=words)
     )
-    page: Page[Client] = Paginator(matching, CLIENTS_PER_PAGE).get_page(page_number(request))
+    page: Page[clients.Listed] = Paginator(matching, CLIENTS_PER_PAGE).get_page(
+        page_number(request)
+    )
     found = list(page)
     audit.record(
         user=user_of(request),
