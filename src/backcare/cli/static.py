@@ -16,7 +16,8 @@ from typing import Any
 
 # The API docs page uses Swagger UI; the ReDoc copy django-ninja also ships is left out.
 IGNORED = ["redoc*"]
-# The packages whose code decides what a collection writes.
+# The packages whose code decides what a collection writes (WhiteNoise writes Brotli copies
+# only when that package is installed).
 WRITERS = ("django", "whitenoise", "brotli")
 
 
@@ -51,15 +52,15 @@ def fingerprint(settings: Any) -> str:
     chosen["storage"] = settings.STORAGES["staticfiles"]
     digest.update(json.dumps(chosen, sort_keys=True, default=repr).encode())
     for package in WRITERS:
-        digest.update(f"{package} {metadata.version(package)}\n".encode())
-    found = {
-        path: storage.path(path)
+        digest.update(f"{package} {_version(package)}\n".encode())
+    found = [
+        (path, storage.path(path))
         for finder in get_finders()
         for path, storage in finder.list(IGNORED)
-    }
-    for path in sorted(found):
+    ]
+    for path, source in sorted(found):  # a name found twice counts twice: either may be served
         digest.update(f"{path}\n".encode())
-        digest.update(hashlib.sha256(Path(found[path]).read_bytes()).digest())
+        digest.update(hashlib.sha256(Path(source).read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -70,3 +71,10 @@ def _whole(root: Path) -> bool:
         return False
     paths = json.loads(manifest.read_text()).get("paths", {})
     return all((root / name).exists() for pair in paths.items() for name in pair)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
