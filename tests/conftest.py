@@ -40,24 +40,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 NESTED = "tests/integration/test_postgres.py::test_web_and_record_suites_pass_on_postgresql"
-# The modules whose tests take tens of seconds each go first, so that the test workers share
-# them out early and neither is left with one of them at the end while the other waits.
-LONGEST = (
-    "tests/web/test_visible_text.py",
-    "tests/unit/test_kill.py",
-    "tests/e2e/test_layout.py",
-    "tests/web/test_authorization_matrix.py",
-    "tests/integration/test_backup.py",
-    "tests/integration/test_concurrency.py",
-)
 
 
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """The longest modules run first; the PostgreSQL run of the web suite starts now, in the
-    background, and is checked last."""
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST)  # stable: else as found
+    """The PostgreSQL run of the web suite starts now, in the background, and is checked last."""
     nested = [item for item in items if item.nodeid == NESTED]
     if nested:
         items[:] = [item for item in items if item.nodeid != NESTED] + nested
