@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import homes
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -40,6 +42,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     home = tmp_path_factory.mktemp("home")
+    homes.copy_into(home, "demo")
     env = {**os.environ, "BACKCARE_HOME": str(home)}
     env.pop("BACKCARE_DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)

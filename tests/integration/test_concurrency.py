@@ -32,6 +32,7 @@ from backcare.errors import SaveFailed
 from backcare.knowledge.contract import RED_FLAGS
 from backcare.records import accounts, audit, clients, intakes, saving, sessions
 from backcare.records.models import Client, Clinic, Intake, SessionNote, User
+from tests import homes
 from tests.web.conftest import intake_form, session_form
 
 WRITERS = 8
@@ -299,6 +300,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    homes.copy_into(tmp_path)  # static files collected; its database is this test's
     env = {**os.environ, "BACKCARE_HOME": str(tmp_path), "BACKCARE_DATABASE_URL": _database_url()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     log = (tmp_path / "server.log").open("w")

@@ -52,8 +52,7 @@ def start() -> None:
         "-q",
         "-p",
         "no:cacheprovider",
-        "-p",
-        "no:xdist",
+        "--numprocesses=2",  # two workers, so that it ends as soon as the main run on two cores
         "tests/web",
         "tests/integration",
         f"--ignore={Path(__file__).relative_to(ROOT)}",  # this test itself

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests import homes
 from tests.integration.test_concurrency import Therapist
 
 BROWSERS = 3
@@ -84,6 +85,7 @@ def test_every_save_acknowledged_before_a_kill_is_there_after_the_restart(tmp_pa
     lock = threading.Lock()
     enough = threading.Event()
 
+    homes.copy_into(tmp_path)
     make_account(tmp_path)
     with serving(tmp_path, port) as server:
         browsers = [Therapist(base, USER, PASSWORD, "/clients/new/") for _ in range(BROWSERS)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -41,18 +42,18 @@ def serve(
         # Traffic to a loopback address never leaves the machine, so cookies need no HTTPS there;
         # behind a proxy it comes from the network, and the proxy says whether over HTTPS.
         os.environ.setdefault("BACKCARE_INSECURE_COOKIES", "1")
+    _check_free(host, port)  # before the start's work, not after it
     django_setup()
     from django.conf import settings
-    from django.core.management import call_command
     from waitress.server import create_server
 
     from backcare import data_at_rest, setup_token
+    from backcare.cli import static
     from backcare.records import accounts
 
     migrate()
-    # The API docs page uses Swagger UI; the ReDoc copy django-ninja also ships is left out.
-    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["redoc*"])
-    from backcare.web.wsgi import application  # after collectstatic: WhiteNoise indexes at start
+    static.collect()
+    from backcare.web.wsgi import application  # after collecting: WhiteNoise indexes at start
 
     for path, mode in data_at_rest.tighten(config.data_dir(), sqlite_file(settings)):
         typer.echo(f"Made {path} private (mode {mode:o} -> {path.stat().st_mode & 0o777:o}).")
@@ -83,10 +84,7 @@ def serve(
             clear_untrusted_proxy_headers=False,  # behind_proxy does it, after marking
         )
     except OSError as error:
-        raise BackcareError(
-            f"cannot listen on {host}:{port} ({error.strerror}); is backcare already running? "
-            "Choose another port with --port"
-        ) from None
+        raise _cannot_listen(host, port, error) from None
     behind = f"; trusting the proxy at {proxy}" if proxy else ""
     typer.echo(
         f"backcare is running at {url}  (data: {config.data_dir()}{behind}; Ctrl+C stops it)"
@@ -98,6 +96,31 @@ def serve(
     # again at every collection (bench/bench_api.py measures requests with it).
     gc.freeze()
     server.run()
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse at once an address another program listens on: binding to it as the server will
+    (address reuse on, as waitress sets it) fails the same way."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return  # an unknown host: the server's own start says so
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise _cannot_listen(host, port, error) from None
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> BackcareError:
+    return BackcareError(
+        f"cannot listen on {host}:{port} ({error.strerror}); is backcare already running? "
+        "Choose another port with --port"
+    )
 
 
 def worker_threads() -> int:
