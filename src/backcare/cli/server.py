@@ -3,6 +3,7 @@ demo clinic added."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import socket
@@ -113,7 +114,8 @@ def _check_free(host: str, port: int) -> None:
             try:
                 probe.bind(address)
             except OSError as error:
-                raise _cannot_listen(host, port, error) from None
+                if error.errno == errno.EADDRINUSE:  # any other failure: the server's start says so
+                    raise _cannot_listen(host, port, error) from None
 
 
 def _cannot_listen(host: str, port: int, error: OSError) -> BackcareError:
