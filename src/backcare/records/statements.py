@@ -37,6 +37,7 @@ from backcare import lru
 M = TypeVar("M", bound=Model)
 # stand-ins no key can be, each found in the parameters exactly where its number goes
 _STAND_IN = -(2**62)
+_WORD = "StandInForWord"  # a word's stand-in, then its number: letters that LIKE's escaping keeps
 _SMALLEST = -(2**63)
 LIMIT = 256  # queries kept compiled by each thread (each page of a list is one): the oldest go
 
@@ -73,7 +74,7 @@ def fetch(build: Callable[..., QuerySet[M, Any]], *values: int | str) -> list[An
     for place, number in compiled.places:
         value = values[number]
         params[place] = (
-            f"%{compiler.connection.ops.prep_for_like_query(value)}%"
+            _contains(compiler.connection.ops.prep_for_like_query(value))
             if isinstance(value, str)
             else int(value)
         )
@@ -88,7 +89,12 @@ def fetch(build: Callable[..., QuerySet[M, Any]], *values: int | str) -> list[An
 def _stand_in(number: int, value: int | str) -> int | str:
     """What the query is built with in place of the ``number``-th value (letters and digits
     for a word, which LIKE's escaping leaves as they are)."""
-    return f"StandInForWord{number}" if isinstance(value, str) else _STAND_IN - number
+    return f"{_WORD}{number}" if isinstance(value, str) else _STAND_IN - number
+
+
+def _contains(word: str) -> str:
+    """The parameter a ``contains`` lookup makes of a word prepared for LIKE."""
+    return f"%{word}%"
 
 
 def _key(build: Callable[..., Any]) -> tuple[Hashable, ...]:
@@ -125,13 +131,13 @@ def _places(params: Sequence[Any], values: tuple[int | str, ...]) -> Iterator[tu
     """Where each value goes among the parameters: (parameter, value's number). A word must
     be a whole ``contains`` pattern, nothing else made of it."""
     stand_ins = {
-        f"%{stand_in}%" if isinstance(stand_in, str) else stand_in: number
+        _contains(stand_in) if isinstance(stand_in, str) else stand_in: number
         for number, stand_in in enumerate(map(_stand_in, range(len(values)), values))
     }
     for place, param in enumerate(params):
         if isinstance(param, int | str) and param in stand_ins:
             yield place, stand_ins[param]
-        elif isinstance(param, str) and "StandInForWord" in param:
+        elif isinstance(param, str) and _WORD in param:
             raise ValueError("a word is carried only by a contains lookup")
 
 
