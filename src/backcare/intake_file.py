@@ -10,13 +10,15 @@ hostile file short (a tenth of a second, not ten seconds):
 - each key once per mapping; no YAML aliases (``*name``), which can make a small file huge;
 - no YAML sets (``!!set``), which JSON cannot write and which would pass for a list.
 
-JSON is read by orjson when that gives what the checked reader gives (almost every intake: no
-over-long number, no repeated key, within the limits); anything else is read again by the
-checked reader, which names what is wrong.
+JSON is read by orjson, straight from the bytes (it refuses what is not UTF-8, as decoding
+does), when that gives what the checked reader gives (almost every intake: no over-long number,
+no repeated key, within the limits); anything else is decoded and read again by the checked
+reader, which names what is wrong.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import sys
@@ -59,11 +61,11 @@ def load(raw: bytes, *, as_json: bool) -> Any:
     """Decode an intake from bytes of YAML, or of JSON when ``as_json``."""
     if len(raw) > MAX_BYTES:
         raise _refused(f"is larger than {MAX_BYTES:,} bytes (1 MiB), the most an intake may be")
-    text = _decoded(raw)
     if as_json:
-        fast = _fast_json(text)
+        fast = _fast_json(raw.removeprefix(codecs.BOM_UTF8))
         if fast is not _UNREAD:
             return fast
+    text = _decoded(raw)
     data = _from_json(text) if as_json else _from_yaml(text)
     problems = list(_tree_problems(data))
     if problems:
@@ -119,10 +121,10 @@ _UNREAD = object()
 # orjson reads a whole number that does not fit in 64 bits as a float (of at least 2**63): a text
 # holding a float that large takes the checked reader, which names a number of too many digits.
 _LARGE = float(2**63)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 
 
-def _fast_json(text: str) -> Any:
+def _fast_json(text: bytes) -> Any:
     """The intake read by orjson, or ``_UNREAD`` when the checked reader must read it: orjson
     refuses it (NaN, a lone surrogate, ...), or keeps the last of repeated keys, or it breaks a
     limit, or it holds a number that large."""
@@ -135,7 +137,7 @@ def _fast_json(text: str) -> Any:
         return _UNREAD
     # In valid JSON each key is followed by one colon outside strings: fewer keys read than
     # such colons means a repeated key was dropped.
-    if text.count(":") != keys and _STRING.sub("", text).count(":") != keys:
+    if text.count(b":") != keys and _STRING.sub(b"", text).count(b":") != keys:
         return _UNREAD
     return data
 
@@ -148,12 +150,13 @@ def _keys_within_limits(data: Any) -> int | None:
     while level:
         below: list[Any] = []
         for value in level:
-            if type(value) is dict:
+            kind = type(value)
+            if kind is dict:
                 keys += len(value)
                 below.extend(value.values())
-            elif type(value) is list:
+            elif kind is list:
                 below.extend(value)
-            elif type(value) is float and not -_LARGE < value < _LARGE:
+            elif kind is float and not -_LARGE < value < _LARGE:
                 return None
             else:
                 continue

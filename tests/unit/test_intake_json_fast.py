@@ -79,3 +79,25 @@ def test_a_repeated_key_is_refused_even_when_a_string_holds_colons() -> None:
     with pytest.raises(InvalidIntake) as refused:
         intake_file.load(TRICKY[2].encode(), as_json=True)
     assert "duplicate key 'age'" in refused.value.problems[0].message
+
+
+def test_json_bytes_read_as_their_utf8_text_with_or_without_a_byte_order_mark() -> None:
+    text = '{"client": {"age": 40}, "notes": "café: süß"}'
+    plain = intake_file.load(text.encode(), as_json=True)
+    assert plain == json.loads(text)
+    assert intake_file.load(b"\xef\xbb\xbf" + text.encode(), as_json=True) == plain
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        (b'{"notes": "caf\xe9"}', "byte 0xe9 at line 1, column 15"),  # Latin-1
+        (b'{"notes": "\xed\xa0\x80"}', "byte 0xed at line 1, column 12"),  # a surrogate
+        (b'{"notes": "\xc0\xaf"}', "byte 0xc0 at line 1, column 12"),  # an over-long form
+    ],
+)
+def test_json_that_is_not_utf8_is_refused_naming_the_byte(raw: bytes, where: str) -> None:
+    with pytest.raises(InvalidIntake) as refused:
+        intake_file.load(raw, as_json=True)
+    [problem] = refused.value.problems
+    assert problem.message.startswith(f"is not UTF-8 text: {where} cannot be read")
