@@ -43,14 +43,24 @@ _NEEDS_KEPT = 1024  # word lengths and cutoffs (a few cutoffs, words of up to a 
 
 def words_of(text: str) -> list[str]:
     """The words and numbers of a text, lower case; an apostrophe joins ("John's" is "johns")."""
-    return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+    return _words_of_lower(text.lower())
 
 
 def milligrams(text: str) -> tuple[float, ...]:
     """Every dose in milligrams written in a medicine line, in its order."""
+    return _milligrams_of_lower(text.lower())
+
+
+def _words_of_lower(low: str) -> list[str]:
+    return _WORD.findall(_APOSTROPHE.sub("", low) if "'" in low or "\u2019" in low else low)
+
+
+def _milligrams_of_lower(low: str) -> tuple[float, ...]:
+    if "mg" not in low and "milligram" not in low:  # every dose names its unit
+        return ()
     return tuple(
         float(grouped.replace(",", "")) if grouped else float(plain.replace(",", "."))
-        for grouped, plain in _MILLIGRAMS.findall(text.lower())
+        for grouped, plain in _MILLIGRAMS.findall(low)
     )
 
 
@@ -333,7 +343,8 @@ class NameIndex:
     def _medication_as_written(self, text: str) -> MedicationReading:
         """A reading depends on the line's words and on its doses in milligrams ("mg 10" has the
         words of "10 mg" but names no dose), so those are the key."""
-        r = self._medication(tuple(words_of(text)), milligrams(text))
+        low = text.lower()
+        r = self._medication(tuple(_words_of_lower(low)), _milligrams_of_lower(low))
         return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
 
     def _condition_as_written(self, text: str) -> ConditionReading:
@@ -345,8 +356,8 @@ class NameIndex:
     ) -> MedicationReading:
         text = " ".join(words)
         found, used = self._exact_drugs(words)
-        how: How = "spelling" if any(drug.spelling for drug in found) else "name"
         suggestions = [drug.label for drug in found if drug.spelling]
+        how: How = "spelling" if suggestions else "name"
         for start, size in self._leftovers(words, used):
             near = self._medicine_word("_".join(words[start : start + size]), size)
             suggestions.extend(s for s in near.suggestions if s not in suggestions)
@@ -379,11 +390,12 @@ class NameIndex:
 
     def _exact_drugs(self, words: Sequence[str]) -> tuple[list[Drug], set[int]]:
         """Known names in the line, the longest first (of up to three words), each word read
-        once; a span is looked up only when its first word begins a name of its length."""
+        once; a span of several words is looked up only when its first word begins a name of
+        its length, and a word left is looked up as it is."""
         found: list[Drug] = []
         used: set[int] = set()
         drugs = self._drugs
-        for size in (3, 2, 1):
+        for size in (3, 2):
             starts = self._starts.get(size, ())
             for start in range(len(words) - size + 1):
                 if words[start] not in starts or used.intersection(range(start, start + size)):
@@ -392,6 +404,12 @@ class NameIndex:
                 if drug is not None:
                     found.append(drug)
                     used.update(range(start, start + size))
+        for start, word in enumerate(words):
+            if start not in used:
+                drug = drugs.get(word)
+                if drug is not None:
+                    found.append(drug)
+                    used.add(start)
         return found, used
 
     def _leftovers(self, words: Sequence[str], used: set[int]) -> Iterator[tuple[int, int]]:
