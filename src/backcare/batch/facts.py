@@ -8,6 +8,7 @@ core functions ``assess`` uses, and the readings are joined back to the rows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -24,6 +25,7 @@ from backcare.batch.columns import (
 )
 from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
 from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
+from backcare.clinical.once import per_knowledge
 from backcare.errors import InvalidIntake, Problem
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, SHORTHANDS, SKIN_FINDINGS, STATUSES
@@ -104,9 +106,12 @@ def read_once(
     return entries.join(seen, on="text", how="left")
 
 
-_CONDITION = {
-    "name": pl.String,
-    "condition": pl.String,
+_DEFAULT_STATUS = ConditionEntry.model_fields["status"].default
+_NAME = {"name": pl.String, "condition": pl.String, "valid": pl.Boolean}
+# What a condition comes to depends on the condition read, its status (``active`` when left
+# out), whether regions were given and whether the status was written.
+_CASE = ["condition", "_status", "_placed", "_written"]
+_OUTCOME = {
     "status": pl.String,
     "code": CODE,
     "decision": pl.Int8,
@@ -114,7 +119,6 @@ _CONDITION = {
     "usual": _TEXTS,
     "explains": pl.Boolean,
     "unplaced": pl.Boolean,
-    "question": pl.String,
 }
 
 
@@ -122,66 +126,118 @@ def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """Every condition entry: the condition read, its finding's code, decision and regions (null
     when it adds none).
 
-    The knowledge base reads each distinct name and status once, with only whether regions
-    were given; the regions themselves are joined back as columns."""
-
-    names: dict[str, str | None] = {}  # a name is read once, whatever its status
-    outcomes: dict[tuple[str, str, bool, bool], dict[str, Any]] = {}
-
-    def read(key: str) -> dict[str, Any]:
-        name, status, placed = split_entry(key)
-        entry = ConditionEntry.model_validate(
-            {"id": name, **({"status": status} if status else {})}
-        )
-        if entry.id not in names:
-            names[entry.id] = kb.read_condition(entry.id).condition
-        found = names[entry.id]
-        if found is None:
-            return {"name": entry.id}
-        case = (found, entry.status, bool(placed), status is not None)
-        if case not in outcomes:
-            outcomes[case] = outcome(case)
-        return {"name": entry.id, **outcomes[case]}
-
-    def outcome(case: tuple[str, str, bool, bool]) -> dict[str, Any]:
-        """What a condition read, with its status and whether placed, comes to."""
-        found, status, placed, given = case
-        known = KnownCondition(found, status, ("placed",) if placed else (), given)
-        condition, read_as = kb.conditions[found], status_of(known, kb)
-        decision = Decision[kb.condition_outcomes[found][read_as].decision]
-        unplaced = is_unplaced(known, kb)
-        return {
-            "condition": found,
-            "status": status,
-            "code": codes_of(kb).of[f"condition.{found}.{read_as}"],
-            "decision": int(decision),
-            "local": condition.local and decision >= Decision.modify,
-            "usual": condition.usual_regions if unplaced else None,
-            "explains": status in EXPLAINING and condition.explains_pain,
-            "unplaced": unplaced and not condition.usual_regions,
-            "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
-        }
-
+    The knowledge base reads each distinct name once, whatever its status and regions; what a
+    condition comes to is worked out once per status and whether regions were given; the
+    regions themselves are joined back as columns."""
     parts = pl.col("text").str.splitn("@", 2)
     region = pl.element().str.strip_chars()
     at = parts.struct.field("field_1").str.split(",").list.eval(region.filter(region != ""))
-    entries = exploded(frame, "conditions").with_columns(
-        parts.struct.field("field_0").alias("_name"), at.alias("_given")
+    head = pl.col("_head")
+    colon = head.str.contains(":", literal=True)
+    entries = exploded(frame, "conditions").select(
+        ROW, POS, parts.struct.field("field_0").alias("_head"), at.alias("_given")
     )
-    placed = pl.col("_given").list.len() > 0  # null when no regions are written
-    keys = entries.select(
+    # The name before the last colon and the status after it, as ``split_entry`` splits them.
+    entries = entries.with_columns(
+        regions(entries, "_given"),
+        pl.when(colon).then(head.str.replace(r":[^:]*$", "")).otherwise(head).alias("text"),
+        pl.when(colon).then(head.str.extract(r":([^:]*)$", 1)).alias("_status"),
+    )
+    named = read_once(entries, partial(_read_name, kb), _NAME, "condition names", kb)
+    cases = named.with_columns(
+        (pl.col("_given").list.len() > 0).fill_null(False).alias("_placed"),
+        pl.col("_status").is_not_null().alias("_written"),
+        # A status left out, or written empty, reads as the contract's default.
+        pl.when(pl.col("_status").fill_null("") == "")
+        .then(pl.lit(_DEFAULT_STATUS))
+        .otherwise("_status")
+        .alias("_status"),
+    )
+    _refuse_invalid(cases)
+    readings = cases.join(_outcomes(cases, kb), on=_CASE, how="left", maintain_order="left")
+    where = pl.coalesce("usual", "_given")  # null: no regions
+    return readings.select(
         ROW,
         POS,
-        regions(entries, "_given"),
-        (pl.col("_name") + pl.when(placed).then(pl.lit("@placed")).otherwise(pl.lit(""))).alias(
-            "text"
-        ),
+        "name",
+        "condition",
+        *(name for name in _OUTCOME if name not in ("usual", "local")),
+        pl.when("local").then(where).alias("regions"),
     )
-    readings = read_once(keys, read, _CONDITION, "conditions", kb)
-    where = pl.coalesce("usual", "_given")  # null: no regions
-    return readings.with_columns(pl.when("local").then(where).alias("regions")).drop(
-        "_given", "usual", "local"
-    )
+
+
+def _read_name(kb: KnowledgeBase, text: str) -> dict[str, Any]:
+    """A condition entry's name, checked as the contract checks it, and the condition read."""
+    name = text.strip()
+    try:
+        ConditionEntry.model_validate({"id": name})
+    except ValidationError:
+        return {"name": name, "valid": False}
+    return {"name": name, "condition": kb.read_condition(name).condition, "valid": True}
+
+
+def _refuse_invalid(cases: pl.DataFrame) -> None:
+    """Raise ``InvalidIntake`` for the first entry whose name or status the contract refuses,
+    in its words, naming the entry as written (with ``@placed`` for its regions)."""
+    statuses = cases.get_column("_status").unique().to_list()
+    allowed = [status for status in statuses if _valid_status(status)]
+    bad = cases.filter(~pl.col("valid") | ~pl.col("_status").is_in(allowed))
+    if not bad.height:
+        return
+    first = bad.row(0, named=True)
+    head, placed = first["_head"], first["_placed"]
+    name, status, _ = split_entry(head)
+    try:
+        ConditionEntry.model_validate({"id": name, **({"status": status} if status else {})})
+    except ValidationError as error:
+        text = head + ("@placed" if placed else "")
+        messages = "; ".join(e["msg"] for e in error.errors())
+        where = f"row {first[ROW] + 1}: conditions"
+        raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
+
+
+def _valid_status(status: str) -> bool:
+    try:
+        ConditionEntry.model_validate({"id": "x", "status": status})
+    except ValidationError:
+        return False
+    return True
+
+
+def _outcomes(cases: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """What each distinct case of a condition read comes to (``_OUTCOME``), each worked out
+    once per knowledge base."""
+    kept = per_knowledge(kb, _no_outcomes)
+    distinct = cases.select(_CASE).filter(pl.col("condition").is_not_null()).unique()
+    rows = distinct.rows()
+    for case in rows:
+        if case not in kept:
+            kept[case] = _outcome(case, kb)
+    table = {name: [kept[case][name] for case in rows] for name in _OUTCOME}
+    return pl.concat([distinct, columnar.frame(table, _OUTCOME)], how="horizontal")
+
+
+def _no_outcomes(_: KnowledgeBase) -> dict[tuple[str, str, bool, bool], dict[str, Any]]:
+    return {}
+
+
+def _outcome(case: tuple[str, str, bool, bool], kb: KnowledgeBase) -> dict[str, Any]:
+    """What a condition read, with its status, whether placed and whether its status was
+    written, comes to."""
+    found, status, placed, given = case
+    known = KnownCondition(found, status, ("placed",) if placed else (), given)
+    condition, read_as = kb.conditions[found], status_of(known, kb)
+    decision = Decision[kb.condition_outcomes[found][read_as].decision]
+    unplaced = is_unplaced(known, kb)
+    return {
+        "status": status,
+        "code": codes_of(kb).of[f"condition.{found}.{read_as}"],
+        "decision": int(decision),
+        "local": condition.local and decision >= Decision.modify,
+        "usual": condition.usual_regions if unplaced else None,
+        "explains": status in EXPLAINING and condition.explains_pain,
+        "unplaced": unplaced and not condition.usual_regions,
+    }
 
 
 def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
