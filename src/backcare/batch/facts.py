@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 from pydantic import ValidationError
@@ -85,25 +85,47 @@ def read_once(
     (and once per run, for the texts of earlier chunks).
 
     A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
+
+    def table(texts: pl.Series) -> pl.DataFrame:
+        new = texts.to_list()
+        readings: list[dict[str, Any]] = []
+        for text in new:
+            try:
+                readings.append(read(text))
+            except ValidationError as error:
+                first = entries.filter(pl.col("text") == text).row(0, named=True)
+                refuse(first[ROW], column, text, error)
+        table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
+        return columnar.frame(table, {"text": pl.String, **schema})
+
+    return read_all_once(entries, table, column, kb)
+
+
+def read_all_once(
+    entries: pl.DataFrame,
+    read: Callable[[pl.Series], pl.DataFrame],
+    column: str,
+    kb: KnowledgeBase,
+) -> pl.DataFrame:
+    """Each entry with its reading: ``read`` makes a frame of readings (a row per text, column
+    ``text``) of the distinct texts not read before in this run."""
     texts = entries.get_column("text").unique()
     known = _SEEN.of(kb, column)
     if known is not None:
         texts = texts.filter(~texts.is_in(known.get_column("text").implode()))
-    new = texts.to_list()
-    readings: list[dict[str, Any]] = []
-    for text in new:
-        try:
-            readings.append(read(text))
-        except ValidationError as error:
-            row = entries.filter(pl.col("text") == text).row(0, named=True)
-            where = f"row {row[ROW] + 1}: {column}"
-            messages = "; ".join(e["msg"] for e in error.errors())
-            raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
-    table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
-    _SEEN.keep(column, columnar.frame(table, {"text": pl.String, **schema}))
+    if known is None or texts.len():
+        _SEEN.keep(column, read(texts))
     seen = _SEEN.of(kb, column)
     assert seen is not None
     return entries.join(seen, on="text", how="left")
+
+
+def refuse(row: int, column: str, text: str, error: ValidationError) -> NoReturn:
+    """Raise ``InvalidIntake`` for entry ``text`` of ``column`` in the frame's row ``row``, in
+    the contract's words."""
+    messages = "; ".join(e["msg"] for e in error.errors())
+    problem = Problem(f"row {row + 1}: {column}", f"{text!r} is not an entry: {messages}")
+    raise InvalidIntake([problem]) from None
 
 
 _DEFAULT_STATUS = ConditionEntry.model_fields["status"].default
@@ -124,41 +146,46 @@ _OUTCOME = {
 
 def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """Every condition entry: the condition read, its finding's code, decision and regions (null
-    when it adds none).
+    when it adds none), each distinct entry read once per run."""
+    entries = exploded(frame, "conditions")
+    read = partial(_condition_readings, entries, kb)
+    return read_all_once(entries, read, "conditions", kb).drop("text")
 
-    The knowledge base reads each distinct name once, whatever its status and regions; what a
-    condition comes to is worked out once per status and whether regions were given; the
-    regions themselves are joined back as columns."""
-    parts = pl.col("text").str.splitn("@", 2)
+
+def _condition_readings(entries: pl.DataFrame, kb: KnowledgeBase, texts: pl.Series) -> pl.DataFrame:
+    """The readings of distinct condition entries. The knowledge base reads each distinct name
+    once, whatever its status and regions; what a condition comes to is worked out once per
+    status and whether regions were given; the regions are kept as written."""
+    text = pl.col("text")
+    parts = text.str.splitn("@", 2)
     region = pl.element().str.strip_chars()
     at = parts.struct.field("field_1").str.split(",").list.eval(region.filter(region != ""))
+    split = texts.to_frame("text").with_columns(
+        parts.struct.field("field_0").alias("_head"), at.alias("_given")
+    )
     head = pl.col("_head")
     colon = head.str.contains(":", literal=True)
-    entries = exploded(frame, "conditions").select(
-        ROW, POS, parts.struct.field("field_0").alias("_head"), at.alias("_given")
-    )
+    status = head.str.extract(r":([^:]*)$", 1)
     # The name before the last colon and the status after it, as ``split_entry`` splits them.
-    entries = entries.with_columns(
-        regions(entries, "_given"),
+    split = split.select(
+        pl.col("text").alias("_entry"),
+        "_head",
+        regions(split, "_given"),
         pl.when(colon).then(head.str.replace(r":[^:]*$", "")).otherwise(head).alias("text"),
-        pl.when(colon).then(head.str.extract(r":([^:]*)$", 1)).alias("_status"),
-    )
-    named = read_once(entries, partial(_read_name, kb), _NAME, "condition names", kb)
-    cases = named.with_columns(
-        (pl.col("_given").list.len() > 0).fill_null(False).alias("_placed"),
-        pl.col("_status").is_not_null().alias("_written"),
+        pl.when(colon).then(status).is_not_null().alias("_written"),
         # A status left out, or written empty, reads as the contract's default.
-        pl.when(pl.col("_status").fill_null("") == "")
-        .then(pl.lit(_DEFAULT_STATUS))
-        .otherwise("_status")
+        pl.when(colon & (status != ""))
+        .then(status)
+        .otherwise(pl.lit(_DEFAULT_STATUS))
         .alias("_status"),
     )
-    _refuse_invalid(cases)
+    named = read_once(split, partial(_read_name, kb), _NAME, "condition names", kb)
+    cases = named.with_columns((pl.col("_given").list.len() > 0).fill_null(False).alias("_placed"))
+    _refuse_invalid(cases, entries)
     readings = cases.join(_outcomes(cases, kb), on=_CASE, how="left", maintain_order="left")
     where = pl.coalesce("usual", "_given")  # null: no regions
     return readings.select(
-        ROW,
-        POS,
+        pl.col("_entry").alias("text"),
         "name",
         "condition",
         *(name for name in _OUTCOME if name not in ("usual", "local")),
@@ -176,24 +203,22 @@ def _read_name(kb: KnowledgeBase, text: str) -> dict[str, Any]:
     return {"name": name, "condition": kb.read_condition(name).condition, "valid": True}
 
 
-def _refuse_invalid(cases: pl.DataFrame) -> None:
+def _refuse_invalid(cases: pl.DataFrame, entries: pl.DataFrame) -> None:
     """Raise ``InvalidIntake`` for the first entry whose name or status the contract refuses,
-    in its words, naming the entry as written (with ``@placed`` for its regions)."""
+    naming the entry's name and status (and ``@placed`` for regions given)."""
     statuses = cases.get_column("_status").unique().to_list()
     allowed = [status for status in statuses if _valid_status(status)]
     bad = cases.filter(~pl.col("valid") | ~pl.col("_status").is_in(allowed))
     if not bad.height:
         return
-    first = bad.row(0, named=True)
-    head, placed = first["_head"], first["_placed"]
-    name, status, _ = split_entry(head)
+    first = entries.filter(pl.col("text").is_in(bad.get_column("_entry").implode()))
+    row, entry = first.row(0, named=True)[ROW], first.item(0, "text")
+    case = bad.row(by_predicate=pl.col("_entry") == entry, named=True)
+    name, status, _ = split_entry(case["_head"])
     try:
         ConditionEntry.model_validate({"id": name, **({"status": status} if status else {})})
     except ValidationError as error:
-        text = head + ("@placed" if placed else "")
-        messages = "; ".join(e["msg"] for e in error.errors())
-        where = f"row {first[ROW] + 1}: conditions"
-        raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
+        refuse(row, "conditions", case["_head"] + ("@placed" if case["_placed"] else ""), error)
 
 
 def _valid_status(status: str) -> bool:
