@@ -86,19 +86,29 @@ def read_once(
 
     A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
 
-    def table(texts: pl.Series) -> pl.DataFrame:
-        new = texts.to_list()
-        readings: list[dict[str, Any]] = []
-        for text in new:
-            try:
-                readings.append(read(text))
-            except ValidationError as error:
-                first = entries.filter(pl.col("text") == text).row(0, named=True)
-                refuse(first[ROW], column, text, error)
-        table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
-        return columnar.frame(table, {"text": pl.String, **schema})
+    return read_all_once(entries, partial(read_each, entries, read, schema, column), column, kb)
 
-    return read_all_once(entries, table, column, kb)
+
+def read_each(
+    entries: pl.DataFrame,
+    read: Callable[[str], dict[str, Any]],
+    schema: dict[str, Any],
+    column: str,
+    texts: pl.Series,
+) -> pl.DataFrame:
+    """What ``read`` makes of each text, as a frame (column ``text`` and those of ``schema``);
+    a text that is not a valid entry raises ``InvalidIntake`` naming the first row of
+    ``entries`` it is in."""
+    new = texts.to_list()
+    readings: list[dict[str, Any]] = []
+    for text in new:
+        try:
+            readings.append(read(text))
+        except ValidationError as error:
+            first = entries.filter(pl.col("text") == text).row(0, named=True)
+            refuse(first[ROW], column, text, error)
+    table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
+    return columnar.frame(table, {"text": pl.String, **schema})
 
 
 def read_all_once(
@@ -291,31 +301,36 @@ def _read_skin(text: str) -> dict[str, Any]:
     return {"finding": skin.finding, "regions": list(skin.region)}
 
 
-Reading = dict[str, Any]
+def read_by_parts(
+    entries: pl.DataFrame,
+    read: Callable[[str], dict[str, Any]],
+    head: dict[str, Any],
+    placed: dict[str, Any],
+    column: str,
+    kb: KnowledgeBase,
+) -> pl.DataFrame:
+    """``read_once`` for entries ``HEAD@REGIONS`` whose two parts the contract checks each on
+    its own (no check looks at both), ``read`` giving the fields ``head`` and ``placed``: only
+    the first entry of each distinct head and of each distinct list of regions is read, and
+    every entry is put together from the readings of its parts. A register repeats its parts
+    far more than their combinations (a procedure's kind and day, and its regions)."""
 
+    def table(texts: pl.Series) -> pl.DataFrame:
+        parts = pl.col("text").str.splitn("@", 2).struct
+        split = texts.to_frame("text").with_columns(
+            parts.field("field_0").alias("_head"), parts.field("field_1").fill_null("").alias("_at")
+        )
+        readings = []
+        for part, fields in (("_head", head), ("_at", placed)):
+            first = split.unique(part, keep="first", maintain_order=True)
+            read_part = read_each(entries, read, fields, column, first.get_column("text"))
+            readings.append(first.select(part).hstack(read_part.drop("text")))
+        whole = split.join(readings[0], on="_head", how="left", maintain_order="left")
+        return whole.join(readings[1], on="_at", how="left", maintain_order="left").drop(
+            "_head", "_at"
+        )
 
-def by_parts(
-    read: Callable[[str], Reading], head: tuple[str, ...], placed: tuple[str, ...]
-) -> Callable[[str], Reading]:
-    """``read`` for entries ``HEAD@REGIONS`` whose two parts the contract checks each on its own
-    (no check looks at both), giving the fields ``head`` and ``placed`` of the reading: an
-    entry whose head and regions have both been read before is put together from those
-    readings, any other is read whole. A register repeats its parts far more than their
-    combinations (a procedure's kind and day, and its regions)."""
-    heads: dict[str, Reading] = {}
-    places: dict[str, Reading] = {}
-
-    def reading(text: str) -> Reading:
-        first, _, second = text.partition("@")
-        known, where = heads.get(first), places.get(second)
-        if known is not None and where is not None:
-            return {**known, **where}
-        whole = read(text)
-        heads[first] = {name: whole[name] for name in head}
-        places[second] = {name: whole[name] for name in placed}
-        return whole
-
-    return reading
+    return read_all_once(entries, table, column, kb)
 
 
 def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -429,10 +444,11 @@ def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
 
 def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
-    read = read_once(
+    read = read_by_parts(
         entries.drop_nulls("text"),
-        by_parts(_read_procedure, ("kind", "date"), ("regions",)),
-        {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
+        _read_procedure,
+        {"kind": pl.String, "date": pl.Date},
+        {"regions": _TEXTS},
         "procedures",
         kb,
     )
@@ -453,10 +469,11 @@ def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
 
 
 def _skin_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    read = read_once(
+    read = read_by_parts(
         exploded(frame, "skin"),
-        by_parts(_read_skin, ("finding",), ("regions",)),
-        {"finding": pl.String, "regions": _TEXTS},
+        _read_skin,
+        {"finding": pl.String},
+        {"regions": _TEXTS},
         "skin",
         kb,
     )
