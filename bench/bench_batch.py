@@ -3,7 +3,7 @@ intakes in flat Parquet, read, screened and written a chunk of 100,000 rows at a
 
 For each size: the anchor is Polars reading the register's Parquet file and writing it back,
 measured in the same run; the engine step reads, screens and writes the result (as
-``backcare batch`` writes it: categories, by Polars, ``registers.Writer``). Each step runs
+``backcare batch`` writes it: categories, by pyarrow, ``registers.Writer``). Each step runs
 in a process of its own; its peak memory is that process's peak resident size during the step
 (the knowledge base, loaded before, stays resident and is counted). Each size is measured
 ``--repeat`` times, anchor and engine in turn, and the range is printed. The in-process
