@@ -3,9 +3,11 @@ intakes in flat Parquet, read, screened and written a chunk of 100,000 rows at a
 
 For each size: the anchor is Polars reading the register's Parquet file and writing it back,
 measured in the same run; the engine step reads, screens and writes the result (as
-``backcare batch`` writes it: categories, by Polars, ``registers.Writer``). Each step runs
+``backcare batch`` writes it: categories, by pyarrow, ``registers.Writer``). Each step runs
 in a process of its own; its peak memory is that process's peak resident size during the step
-(the knowledge base, loaded before, stays resident and is counted). Each size is measured
+(the knowledge base, loaded before, stays resident and is counted), and its processor time that
+of all the process's threads during the step, which other load on the machine disturbs less
+than the wall time. Each size is measured
 ``--repeat`` times, anchor and engine in turn, and the range is printed. The in-process
 ``assess`` loop is timed on a sample and extrapolated to the size (said so in the output).
 Target: engine at most 2x anchor. Prints figures; it passes or fails nothing.
@@ -55,10 +57,11 @@ def peak_mb() -> float:
 
 
 def _step(kind: str, source: Path, target: Path) -> None:
-    """One measured step, run in a fresh process: prints its seconds and peak resident MB."""
+    """One measured step, run in a fresh process: prints its seconds, processor seconds and
+    peak resident MB."""
     kb = load_knowledge()
     reset_peak()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if kind == "anchor":
         pl.read_parquet(source).write_parquet(target)
     else:
@@ -70,16 +73,17 @@ def _step(kind: str, source: Path, target: Path) -> None:
         for each in chain([first], screened):
             writer.write(each)
         writer.close()
-    seconds = time.perf_counter() - start
-    print(seconds, peak_mb())
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(seconds, cpu, peak_mb())
 
 
-def measured(script: str, kind: str, source: Path, target: Path) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB) of one step of ``script``, in its own process."""
+def measured(script: str, kind: str, source: Path, target: Path) -> tuple[float, float, float]:
+    """Seconds, processor seconds and peak resident memory (MB) of one step of ``script``, in
+    its own process."""
     command = [sys.executable, script, "--step", kind, str(source), str(target)]
     answer = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    seconds, peak = (float(x) for x in answer.split()[-2:])
-    return seconds, peak
+    seconds, cpu, peak = (float(x) for x in answer.split()[-3:])
+    return seconds, cpu, peak
 
 
 @dataclass
@@ -88,12 +92,19 @@ class Turns:
 
     anchors: list[float] = field(default_factory=list)
     steps: list[float] = field(default_factory=list)
+    anchor_cpu: list[float] = field(default_factory=list)
+    step_cpu: list[float] = field(default_factory=list)
     anchor_mb: float = 0.0
     step_mb: float = 0.0
 
     @property
     def ratios(self) -> list[float]:
         return [step / anchor for step, anchor in zip(self.steps, self.anchors, strict=True)]
+
+    @property
+    def cpu_ratios(self) -> list[float]:
+        pairs = zip(self.step_cpu, self.anchor_cpu, strict=True)
+        return [step / anchor for step, anchor in pairs]
 
     def line(self, size: int, name: str) -> str:
         """The figures of one size, each beside the anchor's."""
@@ -102,7 +113,8 @@ class Turns:
             f"{size:>9,} intakes  anchor (Polars read+write) {min(anchors):5.2f}-"
             f"{max(anchors):5.2f} s  {name} {min(steps):6.2f}-{max(steps):6.2f} s  "
             f"= {min(ratios):4.1f}-{max(ratios):4.1f}x anchor  "
-            f"({size / min(steps):,.0f} intakes/s at best)  peak RSS: anchor "
+            f"({size / min(steps):,.0f} intakes/s at best)  processor time "
+            f"{min(self.cpu_ratios):4.1f}-{max(self.cpu_ratios):4.1f}x anchor's  peak RSS: anchor "
             f"{self.anchor_mb:,.0f} MB, {name} {self.step_mb:,.0f} MB"
         )
 
@@ -112,10 +124,12 @@ def in_turn(script: str, kind: str, source: Path, folder: Path, repeat: int) -> 
     ``script``, in turn, so that other load on the machine slows both alike."""
     turns = Turns()
     for _ in range(repeat):
-        anchor, anchor_mb = measured(script, "anchor", source, folder / "copy.parquet")
-        step, step_mb = measured(script, kind, source, folder / "result.parquet")
+        anchor, anchor_cpu, anchor_mb = measured(script, "anchor", source, folder / "copy.parquet")
+        step, step_cpu, step_mb = measured(script, kind, source, folder / "result.parquet")
         turns.anchors.append(anchor)
         turns.steps.append(step)
+        turns.anchor_cpu.append(anchor_cpu)
+        turns.step_cpu.append(step_cpu)
         turns.anchor_mb = max(turns.anchor_mb, anchor_mb)
         turns.step_mb = max(turns.step_mb, step_mb)
     return turns

@@ -156,6 +156,17 @@ def test_every_input_and_output_format_gives_the_same_rows(tmp_path):
     assert [row["id"] for row in outputs[0]] == [path.stem for path in INTAKES]
 
 
+def test_a_parquet_result_holds_the_same_columns_of_plain_texts_from_every_engine(tmp_path):
+    source = write_jsonl(tmp_path / "register.jsonl", nested_intakes())
+    written = {}
+    for engine in ("polars", "python"):
+        target = tmp_path / f"{engine}.parquet"
+        screened(source, target, tmp_path, engine=engine)
+        written[engine] = pq.read_table(target)
+    assert written["polars"].schema == written["python"].schema == result.schema(full=False)
+    assert written["polars"].to_pylist() == written["python"].to_pylist()
+
+
 def test_the_python_engine_gives_each_row_its_own_assessment(tmp_path, kb):
     source = write_jsonl(tmp_path / "register.jsonl", nested_intakes())
     target = tmp_path / "results.jsonl"

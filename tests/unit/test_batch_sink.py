@@ -1,4 +1,4 @@
-"""Frames written into one Parquet file by Polars in a thread of its own (``batch.sink``)."""
+"""Frames written into one Parquet file by pyarrow in a thread of its own (``batch.sink``)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def test_frames_are_written_in_their_order_and_read_back_as_the_same_plain_texts
     written = pl.read_parquet(tmp_path / "out.parquet")
     assert written.schema == _as_texts(chunks[0]).schema
     assert written.equals(_as_texts(pl.concat(chunks)))
-    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert [str(t) for t in table.schema.types] == ["int64", "string", "list<item: string>"]
+    rows = table.to_pylist()
     assert [row["row"] for row in rows] == [1, 2, 3, 4, 5, 6]
     assert rows[1] == {
         "row": 2,

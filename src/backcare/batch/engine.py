@@ -18,7 +18,7 @@ from backcare.batch import findings as batch_findings
 from backcare.batch.codes import LISTS
 from backcare.batch.columns import SCHEMA, conform, flat_from_intake, intake_from_flat
 from backcare.batch.compiler import PolarsEmitter, compile_condition
-from backcare.batch.facts import ROW
+from backcare.batch.reading import ROW
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
 

@@ -1,13 +1,14 @@
 """From a frame of the flat layout to a frame of facts (``knowledge.rule.FACTS``), vectorised.
 
 Entries that the knowledge base must read (condition names, medicine lines, procedures, skin
-findings, clearances) repeat across a register: each distinct text is read once, by the same
-core functions ``assess`` uses, and the readings are joined back to the rows.
+findings, clearances) repeat across a register: each distinct text is read once per run
+(``batch.reading``), by the same core functions ``assess`` uses, and the readings are joined
+back to the rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -22,13 +23,13 @@ from backcare.batch.columns import (
     skin_entry,
     split_entry,
 )
+from backcare.batch.reading import ROW, read_all_once, read_by_parts, read_once, refuse
 from backcare.clinical.facts import EXPLAINING, KnownCondition, is_unplaced, status_of
 from backcare.clinical.intake import ConditionEntry, Procedure, SkinFinding
-from backcare.errors import InvalidIntake, Problem
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge.contract import PROCEDURE_KINDS, SHORTHANDS, SKIN_FINDINGS, STATUSES
 
-ROW = "_row"
 POS = "_pos"
 _TEXTS = pl.List(pl.String())
 
@@ -48,65 +49,12 @@ def exploded(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
-class _Seen:
-    """The readings of every text seen so far, per column, for one knowledge base: a register
-    repeats its names from chunk to chunk, so each is read once per run, not once per chunk."""
-
-    most = 200_000  # readings kept per column; past that a column starts afresh
-
-    def __init__(self) -> None:
-        self.kb: KnowledgeBase | None = None
-        self.columns: dict[str, pl.DataFrame] = {}
-
-    def of(self, kb: KnowledgeBase, column: str) -> pl.DataFrame | None:
-        if self.kb is not kb:
-            self.kb, self.columns = kb, {}
-        return self.columns.get(column)
-
-    def keep(self, column: str, readings: pl.DataFrame) -> None:
-        known = self.columns.get(column)
-        grown = readings if known is None else pl.concat([known, readings])
-        self.columns[column] = readings if grown.height > self.most else grown
-
-
-_SEEN = _Seen()
-
-
-def read_once(
-    entries: pl.DataFrame,
-    read: Callable[[str], dict[str, Any]],
-    schema: dict[str, Any],
-    column: str,
-    kb: KnowledgeBase,
-) -> pl.DataFrame:
-    """Each entry with what ``read`` makes of its text, ``read`` called once per distinct text
-    (and once per run, for the texts of earlier chunks).
-
-    A text that is not a valid entry raises ``InvalidIntake`` naming the first row it is in."""
-    texts = entries.get_column("text").unique()
-    known = _SEEN.of(kb, column)
-    if known is not None:
-        texts = texts.filter(~texts.is_in(known.get_column("text").implode()))
-    new = texts.to_list()
-    readings: list[dict[str, Any]] = []
-    for text in new:
-        try:
-            readings.append(read(text))
-        except ValidationError as error:
-            row = entries.filter(pl.col("text") == text).row(0, named=True)
-            where = f"row {row[ROW] + 1}: {column}"
-            messages = "; ".join(e["msg"] for e in error.errors())
-            raise InvalidIntake([Problem(where, f"{text!r} is not an entry: {messages}")]) from None
-    table = {"text": new, **{name: [r.get(name) for r in readings] for name in schema}}
-    _SEEN.keep(column, columnar.frame(table, {"text": pl.String, **schema}))
-    seen = _SEEN.of(kb, column)
-    assert seen is not None
-    return entries.join(seen, on="text", how="left")
-
-
-_CONDITION = {
-    "name": pl.String,
-    "condition": pl.String,
+_DEFAULT_STATUS = ConditionEntry.model_fields["status"].default
+_NAME = {"name": pl.String, "condition": pl.String, "valid": pl.Boolean}
+# What a condition comes to depends on the condition read, its status (``active`` when left
+# out), whether regions were given and whether the status was written.
+_CASE = ["condition", "_status", "_placed", "_written"]
+_OUTCOME = {
     "status": pl.String,
     "code": CODE,
     "decision": pl.Int8,
@@ -114,74 +62,130 @@ _CONDITION = {
     "usual": _TEXTS,
     "explains": pl.Boolean,
     "unplaced": pl.Boolean,
-    "question": pl.String,
 }
 
 
 def read_conditions(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     """Every condition entry: the condition read, its finding's code, decision and regions (null
-    when it adds none).
+    when it adds none), each distinct entry read once per run."""
+    entries = exploded(frame, "conditions")
+    read = partial(_condition_readings, entries, kb)
+    return read_all_once(entries, read, "conditions", kb).drop("text")
 
-    The knowledge base reads each distinct name and status once, with only whether regions
-    were given; the regions themselves are joined back as columns."""
 
-    names: dict[str, str | None] = {}  # a name is read once, whatever its status
-    outcomes: dict[tuple[str, str, bool, bool], dict[str, Any]] = {}
-
-    def read(key: str) -> dict[str, Any]:
-        name, status, placed = split_entry(key)
-        entry = ConditionEntry.model_validate(
-            {"id": name, **({"status": status} if status else {})}
-        )
-        if entry.id not in names:
-            names[entry.id] = kb.read_condition(entry.id).condition
-        found = names[entry.id]
-        if found is None:
-            return {"name": entry.id}
-        case = (found, entry.status, bool(placed), status is not None)
-        if case not in outcomes:
-            outcomes[case] = outcome(case)
-        return {"name": entry.id, **outcomes[case]}
-
-    def outcome(case: tuple[str, str, bool, bool]) -> dict[str, Any]:
-        """What a condition read, with its status and whether placed, comes to."""
-        found, status, placed, given = case
-        known = KnownCondition(found, status, ("placed",) if placed else (), given)
-        condition, read_as = kb.conditions[found], status_of(known, kb)
-        decision = Decision[kb.condition_outcomes[found][read_as].decision]
-        unplaced = is_unplaced(known, kb)
-        return {
-            "condition": found,
-            "status": status,
-            "code": codes_of(kb).of[f"condition.{found}.{read_as}"],
-            "decision": int(decision),
-            "local": condition.local and decision >= Decision.modify,
-            "usual": condition.usual_regions if unplaced else None,
-            "explains": status in EXPLAINING and condition.explains_pain,
-            "unplaced": unplaced and not condition.usual_regions,
-            "question": f"Where is the {condition.name.lower()}?" if unplaced else None,
-        }
-
-    parts = pl.col("text").str.splitn("@", 2)
+def _condition_readings(entries: pl.DataFrame, kb: KnowledgeBase, texts: pl.Series) -> pl.DataFrame:
+    """The readings of distinct condition entries. The knowledge base reads each distinct name
+    once, whatever its status and regions; what a condition comes to is worked out once per
+    status and whether regions were given; the regions are kept as written."""
+    text = pl.col("text")
+    parts = text.str.splitn("@", 2)
     region = pl.element().str.strip_chars()
     at = parts.struct.field("field_1").str.split(",").list.eval(region.filter(region != ""))
-    entries = exploded(frame, "conditions").with_columns(
-        parts.struct.field("field_0").alias("_name"), at.alias("_given")
+    split = texts.to_frame("text").with_columns(
+        parts.struct.field("field_0").alias("_head"), at.alias("_given")
     )
-    placed = pl.col("_given").list.len() > 0  # null when no regions are written
-    keys = entries.select(
-        ROW,
-        POS,
-        regions(entries, "_given"),
-        (pl.col("_name") + pl.when(placed).then(pl.lit("@placed")).otherwise(pl.lit(""))).alias(
-            "text"
-        ),
+    head = pl.col("_head")
+    colon = head.str.contains(":", literal=True)
+    status = head.str.extract(r":([^:]*)$", 1)
+    # The name before the last colon and the status after it, as ``split_entry`` splits them.
+    split = split.select(
+        pl.col("text").alias("_entry"),
+        "_head",
+        regions(split, "_given"),
+        pl.when(colon).then(head.str.replace(r":[^:]*$", "")).otherwise(head).alias("text"),
+        pl.when(colon).then(status).is_not_null().alias("_written"),
+        # A status left out, or written empty, reads as the contract's default.
+        pl.when(colon & (status != ""))
+        .then(status)
+        .otherwise(pl.lit(_DEFAULT_STATUS))
+        .alias("_status"),
     )
-    readings = read_once(keys, read, _CONDITION, "conditions", kb)
+    # Names are only checked here (``valid``); an entry is refused below, in the words of the
+    # whole entry.
+    named = read_once(split, partial(_read_name, kb), _NAME, "condition names", kb)
+    cases = named.with_columns((pl.col("_given").list.len() > 0).fill_null(False).alias("_placed"))
+    _refuse_invalid(cases, entries)
+    readings = cases.join(_outcomes(cases, kb), on=_CASE, how="left", maintain_order="left")
     where = pl.coalesce("usual", "_given")  # null: no regions
-    return readings.with_columns(pl.when("local").then(where).alias("regions")).drop(
-        "_given", "usual", "local"
+    return readings.select(
+        pl.col("_entry").alias("text"),
+        "name",
+        "condition",
+        *(name for name in _OUTCOME if name not in ("usual", "local")),
+        pl.when("local").then(where).alias("regions"),
     )
+
+
+def _read_name(kb: KnowledgeBase, text: str) -> dict[str, Any]:
+    """A condition entry's name, checked as the contract checks it, and the condition read."""
+    name = text.strip()
+    try:
+        ConditionEntry.model_validate({"id": name})
+    except ValidationError:
+        return {"name": name, "valid": False}
+    return {"name": name, "condition": kb.read_condition(name).condition, "valid": True}
+
+
+def _refuse_invalid(cases: pl.DataFrame, entries: pl.DataFrame) -> None:
+    """Raise ``InvalidIntake`` for the first entry whose name or status the contract refuses,
+    naming the entry's name and status (and ``@placed`` for regions given)."""
+    statuses = cases.get_column("_status").unique().to_list()
+    allowed = [status for status in statuses if _valid_status(status)]
+    bad = cases.filter(~pl.col("valid") | ~pl.col("_status").is_in(allowed))
+    if not bad.height:
+        return
+    first = entries.filter(pl.col("text").is_in(bad.get_column("_entry").implode()))
+    row, entry = first.row(0, named=True)[ROW], first.item(0, "text")
+    case = bad.row(by_predicate=pl.col("_entry") == entry, named=True)
+    name, status, _ = split_entry(case["_head"])
+    try:
+        ConditionEntry.model_validate({"id": name, **({"status": status} if status else {})})
+    except ValidationError as error:
+        refuse(row, "conditions", case["_head"] + ("@placed" if case["_placed"] else ""), error)
+
+
+def _valid_status(status: str) -> bool:
+    try:
+        ConditionEntry.model_validate({"id": "x", "status": status})
+    except ValidationError:
+        return False
+    return True
+
+
+def _outcomes(cases: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
+    """What each distinct case of a condition read comes to (``_OUTCOME``), each worked out
+    once per knowledge base."""
+    kept = per_knowledge(kb, _no_outcomes)
+    distinct = cases.select(_CASE).filter(pl.col("condition").is_not_null()).unique()
+    rows = distinct.rows()
+    for case in rows:
+        if case not in kept:
+            kept[case] = _outcome(case, kb)
+    table = {name: [kept[case][name] for case in rows] for name in _OUTCOME}
+    return pl.concat([distinct, columnar.frame(table, _OUTCOME)], how="horizontal")
+
+
+def _no_outcomes(_: KnowledgeBase) -> dict[tuple[str, str, bool, bool], dict[str, Any]]:
+    return {}
+
+
+def _outcome(case: tuple[str, str, bool, bool], kb: KnowledgeBase) -> dict[str, Any]:
+    """What a condition read, with its status, whether placed and whether its status was
+    written, comes to."""
+    found, status, placed, given = case
+    known = KnownCondition(found, status, ("placed",) if placed else (), given)
+    condition, read_as = kb.conditions[found], status_of(known, kb)
+    decision = Decision[kb.condition_outcomes[found][read_as].decision]
+    unplaced = is_unplaced(known, kb)
+    return {
+        "status": status,
+        "code": codes_of(kb).of[f"condition.{found}.{read_as}"],
+        "decision": int(decision),
+        "local": condition.local and decision >= Decision.modify,
+        "usual": condition.usual_regions if unplaced else None,
+        "explains": status in EXPLAINING and condition.explains_pain,
+        "unplaced": unplaced and not condition.usual_regions,
+    }
 
 
 def read_medications(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
@@ -208,33 +212,6 @@ def _read_procedure(text: str) -> dict[str, Any]:
 def _read_skin(text: str) -> dict[str, Any]:
     skin = SkinFinding.model_validate(skin_entry(text))
     return {"finding": skin.finding, "regions": list(skin.region)}
-
-
-Reading = dict[str, Any]
-
-
-def by_parts(
-    read: Callable[[str], Reading], head: tuple[str, ...], placed: tuple[str, ...]
-) -> Callable[[str], Reading]:
-    """``read`` for entries ``HEAD@REGIONS`` whose two parts the contract checks each on its own
-    (no check looks at both), giving the fields ``head`` and ``placed`` of the reading: an
-    entry whose head and regions have both been read before is put together from those
-    readings, any other is read whole. A register repeats its parts far more than their
-    combinations (a procedure's kind and day, and its regions)."""
-    heads: dict[str, Reading] = {}
-    places: dict[str, Reading] = {}
-
-    def reading(text: str) -> Reading:
-        first, _, second = text.partition("@")
-        known, where = heads.get(first), places.get(second)
-        if known is not None and where is not None:
-            return {**known, **where}
-        whole = read(text)
-        heads[first] = {name: whole[name] for name in head}
-        places[second] = {name: whole[name] for name in placed}
-        return whole
-
-    return reading
 
 
 def facts(frame: pl.DataFrame, kb: KnowledgeBase) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -348,10 +325,11 @@ def _medication_facts(medications: pl.DataFrame) -> pl.DataFrame:
 
 def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
     entries = frame.select(ROW, "assessed_on", pl.col("procedures").alias("text")).explode("text")
-    read = read_once(
+    read = read_by_parts(
         entries.drop_nulls("text"),
-        by_parts(_read_procedure, ("kind", "date"), ("regions",)),
-        {"kind": pl.String, "date": pl.Date, "regions": _TEXTS},
+        _read_procedure,
+        {"kind": pl.String, "date": pl.Date},
+        {"regions": _TEXTS},
         "procedures",
         kb,
     )
@@ -372,10 +350,11 @@ def _procedure_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
 
 
 def _skin_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> pl.DataFrame:
-    read = read_once(
+    read = read_by_parts(
         exploded(frame, "skin"),
-        by_parts(_read_skin, ("finding",), ("regions",)),
-        {"finding": pl.String, "regions": _TEXTS},
+        _read_skin,
+        {"finding": pl.String},
+        {"regions": _TEXTS},
         "skin",
         kb,
     )

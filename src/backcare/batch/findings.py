@@ -12,7 +12,8 @@ from __future__ import annotations
 import polars as pl
 
 from backcare.batch.codes import CODE, LISTS, Codes, codes_of
-from backcare.batch.facts import POS, ROW
+from backcare.batch.facts import POS
+from backcare.batch.reading import ROW
 from backcare.clinical.screening import CLEARABLE, CLEARED_NOTE
 from backcare.knowledge import Decision, KnowledgeBase
 

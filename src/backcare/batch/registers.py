@@ -215,7 +215,7 @@ def frames(path: Path, size: int) -> Iterator[tuple[int, pl.DataFrame]]:
 
 class Writer:
     """Result rows into one file, a chunk at a time, in the format its extension names: rows
-    from Python by pyarrow, frames into Parquet by Polars, while the next chunk is screened
+    from Python by pyarrow, frames into Parquet by pyarrow too, while the next chunk is screened
     (``batch.sink``)."""
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:

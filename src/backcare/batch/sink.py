@@ -1,23 +1,21 @@
-"""Frames written into one Parquet file by Polars, in a thread of its own, so that one chunk is
+"""Frames written into one Parquet file by pyarrow, in a thread of its own, so that one chunk is
 written while the next is screened (on the other core).
 
-The frames may hold their texts as categories (``engine.CATEGORICAL``): the file holds them as
-plain texts, as every engine writes them, turned back in the writing thread, so that work too
-is off the screening thread. Polars has no writer to add frames to one at a time, so the frames
-are the source of a lazy query (``register_io_source``) whose ``sink_parquet`` streams them to
-the file in their order. At most one frame waits its turn, so memory stays bounded.
+The frames may hold their texts as categories (``engine.CATEGORICAL``): their dictionaries are
+written as they are, as Parquet's dictionary pages of plain texts, with nothing hashed again.
+The file keeps no Arrow schema beside Parquet's own, so every reader (Polars, pyarrow, pandas)
+reads those columns as plain texts, as every engine writes them. At most one frame waits its
+turn, so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import polars as pl
-from polars.io.plugins import register_io_source
+import pyarrow.parquet as pq
 
 _WAIT = 0.1  # seconds between looks at whether the writing thread has stopped
 
@@ -29,8 +27,7 @@ class Sink:
         self.schema = schema
         self._waiting: queue.Queue[pl.DataFrame | None] = queue.Queue(maxsize=1)
         self._failed: list[BaseException] = []
-        frames = register_io_source(self._frames, schema=schema)
-        self._thread = threading.Thread(target=self._write, args=(frames, path), daemon=True)
+        self._thread = threading.Thread(target=self._write, args=(path,), daemon=True)
         self._thread.start()
 
     def write(self, frame: pl.DataFrame) -> None:
@@ -58,21 +55,15 @@ class Sink:
         if self._failed:
             raise self._failed[0]
 
-    def _frames(self, *_: Any) -> Iterator[pl.DataFrame]:
-        while (frame := self._waiting.get()) is not None:
-            yield frame
-
-    def _write(self, frames: pl.LazyFrame, path: Path) -> None:
+    def _write(self, path: Path) -> None:
         try:
-            frames.with_columns(_as_texts(self.schema)).sink_parquet(path)
+            first = self._waiting.get()
+            table = (first if first is not None else pl.DataFrame(schema=self.schema)).to_arrow()
+            # No Arrow schema kept: categories are read back as the plain texts they hold.
+            options = {"store_schema": False, "use_compliant_nested_type": False}
+            with pq.ParquetWriter(path, table.schema, compression="zstd", **options) as file:
+                file.write_table(table)
+                while first is not None and (frame := self._waiting.get()) is not None:
+                    file.write_table(frame.to_arrow())
         except BaseException as error:  # raised again in the thread that writes the frames
             self._failed.append(error)
-
-
-def _as_texts(schema: pl.Schema) -> list[pl.Expr]:
-    """Each column of categories, or list of them, cast to texts."""
-    return [
-        pl.col(name).cast(pl.List(pl.String) if isinstance(dtype, pl.List) else pl.String)
-        for name, dtype in schema.items()
-        if dtype in (pl.Categorical(), pl.List(pl.Categorical()))
-    ]

@@ -25,7 +25,7 @@ from backcare.batch import findings as batch_findings
 from backcare.batch.columns import SCHEMA, conform
 from backcare.batch.compiler import COMPARE, compile_condition
 from backcare.batch.engine import OUTPUT, finish
-from backcare.batch.facts import ROW
+from backcare.batch.reading import ROW
 from backcare.knowledge import KnowledgeBase
 
 
