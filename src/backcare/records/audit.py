@@ -37,12 +37,13 @@ def record(
     written in that transaction. Outside one (a page view, an API call), it joins the events
     other threads are writing at the same moment, in one transaction (records/group_commit.py).
     """
+    clinic_id: int | None = None
     if client is not None:
         clinic_id = client.clinic_id
     elif clinic is not None:
         clinic_id = clinic.pk
-    else:
-        clinic_id = user.clinic_id if user is not None else None
+    elif user is not None:
+        clinic_id = user.clinic_id
     event = AuditEvent(
         clinic_id=clinic_id,  # the key alone: the clinic's record need not be read for it
         user=user,
