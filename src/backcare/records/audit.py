@@ -4,6 +4,7 @@ view or change is answered."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,12 +37,15 @@ def record(
     written in that transaction. Outside one (a page view, an API call), it joins the events
     other threads are writing at the same moment, in one transaction (records/group_commit.py).
     """
+    clinic_id: int | None = None
     if client is not None:
-        clinic = client.clinic
-    elif clinic is None and user is not None:
-        clinic = user.clinic
+        clinic_id = client.clinic_id
+    elif clinic is not None:
+        clinic_id = clinic.pk
+    elif user is not None:
+        clinic_id = user.clinic_id
     event = AuditEvent(
-        clinic=clinic,
+        clinic_id=clinic_id,  # the key alone: the clinic's record need not be read for it
         user=user,
         actor=user.username if user else "",
         client=client,
@@ -59,7 +63,9 @@ def _write(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     """Chain the events, in order, at the heads of their clinics' chains and insert them, in
     one transaction (a savepoint of the caller's, when there is one)."""
     with transaction.atomic():
-        saving.lock_audit_chains([(event.clinic, event.user, event.client) for event in events])
+        saving.lock_audit_chains(
+            [(event.clinic_id, event.user_id, event.client_id) for event in events]
+        )
         heads: dict[int | None, tuple[int, str]] = {}
         for event in events:
             if event.clinic_id not in heads:
@@ -103,23 +109,30 @@ def _head(clinic_id: int | None) -> tuple[int, str]:
 def _insert(events: Sequence[AuditEvent]) -> None:
     """Insert the events in one statement and give each its id, each value prepared by its
     field for this database, as the ORM's own insert prepares it."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _FIELDS)
-    row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
     params = [
         field.get_db_prep_save(field.pre_save(event, True), connection)
         for event in events
         for field in _FIELDS
     ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES {', '.join([row] * len(events))} "
-            f"RETURNING {quote(AuditEvent._meta.pk.column)}",
-            params,
-        )
+        cursor.execute(_insert_statement(connection.vendor, len(events)), params)
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
             event.pk = pk
             event._state.adding, event._state.db = False, connection.alias
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_statement(vendor: str, rows: int) -> str:
+    """The statement inserting ``rows`` events, for the database of ``vendor`` (the default
+    connection's: written out once for each size of batch)."""
+    assert vendor == connection.vendor
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+    return (
+        f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES {', '.join([row] * rows)} "
+        f"RETURNING {quote(AuditEvent._meta.pk.column)}"
+    )
 
 
 # A busy database fails the whole batch at once (trying each again would wait as long again).

@@ -67,10 +67,10 @@ def lock_client(client: Client) -> None:
 _AUDIT_CHAIN_LOCKS = 0x61756474  # a namespace of PostgreSQL advisory locks: the audit chains
 
 
-def lock_audit_chains(events: Sequence[tuple[Clinic | None, User | None, Client | None]]) -> None:
+def lock_audit_chains(events: Sequence[tuple[int | None, int | None, int | None]]) -> None:
     """Hold the heads of the audit chains of the events' clinics until the transaction ends,
     so two events written at once never both follow the same event (which would fork a chain).
-    Each event is given as the clinic, user and client it refers to.
+    Each event is given as the keys of the clinic, user and client it refers to (None: none).
 
     An advisory lock, not a row lock: a chain with no event yet has no row to lock, and
     events without a clinic have no clinic row. SQLite's write lock, taken at the start of
@@ -85,8 +85,14 @@ def lock_audit_chains(events: Sequence[tuple[Clinic | None, User | None, Client 
     """
     if connection.vendor != "postgresql":
         return
-    rows = {(row._meta.db_table, row.pk) for event in events for row in event if row is not None}
-    clinics = {clinic.pk % 2**31 if clinic else 0 for clinic, _, _ in events}
+    tables = [model._meta.db_table for model in (Clinic, User, Client)]
+    rows = {
+        (table, pk)
+        for event in events
+        for table, pk in zip(tables, event, strict=True)
+        if pk is not None
+    }
+    clinics = {clinic_id % 2**31 if clinic_id is not None else 0 for clinic_id, _, _ in events}
     with connection.cursor() as cursor:
         for table, pk in sorted(rows):
             quoted = connection.ops.quote_name(table)

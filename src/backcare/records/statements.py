@@ -60,7 +60,9 @@ def fetch(build: Callable[..., QuerySet[M, Any]], *values: int | str) -> list[An
     are keys: one past the database's 64 bits (an address typed by hand) matches nothing."""
     if not all(_SMALLEST <= v < -_SMALLEST for v in values if not isinstance(v, str)):
         return []
-    kept: lru.Kept[Hashable, _Compiled] = _local.__dict__.setdefault("compiled", lru.Kept(LIMIT))
+    kept: lru.Kept[Hashable, _Compiled] | None = getattr(_local, "compiled", None)
+    if kept is None:  # the thread's first query
+        kept = _local.compiled = lru.Kept(LIMIT)
     key = (*_key(build), tuple(isinstance(value, str) for value in values))
     compiled = kept.find(key)
     if compiled is None:

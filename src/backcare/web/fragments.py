@@ -28,7 +28,6 @@ from uuid import UUID
 from django.core.paginator import Page
 from django.db import connection, models
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pydantic import BaseModel
@@ -36,6 +35,7 @@ from pydantic import BaseModel
 from backcare import lru
 from backcare.knowledge import KnowledgeBase, load_knowledge
 from backcare.records.models import Immutable
+from backcare.web.csrf_token import get_token
 
 # What the part's forms carry in place of the CSRF token (letters and digits, as a token is).
 TOKEN_MARK = "csrfTokenOfTheRequestGoesHere"

@@ -64,6 +64,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # the CSRF token masked once for the whole page (web/csrf_token.py)
+                "backcare.web.csrf_token.context",
             ],
         },
     }
