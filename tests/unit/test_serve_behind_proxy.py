@@ -24,7 +24,9 @@ def mode(path: Path) -> int:
 
 
 def get(port: int, path: str, headers: dict[str, str]) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    """One request; the first one a server answers loads its pages, which a busy machine can
+    take many seconds to do."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path, headers={"Host": HOST, **headers})
     response = connection.getresponse()
     response.read()
