@@ -68,6 +68,7 @@ class _Routine:
     lightest: int | None  # the rank of the least pressure it can be done with
     positions: frozenset[str]
     techniques: frozenset[str]
+    plain: HomeCare  # as most clients are given it: where it works, as firm as it asks, no notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ def _routines(kb: KnowledgeBase) -> _Routines:
 
     for item in kb.self_care.values():
         exclude, cautions = kb.self_care_conditions[item.id]
+        firmest = item.pressure.max if item.pressure else None
         found.append(
             _Routine(
                 item,
@@ -100,6 +102,7 @@ def _routines(kb: KnowledgeBase) -> _Routines:
                 kb.pressure_rank(item.pressure.min) if item.pressure else None,
                 frozenset(item.positions),
                 frozenset(item.techniques),
+                HomeCare(item, tuple(item.regions), (), firmest),
             )
         )
     return _Routines(tuple(found), compile_all(conditions))
@@ -141,7 +144,10 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
             if cap is not None and routine.firmest is not None and cap < routine.firmest:
                 pressure = limits.max_pressure
                 notes.insert(0, _softened(pressure))
-        chosen.append(_home_care(item, regions, tuple(notes), pressure, kb))
+        plain = routine.plain
+        if notes or regions is not routine.listed or pressure != plain.pressure:
+            plain = _home_care(item, regions, tuple(notes), pressure, kb)
+        chosen.append(plain)
     return Selection(tuple(chosen), tuple(left_out))
 
 

@@ -112,7 +112,10 @@ class KnowledgeBase:
 
     def gentlest(self, *names: str | None) -> str:
         """The lightest of the pressure words given (``None`` sets no limit)."""
-        return min((n for n in names if n is not None), key=self.pressure_rank)
+        given = [n for n in names if n is not None]
+        if len(given) == 1:  # most often one limit, or the other
+            return given[0]
+        return min(given, key=self.pressure_rank)
 
     def kinds(self) -> dict[str, dict[str, Any]]:
         """Every browsable kind of entry, by the name ``backcare kb list`` uses."""
