@@ -89,7 +89,7 @@ def make_plan(
         notes.append(policy.short_session_note)
 
     per_week = schedule.sessions_per_week
-    frequency = Frequency(per_week, "week")
+    frequency = kept.weekly[schedule.chronicity]
     wanted = intake.preferences.sessions_per_month
     if wanted is not None and wanted / _WEEKS_PER_MONTH < per_week:
         per_week = round(wanted / _WEEKS_PER_MONTH, 2)
@@ -137,6 +137,7 @@ class _Policy:
     """What a plan takes from the plan policy alone, worked out once per knowledge base."""
 
     schedules: dict[str, m.Schedule]  # the first schedule of each stage of pain
+    weekly: dict[str, Frequency]  # the sessions a week each stage's schedule plans
     sources: dict[str, tuple[str, ...]]  # the sources behind the plan, for each stage
     triggers: tuple[m.ReviewTrigger, ...]
 
@@ -144,7 +145,8 @@ class _Policy:
 def _policy(kb: KnowledgeBase) -> _Policy:
     schedules = reversed(kb.plan.schedules)  # the first of a stage is the one used
     first: dict[str, m.Schedule] = {s.chronicity: s for s in schedules}
-    return _Policy(first, _sources(kb.plan), tuple(kb.plan.review_triggers))
+    weekly = {stage: Frequency(s.sessions_per_week, "week") for stage, s in first.items()}
+    return _Policy(first, weekly, _sources(kb.plan), tuple(kb.plan.review_triggers))
 
 
 def _sources(policy: m.PlanPolicy) -> dict[str, tuple[str, ...]]:
