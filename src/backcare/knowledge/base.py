@@ -34,6 +34,9 @@ def values_named(entry: Any, name: str) -> Iterator[str]:
             yield from values_named(item, name)
 
 
+_NAMES = {decision: decision.name for decision in m.Decision}  # ``name`` is slow to read
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     rule: m.Rule
@@ -105,7 +108,7 @@ class KnowledgeBase:
 
     def decision_summary(self, decision: m.Decision) -> str:
         """What a decision means for the client today, in plain words."""
-        return self.meta.decisions[cast(m.DecisionName, decision.name)]
+        return self.meta.decisions[cast(m.DecisionName, _NAMES[decision])]
 
     def pressure_rank(self, name: str) -> int:
         return self.pressure[name].rank
