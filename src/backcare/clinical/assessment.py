@@ -62,8 +62,7 @@ class Assessment:
 def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
     """The decision for this intake, every finding behind it, and what to do next."""
     reading = facts.read(intake, kb)
-    cleared = {c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances}
-    screened = screening.screen(reading, kb, cleared)
+    screened = screening.screen(reading, kb, _cleared(intake) if intake.clearances else None)
     ranked, excluded = recommendation.recommend(intake, reading, screened, kb)
     return Assessment(
         assessed_on=intake.assessed_on.isoformat(),
@@ -82,6 +81,11 @@ def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
         medication_readings=reading.medication_readings,
         condition_readings=reading.condition_readings,
     )
+
+
+def _cleared(intake: Intake) -> dict[str, str]:
+    """Who cleared each finding (its rule id) the intake records a clearance for, and when."""
+    return {c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances}
 
 
 def _unanswered(intake: Intake) -> tuple[str, ...]:
