@@ -223,3 +223,13 @@ def test_every_kind_of_test_compiles_to_its_meaning():
         expected = [i for i, node in enumerate(nodes) if evaluated(node, given_facts)]
         assert [i for i, n in enumerate(nodes) if compile_predicate(n)(given_facts)] == expected
         assert compile_all(nodes)(given_facts) == expected
+
+
+def test_a_condition_given_at_several_positions_holds_at_each_of_them():
+    shared = {"any": [{"conditions": {"has": "cancer"}}, {"age": {"ge": 70}}]}
+    conditions = [shared, {"age": {"lt": 30}}, shared, {"not": shared}, shared]
+    nodes = [parse(condition, "test") for condition in conditions]
+    holding = compile_all(nodes)
+    assert holding(facts(age=75)) == [0, 2, 4]
+    assert holding(facts(age=20, conditions=frozenset({"cancer"}))) == [0, 1, 2, 4]
+    assert holding(facts(age=50)) == [3]

@@ -62,8 +62,7 @@ class Assessment:
 def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
     """The decision for this intake, every finding behind it, and what to do next."""
     reading = facts.read(intake, kb)
-    cleared = {c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances}
-    screened = screening.screen(reading, kb, cleared)
+    screened = screening.screen(reading, kb, _cleared(intake) if intake.clearances else None)
     ranked, excluded = recommendation.recommend(intake, reading, screened, kb)
     return Assessment(
         assessed_on=intake.assessed_on.isoformat(),
@@ -82,6 +81,11 @@ def assess(intake: Intake, kb: KnowledgeBase) -> Assessment:
         medication_readings=reading.medication_readings,
         condition_readings=reading.condition_readings,
     )
+
+
+def _cleared(intake: Intake) -> dict[str, str]:
+    """Who cleared each finding (its rule id) the intake records a clearance for, and when."""
+    return {c.rule: f"{c.received_from}, {c.received_on.isoformat()}" for c in intake.clearances}
 
 
 def _unanswered(intake: Intake) -> tuple[str, ...]:
@@ -118,14 +122,15 @@ _parts: dict[Callable[[Any], Any], dict[Hashable, tuple[object, orjson.Fragment]
 
 
 def _kept(make: Callable[[Any], Any], value: Any, key: Hashable, held: object) -> Any:
-    """The JSON text of ``make(value)``, written once for each ``key``: the identity of the
-    immutable entry or kept result it is made of (``held``, kept with the text so that its
-    identity is not reused), with whatever else the value holds."""
+    """The JSON text of ``make(value)``, written once for each ``key``: the identities of the
+    immutable entries or kept results it is made of (``held``, kept with the text so that no
+    other object takes those identities while the text is kept), with whatever else the value
+    holds."""
     table = _parts.get(make)
     if table is None:
         table = _parts.setdefault(make, {})
     kept = table.get(key)
-    if kept is None or kept[0] is not held:
+    if kept is None:
         if len(table) >= _PARTS_KEPT:
             table.clear()
         kept = table[key] = (held, orjson.Fragment(orjson.dumps(make(value))))
@@ -133,7 +138,7 @@ def _kept(make: Callable[[Any], Any], value: Any, key: Hashable, held: object) -
 
 
 def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
-    ranked, excluded = assessment.recommendations, assessment.excluded
+    ranked, excluded, limits = assessment.recommendations, assessment.excluded, assessment.limits
     return {
         "decision": assessment.decision.name,
         "summary": assessment.summary,
@@ -141,9 +146,9 @@ def _json(assessment: Assessment, part: Part) -> dict[str, Any]:
         "assessed_on": assessment.assessed_on,
         "chronicity": assessment.chronicity,
         "findings": [part(_finding_json, f, id(f), f) for f in assessment.findings],
-        # Rankings and exclusions are kept results (clinical/kept.py), shared by the
+        # Limits, rankings and exclusions are kept results (clinical/kept.py), shared by the
         # assessments that reach them, so each is written once.
-        "modifications": _limits_json(assessment.limits),
+        "modifications": part(_limits_json, limits, id(limits), limits),
         "recommendations": part(_recommendations_json, ranked, id(ranked), ranked),
         "excluded_modalities": part(_exclusions_json, excluded, id(excluded), excluded),
         "plan": _plan_json(assessment.plan, part),
@@ -224,12 +229,13 @@ def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
     if made is None:
         return None
     triggers = made.review_triggers  # these, the goals and the sources are kept and shared
+    chosen, frequency = made.home_care, made.frequency  # most frequencies are the policy's
     return {
         "modality": made.modality,
         "alternatives": list(made.alternatives),
         "session_minutes": made.session_minutes,
         "sessions_per_week": made.sessions_per_week,
-        "frequency": _frequency_json(made.frequency),
+        "frequency": part(_frequency_json, frequency, id(frequency), frequency),
         "total_sessions": made.total_sessions,
         "reassess_after_sessions": made.reassess_after_sessions,
         "max_pressure": made.max_pressure,
@@ -237,7 +243,8 @@ def _plan_json(made: plan.Plan | None, part: Part) -> dict[str, Any] | None:
         "avoid_techniques": list(made.avoid_techniques),
         "positioning": list(made.positioning),
         "goals": part(_goals_json, made.goals, id(made.goals), made.goals),
-        "home_care": [part(_home_care_json, h, id(h), h) for h in made.home_care],
+        # Routines are shared (home_care.py), and a few sets of them are chosen for most.
+        "home_care": part(_home_cares_json, chosen, tuple(map(id, chosen)), chosen),
         "home_care_left_out": [
             part(_left_out_json, x, (id(x.routine), x.reason), x.routine)
             for x in made.home_care_left_out
@@ -288,6 +295,10 @@ def _flat_dump(entry: BaseModel, *, defaults: bool = False) -> dict[str, Any]:
 
 def _frequency_json(frequency: plan.Frequency) -> dict[str, Any]:
     return {"sessions": frequency.sessions, "per": frequency.per, "text": frequency.text}
+
+
+def _home_cares_json(chosen: tuple[home_care.HomeCare, ...]) -> list[Any]:
+    return [_home_care_json(item) for item in chosen]
 
 
 def _home_care_json(item: home_care.HomeCare) -> dict[str, Any]:

@@ -68,6 +68,7 @@ class _Routine:
     lightest: int | None  # the rank of the least pressure it can be done with
     positions: frozenset[str]
     techniques: frozenset[str]
+    plain: HomeCare  # as most clients are given it: where it works, as firm as it asks, no notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +87,12 @@ def _routines(kb: KnowledgeBase) -> _Routines:
 
     for item in kb.self_care.values():
         exclude, cautions = kb.self_care_conditions[item.id]
+        listed, most = tuple(item.regions), item.pressure.max if item.pressure else None
         found.append(
             _Routine(
                 item,
                 frozenset(item.regions),
-                tuple(item.regions),
+                listed,
                 at(exclude) if exclude else None,
                 tuple(
                     (at(c), caution.note)
@@ -100,6 +102,7 @@ def _routines(kb: KnowledgeBase) -> _Routines:
                 kb.pressure_rank(item.pressure.min) if item.pressure else None,
                 frozenset(item.positions),
                 frozenset(item.techniques),
+                HomeCare(item, listed, (), most),
             )
         )
     return _Routines(tuple(found), compile_all(conditions))
@@ -118,30 +121,32 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
     for routine in routines.each:
-        works, item = routine.regions, routine.item
-        if works and painful and painful.isdisjoint(works):
-            continue  # works elsewhere than where it hurts
-        regions = routine.listed
-        if avoid and works and not works.isdisjoint(avoid):
-            regions = tuple([r for r in regions if r not in avoid])
+        works, regions, unplaced = routine.regions, routine.listed, False
+        if works:
+            if painful and painful.isdisjoint(works):
+                continue  # works elsewhere than where it hurts
+            if avoid and not works.isdisjoint(avoid):
+                regions = tuple([r for r in regions if r not in avoid])
+                unplaced = not regions or bool(painful and painful.isdisjoint(regions))
         if (
-            (works and (not regions or (painful and painful.isdisjoint(regions))))
+            unplaced
             or routine.excluded_at in held
             or (excluded and not routine.positions.isdisjoint(excluded))
             or (techniques and not routine.techniques.isdisjoint(techniques))
             or (cap is not None and routine.lightest is not None and routine.lightest > cap)
         ):  # rarely: the reason is written only then
             reason = _reason(routine, regions, painful, excluded, held, screening, kb)
-            left_out.append(LeftOut(item, reason))
+            left_out.append(LeftOut(routine.item, reason))
             continue
         notes = [note for at, note in routine.cautions_at if at in held] if held else []
-        pressure: str | None = None
-        if item.pressure:
-            pressure = item.pressure.max
-            if cap is not None and routine.firmest is not None and cap < routine.firmest:
-                pressure = limits.max_pressure
-                notes.insert(0, _softened(pressure))
-        chosen.append(_home_care(item, regions, tuple(notes), pressure, kb))
+        plain = routine.plain
+        pressure = plain.pressure
+        if cap is not None and routine.firmest is not None and cap < routine.firmest:
+            pressure = limits.max_pressure
+            notes.insert(0, _softened(pressure))
+        if notes or regions is not routine.listed or pressure != plain.pressure:
+            plain = _home_care(routine.item, regions, tuple(notes), pressure, kb)
+        chosen.append(plain)
     return Selection(tuple(chosen), tuple(left_out))
 
 

@@ -75,9 +75,9 @@ def make_plan(
     """A plan from the top-ranked modality; ``None`` when nothing may be given today."""
     if not ranked:
         return None
-    policy, limits = kb.plan, screening.limits
+    policy, limits, kept = kb.plan, screening.limits, per_knowledge(kb, _policy)
     modality = kb.modalities[ranked[0].modality]
-    schedule = _schedule(reading.chronicity if intake.pain else "none", policy)
+    schedule = kept.schedules[_stage(reading.chronicity if intake.pain else "none")]
     notes: list[str] = [*overruled(intake, screening, modality, kb), policy.active_care_note]
     if schedule.basis == "inference":
         notes.append(f"Schedule: {schedule.why}")
@@ -89,7 +89,7 @@ def make_plan(
         notes.append(policy.short_session_note)
 
     per_week = schedule.sessions_per_week
-    frequency = Frequency(per_week, "week")
+    frequency = kept.weekly[schedule.chronicity]
     wanted = intake.preferences.sessions_per_month
     if wanted is not None and wanted / _WEEKS_PER_MONTH < per_week:
         per_week = round(wanted / _WEEKS_PER_MONTH, 2)
@@ -102,7 +102,7 @@ def make_plan(
 
     return Plan(
         modality=modality.id,
-        alternatives=tuple(r.modality for r in ranked[1:3]),
+        alternatives=tuple([r.modality for r in ranked[1:3]]),
         session_minutes=minutes,
         sessions_per_week=per_week,
         total_sessions=schedule.total_sessions,
@@ -115,26 +115,42 @@ def make_plan(
             kb, (pain.intensity if pain else None, wish), lambda: _goals(pain, wish, policy)
         ),
         home_care=home.chosen,
-        review_triggers=per_knowledge(kb, _triggers),
+        review_triggers=kept.triggers,
         notes=tuple(notes),
-        sources=per_knowledge(kb, _sources)[schedule.chronicity],
+        sources=kept.sources[schedule.chronicity],
         home_care_left_out=home.left_out,
         frequency=frequency,
     )
 
 
-def _schedule(chronicity: str | None, policy: m.PlanPolicy) -> m.Schedule:
-    """The schedule for this stage of pain; an unknown duration gets the shorter subacute course."""
-    wanted = chronicity or "subacute"
-    return next(s for s in policy.schedules if s.chronicity == wanted)
+def _stage(chronicity: str | None) -> str:
+    """The stage of pain a schedule is chosen by: an unknown duration gets the shorter subacute
+    course."""
+    return chronicity or "subacute"
 
 
 _GOALS: Kept[tuple[Goal, ...]] = Kept(size=1024)
 
 
-def _sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    """What a plan takes from the plan policy alone, worked out once per knowledge base."""
+
+    schedules: dict[str, m.Schedule]  # the first schedule of each stage of pain
+    weekly: dict[str, Frequency]  # the sessions a week each stage's schedule plans
+    sources: dict[str, tuple[str, ...]]  # the sources behind the plan, for each stage
+    triggers: tuple[m.ReviewTrigger, ...]
+
+
+def _policy(kb: KnowledgeBase) -> _Policy:
+    schedules = reversed(kb.plan.schedules)  # the first of a stage is the one used
+    first: dict[str, m.Schedule] = {s.chronicity: s for s in schedules}
+    weekly = {stage: Frequency(s.sessions_per_week, "week") for stage, s in first.items()}
+    return _Policy(first, weekly, _sources(kb.plan), tuple(kb.plan.review_triggers))
+
+
+def _sources(policy: m.PlanPolicy) -> dict[str, tuple[str, ...]]:
     """The sources behind the plan, for each schedule."""
-    policy = kb.plan
     return {
         schedule.chronicity: tuple(
             dict.fromkeys(
@@ -148,10 +164,6 @@ def _sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
         )
         for schedule in reversed(policy.schedules)  # the first of a stage is the one used
     }
-
-
-def _triggers(kb: KnowledgeBase) -> tuple[m.ReviewTrigger, ...]:
-    return tuple(kb.plan.review_triggers)
 
 
 def _goals(pain: Pain | None, wish: str, policy: m.PlanPolicy) -> tuple[Goal, ...]:

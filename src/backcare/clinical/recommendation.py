@@ -40,15 +40,17 @@ def recommend(
         return (), ()
     cap = screening.limits.max_pressure
     avoided = tuple(
-        (f.rule, f.title, tuple(f.modifications.avoid_techniques))
-        for f in screening.findings
-        if f.modifications.avoid_techniques
+        [
+            (f.rule, f.title, tuple(f.modifications.avoid_techniques))
+            for f in screening.findings
+            if f.modifications.avoid_techniques
+        ]
     )
-    excluded, allowed = _EXCLUDED.get(kb, (avoided, cap), lambda: _exclusions(avoided, cap, kb))
+    excluded, allowed, ids = _EXCLUDED.get(
+        kb, (avoided, cap), lambda: _exclusions(avoided, cap, kb)
+    )
     asked = _asked(intake, reading, kb, cap)
-    ranked = _RANKED.get(
-        kb, (tuple(k.modality.id for k in allowed), asked), lambda: _rank(allowed, asked, kb)
-    )
+    ranked = _RANKED.get(kb, (ids, asked), lambda: _rank(allowed, asked, kb))
     return ranked, excluded
 
 
@@ -70,7 +72,7 @@ class Asked(NamedTuple):
     intense: bool
 
 
-_EXCLUDED: Kept[tuple[tuple[Exclusion, ...], tuple[_Known, ...]]] = Kept(size=2048)
+_EXCLUDED: Kept[tuple[tuple[Exclusion, ...], tuple[_Known, ...], tuple[str, ...]]] = Kept(size=2048)
 _RANKED: Kept[tuple[Recommendation, ...]] = Kept(size=8192)
 _NONE: frozenset[str] = frozenset()
 
@@ -100,8 +102,9 @@ def _asked(intake: Intake, reading: Reading, kb: KnowledgeBase, cap: str | None)
 
 def _exclusions(
     avoided: Avoided, cap: str | None, kb: KnowledgeBase
-) -> tuple[tuple[Exclusion, ...], tuple[_Known, ...]]:
-    """The modalities the findings exclude, with why, and the others, in their order."""
+) -> tuple[tuple[Exclusion, ...], tuple[_Known, ...], tuple[str, ...]]:
+    """The modalities the findings exclude, with why, and the others, in their order, with
+    their ids."""
     avoided_by: dict[str, list[tuple[str, str]]] = {}
     for rule, title, techniques in avoided:
         for technique in techniques:
@@ -118,7 +121,7 @@ def _exclusions(
             excluded.append(Exclusion(known.modality.id, against))
         else:
             allowed.append(known)
-    return tuple(excluded), tuple(allowed)
+    return tuple(excluded), tuple(allowed), tuple([known.modality.id for known in allowed])
 
 
 def _rank(

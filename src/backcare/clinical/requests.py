@@ -16,6 +16,9 @@ def overruled(
     intake: Intake, screening: Screening, modality: m.Modality, kb: KnowledgeBase
 ) -> tuple[str, ...]:
     """One sentence per request the plan cannot honour, with the reason."""
+    preferences = intake.preferences
+    if preferences.pressure is None and not preferences.modalities:
+        return ()  # most clients ask for neither
     return (*_pressure(intake, screening, modality, kb), *_modalities(intake, screening, kb))
 
 

@@ -7,7 +7,7 @@ severe finding's; modifications merge so that the lowest pressure wins and avoid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 
@@ -55,19 +55,20 @@ def screen(
     reading: Reading, kb: KnowledgeBase, cleared: Mapping[str, str] | None = None
 ) -> Screening:
     """Findings and limits; ``cleared`` maps a rule id to who cleared it and when."""
-    found = [
-        *_condition_findings(reading, kb),
-        *_medication_findings(reading, kb),
-        *_rule_findings(reading, kb),
-    ]
+    tables = per_knowledge(kb, _tables)
+    found = _condition_findings(reading, kb, tables)
+    if reading.medication_classes:
+        found += [tables.medication_findings[c] for c in reading.medication_classes]
+    found += _rule_findings(reading.facts, tables)
     if cleared:
         found = [_clear(finding, cleared) for finding in found]
-    findings = sorted(found, key=_severity, reverse=True)  # stable: equals keep their order
-    decision = findings[0].decision if findings else Decision.proceed
-    every = (kb.plan.standard_session.modifications, *(f.modifications for f in findings))
+    if len(found) > 1:
+        found.sort(key=_severity, reverse=True)  # stable: equals keep their order
+    decision = found[0].decision if found else Decision.proceed
+    every = (tables.standard, *[f.modifications for f in found])
     # Kept by the identities of the modifications, held with the limits (so not reused).
     _held, limits = _MERGED.get(kb, tuple(map(id, every)), lambda: (every, merge(every, kb)))
-    return Screening(decision, tuple(findings), limits)
+    return Screening(decision, tuple(found), limits)
 
 
 _MERGED: Kept[tuple[tuple[m.Modifications, ...], Limits]] = Kept(size=4096)
@@ -105,44 +106,43 @@ def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Li
 
 
 Basis = m.Outcome | m.Rule | m.MedicationClass
-_BASE_KEPT = 16_384  # a knowledge base has a few thousand rules and table rows
-_BASE: dict[tuple[str, int], Finding] = {}
 
 
-def _finding(rule: str, basis: Basis, title: str, regions: Iterable[str] = ()) -> Finding:
-    """The finding of a rule or table row; its base is built once per knowledge entry (an entry
-    of another knowledge base at the same address has other modifications)."""
-    key = (rule, id(basis))
-    base = _BASE.get(key)
-    if base is None or base.modifications is not basis.modifications:
-        if len(_BASE) >= _BASE_KEPT:
-            _BASE.clear()
-        base = _BASE[key] = Finding(
-            rule=rule,
-            decision=Decision[basis.decision],
-            title=title,
-            why=basis.why,
-            action=getattr(basis, "action", None),
-            modifications=basis.modifications,
-            sources=tuple(basis.sources),
-            basis=getattr(basis, "basis", "source"),
-            questions=tuple(basis.questions),
-        )
+def _base(rule: str, basis: Basis, title: str) -> Finding:
+    """The finding of a rule or table row, on the regions its entry names."""
+    return Finding(
+        rule=rule,
+        decision=Decision[basis.decision],
+        title=title,
+        why=basis.why,
+        action=getattr(basis, "action", None),
+        modifications=basis.modifications,
+        sources=tuple(basis.sources),
+        basis=getattr(basis, "basis", "source"),
+        questions=tuple(basis.questions),
+    )
+
+
+_PLACED_KEPT = 16_384
+
+
+def _placed(base: Finding, regions: Iterable[str]) -> Finding:
+    """The finding kept away from these regions too."""
     mods = base.modifications
-    extra = tuple(r for r in regions if r not in mods.avoid_regions)
+    extra = tuple([r for r in regions if r not in mods.avoid_regions])
     if not extra:
         return base
-    placed = (rule, id(basis), extra)  # the same finding on the same regions is made once
+    placed = (id(base), extra)  # the same finding on the same regions is made once
     kept = _PLACED.get(placed)
-    if kept is None or kept[0] is not base:
-        if len(_PLACED) >= _BASE_KEPT:
+    if kept is None or kept[0] is not base:  # the base is held, so its id is not reused
+        if len(_PLACED) >= _PLACED_KEPT:
             _PLACED.clear()
         update = {"avoid_regions": [*mods.avoid_regions, *extra]}
         kept = _PLACED[placed] = (base, replace(base, modifications=mods.model_copy(update=update)))
     return kept[1]
 
 
-_PLACED: dict[tuple[str, int, tuple[str, ...]], tuple[Finding, Finding]] = {}
+_PLACED: dict[tuple[int, tuple[str, ...]], tuple[Finding, Finding]] = {}
 
 
 CLEARABLE = (Decision.clearance, Decision.refer)
@@ -166,66 +166,89 @@ def _clear(finding: Finding, cleared: Mapping[str, str]) -> Finding:
     )
 
 
-def _condition_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    rows, asking = per_knowledge(kb, _condition_rows), per_knowledge(kb, _asking_where)
+@dataclass(frozen=True, slots=True)
+class _RuleFinding:
+    finding: Finding
+    regions_from: tuple[str, ...]  # the facts naming further regions it keeps away from
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What screening reads of a knowledge base, worked out once for it."""
+
+    standard: m.Modifications  # the standard session's, merged into every screening's limits
+    holding: Callable[[Facts], list[int]]  # every screening rule in one function
+    rule_findings: tuple[_RuleFinding, ...]  # by the rule's position
+    medication_findings: dict[str, Finding]  # by class id
+    # Each condition's row, and each unplaced local condition's finding, by id, status and
+    # whether the status was given: filled as met.
+    rows: dict[tuple[str, str, bool], _ConditionRow]
+    asking: dict[tuple[str, str, bool], Finding]
+
+
+def _tables(kb: KnowledgeBase) -> _Tables:
+    return _Tables(
+        kb.plan.standard_session.modifications,
+        compile_all([compiled.condition for compiled in kb.rules]),
+        tuple(
+            _RuleFinding(_base(c.rule.id, c.rule, c.rule.title), tuple(c.rule.avoid_regions_from))
+            for c in kb.rules
+        ),
+        {
+            class_id: _base(f"medication.{class_id}", cls, cls.title)
+            for class_id, cls in kb.medications.items()
+        },
+        {},
+        {},
+    )
+
+
+def _condition_findings(reading: Reading, kb: KnowledgeBase, tables: _Tables) -> list[Finding]:
+    found: list[Finding] = []
+    rows, asking = tables.rows, tables.asking
     for known in reading.conditions:
         key = (known.id, known.status, known.stated)
         row = rows.get(key) or rows.setdefault(key, _condition_row(known, kb))
-        rule, outcome, title, local, _condition = row
-        if local and not known.regions:  # where it usually is, asking where it is
-            yield asking.get(key) or asking.setdefault(key, _unplaced_finding(row))
-        else:
-            yield _finding(rule, outcome, title, known.regions if local else ())
+        base, local, _condition = row
+        if not local:
+            found.append(base)
+        elif known.regions:
+            found.append(_placed(base, known.regions))
+        else:  # where it usually is, asking where it is
+            found.append(asking.get(key) or asking.setdefault(key, _unplaced_finding(row)))
+    return found
 
 
 def _unplaced_finding(row: _ConditionRow) -> Finding:
     """A local condition's finding when the intake does not say where it is: on its usual
     regions (without any, policy.local_condition_without_place keeps away), asking where."""
-    rule, outcome, title, _local, condition = row
-    finding = _finding(rule, outcome, title, condition.usual_regions)
+    base, _local, condition = row
+    finding = _placed(base, condition.usual_regions)
     where = f"Where is the {condition.name.lower()}?"
     return replace(finding, questions=(where, *finding.questions))
 
 
-_ConditionRow = tuple[str, m.Outcome, str, bool, m.Condition]
-
-
-def _condition_rows(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], _ConditionRow]:
-    """Each condition's row by id, status and whether the status was given, filled as met."""
-    return {}
-
-
-def _asking_where(_kb: KnowledgeBase) -> dict[tuple[str, str, bool], Finding]:
-    """Each unplaced local condition's finding by id, status and whether the status was given,
-    filled as met."""
-    return {}
+_ConditionRow = tuple[Finding, bool, m.Condition]
 
 
 def _condition_row(known: KnownCondition, kb: KnowledgeBase) -> _ConditionRow:
-    """The rule id, outcome and title of a condition under its status, and whether it limits
-    the session locally (on its regions, or where it usually is when the intake gives none)."""
+    """The finding of a condition under its status, and whether it limits the session locally
+    (on its regions, or where it usually is when the intake gives none)."""
     condition = kb.conditions[known.id]
     status = status_of(known, kb)
     outcome = kb.condition_outcomes[known.id][status]
     local = condition.local and Decision[outcome.decision] >= Decision.modify
-    title = outcome.title or condition.name
-    return f"condition.{known.id}.{status}", outcome, title, local, condition
+    base = _base(f"condition.{known.id}.{status}", outcome, outcome.title or condition.name)
+    return base, local, condition
 
 
-def _medication_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    for class_id in reading.medication_classes:
-        cls = kb.medications[class_id]
-        yield _finding(f"medication.{class_id}", cls, cls.title)
-
-
-def _holding(kb: KnowledgeBase) -> Callable[[Facts], list[int]]:
-    """Every screening rule in one function: the positions of those that hold."""
-    return compile_all([compiled.condition for compiled in kb.rules])
-
-
-def _rule_findings(reading: Reading, kb: KnowledgeBase) -> Iterator[Finding]:
-    facts, rules = reading.facts, kb.rules
-    for position in per_knowledge(kb, _holding)(facts):
-        rule = rules[position].rule
-        regions = [r for name in rule.avoid_regions_from for r in sorted(facts[name])]
-        yield _finding(rule.id, rule, rule.title, regions)
+def _rule_findings(facts: Facts, tables: _Tables) -> list[Finding]:
+    found = []
+    for position in tables.holding(facts):
+        entry = tables.rule_findings[position]
+        if entry.regions_from:
+            regions = [r for name in entry.regions_from for r in sorted(facts[name])]
+            found.append(_placed(entry.finding, regions))
+        else:
+            found.append(entry.finding)
+    return found

@@ -34,6 +34,9 @@ def values_named(entry: Any, name: str) -> Iterator[str]:
             yield from values_named(item, name)
 
 
+_NAMES = {decision: decision.name for decision in m.Decision}  # ``name`` is slow to read
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
     rule: m.Rule
@@ -105,14 +108,17 @@ class KnowledgeBase:
 
     def decision_summary(self, decision: m.Decision) -> str:
         """What a decision means for the client today, in plain words."""
-        return self.meta.decisions[cast(m.DecisionName, decision.name)]
+        return self.meta.decisions[cast(m.DecisionName, _NAMES[decision])]
 
     def pressure_rank(self, name: str) -> int:
         return self.pressure[name].rank
 
     def gentlest(self, *names: str | None) -> str:
         """The lightest of the pressure words given (``None`` sets no limit)."""
-        return min((n for n in names if n is not None), key=self.pressure_rank)
+        given = [n for n in names if n is not None]
+        if len(given) == 1:  # most often one limit, or the other
+            return given[0]
+        return min(given, key=self.pressure_rank)
 
     def kinds(self) -> dict[str, dict[str, Any]]:
         """Every browsable kind of entry, by the name ``backcare kb list`` uses."""

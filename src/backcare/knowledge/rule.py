@@ -228,14 +228,25 @@ def compile_when_needed(node: Node) -> Predicate:
 def compile_all(nodes: Sequence[Node]) -> Callable[[Facts], list[int]]:
     """The positions of the conditions that hold, in their order: every condition in one
     function (what ``compile_predicate`` of each gives, without a call per condition). A fact
-    that several conditions read is looked up once."""
+    that several conditions read is looked up once, and a condition that several positions
+    hold (routines share cautions) is worked out once."""
     uses = Counter(fact for node in nodes for fact in _tests_of(node))
     source = _Source({fact: f"_f{i}" for i, fact in enumerate(f for f, n in uses.items() if n > 1)})
     lines = ["def holding(facts):"]
     lines += [f"    {name} = facts[{fact!r}]" for fact, name in source.local.items()]
     lines.append("    found = []")
-    for position, node in enumerate(nodes):
-        lines += [f"    if {source.of(node)}:", f"        found.append({position})"]
+    written = [repr(node) for node in nodes]  # equal text, equal meaning
+    again = {text for text, n in Counter(written).items() if n > 1}
+    kept: dict[str, str] = {}  # a condition met again: the name its result is kept in
+    for position, (node, text) in enumerate(zip(nodes, written, strict=True)):
+        if text in kept:
+            test = kept[text]
+        elif text in again:
+            name = kept[text] = f"_c{len(kept)}"
+            test = f"({name} := {source.of(node)})"
+        else:
+            test = source.of(node)
+        lines += [f"    if {test}:", f"        found.append({position})"]
     holding: Callable[[Facts], list[int]] = _generated(
         (*lines, "    return found"), "holding", source.values
     )
