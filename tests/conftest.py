@@ -45,7 +45,10 @@ NESTED = "tests/integration/test_postgres.py::test_web_and_record_suites_pass_on
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """The PostgreSQL run of the web suite starts now, in the background, and is checked last."""
+    """The longest tests go first, so that the test workers end together instead of one of
+    them finishing a long test alone. The PostgreSQL run of the web suite starts now, in the
+    background, and is checked last."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # a stable sort
     nested = [item for item in items if item.nodeid == NESTED]
     if nested:
         items[:] = [item for item in items if item.nodeid != NESTED] + nested

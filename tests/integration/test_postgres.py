@@ -53,11 +53,17 @@ def start() -> None:
         "-p",
         "no:cacheprovider",
         "--numprocesses=2",  # two workers, so that it ends as soon as the main run on two cores
+        "--dist=worksteal",
         "tests/web",
         "tests/integration",
         f"--ignore={Path(__file__).relative_to(ROOT)}",  # this test itself
         "--ignore=tests/integration/test_backup.py",  # picks its own databases
         "--ignore=tests/integration/test_export.py",  # its own installations, on SQLite
+        # The words a page shows do not depend on the database, and crawling the whole demo
+        # clinic is the longest test of all; every URL of the app is still opened here, by
+        # each role, in tests/web/test_authorization_matrix.py.
+        "--deselect=tests/web/test_visible_text.py::"
+        "test_no_page_of_the_demo_clinic_shows_an_internal_name",
     ]
     # The shell starts the run in the background and returns at once; the run writes its exit
     # status when it ends, even if the worker that started it has finished its share and gone.

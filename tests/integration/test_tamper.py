@@ -174,6 +174,7 @@ def test_two_clinics_writing_at_once_keep_each_chain_whole_and_unforked() -> Non
         assert sorted(numbers) == list(range(1, 62))
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_chains_the_events_written_before_it_in_order() -> None:
     before, after = [("records", "0004_clinic_settings")], [("records", "0005_tamper_evident")]

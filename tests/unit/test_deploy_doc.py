@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
 
 
@@ -39,6 +41,7 @@ def test_the_documented_deployment_has_no_unsafe_setting(tmp_path):
     assert "No unsafe setting found." in result.stdout
 
 
+@pytest.mark.long
 def test_check_deploy_names_every_unsafe_setting_and_exits_1(tmp_path):
     home = tmp_path / "home"
     (home / "documents").mkdir(parents=True)

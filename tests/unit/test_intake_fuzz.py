@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from typing import Any, get_args
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,6 +116,7 @@ def test_any_value_in_any_intake_field_is_refused_or_valid(data):
     refused_or_valid({"client": {"age": 40}, **data})
 
 
+@pytest.mark.long
 @settings(SETTINGS, max_examples=200)
 @given(shaped(Intake))
 def test_any_value_at_any_depth_of_the_intake_shape_is_refused_or_valid(data):

@@ -3,6 +3,7 @@ working them out afresh gives, whichever intakes were assessed before."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,7 @@ variants = s.intakes().flatmap(
 )
 
 
+@pytest.mark.long
 @SETTINGS
 @given(st.one_of(variants, st.lists(s.intakes(), min_size=2, max_size=6)))
 def test_an_assessment_from_kept_steps_equals_one_worked_out_afresh(datas):

@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,7 @@ def test_assessment_json_always_follows_the_schema(data):
     json.dumps(result)  # plain JSON all the way down
 
 
+@pytest.mark.long
 @SETTINGS
 @given(s.intakes(), s.intakes())
 def test_the_json_text_written_from_kept_parts_is_the_assessment_json(data, other):

@@ -37,6 +37,7 @@ def write_token(in_test_transaction: None, therapist_a: User, client_a: Client) 
     return api_tokens.issue(user=therapist_a, name="fuzz", scope="write", days=1)[1]
 
 
+@pytest.mark.long
 def test_every_operation_answers_as_documented(write_token: str) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     # Not checked: that every request the schema allows is accepted. The intake contract and the

@@ -180,6 +180,7 @@ def test_every_url_of_the_app_has_a_row_in_the_table() -> None:
     assert sorted(url_names()) == sorted(TABLE)
 
 
+@pytest.mark.long
 def test_every_url_answers_each_role_as_the_table_says(world: dict[str, Any]) -> None:
     found: dict[str, list[str]] = {}
     changed: list[str] = []

@@ -67,6 +67,7 @@ def forms(world: dict[str, Any]) -> dict[str, list[str]]:  # noqa: F811
     return {url: [*(fields or pool), "unexpected"] for url, fields in found.items()}
 
 
+@pytest.mark.long
 def test_garbage_posted_to_every_form_never_gets_a_server_error(
     world: dict[str, Any],  # noqa: F811
     forms: dict[str, list[str]],

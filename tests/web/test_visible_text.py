@@ -105,6 +105,7 @@ def logged_in(username: str) -> Browser:
     return browser
 
 
+@pytest.mark.long
 def test_no_page_of_the_demo_clinic_shows_an_internal_name(db):
     demo.ensure_demo()
     pages = crawl(logged_in(demo.THERAPIST), "/")
