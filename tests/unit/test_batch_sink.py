@@ -74,3 +74,15 @@ def test_a_file_that_cannot_be_written_stops_the_writer_with_its_error(tmp_path:
     chunks = [_chunk(first) for first in range(1, 41, 2)]  # more than wait their turn
     with pytest.raises(FileNotFoundError, match="no such folder"):
         _written(sink, chunks)
+
+
+def test_a_reader_filtering_on_a_decision_can_skip_the_row_groups_without_it(
+    tmp_path: Path,
+) -> None:
+    refer = _chunk(1).filter(pl.col("decision") == "refer")
+    proceed = _chunk(3).filter(pl.col("decision") == "proceed")
+    _written(Sink(tmp_path / "out.parquet", refer.schema), [refer, proceed])
+
+    groups = pq.ParquetFile(tmp_path / "out.parquet").metadata
+    decisions = [groups.row_group(i).column(1).statistics for i in range(groups.num_row_groups)]
+    assert [(s.min, s.max) for s in decisions] == [("refer", "refer"), ("proceed", "proceed")]

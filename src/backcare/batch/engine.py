@@ -19,6 +19,7 @@ from backcare.batch.codes import LISTS
 from backcare.batch.columns import SCHEMA, conform, flat_from_intake, intake_from_flat
 from backcare.batch.compiler import PolarsEmitter, compile_condition
 from backcare.batch.reading import ROW
+from backcare.clinical.once import per_knowledge
 from backcare.knowledge import KnowledgeBase
 from backcare.knowledge.contract import RED_FLAGS
 
@@ -51,7 +52,12 @@ them: the engine's own form, written to Parquet as dictionary pages with no text
 
 
 def rule_flags(kb: KnowledgeBase) -> list[pl.Expr]:
-    """Each rule's condition as a boolean column over the facts (``_rule0``, ``_rule1``...)."""
+    """Each rule's condition as a boolean column over the facts (``_rule0``, ``_rule1``...),
+    compiled once per knowledge base."""
+    return per_knowledge(kb, _compiled_flags)
+
+
+def _compiled_flags(kb: KnowledgeBase) -> list[pl.Expr]:
     emit = PolarsEmitter()
     return [
         compile_condition(compiled.condition, emit).alias(batch_findings.flag_column(i))

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 _WAIT = 0.1  # seconds between looks at whether the writing thread has stopped
@@ -60,10 +61,25 @@ class Sink:
             first = self._waiting.get()
             table = (first if first is not None else pl.DataFrame(schema=self.schema)).to_arrow()
             # No Arrow schema kept: categories are read back as the plain texts they hold.
-            options = {"store_schema": False, "use_compliant_nested_type": False}
+            options = {
+                "store_schema": False,
+                "use_compliant_nested_type": False,
+                "write_statistics": _filtered(table.schema),
+            }
             with pq.ParquetWriter(path, table.schema, compression="zstd", **options) as file:
                 file.write_table(table)
                 while first is not None and (frame := self._waiting.get()) is not None:
                     file.write_table(frame.to_arrow())
         except BaseException as error:  # raised again in the thread that writes the frames
             self._failed.append(error)
+
+
+def _filtered(schema: pa.Schema) -> list[str]:
+    """The columns whose least and greatest values are kept for each row group, so that a
+    reader can skip groups when filtering on them: those of one value a row. A list column's
+    are of no use to a filter on the lists and took two fifths of the writing."""
+    return [
+        f.name
+        for f in schema
+        if not pa.types.is_list(f.type) and not pa.types.is_large_list(f.type)
+    ]
