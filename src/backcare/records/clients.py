@@ -172,7 +172,7 @@ def _listed(clinic_id: int, keys: array[int]) -> list[Listed]:
 
 
 def _by_key(clinic_id: int, *keys: int) -> QuerySet[Any, Any]:
-    clients = Client.objects.filter(clinic_id=clinic_id, pk__in=keys)
+    clients = Client.objects.filter(clinic_id=clinic_id, pk__in=keys).order_by()  # by key
     return _with_decision(clients).values_list(*Listed._fields)
 
 
