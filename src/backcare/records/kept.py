@@ -1,6 +1,7 @@
 """Figures of a clinic that are slow to work out, kept in memory between page views until
 something changes in the clinic: the outcome alerts (the progress rules run for every active
-plan), the clinic's courses (for the outcomes page and each client's expected course).
+plan), the clinic's courses (for the outcomes page and each client's expected course), the
+matches of a client search (records/clients.py, in a store of their own).
 
 Pages are opened far more often than anything is saved. These figures are worked out from
 records written once (sessions, measures, intakes, assessments) and from plans, which change
