@@ -49,7 +49,7 @@ def until_saved(
     work_out: Callable[[], T],
     *,
     depends_on: tuple[object, ...],
-    store: Store = _kept,
+    store: Store | None = None,
 ) -> T:
     """What ``work_out`` returns for the clinic today (``what`` names it), worked out again
     only after a change in the clinic or in ``depends_on`` (the settings and knowledge it
@@ -59,6 +59,7 @@ def until_saved(
     if change is None:  # nothing recorded to check against: work it out every time
         return work_out()
     key = (today, *change, depends_on)
+    store = _kept if store is None else store
     found = store.find((what, clinic.pk))
     if found is not None and found[0] == key:
         return found[1]  # type: ignore[return-value]
