@@ -8,6 +8,7 @@ from typing import Any
 
 from django.test import Client as Browser
 
+from backcare.records import client_details
 from backcare.records.models import AuditEvent, Client, User
 from tests.web.conftest import new_client
 
@@ -26,6 +27,23 @@ def test_every_word_must_match_a_field_of_the_client(browser_a: Browser, therapi
     assert names(browser_a, q="ben BAKER") == ["Baker, Ben"]
     assert names(browser_a, q="ben baker miller") == []
     assert names(browser_a, q="mill en") == ["Miller, Ben"]
+
+
+def test_a_search_made_again_shows_clients_added_and_renamed_since(
+    browser_a: Browser, therapist_a: User
+):
+    new_client(therapist_a, "Bea", "Baker")
+    renamed = new_client(therapist_a, "Ben", "Miller")
+    assert names(browser_a, q="baker") == ["Baker, Bea"]
+    assert names(browser_a, q="baker") == ["Baker, Bea"]  # a view changes nothing
+
+    new_client(therapist_a, "Al", "Baker")
+    assert names(browser_a, q="baker") == ["Baker, Al", "Baker, Bea"]
+    client_details.update_client(
+        user=therapist_a, client=renamed, data={"last_name": "Baker"}, reason="misspelt"
+    )
+    assert names(browser_a, q="baker") == ["Baker, Al", "Baker, Bea", "Baker, Ben"]
+    assert names(browser_a, q="miller") == []
 
 
 def test_percent_underscore_and_backslash_are_matched_as_typed(

@@ -83,6 +83,10 @@ def test_the_fingerprint_tells_apart_values_a_template_shows_differently(
     assert fingerprint(True) != fingerprint(1)
     assert fingerprint("<b>") != fingerprint(mark_safe("<b>"))
     assert fingerprint([1, 2]) != fingerprint([2, 1])
+    assert fingerprint(("Ann", 1)) != fingerprint(("Ann", True))  # a row read as a tuple
+    assert fingerprint(("Ann", 1)) != fingerprint(("Ann", 1.0))
+    assert fingerprint(("<b>",)) != fingerprint((mark_safe("<b>"),))
+    assert fingerprint(("Ann", 1)) == fingerprint(("Ann", 1))
     one, other = Client.objects.get(pk=client_a.pk), Client.objects.get(pk=client_a.pk)
     assert fingerprint(one) == fingerprint(other)
     other.phone = "0123 456789"

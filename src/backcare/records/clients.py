@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, NamedTuple, overload
 
 from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from backcare import lru
 from backcare.errors import NotFound, OutsideClinic
-from backcare.records import audit, plans, saving, statements
+from backcare.records import audit, kept, plans, saving, statements
 from backcare.records.models import (
     Assessment,
     Clearance,
@@ -80,16 +82,22 @@ class Listed(NamedTuple):
 
 @dataclass(frozen=True)
 class Listing:
-    """The clients of a clinic ``search`` gives for the words, for a paginator: counted and
-    read a page at a time by queries compiled once per number of words (the client list is
-    opened far more often than searched; a page's bounds are part of its query)."""
+    """The clients of a clinic ``search`` gives for the words, for a paginator, read a page at
+    a time by queries compiled once (a page's bounds are part of its query). Every client is
+    counted at each view; a search's matches are found once, in order, and kept until
+    something is saved in the clinic (records/kept.py: the names, emails and phones it looks
+    in change only through audited saves), so its count and each page's clients are read
+    without looking through the clinic's clients again."""
 
-    clinic_id: int
+    clinic: Clinic
+    today: date
     words: tuple[str, ...] = ()
     ordered = True  # by name, as search gives them
 
     def count(self) -> int:
-        found = statements.fetch(_count, self.clinic_id, *self.words)
+        if self.words:
+            return len(self._matches)
+        found = statements.fetch(_count, self.clinic.pk)
         return int(found[0][0]) if found else 0
 
     def __len__(self) -> int:
@@ -105,33 +113,67 @@ class Listing:
     def __getitem__(self, part: int | slice) -> Listed | list[Listed]:
         if isinstance(part, int):
             return self[part : part + 1][0]
+        if self.words:
+            return _listed(self.clinic.pk, self._matches[part])
         bounds = partial(_part, part.start, part.stop)  # in the query's SQL, not its parameters
-        return [Listed(*row) for row in statements.fetch(bounds, self.clinic_id, *self.words)]
+        return [Listed(*row) for row in statements.fetch(bounds, self.clinic.pk)]
+
+    @cached_property
+    def _matches(self) -> array[int]:
+        """The keys of the clients matching the words, in the list's order."""
+        return kept.until_saved(
+            f"client search {self.words!r}",
+            self.clinic,
+            self.today,
+            lambda: array("q", (row[0] for row in statements.fetch(_keys, *self._where))),
+            depends_on=(),
+            store=_searches,
+        )
+
+    @property
+    def _where(self) -> tuple[int | str, ...]:
+        return (self.clinic.pk, *self.words)
 
 
-def listing(*, user: User, words: list[str] | None = None) -> Listing:
+_searches: kept.Store = lru.Kept(size=64)  # the searches made lately, apart from the clinic's
+
+
+def listing(*, user: User, today: date, words: list[str] | None = None) -> Listing:
     """The clients of the user's clinic ``search`` gives for the words (every client for
     none), each as a row of the client list."""
-    assert user.clinic_id is not None
-    return Listing(user.clinic_id, tuple(words or ()))
+    assert user.clinic is not None
+    return Listing(user.clinic, today, tuple(words or ()))
 
 
-def _count(clinic_id: int, *words: str) -> QuerySet[Any, Any]:
-    """The number of clients matching, as one ``COUNT(*)`` for the clinic's row: grouped by
-    the clinic, as an aggregate of the clients' query is, it took three times as long."""
+def _count(clinic_id: int) -> QuerySet[Any, Any]:
+    """The number of the clinic's clients, as one ``COUNT(*)`` for the clinic's row: grouped
+    by the clinic, as an aggregate of the clients' query is, it took three times as long."""
     every = Func(template="COUNT(*)", output_field=IntegerField())
-    counted = (
-        _matching(Client.objects.filter(clinic=OuterRef("pk")), *words)
-        .order_by()
-        .values(clients=every)
-    )
+    counted = Client.objects.filter(clinic=OuterRef("pk")).order_by().values(clients=every)
     return Clinic.objects.filter(pk=clinic_id).values_list(Subquery(counted))
 
 
-def _part(start: int | None, stop: int | None, clinic_id: int, *words: str) -> QuerySet[Any, Any]:
-    return _with_decision(
-        _matching(Client.objects.filter(clinic_id=clinic_id), *words)
-    ).values_list(*Listed._fields)[start:stop]
+def _part(start: int | None, stop: int | None, clinic_id: int) -> QuerySet[Any, Any]:
+    clients = _with_decision(Client.objects.filter(clinic_id=clinic_id))
+    return clients.values_list(*Listed._fields)[start:stop]
+
+
+def _keys(clinic_id: int, *words: str) -> QuerySet[Any, Any]:
+    return _matching(Client.objects.filter(clinic_id=clinic_id), *words).values_list("pk")
+
+
+def _listed(clinic_id: int, keys: array[int]) -> list[Listed]:
+    """The clinic's clients of ``keys`` as rows of the list, in the order of ``keys``."""
+    if not keys:
+        return []
+    rows = statements.fetch(_by_key, clinic_id, *keys)  # one compiled query a page's length
+    found = {row[0]: Listed(*row) for row in rows}
+    return [found[pk] for pk in keys if pk in found]
+
+
+def _by_key(clinic_id: int, *keys: int) -> QuerySet[Any, Any]:
+    clients = Client.objects.filter(clinic_id=clinic_id, pk__in=keys).order_by()  # by key
+    return _with_decision(clients).values_list(*Listed._fields)
 
 
 def get(*, user: User, client_id: int) -> Client:

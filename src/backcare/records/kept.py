@@ -1,6 +1,7 @@
 """Figures of a clinic that are slow to work out, kept in memory between page views until
 something changes in the clinic: the outcome alerts (the progress rules run for every active
-plan), the clinic's courses (for the outcomes page and each client's expected course).
+plan), the clinic's courses (for the outcomes page and each client's expected course), the
+matches of a client search (records/clients.py, in a store of their own).
 
 Pages are opened far more often than anything is saved. These figures are worked out from
 records written once (sessions, measures, intakes, assessments) and from plans, which change
@@ -36,7 +37,8 @@ _VIEWS = sorted(VIEWS)
 T = TypeVar("T")
 Key = tuple[date, int, str, tuple[object, ...]]
 LIMIT = 500
-_kept: lru.Kept[tuple[str, int], tuple[Key, object]] = lru.Kept(size=LIMIT)
+Store = lru.Kept[tuple[str, int], tuple[Key, object]]
+_kept: Store = lru.Kept(size=LIMIT)
 _lock = threading.Lock()  # for _heads
 
 
@@ -47,19 +49,22 @@ def until_saved(
     work_out: Callable[[], T],
     *,
     depends_on: tuple[object, ...],
+    store: Store | None = None,
 ) -> T:
     """What ``work_out`` returns for the clinic today (``what`` names it), worked out again
     only after a change in the clinic or in ``depends_on`` (the settings and knowledge it
-    reads). The caller must not change what it returns."""
+    reads). The caller must not change what it returns. ``store``: where it is kept, when not
+    among the clinic's figures (what many views each ask for once must not push those out)."""
     change = last_change(clinic)
     if change is None:  # nothing recorded to check against: work it out every time
         return work_out()
     key = (today, *change, depends_on)
-    found = _kept.find((what, clinic.pk))
+    store = _kept if store is None else store
+    found = store.find((what, clinic.pk))
     if found is not None and found[0] == key:
         return found[1]  # type: ignore[return-value]
     value = work_out()  # after reading the key: a save made meanwhile changes it for the next
-    _kept.keep((what, clinic.pk), (key, value))
+    store.keep((what, clinic.pk), (key, value))
     return value
 
 

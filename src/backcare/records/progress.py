@@ -137,7 +137,8 @@ def _evaluate(plan: Plan, read: _Read, finished: Finished, kb: KnowledgeBase) ->
         adverse_event=read.adverse_event,
     )
     found = progress({**scored, "nprs": pain}, facts, kb)
-    falls = [fall for plan_id, fall in finished.get(similar, ()) if plan_id != plan.pk]
+    own = plan.pk  # read once: a large clinic has thousands of finished courses to go through
+    falls = [fall for plan_id, fall in finished.get(similar, ()) if plan_id != own]
     course, rows, below = _against_expected(plan, notes, pain, falls, kb)
     measures_due = due(
         sessions=[n.session_date for n in notes],

@@ -126,6 +126,8 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
         items = value.items()
         return (dict, tuple((_fingerprint(k, walk), _fingerprint(v, walk)) for k, v in items))
     if isinstance(value, list | tuple):  # a list of records, a row read as a tuple
+        if isinstance(value, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, value))):
+            return (type(value), kinds, value)  # a row of plain values: its types tell 1 from True
         each = (
             (type(item), item) if type(item) in _PLAIN else _fingerprint(item, walk)
             for item in value

@@ -49,7 +49,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm({"q": query})
     words = form.cleaned_data["q"] if form.is_valid() else None
     matching: clients.Listing | list[clients.Listed] = (
-        [] if words is None else clients.listing(user=user_of(request), words=words)
+        [] if words is None else clients.listing(user=user_of(request), today=today(), words=words)
     )
     page: Page[clients.Listed] = Paginator(matching, CLIENTS_PER_PAGE).get_page(
         page_number(request)
