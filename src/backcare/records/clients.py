@@ -121,18 +121,15 @@ class Listing:
     @cached_property
     def _matches(self) -> array[int]:
         """The keys of the clients matching the words, in the list's order."""
+        where: tuple[int | str, ...] = (self.clinic.pk, *self.words)
         return kept.until_saved(
             f"client search {self.words!r}",
             self.clinic,
             self.today,
-            lambda: array("q", (row[0] for row in statements.fetch(_keys, *self._where))),
+            lambda: array("q", (row[0] for row in statements.fetch(_keys, *where))),
             depends_on=(),
             store=_searches,
         )
-
-    @property
-    def _where(self) -> tuple[int | str, ...]:
-        return (self.clinic.pk, *self.words)
 
 
 _searches: kept.Store = lru.Kept(size=64)  # the searches made lately, apart from the clinic's
