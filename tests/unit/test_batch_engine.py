@@ -8,12 +8,17 @@ from typing import Any
 import polars as pl
 import pytest
 
-from backcare.batch.columns import flat_row, intake_from_flat
+from backcare.batch.columns import conform, flat_row, intake_from_flat
+from backcare.batch.compiler import PolarsEmitter, compile_condition
 from backcare.batch.engine import screen
+from backcare.batch.facts import facts
+from backcare.batch.reading import ROW
+from backcare.clinical import facts as clinical_facts
 from backcare.clinical.assessment import Assessment, assess
 from backcare.clinical.intake import Intake, parse_intake
 from backcare.errors import InvalidIntake
 from backcare.knowledge import load_knowledge
+from backcare.knowledge.rule import compile_predicate, parse
 from tests.registers import TODAY, register
 
 KB = load_knowledge()
@@ -57,6 +62,37 @@ def test_polars_engine_screens_ten_thousand_intakes_as_assess_does(intakes: list
         if want != {k: row[k] for k in want}
     ]
     assert mismatches[:3] == []
+
+
+SET_TESTS = [
+    {"medication_classes": {"empty": True}},
+    {"skin.bruise": {"empty": False}},
+    {"conditions.active": {"empty": True}},
+]
+WITH_AND_WITHOUT = [
+    {
+        "assessed_on": TODAY,
+        "age": 40,
+        "medications": ["warfarin"],
+        "skin": ["bruise@thigh_left"],
+        "conditions": ["sciatica:active"],
+    },
+    {"assessed_on": TODAY, "age": 40},
+]
+
+
+def test_a_set_fact_with_nothing_in_it_tests_as_empty_as_assess_tests_it() -> None:
+    rows = conform(pl.DataFrame(WITH_AND_WITHOUT)).with_row_index(ROW)
+    found, _ = facts(rows, KB)
+    for raw in SET_TESTS:
+        node = parse(raw, "test")
+        got = found.select(compile_condition(node, PolarsEmitter())).to_series().to_list()
+        read = [
+            clinical_facts.read(parse_intake(intake_from_flat(row), today=TODAY), KB).facts
+            for row in WITH_AND_WITHOUT
+        ]
+        assert got == [compile_predicate(node)(each) for each in read]
+        assert got[0] != got[1]
 
 
 def test_a_flat_row_turns_back_into_the_same_intake(intakes: list[Intake]) -> None:

@@ -2,8 +2,9 @@
 (``knowledge.rule``), two emitters (Polars here, Spark in ``batch.spark``).
 
 Facts are columns named as in ``knowledge.rule.FACTS`` (``pain.regions``): sets are list
-columns, an unanswered fact is null. Every test is false on null, as in the Python back end,
-so ``not`` of an unanswered question holds.
+columns, null where a row has none (tested as empty), and an unanswered fact is null. Every
+other test is false on null, as in the Python back end, so ``not`` of an unanswered question
+holds.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class PolarsEmitter:
         elif op == "has_any":
             found = column.list.eval(pl.element().is_in(sorted(value))).list.any()
         elif op == "empty":
-            found = (column.list.len() == 0) == value
+            found = (column.list.len().fill_null(0) == 0) == value
         elif op == "in":
             found = column.is_in(sorted(value))
         else:

@@ -267,7 +267,8 @@ def _row_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> list[pl.Expr]:
         ),
         (pain & pl.col("_explains").fill_null(False)).alias("pain.explained"),
         *(pl.col(column).alias(f"red_flags.{n}") for n, column in RED_FLAG_COLUMNS.items()),
-        *(pl.col(name).fill_null([]) for name in sets),
+        # Null where a row has no such entries: read as empty by every test (``compiler``).
+        *(pl.col(name) for name in sets),
         *(pl.col(f"{k}.{w}") for k in PROCEDURE_KINDS for w in ("weeks_ago", "unplaced_weeks_ago")),
         pl.col("temperature_c"),
         pl.col("systolic"),

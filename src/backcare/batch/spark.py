@@ -38,8 +38,8 @@ class SparkEmitter:
             found = F.array_contains(column, value)
         elif op == "has_any":
             found = F.arrays_overlap(column, F.array(*(F.lit(v) for v in sorted(value))))
-        elif op == "empty":
-            found = (F.size(column) == 0) == F.lit(value)
+        elif op == "empty":  # a set of none is null
+            found = (F.coalesce(F.size(column), F.lit(0)) <= 0) == F.lit(value)
         elif op == "in":
             found = column.isin(sorted(value))
         else:
