@@ -146,6 +146,14 @@ def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_the
             "skin": [],
             "conditions": ["varicose_veins@"],
         },
+        {
+            "assessed_on": TODAY,
+            "age": 60,
+            "pain_regions": ["low_back_left", "low_back", "neck", "neck"],
+            "pain_numbness": ["thigh_left", "thigh_left"],
+            "pain_duration_weeks": 0.5,
+            "pain_cause": "sport",
+        },
     ]
     got = screen(pl.DataFrame(rows), KB)
     for row, screened in zip(rows, got.iter_rows(named=True), strict=True):
@@ -154,4 +162,5 @@ def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_the
     assert got.get_column("avoid_regions").to_list() == [
         ["spine", "low_back_left", "low_back_right"],
         ["spine", "neck"],
+        ["spine", "low_back_left", "low_back_right", "neck"],
     ]

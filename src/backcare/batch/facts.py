@@ -262,7 +262,7 @@ def _row_facts(frame: pl.DataFrame, kb: KnowledgeBase) -> list[pl.Expr]:
         *(pl.when(pain).then(pl.col(f"pain_{n}")).alias(f"pain.{n}") for n in scalars),
         pl.when(pain).then(chronicity).alias("pain.chronicity"),
         *(
-            pl.when(pain).then(regions(frame, f"pain_{n}")).otherwise([]).alias(f"pain.{n}")
+            pl.when(pain).then(_sides(frame, f"pain_{n}")).otherwise([]).alias(f"pain.{n}")
             for n in ("regions", "numbness", "weakness")
         ),
         (pain & pl.col("_explains").fill_null(False)).alias("pain.explained"),
@@ -287,12 +287,19 @@ _SHORTHANDS = {name: ",".join(sides) for name, sides in SHORTHANDS.items()}
 def regions(frame: pl.DataFrame, column: str) -> pl.Expr:
     """A list column of regions with shorthands (``low_back``) read as both sides, each once
     (looked for only when the frame's column has a shorthand, or an empty text to leave out)."""
+    return _sides(frame, column).list.unique(maintain_order=True).alias(column)
+
+
+def _sides(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A list column of regions with shorthands read as both sides, a region perhaps twice:
+    as a set fact, which every test and every limit reads as a set, it needs no more (keeping
+    each once in every row took a tenth of the facts)."""
     named = pl.col(column)
     items = frame.get_column(column).explode(empty_as_null=False, keep_nulls=False)
     if items.is_in([*_SHORTHANDS, ""]).any():
         joined = named.list.eval(pl.element().replace(_SHORTHANDS)).list.join(",")
         named = joined.str.split(",").list.eval(pl.element().filter(pl.element() != ""))
-    return named.list.unique(maintain_order=True).alias(column)
+    return named.alias(column)
 
 
 def _condition_facts(conditions: pl.DataFrame) -> pl.DataFrame:
