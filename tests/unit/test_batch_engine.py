@@ -153,6 +153,8 @@ def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_the
             "pain_numbness": ["thigh_left", "thigh_left"],
             "pain_duration_weeks": 0.5,
             "pain_cause": "sport",
+            "skin": ["bruise@thigh_left", "bruise@hip_left,thigh_left"],
+            "procedures": ["surgery:2026-11-01@hip_left", "surgery:2026-10-01@hip_left"],
         },
     ]
     got = screen(pl.DataFrame(rows), KB)
@@ -162,5 +164,5 @@ def test_regions_written_as_shorthands_or_with_blanks_screen_as_assess_reads_the
     assert got.get_column("avoid_regions").to_list() == [
         ["spine", "low_back_left", "low_back_right"],
         ["spine", "neck"],
-        ["spine", "low_back_left", "low_back_right", "neck"],
+        ["spine", "hip_left", "low_back_left", "low_back_right", "neck", "thigh_left"],
     ]
