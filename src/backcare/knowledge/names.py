@@ -295,7 +295,9 @@ class NameIndex:
         self._low_dose = {
             normalise(name): rule for rule in doses.values() for name in rule.low_dose_names
         }
-        self._low_dose_words = frozenset(w for name in self._low_dose for w in name.split("_"))
+        low_dose_words = {word for name in self._low_dose for word in name.split("_")}
+        # Words always in a name part: names of one word, first words and low-dose words.
+        self._naming = frozenset([*self._drug_keys[1].names, *self._begins, *low_dose_words])
         self._keep_readings()
 
     def _keep_readings(self) -> None:
@@ -363,12 +365,10 @@ class NameIndex:
         left out, so lines naming one medicine at different doses share one reading."""
         part: list[str] = []
         gap = False
-        begins, joining = self._begins, self._joining
+        naming, begins, joining = self._naming, self._begins, self._joining
         for i, word in enumerate(words):
             if (
-                word in self._drugs
-                or word in begins
-                or word in self._low_dose_words
+                word in naming
                 or self._compared(word)
                 or (
                     word in joining
