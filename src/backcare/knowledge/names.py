@@ -11,7 +11,8 @@ suggested, so a spelling is never read as the less risky of two medicines. The t
 the knowledge base's matching policy (``matching.yaml``).
 
 Registers and clinics write the same names again and again, so each index keeps its latest
-readings (``READINGS_KEPT``, by the normalised text); a near-miss search compares only the names
+readings (``READINGS_KEPT``: of a line as written, and by the line's name part, the words a
+reading uses, so that doses make no new entries); a near-miss search compares only the names
 that can reach the cutoff (``NameChoices``). Both give exactly what a fresh full search gives.
 """
 
@@ -280,8 +281,8 @@ class NameIndex:
             parts = key.split("_")
             starts.setdefault(len(parts), set()).add(parts[0])
         self._starts = {size: frozenset(first) for size, first in starts.items()}
-        # What the name part of a line keeps (``_name_part``): words that begin a name of
-        # several words, those that follow in one, and those of the low-dose names.
+        # Words of the names of several words (``_name_part`` keeps them when they can be read
+        # together): those that begin one (of two or three words) and those that follow on.
         self._begins = self._starts.get(2, frozenset()) | self._starts.get(3, frozenset())
         self._begins_three = self._starts.get(3, frozenset())
         self._joining = frozenset(p for key in drugs if "_" in key for p in key.split("_")[1:])
