@@ -176,3 +176,62 @@ def test_names_kept_with_a_compiled_base_find_what_names_built_afresh_find() -> 
     kept = pickle.loads(pickle.dumps(NameChoices(MEDICINES.names)))
     for key in ("warfrin", "xeralto", "rivaroxiban", "zorvalex", "aspirine"):
         assert near_matches(key, kept, 70) == near_matches(key, MEDICINES, 70)
+
+
+def test_lines_naming_one_medicine_at_different_doses_share_one_kept_reading() -> None:
+    kb = fresh(KB)
+    first = kb.read_medication("Xarelto 20 mg once daily")
+    kept = kb.names._medication.cache_info().currsize
+    second = kb.read_medication("xarelto 10mg daily")
+    assert kb.names._medication.cache_info().currsize == kept
+    assert (second.text, second.generics, second.classes) == (
+        "xarelto 10mg daily",
+        first.generics,
+        first.classes,
+    )
+
+
+def test_a_dose_still_decides_the_classes_of_a_medicine_read_by_its_dose() -> None:
+    kb = fresh(KB)
+    high = kb.read_medication("aspirin 300 mg daily")
+    low = kb.read_medication("aspirin 75 mg daily")
+    assert low.classes != high.classes
+    assert set(low.classes) < set(high.classes)
+    assert kb.read_medication("low dose aspirin 300 mg").classes == low.classes
+
+
+def test_a_number_in_a_name_is_read_as_part_of_the_name() -> None:
+    kb = fresh(KB)
+    assert kb.read_medication("cortizone 5 mg daily").how == "spelling"
+    assert kb.read_medication("cortizone 10 mg daily").how == "name"
+
+
+DOSE_WORDS = ("5", "10", "20", "75", "300", "mg", "daily", "twice", "low", "dose", "baby", "-")
+MULTI_WORD = sorted(key.replace("_", " ") for key in KB.medication_names if "_" in key)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(MULTI_WORD),
+            st.sampled_from(sorted(KB.medication_names)),
+            st.sampled_from(DOSE_WORDS),
+            misspelled(MEDICINES.names),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_words_a_name_part_leaves_out_change_no_reading(pieces: list[str]) -> None:
+    names = KB.names
+    words = tuple(words_of(" ".join(pieces)))
+    whole, whole_dosed = names._read_medication(words)
+    part, part_dosed = names._read_medication(names._name_part(words))
+    assert (whole.generics, whole.classes, whole.how, whole.suggestions) == (
+        part.generics,
+        part.classes,
+        part.how,
+        part.suggestions,
+    )
+    assert whole_dosed == part_dosed

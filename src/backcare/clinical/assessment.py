@@ -93,6 +93,8 @@ def _unanswered(intake: Intake) -> tuple[str, ...]:
     if intake.pain is None:
         return ()
     answers = facts.red_flag_answers(intake.red_flags)
+    if None not in answers:  # most forms answer every question
+        return ()
     return tuple([name for name, answer in zip(RED_FLAGS, answers, strict=True) if answer is None])
 
 

@@ -117,7 +117,7 @@ def select(intake: Intake, reading: Reading, screening: Screening, kb: Knowledge
     techniques = frozenset(limits.avoid_techniques)
     cap = kb.pressure_rank(limits.max_pressure) if limits.max_pressure else None
     routines = per_knowledge(kb, _routines)
-    held = routines.holding(reading.facts)
+    held = set(routines.holding(reading.facts))
     chosen: list[HomeCare] = []
     left_out: list[LeftOut] = []
     for routine in routines.each:
@@ -176,7 +176,7 @@ def _reason(
     regions: tuple[str, ...],
     painful: frozenset[str],
     excluded: frozenset[str],
-    held: list[int],
+    held: set[int],
     screening: Screening,
     kb: KnowledgeBase,
 ) -> str:

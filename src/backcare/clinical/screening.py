@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from backcare.clinical.facts import KnownCondition, Reading, status_of
-from backcare.clinical.kept import Kept
 from backcare.clinical.once import per_knowledge
 from backcare.knowledge import Decision, KnowledgeBase
 from backcare.knowledge import model as m
@@ -65,43 +64,39 @@ def screen(
     if len(found) > 1:
         found.sort(key=_severity, reverse=True)  # stable: equals keep their order
     decision = found[0].decision if found else Decision.proceed
-    every = (tables.standard, *[f.modifications for f in found])
-    # Kept by the identities of the modifications, held with the limits (so not reused).
-    _held, limits = _MERGED.get(kb, tuple(map(id, every)), lambda: (every, merge(every, kb)))
+    limits = merge([tables.standard, *[f.modifications for f in found]], kb)
     return Screening(decision, tuple(found), limits)
 
 
-_MERGED: Kept[tuple[tuple[m.Modifications, ...], Limits]] = Kept(size=4096)
 _severity = attrgetter("decision")
 
 
-def merge(all_modifications: Iterable[m.Modifications], kb: KnowledgeBase) -> Limits:
-    pressures: list[str] = []
-    minutes: list[int] = []
-    regions: dict[str, None] = {}
-    techniques: dict[str, None] = {}
-    positioning: dict[str, None] = {}
-    notes: dict[str, None] = {}
-    for mods in all_modifications:
-        if mods.max_pressure:
-            pressures.append(mods.max_pressure)
-        if mods.max_session_minutes:
-            minutes.append(mods.max_session_minutes)
-        for found, given in (
-            (regions, mods.avoid_regions),
-            (techniques, mods.avoid_techniques),
-            (positioning, mods.positioning),
-            (notes, mods.notes),
-        ):
-            if given:  # most findings give one or two of the four
-                found.update(dict.fromkeys(given))
+def merge(every: list[m.Modifications], kb: KnowledgeBase) -> Limits:
+    """The limits of these modifications together: the lightest pressure and the shortest
+    session win, lists unite in their order. Worked out each time: few intakes share their
+    findings' combination, so a merge kept by it was mostly missed."""
+    pressures = [mods.max_pressure for mods in every if mods.max_pressure]
+    minutes = [mods.max_session_minutes for mods in every if mods.max_session_minutes]
+    regions: list[str] = []
+    techniques: list[str] = []
+    positioning: list[str] = []
+    notes: list[str] = []
+    for mods in every:  # most findings give one or two of the four lists
+        if mods.avoid_regions:
+            regions += mods.avoid_regions
+        if mods.avoid_techniques:
+            techniques += mods.avoid_techniques
+        if mods.positioning:
+            positioning += mods.positioning
+        if mods.notes:
+            notes += mods.notes
     return Limits(
         max_pressure=kb.gentlest(*pressures) if pressures else None,
-        avoid_regions=tuple(regions),
-        avoid_techniques=tuple(techniques),
-        positioning=tuple(positioning),
+        avoid_regions=tuple(dict.fromkeys(regions)),
+        avoid_techniques=tuple(dict.fromkeys(techniques)),
+        positioning=tuple(dict.fromkeys(positioning)),
         max_session_minutes=min(minutes) if minutes else None,
-        notes=tuple(notes),
+        notes=tuple(dict.fromkeys(notes)),
     )
 
 

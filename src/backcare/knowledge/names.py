@@ -11,7 +11,8 @@ suggested, so a spelling is never read as the less risky of two medicines. The t
 the knowledge base's matching policy (``matching.yaml``).
 
 Registers and clinics write the same names again and again, so each index keeps its latest
-readings (``READINGS_KEPT``, by the normalised text); a near-miss search compares only the names
+readings (``READINGS_KEPT``: of a line as written, and by the line's name part, the words a
+reading uses, so that doses make no new entries); a near-miss search compares only the names
 that can reach the cutoff (``NameChoices``). Both give exactly what a fresh full search gives.
 """
 
@@ -280,6 +281,11 @@ class NameIndex:
             parts = key.split("_")
             starts.setdefault(len(parts), set()).add(parts[0])
         self._starts = {size: frozenset(first) for size, first in starts.items()}
+        # Words of the names of several words (``_name_part`` keeps them when they can be read
+        # together): those that begin one (of two or three words) and those that follow on.
+        self._begins = self._starts.get(2, frozenset()) | self._starts.get(3, frozenset())
+        self._begins_three = self._starts.get(3, frozenset())
+        self._joining = frozenset(p for key in drugs if "_" in key for p in key.split("_")[1:])
         self._condition_keys = NameChoices(list(conditions))
         self._dose_of = {  # generic name -> its dose rule, normalised once here
             generic: doses[normalise(generic)]
@@ -290,11 +296,14 @@ class NameIndex:
         self._low_dose = {
             normalise(name): rule for rule in doses.values() for name in rule.low_dose_names
         }
+        low_dose_words = {word for name in self._low_dose for word in name.split("_")}
+        # Words always in a name part: names of one word, first words and low-dose words.
+        self._naming = frozenset([*self._drug_keys[1].names, *self._begins, *low_dose_words])
         self._keep_readings()
 
     def _keep_readings(self) -> None:
-        # By the text as written (given back as it is), then by its words ("Warfarin 5 mg" and
-        # "warfarin 5mg" share one reading).
+        # By the text as written (given back as it is), then by its name part ("Warfarin 5 mg"
+        # and "warfarin 10mg daily" share one reading).
         self._medication_line = lru_cache(maxsize=READINGS_KEPT)(self._medication_as_written)
         self._condition_name = lru_cache(maxsize=READINGS_KEPT)(self._condition_as_written)
         self._medication = lru_cache(maxsize=READINGS_KEPT)(self._read_medication)
@@ -341,19 +350,48 @@ class NameIndex:
         return self._condition_name(text)
 
     def _medication_as_written(self, text: str) -> MedicationReading:
-        """A reading depends on the line's words and on its doses in milligrams ("mg 10" has the
-        words of "10 mg" but names no dose), so those are the key."""
+        """The reading of the line's name part, with the classes its doses in milligrams give
+        when a medicine found is read by its dose ("mg 10" has the words of "10 mg" but names
+        no dose)."""
         low = text.lower()
-        r = self._medication(tuple(_words_of_lower(low)), _milligrams_of_lower(low))
-        return MedicationReading(text, r.generics, r.classes, r.how, r.suggestions)
+        part = self._name_part(_words_of_lower(low))
+        r, dosed = self._medication(part)
+        classes = self._classes(dosed, _milligrams_of_lower(low), part) if dosed else r.classes
+        return MedicationReading(text, r.generics, classes, r.how, r.suggestions)
+
+    def _name_part(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words of a line a reading uses, in order, a gap standing for each run of words
+        left out: a word that is a name, begins or follows on in a name of several words, is of
+        a low-dose name or would be compared as a near miss. Doses, units and frequencies are
+        left out, so lines naming one medicine at different doses share one reading."""
+        part: list[str] = []
+        gap = False
+        naming, begins, joining = self._naming, self._begins, self._joining
+        for i, word in enumerate(words):
+            if (
+                word in naming
+                or self._compared(word)
+                or (
+                    word in joining
+                    and i > 0
+                    and (words[i - 1] in begins or (i > 1 and words[i - 2] in self._begins_three))
+                )
+            ):
+                if gap and part:
+                    part.append(_GAP)
+                part.append(word)
+                gap = False
+            else:
+                gap = True
+        return tuple(part)
 
     def _condition_as_written(self, text: str) -> ConditionReading:
         r = self._condition(normalise(text))
         return ConditionReading(text, r.condition, r.how, r.suggestions)
 
-    def _read_medication(
-        self, words: tuple[str, ...], doses: tuple[float, ...]
-    ) -> MedicationReading:
+    def _read_medication(self, words: tuple[str, ...]) -> tuple[MedicationReading, list[Drug]]:
+        """The reading of a line's name part, with the medicines found whose classes depend on
+        the dose (the reading's classes are then worked out for each line)."""
         text = " ".join(words)
         found, used = self._exact_drugs(words)
         suggestions = [drug.label for drug in found if drug.spelling]
@@ -365,12 +403,14 @@ class NameIndex:
                 found.append(self._drugs[near.read])
                 how = "spelling"
         if not found:
-            return MedicationReading(text, (), (), "unrecognised", tuple(suggestions))
+            return MedicationReading(text, (), (), "unrecognised", tuple(suggestions)), []
         generics = tuple(dict.fromkeys(g for drug in found for g in drug.generics))
-        classes = self._classes(found, doses, words)
+        dosed = any(len(d.generics) == 1 and d.generics[0] in self._dose_of for d in found)
+        classes = () if dosed else self._classes(found, (), words)
         if how == "name":
             suggestions = []
-        return MedicationReading(text, generics, classes, how, tuple(suggestions))
+        reading = MedicationReading(text, generics, classes, how, tuple(suggestions))
+        return reading, found if dosed else []
 
     def _read_condition(self, key: str) -> ConditionReading:
         text = key
@@ -415,13 +455,13 @@ class NameIndex:
     def _leftovers(self, words: Sequence[str], used: set[int]) -> Iterator[tuple[int, int]]:
         """Unread words worth comparing: long enough, letters only, not a dose or frequency."""
         for i, word in enumerate(words):
-            if (
-                i not in used
-                and word.isalpha()
-                and len(word) >= self._policy.min_length
-                and word not in self._ignore
-            ):
+            if i not in used and self._compared(word):
                 yield i, 1
+
+    def _compared(self, word: str) -> bool:
+        """Whether a word not read exactly is compared with the known names: long enough,
+        letters only, not a dose or frequency."""
+        return word.isalpha() and len(word) >= self._policy.min_length and word not in self._ignore
 
     def _near_medicine(self, key: str, size: int) -> _Near:
         return self._near(
@@ -482,6 +522,7 @@ class NameIndex:
         return bool(doses) and max(doses) <= rule.at_most_mg
 
 
+_GAP = "-"  # in a name part, where words were left out (never a word: words hold no "-")
 _KEPT = ("_medication_line", "_condition_name", "_medication", "_condition")
 NEAR_LIMIT = 8  # the closest names weighed for one word
 
