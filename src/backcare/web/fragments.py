@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -195,6 +195,10 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
     other: a session to its client, the client to its clinic) and those done."""
     if type(value) in _PLAIN:  # most values: the fields of records
         return (type(value), value)
+    if isinstance(value, list | tuple):  # a list of records or rows, a row read as a tuple
+        if isinstance(value, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, value))):
+            return (type(value), kinds, value)  # a row of plain values: its types tell 1 from True
+        return (type(value), tuple(_each(value, walk)))
     if isinstance(value, Same):
         return value
     if isinstance(value, _SCALARS):
@@ -206,14 +210,6 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
     if isinstance(value, Mapping):
         items = value.items()
         return (dict, tuple((_fingerprint(k, walk), _fingerprint(v, walk)) for k, v in items))
-    if isinstance(value, list | tuple):  # a list of records, a row read as a tuple
-        if isinstance(value, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, value))):
-            return (type(value), kinds, value)  # a row of plain values: its types tell 1 from True
-        each = (
-            (type(item), item) if type(item) in _PLAIN else _fingerprint(item, walk)
-            for item in value
-        )
-        return (type(value), tuple(each))
     if isinstance(value, set | frozenset):
         return (frozenset, frozenset(_fingerprint(item, walk) for item in value))
     if isinstance(value, models.Model):
@@ -232,6 +228,19 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
         fields = dataclasses.fields(value)
         return (type(value), tuple(_fingerprint(getattr(value, f.name), walk) for f in fields))
     raise _Unkeyed(value)
+
+
+def _each(values: list[object] | tuple[object, ...], walk: _Walk) -> Iterator[Hashable]:
+    """The fingerprints of the items of a list or tuple, those of plain values and of rows of
+    plain values (a page of the client list) made here rather than in a call each."""
+    for item in values:
+        kind = type(item)
+        if kind in _PLAIN:
+            yield (kind, item)
+        elif isinstance(item, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, item))):
+            yield (kind, kinds, item)
+        else:
+            yield _fingerprint(item, walk)
 
 
 def _record(record: models.Model, walk: _Walk) -> Hashable:
