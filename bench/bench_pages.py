@@ -10,6 +10,11 @@ world measured in those turns. Targets: every page at least 50% of hello world's
 the dashboard at the large clinic at most twice its time at the small one. "+ audit row" is
 hello world writing the audit row every page view writes: no page can be faster than it.
 
+Pages are kept (whole, or their slow figures) until something is saved, so each page is also
+measured at the first view after a save: each client thread saves (bench/pages_urls.py, not
+timed) before each view, and the rate is that of the views alone (the threads' time in them),
+with the server also busy with the saves of the other threads.
+
 The small clinic is the demo clinic as it is (35 clients: 20 in care and 15 with courses from
 earlier months, which the outcomes page and the expected course need).
 """
@@ -34,6 +39,7 @@ import pages_main
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKCARE = ROOT / ".venv" / "bin" / "backcare"
+SAVE = "/bench/saved/"
 
 
 @dataclass
@@ -51,8 +57,12 @@ def _free_port() -> int:
         return port
 
 
-def _load(port: int, url: str, cookie: str, threads: int, seconds: float) -> Figures:
-    """``threads`` clients each asking for ``url`` over one kept-alive connection."""
+def _load(
+    port: int, url: str, cookie: str, threads: int, seconds: float, *, before: str = ""
+) -> Figures:
+    """``threads`` clients each asking for ``url`` over one kept-alive connection, each
+    request after one for ``before`` when given (not timed: the rate is then that of the
+    requests for ``url`` alone, from the threads' time in them)."""
     times: list[float] = []
     errors = [0]
     stop = time.perf_counter() + seconds
@@ -62,6 +72,9 @@ def _load(port: int, url: str, cookie: str, threads: int, seconds: float) -> Fig
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         mine, bad = [], 0
         while time.perf_counter() < stop:
+            if before:
+                conn.request("GET", before, headers={"Cookie": cookie})
+                bad += conn.getresponse().read() != b"Saved"
             start = time.perf_counter()
             conn.request("GET", url, headers={"Cookie": cookie})
             response = conn.getresponse()
@@ -82,7 +95,7 @@ def _load(port: int, url: str, cookie: str, threads: int, seconds: float) -> Fig
     wall = time.perf_counter() - started
     times.sort()
     return Figures(
-        len(times) / wall,
+        len(times) / (sum(times) / threads if before else wall),
         statistics.median(times) * 1000,
         times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
         errors[0],
@@ -91,16 +104,17 @@ def _load(port: int, url: str, cookie: str, threads: int, seconds: float) -> Fig
 
 def _beside(
     port: int, hello: str, url: str, cookie: str, threads: int, seconds: float
-) -> tuple[Figures, Figures]:
-    """Hello world and the page in turns of half a second, ``seconds`` each in all: the load
-    of the machine, shared with other work, changes alike for both."""
+) -> tuple[Figures, Figures, Figures]:
+    """Hello world, the page, and the page's first view after a save, in turns of half a
+    second, ``seconds`` each in all: the load of the machine, shared with other work, changes
+    alike for all three."""
     turns = max(1, round(seconds / 0.5))
     runs = [
-        _load(port, address, cookie, threads, seconds / turns)
+        _load(port, address, cookie, threads, seconds / turns, before=before)
         for _ in range(turns)
-        for address in (hello, url)
+        for address, before in ((hello, ""), (url, ""), (url, SAVE))
     ]
-    return _together(runs[0::2]), _together(runs[1::2])
+    return _together(runs[0::3]), _together(runs[1::3]), _together(runs[2::3])
 
 
 def _together(runs: list[Figures]) -> Figures:
@@ -181,8 +195,9 @@ def _alerts_kind(port: int, cookie: str) -> str:
 
 def run(
     clients: int, threads: int, seconds: float, server_threads: int | None
-) -> dict[str, tuple[Figures, Figures]]:
-    """Each page's figures, with those of hello world measured in turns with it."""
+) -> dict[str, tuple[Figures, Figures, Figures]]:
+    """Each page's figures, with those of hello world measured in turns with it and those of
+    its first view after a save."""
     home = tempfile.mkdtemp(prefix="backcare-bench-pages-")
     started = time.perf_counter()
     found = _prepare(home, clients)
@@ -195,12 +210,17 @@ def run(
         results = {}
         for name, url in pages.items():
             _load(port, url, cookie, threads, 0.5)  # warm up
-            hello, figures = _beside(port, pages["hello world"], url, cookie, threads, seconds)
-            results[name] = (hello, figures)
+            hello, figures, fresh = _beside(
+                port, pages["hello world"], url, cookie, threads, seconds
+            )
+            results[name] = (hello, figures, fresh)
+            errors = figures.errors + fresh.errors
             print(
                 f"  {name:14s} {figures.rate:7.1f} req/s ({figures.rate / hello.rate:4.0%} of "
                 f"hello world's {hello.rate:5.1f})  p50 {figures.p50:7.1f} ms  p99 "
-                f"{figures.p99:7.1f} ms" + (f"  {figures.errors} errors" if figures.errors else "")
+                f"{figures.p99:7.1f} ms; after a save {fresh.rate:7.1f} req/s "
+                f"({fresh.rate / hello.rate:4.0%})  p50 {fresh.p50:7.1f} ms"
+                + (f"  {errors} errors" if errors else "")
             )
         return results
     finally:
@@ -217,7 +237,10 @@ def main() -> None:
     args = parser.parse_args()
     small = run(0, args.threads, args.seconds, args.server_threads)
     large = run(args.clients, args.threads, args.seconds, args.server_threads)
-    (small_hello, small_board), (large_hello, large_board) = small["dashboard"], large["dashboard"]
+    (small_hello, small_board, _), (large_hello, large_board, _) = (
+        small["dashboard"],
+        large["dashboard"],
+    )
     ratio = large_board.p50 / small_board.p50
     # the two runs are minutes apart on a shared machine: each p50 as a multiple of the hello
     # world measured in turns with it takes out a change of load between them

@@ -1,6 +1,7 @@
-"""The main part of a page rendered once for the same content (web/fragments.py): a save shows
-at the next view, each view's forms carry that view's own CSRF token, and the fingerprint tells
-apart what a template shows differently."""
+"""The main part of a page rendered once for the same content, and the main pages kept whole
+(web/fragments.py): a save shows at the next view, each view's forms carry that view's own CSRF
+token, one user's page is never shown to another, a message shows once, and the fingerprint
+tells apart what a template shows differently."""
 
 from __future__ import annotations
 
@@ -109,3 +110,47 @@ def test_the_header_kept_for_each_user_names_them_and_logs_them_out(
             out = browser.post("/logout/", {"csrfmiddlewaretoken": token[1]})
             assert out.status_code == 302
             assert browser.get("/").status_code == 302  # signed out: to the login page
+
+
+def test_a_kept_page_is_shown_only_to_its_own_user_of_its_own_clinic(
+    therapist_a: User, admin_a: User, therapist_b: User, client_a: Client, client_b: Client
+) -> None:
+    for _ in range(2):  # the second round shows the kept pages
+        for user, own, other in (
+            (therapist_a, client_a, client_b),
+            (admin_a, client_a, client_b),
+            (therapist_b, client_b, client_a),
+        ):
+            browser = Browser()
+            browser.force_login(user)
+            page = browser.get("/clients/?q=").content.decode()
+            assert f"Log out {user.username}</button>" in page
+            assert ('href="/audit/"' in page) is user.is_clinic_admin
+            assert own.last_name in page
+            assert other.last_name not in page
+
+
+def test_two_views_of_a_kept_page_carry_two_tokens_and_both_post(therapist_a: User) -> None:
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(therapist_a)
+    tokens = []
+    for _ in range(2):
+        page = browser.get("/").content.decode()
+        found = TOKEN.findall(page)
+        assert found
+        assert len(set(found)) == 1  # the same token in every form of the page
+        tokens.append(found[0])
+    assert tokens[0] != tokens[1]
+    for token in tokens:  # a refused acknowledgement (no note) goes back to the dashboard
+        answer = browser.post("/alerts/acknowledge/", {"csrfmiddlewaretoken": token})
+        assert answer.status_code == 302
+
+
+def test_a_message_shows_once_on_a_page_otherwise_kept(browser_a: Browser) -> None:
+    for _ in range(2):
+        assert 'class="messages"' not in browser_a.get("/").content.decode()
+
+    browser_a.post("/alerts/acknowledge/", {})  # refused: the dashboard says why
+    assert 'class="messages"' in browser_a.get("/").content.decode()
+
+    assert 'class="messages"' not in browser_a.get("/").content.decode()

@@ -11,13 +11,19 @@ rendering that reads the database itself (a field not read with its record), as 
 not cover what it shows. The part is rendered without the request: the signed-in user, messages
 and the request belong to the page around it (templates/web/base.html). Each view's own CSRF
 token is put into the forms of the part as it is sent.
+
+A main page is kept whole the same way (``page``): the part with the page around it (its head,
+its header, its title), for one user, keyed by the part's key, the page's own values and what
+the header shows of the user (their key, clinic, name and role), so one user's page is never
+sent to another. A view carrying messages to show once renders the page afresh (the messages
+are shown, then gone). Either way the view's CSRF token is put in as the page is sent.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,9 +31,11 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.paginator import Page
 from django.db import connection, models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pydantic import BaseModel
@@ -42,6 +50,7 @@ TOKEN_MARK = "csrfTokenOfTheRequestGoesHere"
 _SCALARS = (str, bytes, int, float, bool, date, time, timedelta, Decimal, UUID, Enum, type(None))
 _PLAIN = frozenset({str, int, bool, float, date, datetime, Decimal, type(None)})  # exact types
 _rendered: lru.Kept[Hashable, str] = lru.Kept(size=256)
+_pages: lru.Kept[Hashable, str] = lru.Kept(size=256)  # whole pages, each for one user
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +73,7 @@ class _Unkeyed(Exception):
 
 
 def rendered(
-    request: HttpRequest,
+    request: HttpRequest | None,
     template: str,
     context: Mapping[str, Any],
     *,
@@ -73,17 +82,89 @@ def rendered(
     """``template`` rendered with ``context`` (the same as a fresh rendering, with the
     request's CSRF token), rendered again only for content not seen lately. ``made_of``: what
     the context is worked out from, and nothing else, fingerprinted in its place (a kept part
-    by its identity is quicker to tell than all it holds)."""
+    by its identity is quicker to tell than all it holds). Without a request (a page being
+    rendered to be kept whole), the CSRF token's mark is left for the page to replace."""
     try:
-        key = (template, load_knowledge().version, fingerprint(made_of or context))
+        key = _key(template, context, made_of)
     except _Unkeyed:
+        if request is None:
+            return mark_safe(_render(template, context)[0])
         return render_to_string(template, _values(context), request)
-    html = _rendered.find(key)
+    html = _marked(key, template, context)[0]
+    return mark_safe(html if request is None else _with_token(request, html))
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    part: str,
+    context: Mapping[str, Any],
+    *,
+    made_of: Mapping[str, Any] | None = None,
+    around: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The page ``template`` showing the part ``part`` rendered with ``context`` (as
+    ``rendered`` does) as its ``content``, and ``around``, the page's own values (its title):
+    the same as rendering both afresh, rendered again only for a user not shown the same page
+    lately, and whenever the request carries messages to show."""
+    around = around or {}
+    # messages are shown once, so a view carrying them renders its page afresh
+    key = (
+        None
+        if messages.get_messages(request)
+        else _page_key(request, template, part, context, made_of, around)
+    )
+    if key is None:
+        content = rendered(request, part, context, made_of=made_of)
+        return render(request, template, {**around, "content": content})
+    html = _pages.find(key)
     if html is None:
-        html, reads = _render(template, context)
-        if not reads:
-            _rendered.keep(key, html)
-    return mark_safe(html.replace(TOKEN_MARK, get_token(request)) if TOKEN_MARK in html else html)
+        shown, kept = _marked(key[-1], part, context)
+        values = {**around, "content": mark_safe(shown), "user": request.user}
+        html, reads = _render(template, values)
+        if kept and not reads:
+            _pages.keep(key, html)
+    return HttpResponse(_with_token(request, html))
+
+
+def _page_key(
+    request: HttpRequest,
+    template: str,
+    part: str,
+    context: Mapping[str, Any],
+    made_of: Mapping[str, Any] | None,
+    around: Mapping[str, Any],
+) -> tuple[Hashable, ...] | None:
+    """What tells apart two users' pages, and two pages of one user (None: a page that
+    cannot be told apart, rendered every time): the part's key last."""
+    user = request.user
+    who = (user.pk, getattr(user, "clinic_id", None), user.get_username())
+    admin = bool(getattr(user, "is_clinic_admin", False))  # the header names the admin pages
+    try:
+        return (template, who, admin, fingerprint(around), _key(part, context, made_of))
+    except _Unkeyed:
+        return None
+
+
+def _key(template: str, context: Mapping[str, Any], made_of: Mapping[str, Any] | None) -> Hashable:
+    """What tells apart two renderings of a part; _Unkeyed for a context it cannot tell."""
+    return (template, load_knowledge().version, fingerprint(made_of or context))
+
+
+def _marked(key: Hashable, template: str, context: Mapping[str, Any]) -> tuple[str, bool]:
+    """The part rendered with the CSRF token's mark, and whether it is kept (a rendering that
+    read the database is not: its key would not cover what it shows)."""
+    html = _rendered.find(key)
+    if html is not None:
+        return html, True
+    html, reads = _render(template, context)
+    if not reads:
+        _rendered.keep(key, html)
+    return html, not reads
+
+
+def _with_token(request: HttpRequest, html: str) -> str:
+    return html.replace(TOKEN_MARK, get_token(request)) if TOKEN_MARK in html else html
 
 
 def _render(template: str, context: Mapping[str, Any]) -> tuple[str, int]:
@@ -114,6 +195,10 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
     other: a session to its client, the client to its clinic) and those done."""
     if type(value) in _PLAIN:  # most values: the fields of records
         return (type(value), value)
+    if isinstance(value, list | tuple):  # a list of records or rows, a row read as a tuple
+        if isinstance(value, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, value))):
+            return (type(value), kinds, value)  # a row of plain values: its types tell 1 from True
+        return (type(value), tuple(_each(value, walk)))
     if isinstance(value, Same):
         return value
     if isinstance(value, _SCALARS):
@@ -125,14 +210,6 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
     if isinstance(value, Mapping):
         items = value.items()
         return (dict, tuple((_fingerprint(k, walk), _fingerprint(v, walk)) for k, v in items))
-    if isinstance(value, list | tuple):  # a list of records, a row read as a tuple
-        if isinstance(value, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, value))):
-            return (type(value), kinds, value)  # a row of plain values: its types tell 1 from True
-        each = (
-            (type(item), item) if type(item) in _PLAIN else _fingerprint(item, walk)
-            for item in value
-        )
-        return (type(value), tuple(each))
     if isinstance(value, set | frozenset):
         return (frozenset, frozenset(_fingerprint(item, walk) for item in value))
     if isinstance(value, models.Model):
@@ -151,6 +228,19 @@ def _fingerprint(value: object, walk: _Walk) -> Hashable:
         fields = dataclasses.fields(value)
         return (type(value), tuple(_fingerprint(getattr(value, f.name), walk) for f in fields))
     raise _Unkeyed(value)
+
+
+def _each(values: list[object] | tuple[object, ...], walk: _Walk) -> Iterator[Hashable]:
+    """The fingerprints of the items of a list or tuple, those of plain values and of rows of
+    plain values (a page of the client list) made here rather than in a call each."""
+    for item in values:
+        kind = type(item)
+        if kind in _PLAIN:
+            yield (kind, item)
+        elif isinstance(item, tuple) and _PLAIN.issuperset(kinds := tuple(map(type, item))):
+            yield (kind, kinds, item)
+        else:
+            yield _fingerprint(item, walk)
 
 
 def _record(record: models.Model, walk: _Walk) -> Hashable:

@@ -18,9 +18,10 @@ register = template.Library()
 def kept(context: template.Context, name: str, **values: Any) -> SafeString:
     """``{% kept "web/_head.html" %}``: the template ``name`` rendered with ``values`` only."""
     request = context.get("request")
-    if request is None:  # a page rendered outside a request (an error page): nothing to keep
+    if request is None and context.get("csrf_token") != fragments.TOKEN_MARK:
+        # a page rendered outside a request (an error page): nothing to keep
         return mark_safe(render_to_string(name, values))
-    return fragments.rendered(request, name, values)
+    return fragments.rendered(request, name, values)  # no request: a page to be kept whole
 
 
 @register.simple_tag(takes_context=True)

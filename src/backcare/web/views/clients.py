@@ -70,8 +70,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(fragments.rendered(request, "web/_client_rows.html", context))
-    content = fragments.rendered(request, "web/_client_list.html", context)
-    return render(request, "web/client_list.html", {"content": content})
+    return fragments.page(request, "web/client_list.html", "web/_client_list.html", context)
 
 
 @clinic_page
@@ -140,8 +139,13 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
             for row in selfservice.links(client=client, now=timezone.now())
         ],
     }
-    content = fragments.rendered(request, "web/_client_page.html", context)
-    return render(request, "web/client_page.html", {"client": client, "content": content})
+    return fragments.page(
+        request,
+        "web/client_page.html",
+        "web/_client_page.html",
+        context,
+        around={"title": str(client)},
+    )
 
 
 def _worked_out(client: Client, kb: KnowledgeBase, day: date) -> dict[str, Any]:

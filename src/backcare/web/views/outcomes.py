@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from backcare.knowledge import load_knowledge
 from backcare.records.clinic_outcomes import Group, clinic_outcomes
@@ -34,8 +33,9 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
     # the outcomes are kept until a save (records/clinic_outcomes.py); the rest follows from
     # them and the knowledge base, whose version is part of what is kept
     made_of = {"outcomes": fragments.Same(found)}
-    content = fragments.rendered(request, "web/_clinic_outcomes.html", context, made_of=made_of)
-    return render(request, "web/outcomes.html", {"content": content})
+    return fragments.page(
+        request, "web/outcomes.html", "web/_clinic_outcomes.html", context, made_of=made_of
+    )
 
 
 @lru_cache(maxsize=64)

@@ -36,8 +36,9 @@ def _clinic_dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(user=user_of(request), today=day)
     context = {"board": board, "today": day}
     made_of = {**_made_of(board), "today": day}
-    content = fragments.rendered(request, "web/_dashboard.html", context, made_of=made_of)
-    return render(request, "web/dashboard.html", {"content": content})
+    return fragments.page(
+        request, "web/dashboard.html", "web/_dashboard.html", context, made_of=made_of
+    )
 
 
 def _made_of(shown: Dashboard | KindPage) -> dict[str, object]:
@@ -52,10 +53,14 @@ def alerts_page(request: HttpRequest, alert_kind: str) -> HttpResponse:
     found = alerts_of_kind(
         user=user_of(request), kind=alert_kind, page=page_number(request), today=today()
     )
-    content = fragments.rendered(
-        request, "web/_alerts.html", {"found": found}, made_of=_made_of(found)
+    return fragments.page(
+        request,
+        "web/alerts.html",
+        "web/_alerts.html",
+        {"found": found},
+        made_of=_made_of(found),
+        around={"title": found.title},
     )
-    return render(request, "web/alerts.html", {"found": found, "content": content})
 
 
 @clinic_page
